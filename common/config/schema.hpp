@@ -1,0 +1,29 @@
+#pragma once
+// The table of keys an architecture family accepts. Every family's schema starts with the keys
+// common to all configs (name, family, description).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config/value.hpp"
+
+namespace orrery::config {
+
+class Schema {
+ public:
+  explicit Schema(std::string family);
+
+  Schema& add(KeyDef def);  // throws std::logic_error on a duplicate path (a programming error)
+  const KeyDef* find(std::string_view path) const;
+  const std::vector<KeyDef>& keys() const { return keys_; }
+  const std::string& family() const { return family_; }
+
+  // Closest known key to a misspelled one, or "" when none is close enough to suggest.
+  std::string suggest(std::string_view path) const;
+
+ private:
+  std::string family_;
+  std::vector<KeyDef> keys_;
+};
+
+}  // namespace orrery::config

@@ -1,0 +1,40 @@
+#pragma once
+// Typed errors. Library code never exits or prints: it throws one of these, and main() turns it
+// into a single line on stderr and exit code 2 (bad input) or 1 (internal fault).
+#include <stdexcept>
+#include <string>
+
+namespace orrery {
+
+// Base of every error caused by what the user gave us (file, key, argument, workload).
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A configuration file, a --set override or a sweep spec is wrong.
+class ConfigError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// A workload (op spec, model name/options, ONNX or topology file) is wrong or unsupported.
+class WorkloadError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// A command-line argument is wrong (bad fidelity, unwritable --out, ...).
+class UsageError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// The simulation reached a state that breaks an invariant (negative stall, traffic below the
+// compulsory minimum): a bug in orrery, never the user's fault.
+class SimulationError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+}  // namespace orrery

@@ -1,0 +1,90 @@
+#include "sim/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace orrery::sim {
+namespace {
+
+nlohmann::json stats_json(const arch::Stats& s) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& f : arch::stat_fields())
+    std::visit([&](auto member) { j[std::string(f.name)] = s.*member; }, f.member);
+  j["energy_breakdown_j"] = s.energy_breakdown_j;
+  return j;
+}
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_value(const arch::Stats& s, const arch::StatField& f) {
+  return std::visit([&](auto member) { return fmt::format("{}", s.*member); }, f.member);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Report& r) {
+  nlohmann::json j;
+  j["schema_version"] = kReportSchemaVersion;
+  j["orrery_version"] = ORRERY_VERSION;
+  j["arch"] = {{"name", r.arch_name}, {"family", r.arch_family}, {"file", r.arch_file}, {"config_hash", r.config_hash}};
+  j["workload"] = {{"name", r.workload_name}, {"ops", r.workload_ops}, {"params", r.workload_params},
+                   {"macs", r.workload_macs}};
+  j["fidelity"] = std::string(arch::to_string(r.fidelity));
+  j["mapper"] = r.result.mapper;
+  j["total"] = stats_json(r.result.total);
+  j["total"]["throughput_per_s"] = r.result.throughput_per_s;
+  j["layers"] = nlohmann::json::array();
+  for (const auto& l : r.result.layers) {
+    nlohmann::json lj = stats_json(l.stats);
+    lj["name"] = l.name;
+    lj["op"] = l.op;
+    lj["shape"] = l.shape;
+    lj["mapping"] = l.mapping;
+    j["layers"].push_back(std::move(lj));
+  }
+  if (!r.result.resources.is_null()) j["resources"] = r.result.resources;
+  return j;
+}
+
+void write_json(std::ostream& out, const Report& r) { out << to_json(r).dump(2) << "\n"; }
+
+void write_csv(std::ostream& out, const Report& r) {
+  out << "layer,op,shape";
+  for (const auto& f : arch::stat_fields()) out << "," << f.name;
+  out << ",throughput_per_s\n";
+  for (const auto& l : r.result.layers) {
+    out << csv_escape(l.name) << "," << l.op << "," << csv_escape(l.shape);
+    for (const auto& f : arch::stat_fields()) out << "," << csv_value(l.stats, f);
+    out << ",\n";
+  }
+  out << "TOTAL,," << csv_escape(r.workload_name);
+  for (const auto& f : arch::stat_fields()) out << "," << csv_value(r.result.total, f);
+  out << "," << fmt::format("{}", r.result.throughput_per_s) << "\n";
+}
+
+void write_table(std::ostream& out, const Report& r) {
+  size_t name_w = 5;
+  for (const auto& l : r.result.layers) name_w = std::max(name_w, std::min<size_t>(l.name.size(), 40));
+  out << fmt::format("{} on {} ({}, {} fidelity, mapper {})\n", r.workload_name, r.arch_name, r.arch_family,
+                     arch::to_string(r.fidelity), r.result.mapper);
+  out << fmt::format("{:<{}}  {:<12} {:>14} {:>12} {:>12} {:>12} {:>12} {:>7}\n", "layer", name_w, "op", "cycles",
+                     "time_us", "energy_uJ", "dram_rd_KB", "dram_wr_KB", "util%");
+  auto row = [&](const std::string& name, const std::string& op, const arch::Stats& s) {
+    out << fmt::format("{:<{}}  {:<12} {:>14} {:>12.3f} {:>12.3f} {:>12.1f} {:>12.1f} {:>7.2f}\n",
+                       name.substr(0, 40), name_w, op, s.cycles, s.seconds * 1e6, s.energy_j * 1e6,
+                       s.dram_read_bytes / 1024.0, s.dram_write_bytes / 1024.0, s.utilization * 100);
+  };
+  for (const auto& l : r.result.layers) row(l.name, l.op, l.stats);
+  row("TOTAL", "", r.result.total);
+  out << fmt::format("workload: {} ops, {} params, {} MACs; throughput {:.3f} /s\n", r.workload_ops,
+                     r.workload_params, r.workload_macs, r.result.throughput_per_s);
+  if (!r.result.resources.is_null()) out << "resources: " << r.result.resources.dump() << "\n";
+}
+
+}  // namespace orrery::sim

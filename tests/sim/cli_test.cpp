@@ -1,0 +1,52 @@
+// The command line as a user meets it: exit codes, one-line errors, no partial output files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <filesystem>
+
+#include "tests/support/run_cli.hpp"
+
+using orrery::test::run_cli;
+
+namespace {
+constexpr const char* kArch = "--arch configs/systolic/scalesim_google.yaml";
+
+void expect_one_line_error(const orrery::test::CliResult& r, const std::string& contains) {
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+}  // namespace
+
+TEST(Cli, BadInputIsOneLineAndExitTwo) {
+  expect_one_line_error(run_cli("simulate --arch /nonexistent.yaml --op gemm:M=1,N=1,K=1"),
+                        "/nonexistent.yaml: cannot open config file");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1"), "missing required key K");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --fidelity fast"),
+                        "--fidelity: expected analytical|cycle, got 'fast'");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --set array.rows=0"),
+                        "--set array.rows: expected an integer");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --model nosuchnet"), "unknown model 'nosuchnet'");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch), "expected exactly one of --model");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --topology /nonexistent.csv"),
+                        "/nonexistent.csv: cannot open topology file");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --dtype fp64"),
+                        "--dtype: expected");
+  expect_one_line_error(run_cli("simulate --op gemm:M=1,N=1,K=1"), "--arch is required");
+  expect_one_line_error(run_cli("frobnicate"), "frobnicate");
+}
+
+TEST(Cli, UnwritableOutLeavesNothing) {
+  auto r = run_cli(std::string("simulate ") + kArch + " --op gemm:M=8,N=8,K=8 --out /nonexistent_dir/r.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(std::filesystem::exists("/nonexistent_dir/r.json"));
+}
+
+TEST(Cli, ListsRegistries) {
+  auto r = run_cli("list keys --family systolic");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("array.rows"), std::string::npos);
+  EXPECT_EQ(run_cli("list archs").code, 0);
+  EXPECT_EQ(run_cli("list nothing").code, 2);
+}

@@ -1,0 +1,202 @@
+"""The measurement method of validation/ (DESIGN §7) for the PyTorch-side scripts, matching
+validation/harness/measure.cpp: warm-up, L2 flushed (written then read, 3x L2) before every
+repetition, CUDA events around the measured call only, median/min/max of the repetitions, SM
+clock read through NVML right after; energy from NVML's total-energy counter over a
+back-to-back loop of CUDA-graph replays lasting >= `seconds`.
+
+NVML is reached through ctypes (libnvidia-ml.so.1 ships with the driver), so nothing beyond
+torch is needed.
+"""
+import ctypes
+import math
+import statistics
+import time
+
+import torch
+
+CSV_COLUMNS = ["spec", "kind", "dtype", "device", "median_us", "min_us", "max_us", "reps", "sm_clock_mhz",
+               "energy_j", "avg_power_w", "energy_reps", "kernel", "dram_read_bytes", "dram_write_bytes", "split"]
+
+
+class Nvml:
+    """The few NVML readings the method needs; every reading is None when NVML is missing."""
+
+    def __init__(self, device_index=0):
+        self.dev = None
+        try:
+            self.lib = ctypes.CDLL("libnvidia-ml.so.1")
+            if self.lib.nvmlInit_v2() != 0:
+                return
+            dev = ctypes.c_void_p()
+            ok = False
+            try:  # the same GPU as CUDA device `device_index`, by PCI bus id
+                p = torch.cuda.get_device_properties(device_index)
+                busid = "%08x:%02x:%02x.0" % (p.pci_domain_id, p.pci_bus_id, p.pci_device_id)
+                ok = self.lib.nvmlDeviceGetHandleByPciBusId_v2(busid.encode(), ctypes.byref(dev)) == 0
+            except Exception:
+                ok = False
+            if not ok and self.lib.nvmlDeviceGetHandleByIndex_v2(device_index, ctypes.byref(dev)) != 0:
+                return
+            self.dev = dev
+        except (OSError, AttributeError):
+            self.dev = None
+
+    def _uint(self, fn, *args):
+        if self.dev is None:
+            return None
+        v = ctypes.c_uint()
+        return v.value if getattr(self.lib, fn)(self.dev, *args, ctypes.byref(v)) == 0 else None
+
+    def sm_clock_mhz(self):
+        return self._uint("nvmlDeviceGetClockInfo", 1)  # NVML_CLOCK_SM
+
+    def temperature_c(self):
+        return self._uint("nvmlDeviceGetTemperature", 0)
+
+    def energy_mj(self):
+        if self.dev is None:
+            return None
+        v = ctypes.c_ulonglong()
+        return v.value if self.lib.nvmlDeviceGetTotalEnergyConsumption(self.dev, ctypes.byref(v)) == 0 else None
+
+    def driver_version(self):
+        try:
+            buf = ctypes.create_string_buffer(96)
+            return buf.value.decode() if self.lib.nvmlSystemGetDriverVersion(buf, 96) == 0 else ""
+        except AttributeError:
+            return ""
+
+
+class L2Flusher:
+    def __init__(self):
+        l2 = torch.cuda.get_device_properties(0).L2_cache_size
+        self.buf = torch.empty(3 * max(l2, 1 << 20) // 4, dtype=torch.float32, device="cuda")
+        self.sink = torch.empty((), dtype=torch.float32, device="cuda")
+
+    def __call__(self, r):
+        self.buf.fill_(float(r % 1000) + 0.5)  # write the buffer ...
+        torch.sum(self.buf, 0, out=self.sink)  # ... then read it: L2 ends cold and clean
+
+
+def time_cold(fn, flusher, nvml, reps=30, warmup=5):
+    """Median/min/max microseconds of fn() with a flushed L2 before each repetition."""
+    t0 = time.perf_counter()
+    n = 0
+    while n < warmup or time.perf_counter() - t0 < 0.02:
+        fn()
+        n += 1
+        if n % 8 == 0:
+            torch.cuda.synchronize()
+    torch.cuda.synchronize()
+    ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(reps)]
+    for r in range(reps):
+        flusher(r)
+        ev[r][0].record()
+        fn()
+        ev[r][1].record()
+    torch.cuda.synchronize()
+    clock = nvml.sm_clock_mhz()
+    us = sorted(1000.0 * a.elapsed_time(b) for a, b in ev)
+    return {"median_us": statistics.median(us), "min_us": us[0], "max_us": us[-1], "reps": reps,
+            "sm_clock_mhz": clock}
+
+
+def capture(fn, count):
+    """A CUDA graph of `count` back-to-back calls of fn (warmed on a side stream first)."""
+    s = torch.cuda.Stream()
+    s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        for _ in range(3):
+            fn()
+    torch.cuda.current_stream().wait_stream(s)
+    torch.cuda.synchronize()
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        for _ in range(count):
+            fn()
+    torch.cuda.synchronize()
+    return g
+
+
+def energy_loop(fn, op_us, nvml, seconds=2.0):
+    """Board energy per call of fn over a >= `seconds` loop of graph replays (no flush)."""
+    if nvml.energy_mj() is None:
+        return None
+    per_graph = int(min(2000, max(1, math.ceil(2000.0 / max(op_us, 0.5)))))
+    g = capture(fn, per_graph)
+    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    a.record()
+    g.replay()
+    b.record()
+    torch.cuda.synchronize()
+    launches = max(1, math.ceil(seconds * 1000.0 / max(a.elapsed_time(b), 1e-3)))
+    clocks = []
+    e0 = nvml.energy_mj()
+    a.record()
+    last = time.perf_counter()
+    for _ in range(launches):
+        g.replay()
+        if time.perf_counter() - last > 0.05:
+            clocks.append(nvml.sm_clock_mhz())
+            last = time.perf_counter()
+    b.record()
+    while not b.query():
+        clocks.append(nvml.sm_clock_mhz())
+        time.sleep(0.02)
+    b.synchronize()
+    e1 = nvml.energy_mj()
+    loop_s = a.elapsed_time(b) / 1000.0
+    ops = launches * per_graph
+    joules = (e1 - e0) / 1000.0
+    clocks = [c for c in clocks if c is not None]
+    del g
+    return {"energy_j": joules / ops, "avg_power_w": joules / loop_s, "energy_reps": ops, "loop_s": loop_s,
+            "us_per_op": 1e6 * loop_s / ops, "per_graph": per_graph,
+            "clock_min": min(clocks) if clocks else None, "clock_max": max(clocks) if clocks else None,
+            "clock_end": clocks[-1] if clocks else None, "temp_c": nvml.temperature_c()}
+
+
+def kernel_names(fn):
+    """Names of the GPU kernels one call of fn launches (PyTorch profiler)."""
+    from torch.profiler import ProfilerActivity, profile
+    fn()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    names = []
+    for e in prof.events():
+        if str(getattr(e, "device_type", "")).endswith("CUDA") and e.name not in names:
+            names.append(e.name)
+    return names
+
+
+def fmt(v, prec=3):
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float):
+        return f"{v:.{prec}f}"
+    return str(v)
+
+
+def read_op_list(path):
+    """[(index, spec, split, energy_flag)] in file order; index matches orrery_measure's."""
+    out = []
+    with open(path) as f:
+        for raw in f:
+            words = raw.split("#", 1)[0].split()
+            if not words:
+                continue
+            split = next((w for w in words[1:] if w != "E"), "")
+            out.append((len(out), words[0], split, "E" in words[1:]))
+    return out
+
+
+def parse_spec(spec):
+    kind, _, rest = spec.partition(":")
+    args = {}
+    for item in rest.split(","):
+        if item:
+            k, _, v = item.partition("=")
+            args[k.strip()] = v.strip()
+    return kind, args

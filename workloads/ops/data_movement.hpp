@@ -1,0 +1,28 @@
+#pragma once
+// Ops that only move or reshape data. Views (reshape, flatten, squeeze, unsqueeze) move no
+// bytes on any architecture; the others read their inputs and write their output once.
+#include <string>
+#include <vector>
+
+#include "workloads/ops/op_tensors.hpp"
+
+namespace orrery::workloads {
+
+struct DataMovementParams {
+  enum class Kind { reshape, transpose, concat, split, slice, pad, upsample, copy, gather };
+  Kind kind = Kind::copy;
+  std::vector<int64_t> in_numels{1};  // one entry per input (concat has several)
+  int64_t out_numel = 1;
+
+  bool is_view() const { return kind == Kind::reshape; }
+  int64_t macs() const { return 0; }
+  int64_t vector_flops() const { return 0; }
+  OpTensors tensors(DType dt) const;
+  LoopNest loop_nest() const;
+  std::string describe() const;
+  void validate(const std::string& where) const;
+};
+
+std::string_view to_string(DataMovementParams::Kind k);
+
+}  // namespace orrery::workloads

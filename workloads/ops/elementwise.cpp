@@ -1,0 +1,64 @@
+#include "workloads/ops/elementwise.hpp"
+
+#include <fmt/format.h>
+
+#include "common/checked_math.hpp"
+#include "workloads/ops/validate.hpp"
+
+namespace orrery::workloads {
+
+const std::vector<ElementwiseFn>& elementwise_functions() {
+  // Flop costs are rough vector-instruction counts (tanh-GELU ~ 8, exp-based ~ 4).
+  static const std::vector<ElementwiseFn> kFns{
+      {"add", 2, 1},     {"sub", 2, 1},   {"mul", 2, 1},     {"div", 2, 1},     {"relu", 1, 1},
+      {"relu6", 1, 2},   {"clip", 1, 2},  {"gelu", 1, 8},    {"silu", 1, 4},    {"sigmoid", 1, 4},
+      {"tanh", 1, 4},    {"hardswish", 1, 4}, {"hardsigmoid", 1, 3}, {"exp", 1, 4}, {"sqrt", 1, 2},
+      {"neg", 1, 1},     {"pow", 2, 4},   {"scale_shift", 1, 2}, {"where", 2, 1}, {"erf", 1, 6},
+      {"cast", 1, 1},    {"dropout", 1, 0}, {"mish", 1, 8},  {"swiglu", 2, 5}, {"leaky_relu", 1, 2},
+      {"reciprocal", 1, 1}, {"abs", 1, 1}, {"max", 2, 1}, {"min", 2, 1}, {"log", 1, 4}};
+  return kFns;
+}
+
+const ElementwiseFn* find_elementwise(const std::string& name) {
+  for (const auto& f : elementwise_functions())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+int64_t ElementwiseParams::vector_flops() const {
+  const auto* f = find_elementwise(fn);
+  return checked_mul(numel, f ? f->flops_per_element : 1, "elementwise");
+}
+
+OpTensors ElementwiseParams::tensors(DType dt) const {
+  OpTensors t;
+  const auto* f = find_elementwise(fn);
+  const int arity = f ? f->arity : 1;
+  for (int i = 0; i < arity; ++i) t.inputs.push_back({"", {numel}, dt});
+  if (weight_numel > 0) t.weights.push_back({"", {weight_numel}, dt});
+  t.outputs.push_back({"", {numel}, dt});
+  return t;
+}
+
+LoopNest ElementwiseParams::loop_nest() const {
+  LoopNest nest{{{"i", numel}}, {}};
+  const auto* f = find_elementwise(fn);
+  for (int i = 0; i < (f ? f->arity : 1); ++i)
+    nest.tensors.push_back({placeholder(TensorRole::input, i), TensorRole::input, {axis(0)}});
+  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, {axis(0)}});
+  return nest;
+}
+
+std::string ElementwiseParams::describe() const { return fmt::format("{} numel={}", fn, numel); }
+
+void ElementwiseParams::validate(const std::string& where) const {
+  if (!find_elementwise(fn)) {
+    std::string names;
+    for (const auto& f : elementwise_functions()) names += (names.empty() ? "" : "|") + f.name;
+    throw WorkloadError(fmt::format("{}: op: expected one of {}, got '{}'", where, names, fn));
+  }
+  require_positive(where, "numel", numel);
+  require_non_negative(where, "weights", weight_numel);
+}
+
+}  // namespace orrery::workloads

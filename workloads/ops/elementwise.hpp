@@ -1,0 +1,31 @@
+#pragma once
+// A pointwise function over `numel` elements with one or two inputs (add, mul, relu, gelu, ...).
+#include <string>
+#include <vector>
+
+#include "workloads/ops/op_tensors.hpp"
+
+namespace orrery::workloads {
+
+struct ElementwiseFn {
+  std::string name;
+  int arity;               // number of full-size inputs
+  int flops_per_element;   // rough vector-unit cost, for compute-bound estimates only
+};
+const std::vector<ElementwiseFn>& elementwise_functions();
+const ElementwiseFn* find_elementwise(const std::string& name);
+
+struct ElementwiseParams {
+  std::string fn = "add";
+  int64_t numel = 1;
+  int64_t weight_numel = 0;  // per-channel parameters (e.g. a folded scale/shift), 0 if none
+
+  int64_t macs() const { return 0; }
+  int64_t vector_flops() const;
+  OpTensors tensors(DType dt) const;
+  LoopNest loop_nest() const;
+  std::string describe() const;
+  void validate(const std::string& where) const;
+};
+
+}  // namespace orrery::workloads

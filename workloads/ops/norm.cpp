@@ -1,0 +1,45 @@
+#include "workloads/ops/norm.hpp"
+
+#include <fmt/format.h>
+
+#include "workloads/ops/validate.hpp"
+
+namespace orrery::workloads {
+
+std::string_view to_string(NormParams::Type t) {
+  switch (t) {
+    case NormParams::Type::batch: return "batchnorm";
+    case NormParams::Type::layer: return "layernorm";
+    case NormParams::Type::group: return "groupnorm";
+    case NormParams::Type::rms: return "rmsnorm";
+  }
+  return "norm";
+}
+
+OpTensors NormParams::tensors(DType dt) const {
+  OpTensors t;
+  t.inputs.push_back({"", {rows, cols}, dt});
+  if (channels > 0) {
+    t.weights.push_back({"", {channels}, dt});
+    if (type != Type::rms) t.weights.push_back({"", {channels}, dt});
+  }
+  t.outputs.push_back({"", {rows, cols}, dt});
+  return t;
+}
+
+LoopNest NormParams::loop_nest() const {
+  LoopNest nest{{{"r", rows}, {"c", cols}}, {}};
+  nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, {axis(0), axis(1)}});
+  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, {axis(0), axis(1)}});
+  return nest;
+}
+
+std::string NormParams::describe() const { return fmt::format("{} rows={} cols={}", to_string(type), rows, cols); }
+
+void NormParams::validate(const std::string& where) const {
+  require_positive(where, "rows", rows);
+  require_positive(where, "cols", cols);
+  require_non_negative(where, "channels", channels);
+}
+
+}  // namespace orrery::workloads

@@ -1,0 +1,21 @@
+#pragma once
+// Sparse x dense matrix product for graph aggregation: out[rows, f] = A[rows, cols] X[cols, f]
+// with nnz nonzeros in A (CSR: nnz values, nnz column indices, rows+1 row pointers, 4 bytes each).
+#include <string>
+
+#include "workloads/ops/op_tensors.hpp"
+
+namespace orrery::workloads {
+
+struct SpmmParams {
+  int64_t rows = 1, cols = 1, nnz = 1, features = 1;
+
+  int64_t macs() const;
+  int64_t vector_flops() const { return 0; }
+  OpTensors tensors(DType dt) const;
+  LoopNest loop_nest() const;
+  std::string describe() const;
+  void validate(const std::string& where) const;
+};
+
+}  // namespace orrery::workloads

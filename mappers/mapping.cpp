@@ -1,0 +1,1 @@
+#include "mappers/mapping.hpp"

@@ -94,13 +94,17 @@ class GemmOp final : public Op {
   }
 
   std::string impl() const override {
-    auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
-      int64_t v = 0;  // attributes are at most 8 bytes; unsupported ones read as 0
+    auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) -> int64_t {
+      size_t need = 0;  // ask for the attribute's size first, then read exactly that many bytes
+      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, nullptr, 0, &need) != CUBLAS_STATUS_SUCCESS || need == 0 ||
+          need > 8)
+        return -1;
+      unsigned char buf[8] = {0};
       size_t written = 0;
-      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, &v, sizeof(v), &written) != CUBLAS_STATUS_SUCCESS) return int64_t{-1};
-      if (written == 4) v = static_cast<int32_t>(v & 0xffffffff);
-      if (written == 2) v = static_cast<int16_t>(v & 0xffff);
-      return v;
+      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, buf, need, &written) != CUBLAS_STATUS_SUCCESS) return -1;
+      if (written == 2) return *reinterpret_cast<const uint16_t*>(buf);
+      if (written == 4) return *reinterpret_cast<const int32_t*>(buf);
+      return *reinterpret_cast<const int64_t*>(buf);
     };
     std::ostringstream o;
     o << "cublasLt heuristic#0 algo=" << attr(CUBLASLT_ALGO_CONFIG_ID) << " tile=" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID)

@@ -14,8 +14,7 @@ import time
 
 import torch
 
-CSV_COLUMNS = ["spec", "kind", "dtype", "device", "median_us", "min_us", "max_us", "reps", "sm_clock_mhz",
-               "energy_j", "avg_power_w", "energy_reps", "kernel", "dram_read_bytes", "dram_write_bytes", "split"]
+from op_list import CSV_COLUMNS, parse_spec, read_op_list  # noqa: F401 (re-exported)
 
 
 class Nvml:
@@ -177,26 +176,3 @@ def fmt(v, prec=3):
     if isinstance(v, float):
         return f"{v:.{prec}f}"
     return str(v)
-
-
-def read_op_list(path):
-    """[(index, spec, split, energy_flag)] in file order; index matches orrery_measure's."""
-    out = []
-    with open(path) as f:
-        for raw in f:
-            words = raw.split("#", 1)[0].split()
-            if not words:
-                continue
-            split = next((w for w in words[1:] if w != "E"), "")
-            out.append((len(out), words[0], split, "E" in words[1:]))
-    return out
-
-
-def parse_spec(spec):
-    kind, _, rest = spec.partition(":")
-    args = {}
-    for item in rest.split(","):
-        if item:
-            k, _, v = item.partition("=")
-            args[k.strip()] = v.strip()
-    return kind, args

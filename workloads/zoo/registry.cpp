@@ -3,11 +3,18 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "workloads/zoo/resnet.hpp"
 
 namespace orrery::workloads::zoo {
 
 const std::vector<ModelEntry>& models() {
-  static const std::vector<ModelEntry> kModels{};
+  // One line per model: name, doc, options (name, default, doc), builder.
+  static const std::vector<ModelEntry> kModels{
+      {"resnet18", "torchvision resnet18 (11.69 M params, 1.81 G MACs at 224)",
+       {{"res", "224", "input height/width"}, {"classes", "1000", "classifier outputs"}}, build_resnet18},
+      {"resnet50", "torchvision resnet50 v1.5 (25.56 M params, 4.09 G MACs at 224)",
+       {{"res", "224", "input height/width"}, {"classes", "1000", "classifier outputs"}}, build_resnet50},
+  };
   return kModels;
 }
 

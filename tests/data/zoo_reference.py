@@ -64,6 +64,15 @@ def conv1d_type():
         return None
 
 
+def base_type(mod):
+    """The torch.nn class a layer is (Conv3DSimple -> Conv3d, NonDynamicallyQuantizableLinear ->
+    Linear), or transformers' Conv1D."""
+    for cls in (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.MultiheadAttention, nn.Linear):
+        if isinstance(mod, cls):
+            return cls.__name__
+    return type(mod).__name__
+
+
 def count(model, inputs, per_layer=False):
     """MACs by layer type and (optionally) the per-layer list, from one forward pass."""
     hf_conv1d = conv1d_type()
@@ -88,7 +97,7 @@ def count(model, inputs, per_layer=False):
                 macs = out.numel() * mod.in_features
             else:  # transformers Conv1D: y = x @ W, W [nx, nf]
                 macs = out.numel() * mod.weight.shape[0]
-            t = type(mod).__name__
+            t = base_type(mod)
             by_type[t] = by_type.get(t, 0) + macs
             if per_layer:
                 layers.append({"name": name, "type": t, "macs": macs,

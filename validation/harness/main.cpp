@@ -199,12 +199,14 @@ int run(int argc, char** argv) {
   if (args.ops.empty()) return failures ? 1 : 0;
 
   const auto lines = read_op_list(args.ops);
+  const std::string kHeader =
+      "spec,kind,dtype,device,median_us,min_us,max_us,reps,sm_clock_mhz,energy_j,avg_power_w,energy_reps,kernel,"
+      "dram_read_bytes,dram_write_bytes,split\n";
   std::ofstream out, details;
   if (!args.profile) {
     out.open(args.out);
     if (!out) throw HarnessError("cannot write '" + args.out + "'");
-    out << "spec,kind,dtype,device,median_us,min_us,max_us,reps,sm_clock_mhz,energy_j,avg_power_w,energy_reps,kernel,"
-           "dram_read_bytes,dram_write_bytes,split\n";
+    out << kHeader;
     if (!args.details.empty()) {
       details.open(args.details);
       details << "spec,impl,timed_sm_clock_mhz,energy_loop_s,energy_ops_per_graph,energy_us_per_op,"
@@ -212,9 +214,8 @@ int run(int argc, char** argv) {
     }
     if (args.idle_seconds > 0) {
       if (auto idle = idle_power(args.idle_seconds, nvml)) {
-        out << "idle,idle,," << csv_field(device) << ",,,,,"
-            << opt(idle->clock_end_mhz) << "," << num(idle->energy_j_per_op, 4) << "," << num(idle->avg_power_w, 2)
-            << ",,,,,\n";
+        out << "idle,idle,," << csv_field(device) << ",,,,," << opt(idle->clock_end_mhz) << ","
+            << num(idle->energy_j_per_op, 4) << "," << num(idle->avg_power_w, 2) << ",,,,,\n";
         if (details)
           details << "idle,nothing running for " << num(idle->loop_s, 2) << " s,," << num(idle->loop_s, 3) << ",,,"
                   << opt(idle->clock_min_mhz) << "," << opt(idle->clock_max_mhz) << "," << opt(idle->clock_end_mhz)
@@ -225,15 +226,35 @@ int run(int argc, char** argv) {
     }
   }
 
-  int done = 0, skipped = 0;
+  // Pass 1: timing of every op (cold L2). Pass 2: the energy loops of the selected ops, after
+  // all timings, so that the heat of one op's energy loop never precedes another op's timing.
+  struct Result {
+    Line line;
+    OpSpec spec;
+    Timing timing;
+    std::string impl;
+    std::optional<Energy> energy;
+  };
+  std::vector<Result> results;
+  int skipped = 0;
+  auto skip = [&](const std::string& text, const std::exception& e) {
+    std::fprintf(stderr, "SKIP %s: %s\n", text.c_str(), e.what());
+    ++skipped;
+    const cudaError_t err = cudaDeviceSynchronize();  // a sticky error ends the run cleanly
+    if (err != cudaSuccess) {
+      std::fprintf(stderr, "CUDA context unusable after failure (%s); stopping\n", cudaGetErrorString(err));
+      std::exit(3);
+    }
+    (void)cudaGetLastError();
+  };
+  int done = 0;
   for (const auto& line : lines) {
     if (args.limit >= 0 && done >= args.limit) break;
     OpSpec spec;
     try {
       spec = parse_spec(line.spec);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "SKIP %s: %s\n", line.spec.c_str(), e.what());
-      ++skipped;
+      skip(line.spec, e);
       continue;
     }
     if (!args.only.empty() && !args.only.count(spec.kind)) continue;
@@ -243,46 +264,65 @@ int run(int argc, char** argv) {
       if (args.profile) {
         profile_once(*op, ctx, flush, sink, line.index);
         std::printf("PROFILE %d %s\n", line.index, spec.text.c_str());
-        ++done;
-        continue;
+      } else {
+        Result r{line, spec, time_op(*op, ctx, flush, sink, args.reps, args.warmup, nvml), op->impl(), std::nullopt};
+        std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s\n", line.index, spec.text.c_str(),
+                    r.timing.median_us, r.timing.min_us, r.timing.max_us, opt(r.timing.sm_clock_mhz).c_str());
+        results.push_back(std::move(r));
       }
-      const Timing t = time_op(*op, ctx, flush, sink, args.reps, args.warmup, nvml);
-      std::optional<Energy> en;
-      if (args.energy == "all" || (args.energy == "marked" && line.energy))
-        en = energy_loop(*op, ctx, args.energy_seconds, t.median_us, nvml);
-      out << csv_field(spec.text) << "," << spec.kind << "," << spec.dtype() << "," << csv_field(device) << ","
+      std::fflush(stdout);
+      ++done;
+    } catch (const std::exception& e) {
+      skip(spec.text, e);
+    }
+  }
+
+  auto write_rows = [&](std::ostream& o, std::ostream* d) {
+    for (const auto& r : results) {
+      const auto& t = r.timing;
+      const auto& en = r.energy;
+      o << csv_field(r.spec.text) << "," << r.spec.kind << "," << r.spec.dtype() << "," << csv_field(device) << ","
           << num(t.median_us) << "," << num(t.min_us) << "," << num(t.max_us) << "," << t.reps << ","
           << opt(t.sm_clock_mhz) << "," << (en ? sci(en->energy_j_per_op) : "") << ","
           << (en ? num(en->avg_power_w, 2) : "") << "," << (en ? std::to_string(en->ops) : "") << ",,,,"
-          << line.split << "\n";
-      out.flush();
-      if (details) {
-        details << csv_field(spec.text) << "," << csv_field(op->impl()) << "," << opt(t.sm_clock_mhz) << ","
+          << r.line.split << "\n";
+      if (d)
+        *d << csv_field(r.spec.text) << "," << csv_field(r.impl) << "," << opt(t.sm_clock_mhz) << ","
                 << (en ? num(en->loop_s, 4) : "") << "," << (en ? std::to_string(en->per_graph) : "") << ","
                 << (en ? num(en->us_per_op) : "") << "," << (en ? opt(en->clock_min_mhz) : "") << ","
                 << (en ? opt(en->clock_max_mhz) : "") << "," << (en ? opt(en->clock_end_mhz) : "") << ","
                 << (en ? opt(en->temp_c) : "") << "," << (en ? opt(en->reasons) : "") << "\n";
-        details.flush();
-      }
-      std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s", line.index, spec.text.c_str(), t.median_us,
-                  t.min_us, t.max_us, opt(t.sm_clock_mhz).c_str());
-      if (en) std::printf(" | %.3e J %.0f W loop %.2f us clk %s", en->energy_j_per_op, en->avg_power_w, en->us_per_op,
-                          opt(en->clock_end_mhz).c_str());
-      std::printf("\n");
-      std::fflush(stdout);
-      ++done;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "SKIP %s: %s\n", spec.text.c_str(), e.what());
-      ++skipped;
-      // A failed op may leave a sticky error; if the context is lost, give up cleanly.
-      const cudaError_t err = cudaDeviceSynchronize();
-      if (err != cudaSuccess) {
-        std::fprintf(stderr, "CUDA context unusable after failure (%s); stopping\n", cudaGetErrorString(err));
-        return 3;
-      }
-      (void)cudaGetLastError();
     }
+    o.flush();
+    if (d) d->flush();
+  };
+
+  if (!args.profile && args.energy != "none") {
+    // Keep the timing rows on disk while the (long) energy pass runs.
+    const std::string partial = args.out + ".timing";
+    {
+      std::ofstream p(partial);
+      p << kHeader;
+      write_rows(p, nullptr);
+    }
+    for (auto& r : results) {
+      if (!(args.energy == "all" || r.line.energy)) continue;
+      try {
+        auto op = make_op(r.spec, ctx);
+        r.energy = energy_loop(*op, ctx, args.energy_seconds, r.timing.median_us, nvml);
+        if (r.energy)
+          std::printf("[%3d] %-90s energy %.3e J/op  %.0f W  loop %.2f us/op  clk %s-%s end %s MHz  %s C\n",
+                      r.line.index, r.spec.text.c_str(), r.energy->energy_j_per_op, r.energy->avg_power_w,
+                      r.energy->us_per_op, opt(r.energy->clock_min_mhz).c_str(), opt(r.energy->clock_max_mhz).c_str(),
+                      opt(r.energy->clock_end_mhz).c_str(), opt(r.energy->temp_c).c_str());
+        std::fflush(stdout);
+      } catch (const std::exception& e) {
+        skip(r.spec.text + " (energy loop)", e);
+      }
+    }
+    std::remove(partial.c_str());
   }
+  if (!args.profile) write_rows(out, details.is_open() ? &details : nullptr);
   std::printf("done: %d ops measured, %d skipped%s\n", done, skipped, failures ? ", VERIFY FAILURES" : "");
   cudnnDestroy(ctx.dnn);
   cublasLtDestroy(ctx.lt);

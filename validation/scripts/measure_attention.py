@@ -97,8 +97,11 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = False
     device = torch.cuda.get_device_name(0)
     nvml = gm.Nvml()
-    print(f"device: {device}, torch {torch.__version__}, cuDNN {torch.backends.cudnn.version()}, "
-          f"driver {nvml.driver_version()}")
+    try:
+        cudnn = torch.backends.cudnn.version()
+    except RuntimeError as e:  # e.g. a foreign libcudnn first on LD_LIBRARY_PATH
+        cudnn = f"unusable ({str(e)[:80]})"
+    print(f"device: {device}, torch {torch.__version__}, cuDNN {cudnn}, driver {nvml.driver_version()}")
     if a.verify and not verify():
         print("VERIFY FAILURES", file=sys.stderr)
     lines = [ln for ln in gm.read_op_list(a.ops) if ln[1].startswith("attention:")]
@@ -135,14 +138,19 @@ def main():
     out = open(a.out, "w", newline="")
     w = csv.writer(out)
     w.writerow(gm.CSV_COLUMNS)
-    bw = csv.writer(open(a.backends_out, "w", newline="")) if a.backends_out else None
+    bf = open(a.backends_out, "w", newline="") if a.backends_out else None
+    bw = csv.writer(bf) if bf else None
     if bw:
         bw.writerow(["spec", "backend", "median_us", "min_us", "max_us", "reps", "sm_clock_mhz", "kernel"])
-    dw = csv.writer(open(a.details, "w", newline="")) if a.details else None
+    df = open(a.details, "w", newline="") if a.details else None
+    dw = csv.writer(df) if df else None
     if dw:
         dw.writerow(["spec", "impl", "timed_sm_clock_mhz", "energy_loop_s", "energy_ops_per_graph", "energy_us_per_op",
                      "energy_clock_min_mhz", "energy_clock_max_mhz", "energy_clock_end_mhz", "temp_c_end",
                      "clock_event_reasons_end"])
+    # Pass 1: timings (both backends); pass 2: energy loops of the selected specs, after all
+    # timings, as orrery_measure does.
+    results = []
     for index, spec, split, marked in lines:
         kind, args = gm.parse_spec(spec)
         try:
@@ -159,32 +167,48 @@ def main():
                         raise
                     print(f"  {backend} backend unavailable for {spec}: {str(e).splitlines()[0][:160]}", file=sys.stderr)
             t = rows["flash"]
-            en = None
-            if a.energy == "all" or (a.energy == "marked" and marked):
-                en = gm.energy_loop(make_fn(q, k, v, causal, "flash"), t["median_us"], nvml, a.energy_seconds)
-            w.writerow([spec, kind, args.get("dtype", "fp16"), device, gm.fmt(t["median_us"]), gm.fmt(t["min_us"]),
-                        gm.fmt(t["max_us"]), t["reps"], gm.fmt(t["sm_clock_mhz"]),
-                        f"{en['energy_j']:.6g}" if en else "", gm.fmt(en["avg_power_w"], 2) if en else "",
-                        en["energy_reps"] if en else "", t["kernel"], "", "", split])
-            out.flush()
-            if bw:
-                for backend, r in rows.items():
-                    bw.writerow([spec, backend, gm.fmt(r["median_us"]), gm.fmt(r["min_us"]), gm.fmt(r["max_us"]),
-                                 r["reps"], gm.fmt(r["sm_clock_mhz"]), r["kernel"]])
-            if dw:
-                dw.writerow([spec, "torch sdpa FLASH_ATTENTION", gm.fmt(t["sm_clock_mhz"]),
-                             gm.fmt(en["loop_s"], 4) if en else "", en["per_graph"] if en else "",
-                             gm.fmt(en["us_per_op"]) if en else "", gm.fmt(en["clock_min"]) if en else "",
-                             gm.fmt(en["clock_max"]) if en else "", gm.fmt(en["clock_end"]) if en else "",
-                             gm.fmt(en["temp_c"]) if en else "", ""])
             extra = f" | cudnn {rows['cudnn']['median_us']:.2f} us" if "cudnn" in rows else ""
-            en_s = f" | {en['energy_j']:.3e} J {en['avg_power_w']:.0f} W" if en else ""
             print(f"[{index:3d}] {spec:90s} {t['median_us']:10.2f} us (min {t['min_us']:.2f} max {t['max_us']:.2f}) "
-                  f"clk {t['sm_clock_mhz']}{extra}{en_s}", flush=True)
+                  f"clk {t['sm_clock_mhz']}{extra}", flush=True)
+            results.append((index, spec, kind, args, split, marked, rows))
             del q, k, v
         except Exception as e:
             print(f"SKIP {spec}: {e}", file=sys.stderr)
+    energies = {}
+    for index, spec, kind, args, split, marked, rows in results:
+        if a.energy == "all" or (a.energy == "marked" and marked):
+            try:
+                q, k, v, causal = build(args)
+                en = gm.energy_loop(make_fn(q, k, v, causal, "flash"), rows["flash"]["median_us"], nvml, a.energy_seconds)
+                if en:
+                    energies[spec] = en
+                    print(f"[{index:3d}] {spec:90s} energy {en['energy_j']:.3e} J/op {en['avg_power_w']:.0f} W "
+                          f"loop {en['us_per_op']:.2f} us/op clk {en['clock_min']}-{en['clock_max']} end {en['clock_end']} MHz",
+                          flush=True)
+                del q, k, v
+            except Exception as e:
+                print(f"SKIP {spec} (energy loop): {e}", file=sys.stderr)
+    for index, spec, kind, args, split, marked, rows in results:
+        t = rows["flash"]
+        en = energies.get(spec)
+        w.writerow([spec, kind, args.get("dtype", "fp16"), device, gm.fmt(t["median_us"]), gm.fmt(t["min_us"]),
+                    gm.fmt(t["max_us"]), t["reps"], gm.fmt(t["sm_clock_mhz"]),
+                    f"{en['energy_j']:.6g}" if en else "", gm.fmt(en["avg_power_w"], 2) if en else "",
+                    en["energy_reps"] if en else "", t["kernel"], "", "", split])
+        if bw:
+            for backend, r in rows.items():
+                bw.writerow([spec, backend, gm.fmt(r["median_us"]), gm.fmt(r["min_us"]), gm.fmt(r["max_us"]),
+                             r["reps"], gm.fmt(r["sm_clock_mhz"]), r["kernel"]])
+        if dw:
+            dw.writerow([spec, "torch sdpa FLASH_ATTENTION", gm.fmt(t["sm_clock_mhz"]),
+                         gm.fmt(en["loop_s"], 4) if en else "", en["per_graph"] if en else "",
+                         gm.fmt(en["us_per_op"]) if en else "", gm.fmt(en["clock_min"]) if en else "",
+                         gm.fmt(en["clock_max"]) if en else "", gm.fmt(en["clock_end"]) if en else "",
+                         gm.fmt(en["temp_c"]) if en else "", ""])
     out.close()
+    for fh in (bf, df):
+        if fh:
+            fh.close()
 
 
 if __name__ == "__main__":

@@ -114,7 +114,8 @@ def main():
     import transformers
     import torchvision
     print(f"device: {device}, torch {torch.__version__}, torchvision {torchvision.__version__}, transformers "
-          f"{transformers.__version__}, cuDNN {torch.backends.cudnn.version()}, driver {nvml.driver_version()}")
+          f"{transformers.__version__}, cuDNN {torch.backends.cudnn.version()}, driver {nvml.driver_version()}",
+          flush=True)
     flusher = gm.L2Flusher()
     only = set(a.only.split(",")) if a.only else None
     with open(a.out, "w", newline="") as f:

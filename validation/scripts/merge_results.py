@@ -22,8 +22,10 @@ from collections import OrderedDict
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import op_list as gm  # noqa: E402
 
-UNIT = {"byte": 1, "kbyte": 1e3, "mbyte": 1e6, "gbyte": 1e9, "nsecond": 1e-3, "usecond": 1, "msecond": 1e3,
-        "second": 1e6}
+# Units as ncu prints them (with --print-units base: byte and ns); values end up in bytes and us.
+UNIT = {"byte": 1, "kbyte": 1e3, "mbyte": 1e6, "gbyte": 1e9, "ns": 1e-3, "nsecond": 1e-3, "us": 1, "usecond": 1,
+        "ms": 1e3, "msecond": 1e3, "s": 1e6, "second": 1e6}
+MARKER = re.compile(r"(^|::)orrery_marker_kernel\b")
 
 
 def short_name(name):
@@ -62,7 +64,7 @@ def read_ncu(path):
     out = {}
     current = None
     for k in kernels.values():
-        if k["name"].startswith("orrery_marker_kernel"):
+        if MARKER.search(k["name"]):
             m = re.match(r"\(\s*(\d+)", k["grid"])
             current = int(m.group(1)) - 1 if m else None
             if current is not None:

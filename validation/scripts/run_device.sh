@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
-# (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu models
-# exports zooref. Example (the whole set):
+# (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
+# models exports zooref. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
-# The harness binary is taken from $ORRERY_MEASURE if that runs here, else built with CMake.
+# The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-$ROOT/out}
@@ -15,12 +15,16 @@ OPS=${OPS:-$ROOT/validation/data/ops.txt}
 ENERGY_S=${ENERGY_S:-2}
 ENERGY=${ENERGY:-marked}
 
-# cuDNN / cuBLAS shared libraries: the toolkit's, else the Python wheels'.
+# The harness is linked against the system cuDNN/cuBLAS; their folders go on LD_LIBRARY_PATH
+# for the harness alone (PyTorch must keep finding its own bundled cuDNN).
 libdirs=$(for lib in libcudnn.so.9 libcublasLt.so.13; do
-  find /usr/local/cuda/ /usr/lib/x86_64-linux-gnu /opt /usr/local/lib -name "$lib" 2>/dev/null | head -1 | xargs -r dirname
+  find /usr/local/cuda/ /usr/lib/x86_64-linux-gnu -name "$lib" 2>/dev/null | head -1 | xargs -r dirname
 done | sort -u | tr '\n' ':')
-export LD_LIBRARY_PATH=${libdirs}${LD_LIBRARY_PATH:-}
-BIN=${ORRERY_MEASURE:-}
+HLD=${libdirs}${LD_LIBRARY_PATH:-}
+BIN=/tmp/vbuild/orrery_measure
+harness() { LD_LIBRARY_PATH=$HLD "$BIN" "$@"; }
+profile() { ncu --profile-from-start off --clock-control none --csv --print-units base \
+  --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum "$@"; }
 
 t0=$(date +%s)
 stamp() { echo "=== [$(( $(date +%s) - t0 )) s] $*"; }
@@ -37,29 +41,15 @@ for phase in "$@"; do
     ;;
   build)
     stamp build
-    if [ -n "$BIN" ] && "$BIN" --help >/dev/null 2>&1; then
-      echo "using carried binary $BIN"; ldd "$BIN" | grep -E "cudnn|cublas|cudart"
-    else
-      cudnn_root=$(find / -name cudnn.h -path "*include*" -not -path "/proc/*" 2>/dev/null | head -1 | xargs -r dirname | xargs -r dirname)
-      echo "building (CUDNN_ROOT=$cudnn_root)"
-      cmake -S "$ROOT/validation" -B /tmp/vbuild -G Ninja -DCMAKE_CUDA_COMPILER="$(command -v nvcc)" \
-        -DCUDNN_ROOT="$cudnn_root" >/tmp/vbuild.log 2>&1 && cmake --build /tmp/vbuild -j 16 >>/tmp/vbuild.log 2>&1
-      tail -3 /tmp/vbuild.log
-      BIN=/tmp/vbuild/orrery_measure
-    fi
-    ;;
-  buildsrc)
-    stamp buildsrc
     cudnn_root=$(find / -name cudnn.h -path "*include*" -not -path "/proc/*" 2>/dev/null | head -1 | xargs -r dirname | xargs -r dirname)
-    echo "building from source (CUDNN_ROOT=$cudnn_root)"
-    cmake -S "$ROOT/validation" -B /tmp/vbuild-src -G Ninja -DCMAKE_CUDA_COMPILER="$(command -v nvcc)" \
-      -DCUDNN_ROOT="$cudnn_root" >/tmp/vbuild-src.log 2>&1 && cmake --build /tmp/vbuild-src -j 8 >>/tmp/vbuild-src.log 2>&1
-    echo "source build exit $?"; tail -5 /tmp/vbuild-src.log
-    [ -z "$BIN" ] && BIN=/tmp/vbuild-src/orrery_measure
+    echo "building (CUDNN_ROOT=$cudnn_root)"
+    cmake -S "$ROOT/validation" -B /tmp/vbuild -G Ninja -DCMAKE_CUDA_COMPILER="$(command -v nvcc)" \
+      -DCUDNN_ROOT="$cudnn_root" >/tmp/vbuild.log 2>&1 && cmake --build /tmp/vbuild -j 16 >>/tmp/vbuild.log 2>&1
+    echo "build exit $?"; tail -2 /tmp/vbuild.log
     ;;
   verify)
     stamp verify
-    "$BIN" --verify --verify-out "$R/verify_harness.txt"
+    harness --verify --verify-out "$R/verify_harness.txt"
     $PY "$ROOT/validation/scripts/measure_attention.py" --ops /dev/null --verify 2>&1 | tee "$R/verify_attention.txt"
     ;;
   smoke)
@@ -69,22 +59,18 @@ for phase in "$@"; do
     { awk '!/^#/ && NF { split($1, a, ":"); if (n[a[1]]++ < 2) print }' "$OPS"
       grep -E 'M=1024,N=1024,K=1024,dtype=(tf32|fp32)|^gemm:B=32,M=128|groups=96,|copy:bytes=1073741824|kv=4096,dtype=fp16|C=3,D=16.*bf16|softmax:rows=128,cols=32000|M=4095,N=4095' "$OPS"
     } | awk '!seen[$1]++' > "$R/smoke_ops.txt"
-    "$BIN" --ops "$R/smoke_ops.txt" --out "$R/smoke.csv" --details "$R/smoke_details.csv" --energy all --energy-seconds 0.5 --idle-seconds 1
+    harness --ops "$R/smoke_ops.txt" --out "$R/smoke.csv" --details "$R/smoke_details.csv" --energy all --energy-seconds 0.5 --idle-seconds 1
     $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$R/smoke_ops.txt" --out "$R/smoke_attention.csv" \
       --backends-out "$R/smoke_attention_backends.csv" --details "$R/smoke_attention_details.csv" --energy all --energy-seconds 0.5
-    ncu --profile-from-start off --clock-control none --csv --print-units base \
-      --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum \
-      --log-file "$R/smoke_ncu.csv" "$BIN" --ops "$R/smoke_ops.txt" --profile > "$R/smoke_ncu_stdout.txt" 2>&1
-    ncu --profile-from-start off --clock-control none --csv --print-units base \
-      --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum \
-      --log-file "$R/smoke_ncu_attention.csv" $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$R/smoke_ops.txt" --profile \
+    profile --log-file "$R/smoke_ncu.csv" "$BIN" --ops "$R/smoke_ops.txt" --profile > "$R/smoke_ncu_stdout.txt" 2>&1
+    profile --log-file "$R/smoke_ncu_attention.csv" $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$R/smoke_ops.txt" --profile \
       > "$R/smoke_ncu_attention_stdout.txt" 2>&1
     $PY "$ROOT/validation/scripts/merge_results.py" --ops "$R/smoke_ops.txt" --rows "$R/smoke.csv" --rows "$R/smoke_attention.csv" \
       --ncu "$R/smoke_ncu.csv" --ncu "$R/smoke_ncu_attention.csv" --out "$R/smoke_merged.csv" --ncu-out "$R/smoke_ncu_summary.csv"
     ;;
   ops)
     stamp ops
-    "$BIN" --ops "$OPS" --out "$R/harness.csv" --details "$R/harness_details.csv" --energy "$ENERGY" --energy-seconds "$ENERGY_S" --idle-seconds 3
+    harness --ops "$OPS" --out "$R/harness.csv" --details "$R/harness_details.csv" --energy "$ENERGY" --energy-seconds "$ENERGY_S" --idle-seconds 3
     ;;
   attention)
     stamp attention
@@ -93,13 +79,9 @@ for phase in "$@"; do
     ;;
   ncu)
     stamp ncu
-    ncu --profile-from-start off --clock-control none --csv --print-units base \
-      --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum \
-      --log-file "$R/ncu_harness.csv" "$BIN" --ops "$OPS" --profile > "$R/ncu_harness_stdout.txt" 2>&1
+    profile --log-file "$R/ncu_harness.csv" "$BIN" --ops "$OPS" --profile > "$R/ncu_harness_stdout.txt" 2>&1
     stamp ncu attention
-    ncu --profile-from-start off --clock-control none --csv --print-units base \
-      --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum \
-      --log-file "$R/ncu_attention.csv" $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$OPS" --profile \
+    profile --log-file "$R/ncu_attention.csv" $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$OPS" --profile \
       > "$R/ncu_attention_stdout.txt" 2>&1
     ;;
   merge)

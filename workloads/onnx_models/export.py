@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Exports the shape-only ONNX files of this folder (opset 17, batch 1).
 
-Each model is built with random weights (nothing is downloaded), exported with PyTorch's
-TorchScript-based exporter (dynamo=False; the dynamo exporter is the fallback), and then
-stripped: every floating-point initializer (and Constant node tensor) with more than 16
+Each model is built with random weights (nothing is downloaded) and exported twice, with
+PyTorch's TorchScript-based exporter (dynamo=False) and with the dynamo exporter (asked for
+opset 17); the export whose tensor shapes ONNX shape inference resolves best is kept (ties go
+to TorchScript; see manifest.json for which one each file is). Then it is stripped: every floating-point initializer (and Constant node tensor) with more than 16
 elements keeps its name, dims and data type but loses its data, so a file is a few hundred KB
 and the graph, its shapes and the parameter counts stay. Integer tensors (shapes, indices) and
 small constants keep their data, so shape inference still resolves Reshape/Slice shapes.
@@ -127,7 +128,29 @@ def strip(model_proto):
     return stripped
 
 
+def run_exporter(model, args, in_names, path, exporter):
+    with torch.enable_grad():
+        if exporter == "torchscript":
+            kw = {"dynamo": False} if "dynamo" in torch.onnx.export.__code__.co_varnames else {}
+            torch.onnx.export(model, args, path, opset_version=OPSET, input_names=in_names, output_names=["output"],
+                              do_constant_folding=True, **kw)
+        else:
+            torch.onnx.export(model, args, path, opset_version=OPSET, input_names=in_names, output_names=["output"],
+                              dynamo=True, external_data=False)
+    return onnx.load(path)
+
+
+def known_shapes(m):
+    inferred = onnx.shape_inference.infer_shapes(m)
+    vi = inferred.graph.value_info
+    known = sum(1 for v in vi if v.type.tensor_type.HasField("shape")
+                and all(d.HasField("dim_value") for d in v.type.tensor_type.shape.dim))
+    return known, len(vi)
+
+
 def export(name, out_dir):
+    """Exports with the TorchScript exporter and (where this torch has it) the dynamo one, and
+    keeps the graph whose shapes ONNX shape inference resolves best (ties: TorchScript)."""
     torch.manual_seed(0)
     model, args, in_names = MODELS[name]()
     if name in ("bert_base", "gpt2"):
@@ -135,18 +158,26 @@ def export(name, out_dir):
     randomize(model.eval())
     path = os.path.join(out_dir, f"{name}.onnx")
     tmp = path + ".full"
-    with torch.enable_grad():
+    candidates = []
+    exporters = ["torchscript"]
+    if "dynamo" in torch.onnx.export.__code__.co_varnames:
+        exporters.append("dynamo")
+    for exporter in exporters:
         try:
-            kw = {"dynamo": False} if "dynamo" in torch.onnx.export.__code__.co_varnames else {}
-            torch.onnx.export(model, args, tmp, opset_version=OPSET, input_names=in_names, output_names=["output"],
-                              do_constant_folding=True, **kw)
-            exporter = "torchscript"
-        except Exception as e:  # fall back to the dynamo exporter
-            print(f"{name}: TorchScript exporter failed ({str(e).splitlines()[0][:200]}); trying dynamo", file=sys.stderr)
-            torch.onnx.export(model, args, tmp, opset_version=OPSET, input_names=in_names, output_names=["output"],
-                              dynamo=True, external_data=False)
-            exporter = "dynamo"
-    m = onnx.load(tmp)
+            m = run_exporter(model, args, in_names, tmp, exporter)
+            if m.opset_import and max(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")) != OPSET:
+                raise RuntimeError("exported opset is not %d" % OPSET)
+            k, n = known_shapes(m)
+            candidates.append((k / max(n, 1), -exporters.index(exporter), exporter, m))
+            print(f"  {name}: {exporter}: {len(m.graph.node)} nodes, {k}/{n} inferred shapes fully known", flush=True)
+        except Exception as e:
+            print(f"  {name}: {exporter} exporter failed: {str(e).splitlines()[0][:200]}", file=sys.stderr)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    if not candidates:
+        raise RuntimeError("no exporter succeeded")
+    _, _, exporter, m = max(candidates, key=lambda c: (c[0], c[1]))
     n_params = sum(int(torch.tensor(list(t.dims)).prod().item()) if t.dims else 1 for t in m.graph.initializer
                    if t.data_type in FLOAT_TYPES)
     stripped = strip(m)
@@ -154,19 +185,16 @@ def export(name, out_dir):
     m.doc_string = (f"{name}: shape-only export (floating-point tensors over {KEEP_NUMEL} elements have no data); "
                     f"opset {OPSET}, batch 1, {exporter} exporter, torch {torch.__version__}")
     onnx.save(m, path)
-    os.remove(tmp)
     # The checks the brief asks for: loads, and shape inference runs.
     loaded = onnx.load(path)
-    inferred = onnx.shape_inference.infer_shapes(loaded)
-    known = sum(1 for v in inferred.graph.value_info
-                if v.type.tensor_type.HasField("shape") and all(d.HasField("dim_value") for d in v.type.tensor_type.shape.dim))
+    known, total = known_shapes(loaded)
     info = {"file": f"{name}.onnx", "bytes": os.path.getsize(path), "nodes": len(loaded.graph.node),
             "initializers": len(loaded.graph.initializer), "float_initializer_elements": n_params,
-            "stripped_elements": stripped, "value_info_after_inference": len(inferred.graph.value_info),
+            "stripped_elements": stripped, "value_info_after_inference": total,
             "value_info_fully_known": known, "exporter": exporter, "opset": OPSET,
             "inputs": [[i.name, [d.dim_value for d in i.type.tensor_type.shape.dim]] for i in loaded.graph.input]}
     print(f"{name}: {info['bytes']:,} bytes, {info['nodes']} nodes, {n_params:,} float parameters, "
-          f"{known}/{len(inferred.graph.value_info)} inferred shapes fully known ({exporter})", flush=True)
+          f"{known}/{total} inferred shapes fully known ({exporter})", flush=True)
     return info
 
 

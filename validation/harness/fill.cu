@@ -53,6 +53,14 @@ __global__ void orrery_l2_flush_read(const uint4* buf, size_t n, uint32_t* sink)
 
 __global__ void orrery_marker_kernel() {}
 
+__global__ void orrery_spin(unsigned long long ns) {
+  unsigned long long t0, t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+  do {
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  } while (t - t0 < ns);
+}
+
 }  // namespace
 
 void fill_uniform(void* dst, size_t numel, ElemType type, uint64_t seed, float lo, float hi, cudaStream_t s) {
@@ -86,6 +94,11 @@ void flush_l2(DeviceBuffer& buf, DeviceBuffer& sink, uint32_t salt, cudaStream_t
 
 void launch_marker(int index, cudaStream_t s) {
   orrery_marker_kernel<<<index + 1, 32, 0, s>>>();
+  CUDA_CHECK_LAUNCH();
+}
+
+void launch_spin(double us, cudaStream_t s) {
+  orrery_spin<<<1, 1, 0, s>>>(static_cast<unsigned long long>(us * 1000.0));
   CUDA_CHECK_LAUNCH();
 }
 

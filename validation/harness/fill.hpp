@@ -20,6 +20,12 @@ void flush_l2(DeviceBuffer& buf, DeviceBuffer& sink, uint32_t salt, cudaStream_t
 // One tiny kernel whose grid is (index+1, 1, 1): separates ops in an Nsight Compute listing.
 void launch_marker(int index, cudaStream_t s);
 
+// Keeps the GPU busy for `us` microseconds (one thread polling %globaltimer). Enqueued before
+// the start event so that the host has time to enqueue the whole op (some library calls spend
+// 100+ us on the host) while the GPU is still busy: the events then time the op's kernels, not
+// the host call.
+void launch_spin(double us, cudaStream_t s);
+
 // Device -> host copy converted to double (synchronous).
 std::vector<double> to_host_double(const void* src, size_t numel, ElemType type);
 

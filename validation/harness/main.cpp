@@ -209,7 +209,7 @@ int run(int argc, char** argv) {
     out << kHeader;
     if (!args.details.empty()) {
       details.open(args.details);
-      details << "spec,impl,timed_sm_clock_mhz,energy_loop_s,energy_ops_per_graph,energy_us_per_op,"
+      details << "spec,impl,timed_sm_clock_mhz,host_call_us,energy_loop_s,energy_ops_per_graph,energy_us_per_op,"
                  "energy_clock_min_mhz,energy_clock_max_mhz,energy_clock_end_mhz,temp_c_end,clock_event_reasons_end\n";
     }
     if (args.idle_seconds > 0) {
@@ -217,7 +217,7 @@ int run(int argc, char** argv) {
         out << "idle,idle,," << csv_field(device) << ",,,,," << opt(idle->clock_end_mhz) << ","
             << num(idle->energy_j_per_op, 4) << "," << num(idle->avg_power_w, 2) << ",,,,,\n";
         if (details)
-          details << "idle,nothing running for " << num(idle->loop_s, 2) << " s,," << num(idle->loop_s, 3) << ",,,"
+          details << "idle,nothing running for " << num(idle->loop_s, 2) << " s,,," << num(idle->loop_s, 3) << ",,,"
                   << opt(idle->clock_min_mhz) << "," << opt(idle->clock_max_mhz) << "," << opt(idle->clock_end_mhz)
                   << "," << opt(idle->temp_c) << "," << opt(idle->reasons) << "\n";
         std::printf("idle: %.1f W over %.2f s, SM clock %s MHz\n", idle->avg_power_w, idle->loop_s,
@@ -266,8 +266,9 @@ int run(int argc, char** argv) {
         std::printf("PROFILE %d %s\n", line.index, spec.text.c_str());
       } else {
         Result r{line, spec, time_op(*op, ctx, flush, sink, args.reps, args.warmup, nvml), op->impl(), std::nullopt};
-        std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s\n", line.index, spec.text.c_str(),
-                    r.timing.median_us, r.timing.min_us, r.timing.max_us, opt(r.timing.sm_clock_mhz).c_str());
+        std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s host %.1f us\n", line.index, spec.text.c_str(),
+                    r.timing.median_us, r.timing.min_us, r.timing.max_us, opt(r.timing.sm_clock_mhz).c_str(),
+                    r.timing.host_us);
         results.push_back(std::move(r));
       }
       std::fflush(stdout);
@@ -288,7 +289,7 @@ int run(int argc, char** argv) {
           << r.line.split << "\n";
       if (d)
         *d << csv_field(r.spec.text) << "," << csv_field(r.impl) << "," << opt(t.sm_clock_mhz) << ","
-                << (en ? num(en->loop_s, 4) : "") << "," << (en ? std::to_string(en->per_graph) : "") << ","
+                << num(t.host_us, 1) << "," << (en ? num(en->loop_s, 4) : "") << "," << (en ? std::to_string(en->per_graph) : "") << ","
                 << (en ? num(en->us_per_op) : "") << "," << (en ? opt(en->clock_min_mhz) : "") << ","
                 << (en ? opt(en->clock_max_mhz) : "") << "," << (en ? opt(en->clock_end_mhz) : "") << ","
                 << (en ? opt(en->temp_c) : "") << "," << (en ? opt(en->reasons) : "") << "\n";

@@ -14,10 +14,11 @@ struct Timing {
   double median_us = 0, min_us = 0, max_us = 0;
   int reps = 0;
   std::optional<unsigned> sm_clock_mhz;  // read right after the timed repetitions
+  double host_us = 0;                    // longest host time of one op.run() call in warm-up
 };
 
 // Warm-up (>= `warmup` runs and >= 20 ms), then `reps` repetitions, each preceded by an L2
-// flush; CUDA events around the op alone.
+// flush and a GPU spin of 2x the op's host call time + 20 us; CUDA events around the op alone.
 Timing time_op(Op& op, Context& ctx, DeviceBuffer& flush, DeviceBuffer& sink, int reps, int warmup, Nvml& nvml);
 
 struct Energy {

@@ -1,6 +1,7 @@
 """The measurement method of validation/ (DESIGN §7) for the PyTorch-side scripts, matching
 validation/harness/measure.cpp: warm-up, L2 flushed (written then read, 3x L2) before every
-repetition, CUDA events around the measured call only, median/min/max of the repetitions, SM
+repetition, then a GPU spin (2x the call's host time + 20 us) so the host has enqueued the call
+before the GPU reaches it, CUDA events around the measured call only, median/min/max of the repetitions, SM
 clock read through NVML right after; energy from NVML's total-energy counter over a
 back-to-back loop of CUDA-graph replays lasting >= `seconds`.
 
@@ -81,15 +82,23 @@ def time_cold(fn, flusher, nvml, reps=30, warmup=5):
     """Median/min/max microseconds of fn() with a flushed L2 before each repetition."""
     t0 = time.perf_counter()
     n = 0
+    host_us = 0.0
     while n < warmup or time.perf_counter() - t0 < 0.02:
+        c0 = time.perf_counter()
         fn()
+        if n > 0:
+            host_us = max(host_us, 1e6 * (time.perf_counter() - c0))
         n += 1
         if n % 8 == 0:
             torch.cuda.synchronize()
     torch.cuda.synchronize()
+    # A GPU spin of 2x the host call time + 20 us before the start event keeps the GPU busy while
+    # the host enqueues fn's kernels, so the events time the kernels, not the Python/launch cost.
+    spin_cycles = int(min(5000.0, 2 * host_us + 20.0) * 2000)  # ~2 GHz SM clock
     ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(reps)]
     for r in range(reps):
         flusher(r)
+        torch.cuda._sleep(spin_cycles)
         ev[r][0].record()
         fn()
         ev[r][1].record()
@@ -97,7 +106,7 @@ def time_cold(fn, flusher, nvml, reps=30, warmup=5):
     clock = nvml.sm_clock_mhz()
     us = sorted(1000.0 * a.elapsed_time(b) for a, b in ev)
     return {"median_us": statistics.median(us), "min_us": us[0], "max_us": us[-1], "reps": reps,
-            "sm_clock_mhz": clock}
+            "sm_clock_mhz": clock, "host_us": host_us}
 
 
 def capture(fn, count):

@@ -169,7 +169,7 @@ def main():
             t = rows["flash"]
             extra = f" | cudnn {rows['cudnn']['median_us']:.2f} us" if "cudnn" in rows else ""
             print(f"[{index:3d}] {spec:90s} {t['median_us']:10.2f} us (min {t['min_us']:.2f} max {t['max_us']:.2f}) "
-                  f"clk {t['sm_clock_mhz']}{extra}", flush=True)
+                  f"clk {t['sm_clock_mhz']} host {t['host_us']:.0f} us{extra}", flush=True)
             results.append((index, spec, kind, args, split, marked, rows))
             del q, k, v
         except Exception as e:

@@ -81,6 +81,9 @@ class NetBuilder {
   // Any op, with producers (kGraphInput entries are the model's inputs and make no edge).
   size_t append(std::string name, OpParams params, const std::vector<size_t>& producers);
 
+  // Renames input `i` of op `op` (e.g. a KV cache or a tied weight read as an activation).
+  void rename_input(size_t op, size_t i, std::string name) { graph_.mutable_ops().at(op).inputs.at(i).name = std::move(name); }
+
   Graph finish() { return std::move(graph_); }
 
  private:

@@ -32,7 +32,8 @@ inline std::string option_choice(SpecArgs& args, const std::string& key, const s
   std::string names;
   for (const char* c : choices) {
     if (v == c) return v;
-    names += (names.empty() ? "" : "|") + std::string(c);
+    if (!names.empty()) names += '|';
+    names += c;
   }
   throw WorkloadError(fmt::format("--model '{}': {} expected {}, got '{}'", args.spec(), key, names, v));
 }

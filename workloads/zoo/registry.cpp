@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "workloads/zoo/bert.hpp"
 #include "workloads/zoo/efficientnet_b0.hpp"
+#include "workloads/zoo/gpt2.hpp"
+#include "workloads/zoo/llama2.hpp"
 #include "workloads/zoo/mobilenet_v2.hpp"
 #include "workloads/zoo/r3d_18.hpp"
 #include "workloads/zoo/resnet.hpp"
@@ -32,6 +35,20 @@ const std::vector<ModelEntry>& models() {
       {"vit_b_16", "torchvision vit_b_16 (86.57 M params; attention as a fused op, QK^T and AV counted)",
        {{"res", "224", "input height/width (multiple of 16)"}, {"layers", "12", "encoder layers"},
         {"classes", "1000", "classifier outputs"}}, build_vit_b_16},
+      {"bert_base", "transformers BertModel, BERT-base (109.48 M params with pooler)",
+       {{"seq", "128", "tokens per sequence (<= 512)"}, {"layers", "12", "encoder layers"},
+        {"d_model", "768", "hidden size"}, {"heads", "12", "attention heads"}, {"ffn", "3072", "intermediate size"},
+        {"vocab", "30522", "vocabulary size"}, {"pooler", "1", "include the pooler (0|1)"}}, build_bert_base},
+      {"gpt2", "transformers GPT-2 small with tied LM head (124.44 M params)",
+       {{"seq", "128", "tokens per sequence (<= 1024)"}, {"layers", "12", "decoder layers"},
+        {"d_model", "768", "hidden size (FFN 4x)"}, {"heads", "12", "attention heads"},
+        {"lm_head", "1", "include the tied LM head matmul (0|1)"}}, build_gpt2},
+      {"llama2_7b", "transformers LlamaForCausalLM, Llama-2-7B (6.74 G params)",
+       {{"layers", "32", "decoder layers"}, {"d_model", "4096", "hidden size"}, {"heads", "32", "attention heads"},
+        {"kv_heads", "32", "key/value heads (< heads: grouped-query)"}, {"ffn", "11008", "MLP intermediate size"},
+        {"vocab", "32000", "vocabulary size"}, {"seq", "128", "prefill tokens per sequence (1 for decode)"},
+        {"phase", "prefill", "prefill|decode"}, {"context", "128", "decode: tokens already in the KV cache"}},
+       build_llama2_7b},
   };
   return kModels;
 }

@@ -1,0 +1,127 @@
+// The transformer zoo models against their published configurations' parameter counts and
+// hand-computed MACs (linear layers + both attention matmuls, B*H*S*KV*D each).
+// Parameter references: BERT-base 109,482,240 (transformers BertModel(BertConfig()) with
+// pooler); GPT-2 small 124,439,808 (GPT2LMHeadModel, LM head tied to wte); Llama-2-7B
+// 6,738,415,616 (LlamaForCausalLM, published 7B config). Each is re-derived by hand below.
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "tests/workloads/zoo_reference.hpp"
+#include "workloads/zoo/registry.hpp"
+
+using namespace orrery::workloads;
+using orrery::test::find_op;
+
+namespace {
+
+Graph build(const std::string& spec, int64_t batch = 1) { return zoo::build_model(spec, {batch, DType::fp16}); }
+
+int64_t attention_macs(const Graph& g) {
+  int64_t n = 0;
+  for (const auto& op : g.ops())
+    if (op.kind() == OpKind::attention) n += op.macs();
+  return n;
+}
+
+}  // namespace
+
+TEST(ZooBert, BaseMatchesPublishedCounts) {
+  const Graph g = build("bert_base");
+  // Embeddings 30522*768 + 512*768 + 2*768 + LayerNorm 2*768 = 23,837,184; per layer
+  // 4*(768*768+768) + 2*(768*3072) + 3072 + 768 + 2 LayerNorms 4*768 = 7,087,872; pooler 590,592.
+  EXPECT_EQ(g.params(), 23'837'184LL + 12 * 7'087'872LL + 590'592);
+  EXPECT_EQ(g.params(), 109'482'240);
+  // MACs at seq 128: per layer 128 * (4*768*768 + 2*768*3072) = 905,969,664; attention
+  // 2*12*128*128*64 = 25,165,824 per layer; pooler 768*768 = 589,824.
+  EXPECT_EQ(g.macs(), 12 * (905'969'664LL + 25'165'824LL) + 589'824);
+  EXPECT_EQ(attention_macs(g), 12 * 25'165'824LL);
+}
+
+TEST(ZooBert, OptionsChangeCountsByHand) {
+  // layers=2, no pooler: embeddings + 2 layers; MACs 2 layers only.
+  const Graph g = build("bert_base:layers=2,pooler=0");
+  EXPECT_EQ(g.params(), 23'837'184LL + 2 * 7'087'872LL);
+  EXPECT_EQ(g.macs(), 2 * (905'969'664LL + 25'165'824LL));
+  // seq=512, batch 2: linear MACs scale with tokens (1024 rows), attention with B*S^2.
+  const Graph h = build("bert_base:seq=512,layers=1,pooler=0", 2);
+  EXPECT_EQ(h.macs(), 1024LL * (4 * 768 * 768 + 2 * 768 * 3072) + 2LL * 2 * 12 * 512 * 512 * 64);
+  // d_model=256, heads=4, ffn=1024, vocab=1000, layers=1: params by hand.
+  const Graph s = build("bert_base:d_model=256,heads=4,ffn=1024,vocab=1000,layers=1,pooler=0");
+  EXPECT_EQ(s.params(), (1000 + 512 + 2 + 2) * 256LL + 4 * (256 * 256 + 256) + 2 * 256 * 1024 + 1024 + 256 + 4 * 256);
+}
+
+TEST(ZooBert, BadOptionsAreErrors) {
+  EXPECT_THROW(build("bert_base:seq=513"), orrery::WorkloadError);     // > 512 positions
+  EXPECT_THROW(build("bert_base:heads=5"), orrery::WorkloadError);     // 5 does not divide 768
+  EXPECT_THROW(build("bert_base:pooler=2"), orrery::WorkloadError);
+  EXPECT_THROW(build("bert_base:layers=0"), orrery::WorkloadError);
+}
+
+TEST(ZooGpt2, SmallMatchesPublishedCounts) {
+  const Graph g = build("gpt2");
+  // wte 50257*768 + wpe 1024*768 = 39,383,808; per layer 2 LayerNorms 3,072 + c_attn
+  // 768*2304+2304 + c_proj 768*768+768 + c_fc 768*3072+3072 + c_proj 3072*768+768 = 7,087,872;
+  // ln_f 1,536; the LM head is tied (no new parameter).
+  EXPECT_EQ(g.params(), 39'383'808LL + 12 * 7'087'872LL + 1'536);
+  EXPECT_EQ(g.params(), 124'439'808);
+  // MACs at seq 128: per layer 128 * 7,077,888 + attention 2*12*128*128*64 = 25,165,824;
+  // LM head 128*768*50257 = 4,940,464,128.
+  EXPECT_EQ(g.macs(), 12 * (128LL * 7'077'888 + 25'165'824) + 4'940'464'128LL);
+  EXPECT_EQ(find_op(g, "lm_head")->inputs[1].name, "wte.w0");
+  EXPECT_TRUE(find_op(g, "h.0.attn.attn")->get<AttentionParams>()->causal);
+  // Without the LM head: GPT2Model, as in zoo_reference.json.
+  EXPECT_EQ(build("gpt2:lm_head=0").macs(), 12 * (128LL * 7'077'888 + 25'165'824));
+  EXPECT_THROW(build("gpt2:seq=1025"), orrery::WorkloadError);
+}
+
+TEST(ZooLlama, SevenBMatchesPublishedCounts) {
+  const Graph g = build("llama2_7b");
+  // embed + lm_head 2*32000*4096; per layer 4*4096^2 + 3*4096*11008 + 2 RMSNorms 2*4096;
+  // final norm 4096.
+  const int64_t per_layer_linear = 4LL * 4096 * 4096 + 3LL * 4096 * 11008;  // 202,375,168
+  EXPECT_EQ(g.params(), 2LL * 32000 * 4096 + 32 * (per_layer_linear + 2 * 4096) + 4096);
+  EXPECT_EQ(g.params(), 6'738'415'616);
+  // Prefill seq 128: 128 tokens through every linear, attention 2*32*128*128*128 per layer.
+  const int64_t attn = 2LL * 32 * 128 * 128 * 128;
+  EXPECT_EQ(g.macs(), 128 * (32 * per_layer_linear + 32000LL * 4096) + 32 * attn);
+  EXPECT_EQ(attention_macs(g), 32 * attn);
+}
+
+TEST(ZooLlama, DecodeReadsTheKvCache) {
+  // One token against a cache of 1000: kv_len 1001. Linear MACs are one row each;
+  // attention 2 * 32 heads * 1 * 1001 * 128 per layer.
+  const Graph g = build("llama2_7b:phase=decode,context=1000");
+  const int64_t per_layer_linear = 4LL * 4096 * 4096 + 3LL * 4096 * 11008;
+  EXPECT_EQ(g.macs(), 32 * per_layer_linear + 32000LL * 4096 + 32 * (2LL * 32 * 1001 * 128));
+  EXPECT_EQ(g.params(), 6'738'415'616);
+  const Op* attn = find_op(g, "model.layers.0.self_attn.attn");
+  ASSERT_NE(attn, nullptr);
+  EXPECT_EQ(attn->get<AttentionParams>()->kv_len, 1001);
+  EXPECT_EQ(attn->get<AttentionParams>()->q_len, 1);
+  // K and V cache reads: 32 heads x 1001 x 128 elements each, fp16.
+  EXPECT_EQ(attn->inputs[1].name, "model.layers.0.self_attn.k_cache");
+  EXPECT_EQ(attn->inputs[1].bytes(), 32LL * 1001 * 128 * 2);
+}
+
+TEST(ZooLlama, GroupedQueryAndSmallConfigsByHand) {
+  // kv_heads=8 (GQA): k_proj and v_proj shrink to 4096 -> 1024.
+  const Graph g = build("llama2_7b:kv_heads=8,layers=1");
+  const int64_t layer = 2LL * 4096 * 4096 + 2LL * 4096 * 1024 + 3LL * 4096 * 11008 + 2 * 4096;
+  EXPECT_EQ(g.params(), 2LL * 32000 * 4096 + layer + 4096);
+  EXPECT_EQ(find_op(g, "model.layers.0.self_attn.attn")->get<AttentionParams>()->kv_heads, 8);
+  // Batch 4 decode: every linear sees 4 rows.
+  const Graph d = build("llama2_7b:phase=decode,context=0,layers=1", 4);
+  EXPECT_EQ(d.macs(), 4 * (4LL * 4096 * 4096 + 3LL * 4096 * 11008 + 32000LL * 4096) + 4 * 2LL * 32 * 1 * 128);
+}
+
+TEST(ZooLlama, BadOptionsAreErrors) {
+  EXPECT_THROW(build("llama2_7b:phase=train"), orrery::WorkloadError);
+  EXPECT_THROW(build("llama2_7b:phase=decode,seq=4"), orrery::WorkloadError);
+  EXPECT_THROW(build("llama2_7b:context=5"), orrery::WorkloadError);
+  EXPECT_THROW(build("llama2_7b:kv_heads=5"), orrery::WorkloadError);
+  try {
+    build("llama2_7b:phase=train");
+  } catch (const orrery::WorkloadError& e) {
+    EXPECT_NE(std::string(e.what()).find("phase expected prefill|decode, got 'train'"), std::string::npos) << e.what();
+  }
+}

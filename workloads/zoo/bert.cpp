@@ -1,0 +1,48 @@
+#include "workloads/zoo/bert.hpp"
+
+#include <fmt/format.h>
+
+#include "workloads/zoo/net_builder.hpp"
+#include "workloads/zoo/option_checks.hpp"
+
+namespace orrery::workloads::zoo {
+
+Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
+  constexpr int64_t kMaxPositions = 512, kTokenTypes = 2;  // BertConfig defaults
+  const int64_t seq = option_in_range(args, "seq", 128, 1, kMaxPositions);
+  const int64_t layers = option_in_range(args, "layers", 12, 1, 1000);
+  const int64_t d = option_in_range(args, "d_model", 768, 1, 1 << 16);
+  const int64_t heads = option_in_range(args, "heads", 12, 1, 1024);
+  const int64_t ffn = option_in_range(args, "ffn", 3072, 1, 1 << 18);
+  const int64_t vocab = option_in_range(args, "vocab", 30522, 1, 1 << 24);
+  const bool pooler = args.flag("pooler", true);
+  require_divides(args, "heads must divide d_model", heads, d);
+  NetBuilder b("bert_base", ctx);
+  const int64_t n = b.batch(), rows = n * seq;
+
+  Seq x = b.embedding("embeddings.word_embeddings", rows, vocab, d);
+  x = b.add("embeddings.add_token_type", x, b.embedding("embeddings.token_type_embeddings", rows, kTokenTypes, d));
+  x = b.add("embeddings.add_position", x, b.embedding("embeddings.position_embeddings", rows, kMaxPositions, d));
+  x = b.layernorm("embeddings.LayerNorm", x);
+  for (int64_t i = 0; i < layers; ++i) {
+    const std::string p = fmt::format("encoder.layer.{}", i);
+    Seq q = b.linear(p + ".attention.self.query", x, d);
+    Seq k = b.linear(p + ".attention.self.key", x, d);
+    Seq v = b.linear(p + ".attention.self.value", x, d);
+    Seq a = b.attention(p + ".attention.self.attn", q, k, v, heads, heads, seq, seq, false);
+    a = b.linear(p + ".attention.output.dense", a, d);
+    x = b.layernorm(p + ".attention.output.LayerNorm", b.add(p + ".attention.output.add", a, x));
+    Seq h = b.linear(p + ".intermediate.dense", x, ffn);
+    h = b.act(p + ".intermediate.intermediate_act_fn", "gelu", h);
+    h = b.linear(p + ".output.dense", h, d);
+    x = b.layernorm(p + ".output.LayerNorm", b.add(p + ".output.add", h, x));
+  }
+  if (pooler) {
+    Seq cls = b.select_rows("pooler.first_token", x, n);
+    cls = b.linear("pooler.dense", cls, d);
+    b.act("pooler.activation", "tanh", cls);
+  }
+  return b.finish();
+}
+
+}  // namespace orrery::workloads::zoo

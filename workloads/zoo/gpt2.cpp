@@ -1,0 +1,45 @@
+#include "workloads/zoo/gpt2.hpp"
+
+#include <fmt/format.h>
+
+#include "workloads/zoo/net_builder.hpp"
+#include "workloads/zoo/option_checks.hpp"
+
+namespace orrery::workloads::zoo {
+
+Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
+  constexpr int64_t kPositions = 1024, kVocab = 50257;  // GPT2Config defaults
+  const int64_t seq = option_in_range(args, "seq", 128, 1, kPositions);
+  const int64_t layers = option_in_range(args, "layers", 12, 1, 1000);
+  const int64_t d = option_in_range(args, "d_model", 768, 1, 1 << 16);
+  const int64_t heads = option_in_range(args, "heads", 12, 1, 1024);
+  const bool lm_head = args.flag("lm_head", true);
+  require_divides(args, "heads must divide d_model", heads, d);
+  NetBuilder b("gpt2", ctx);
+  const int64_t rows = b.batch() * seq;
+
+  Seq wte = b.embedding("wte", rows, kVocab, d);
+  Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, kPositions, d));
+  for (int64_t i = 0; i < layers; ++i) {
+    const std::string p = fmt::format("h.{}", i);
+    Seq h = b.layernorm(p + ".ln_1", x);
+    Seq qkv = b.linear(p + ".attn.c_attn", h, 3 * d);
+    Seq a = b.attention(p + ".attn.attn", Seq{qkv.op, qkv.rows, d}, qkv, qkv, heads, heads, seq, seq, true);
+    a = b.linear(p + ".attn.c_proj", a, d);
+    x = b.add(p + ".add", a, x);
+    h = b.layernorm(p + ".ln_2", x);
+    h = b.linear(p + ".mlp.c_fc", h, 4 * d);
+    h = b.act(p + ".mlp.act", "gelu", h);
+    h = b.linear(p + ".mlp.c_proj", h, d);
+    x = b.add(p + ".add_1", h, x);
+  }
+  x = b.layernorm("ln_f", x);
+  if (lm_head) {
+    // Tied to wte: the table is read as the matmul's second operand, not a new parameter.
+    Seq logits = b.matmul_shared("lm_head", x, wte.op, kVocab);
+    b.rename_input(logits.op, 1, "wte.w0");
+  }
+  return b.finish();
+}
+
+}  // namespace orrery::workloads::zoo

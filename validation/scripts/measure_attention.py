@@ -104,6 +104,8 @@ def main():
     print(f"device: {device}, torch {torch.__version__}, cuDNN {cudnn}, driver {nvml.driver_version()}")
     if a.verify and not verify():
         print("VERIFY FAILURES", file=sys.stderr)
+    if not a.profile and not a.out:
+        return  # --verify alone
     lines = [ln for ln in gm.read_op_list(a.ops) if ln[1].startswith("attention:")]
     if a.limit >= 0:
         lines = lines[:a.limit]

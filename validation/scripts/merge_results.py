@@ -10,7 +10,7 @@ cell becomes its kernel names joined by ';' and its DRAM bytes the sums over tho
 
   merge_results.py --ops ops.txt --rows harness.csv [--rows attention.csv]
                    [--ncu ncu_harness.csv] [--ncu ncu_attention.csv] --out ops_h100.csv
-                   [--ncu-out ncu_summary.csv]
+                   [--ncu-out ncu_summary.csv] [--details D1.csv --details D2.csv --details-out D.csv]
 """
 import argparse
 import csv
@@ -88,6 +88,8 @@ def main():
     ap.add_argument("--ncu", action="append", default=[])
     ap.add_argument("--out", required=True)
     ap.add_argument("--ncu-out")
+    ap.add_argument("--details", action="append", default=[], help="details CSVs to combine (op-list order)")
+    ap.add_argument("--details-out")
     a = ap.parse_args()
     lines = gm.read_op_list(a.ops)
     rows = {}
@@ -129,6 +131,22 @@ def main():
             n += 1
     os.replace(a.out + ".tmp", a.out)
     print(f"merge: {n} op rows (+{len(extra)} idle) -> {a.out}; ncu data for {len(ncu)} ops")
+    if a.details_out:
+        det, cols = {}, []
+        for path in a.details:
+            with open(path, newline="") as f:
+                rd = csv.DictReader(f)
+                cols += [c for c in rd.fieldnames if c not in cols]
+                for r in rd:
+                    det[r["spec"]] = r
+        with open(a.details_out, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=cols)
+            w.writeheader()
+            if "idle" in det:
+                w.writerow({c: det["idle"].get(c, "") for c in cols})
+            for _, spec, _, _ in lines:
+                if spec in det:
+                    w.writerow({c: det[spec].get(c, "") for c in cols})
     if a.ncu_out:
         with open(a.ncu_out, "w", newline="") as f:
             w = csv.writer(f)

@@ -5,12 +5,10 @@
 #include <memory>
 #include <string>
 
+#include "arch/systolic/dataflow.hpp"
 #include "common/config/resolved.hpp"
 
 namespace orrery::arch::systolic {
-
-enum class Dataflow { ws, os, is };
-enum class Timing { exact, scalesim };
 
 struct SystolicSpec {
   std::string name;
@@ -32,9 +30,6 @@ struct SystolicSpec {
   // Energy per action.
   double mac_pj = 0, sram_pj_per_byte = 0, dram_pj_per_byte = 0, leakage_w = 0;
 };
-
-std::string_view to_string(Dataflow d);
-std::string_view to_string(Timing t);
 
 std::shared_ptr<const config::Schema> make_schema();
 SystolicSpec make_spec(const config::Resolved& cfg);  // cfg already validated against the schema

@@ -1,0 +1,160 @@
+#include "mappers/systolic/lowering.hpp"
+
+#include <fmt/format.h>
+
+#include "common/checked_math.hpp"
+#include "common/error.hpp"
+
+namespace orrery::mappers::systolic {
+namespace {
+
+using arch::systolic::SystolicSpec;
+using workloads::Op;
+
+int64_t numel_sum(const std::vector<workloads::Tensor>& list) {
+  int64_t n = 0;
+  for (const auto& t : list) n = checked_add(n, t.numel(), "tensor size");
+  return n;
+}
+
+int64_t mul(std::initializer_list<int64_t> xs) {
+  int64_t r = 1;
+  for (int64_t x : xs) r = checked_mul(r, x, "systolic lowering");
+  return r;
+}
+
+void lower_conv(const workloads::ConvParams& p, const SystolicSpec& s, Lowering& out) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  const int64_t cg = p.c_in / p.groups, mg = p.c_out / p.groups;
+  int64_t out_pixels = p.out_pixels();
+  int64_t in_volume = p.in[0] * p.in[1] * p.in[2];
+  if (s.timing == arch::systolic::Timing::scalesim && !p.transposed) {
+    // SCALE-Sim's view: the input pre-padded, output extent by its ceil formula (which gives a
+    // phantom row/column when (H - F) is not a multiple of the stride).
+    out_pixels = 1;
+    in_volume = 1;
+    for (int i = 0; i < 3; ++i) {
+      const int64_t padded = p.in[i] + p.pad_begin[i] + p.pad_end[i];
+      const int64_t extent = p.dilation[i] * (p.kernel[i] - 1) + 1;
+      out_pixels = mul({out_pixels, scalesim_conv_out(padded, extent, p.stride[i])});
+      in_volume = mul({in_volume, padded});
+    }
+    out.notes.push_back("scalesim: conv on the pre-padded input, output extent ceil((H - F + s) / s)");
+  }
+  GemmShape g;
+  g.what = p.groups > 1 ? "conv (im2col), one GEMM per group" : "conv (im2col)";
+  g.count = p.groups;
+  g.dims = {mul({p.n, out_pixels}), mg, mul({cg, p.kernel_volume()})};
+  g.ifmap_bytes = mul({p.n, cg, in_volume, ib});
+  g.filter_bytes = mul({g.dims.n, g.dims.k, ib});
+  g.extra_read_bytes = p.bias ? mg * ib : 0;
+  g.ofmap_bytes = mul({g.dims.m, g.dims.n, ob});
+  out.gemms.push_back(g);
+  out.notes.push_back(fmt::format("im2col: M = N x output pixels = {}, N = filters per group = {}, K = C/groups x "
+                                  "kernel volume = {}",
+                                  g.dims.m, g.dims.n, g.dims.k));
+  if (p.transposed)
+    out.notes.push_back("transposed conv run as a direct conv over the zero-inserted input: the array also "
+                        "multiplies the inserted zeros");
+}
+
+void lower_gemm(const workloads::GemmParams& p, const SystolicSpec& s, Lowering& out) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  GemmShape g;
+  g.what = "gemm";
+  if (p.b_is_weight) {  // a Linear layer: the weight is shared, so the batch folds into M
+    g.count = 1;
+    g.dims = {mul({p.batch, p.m}), p.n, p.k};
+  } else {
+    g.count = p.batch;
+    g.dims = {p.m, p.n, p.k};
+  }
+  g.ifmap_bytes = mul({g.dims.m, g.dims.k, ib});
+  g.filter_bytes = mul({g.dims.k, g.dims.n, ib});
+  g.extra_read_bytes = p.bias ? p.n * ib : 0;
+  g.ofmap_bytes = mul({g.dims.m, g.dims.n, ob});
+  out.gemms.push_back(g);
+}
+
+void lower_attention(const workloads::AttentionParams& p, const SystolicSpec& s, Lowering& out) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  const int64_t heads = mul({p.batch, p.heads});
+  GemmShape qk;
+  qk.what = "attention QK^T";
+  qk.count = heads;
+  qk.dims = {p.q_len, p.kv_len, p.head_dim};
+  qk.ifmap_bytes = mul({p.q_len, p.head_dim, ib});
+  qk.filter_bytes = mul({p.kv_len, p.head_dim, ib});
+  qk.ofmap_bytes = mul({p.q_len, p.kv_len, ob});
+  GemmShape av;
+  av.what = "attention AV";
+  av.count = heads;
+  av.dims = {p.q_len, p.head_dim, p.kv_len};
+  av.ifmap_bytes = mul({p.q_len, p.kv_len, ib});
+  av.filter_bytes = mul({p.kv_len, p.head_dim, ib});
+  av.ofmap_bytes = mul({p.q_len, p.head_dim, ob});
+  out.gemms = {qk, av};
+  out.notes.push_back("attention as two batched GEMMs per (batch, head): S = Q K^T, then O = S V; the scores S go "
+                      "to DRAM and back; the softmax on S is not timed (assumed fused into the S write-back)");
+  if (p.causal) out.notes.push_back("causal mask not exploited: the full QK^T and AV are computed");
+  if (p.kv_heads != p.heads) out.notes.push_back("grouped-query attention: K and V are re-read for every head");
+}
+
+MemoryPass memory_pass(const Op& op, const SystolicSpec& s) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  MemoryPass m;
+  if (const auto* dm = op.get<workloads::DataMovementParams>(); dm && dm->is_view()) {
+    m.reason = "view: no data moved";
+    return m;
+  }
+  if (const auto* e = op.get<workloads::EmbeddingParams>()) {
+    m.read_bytes = mul({e->lookups, 4}) + mul({e->lookups, e->dim, ib});  // 32-bit indices + looked-up rows
+    m.write_bytes = mul({e->lookups, e->dim, ob});
+    m.reason = "embedding: no MACs; the looked-up rows stream through the chip, bound by DRAM bandwidth";
+    return m;
+  }
+  m.read_bytes = checked_add(mul({numel_sum(op.inputs), ib}), mul({numel_sum(op.weights), ib}), op.name);
+  m.write_bytes = mul({numel_sum(op.outputs), ob});
+  m.reason = fmt::format("{}: no MACs; not run on the array, streamed once through the chip, bound by DRAM "
+                         "bandwidth (its {} vector FLOPs are assumed hidden under the transfer)",
+                         op.kind_name(), op.vector_flops());
+  return m;
+}
+
+}  // namespace
+
+int64_t scalesim_conv_out(int64_t padded_in, int64_t kernel_extent, int64_t stride) {
+  return ceil_div(padded_in - kernel_extent + stride, stride);
+}
+
+Lowering lower(const Op& op, const SystolicSpec& s) {
+  Lowering out;
+  if (const auto* c = op.get<workloads::ConvParams>())
+    lower_conv(*c, s, out);
+  else if (const auto* g = op.get<workloads::GemmParams>())
+    lower_gemm(*g, s, out);
+  else if (const auto* a = op.get<workloads::AttentionParams>())
+    lower_attention(*a, s, out);
+  else if (op.get<workloads::SpmmParams>())
+    throw WorkloadError(fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a dense "
+                                    "gemm op for a dense fallback)",
+                                    op.name));
+  else
+    out.memory = memory_pass(op, s);
+
+  if (out.memory) {
+    out.compulsory_read_bytes = out.memory->read_bytes;
+    out.compulsory_write_bytes = out.memory->write_bytes;
+  } else {
+    out.compulsory_read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}),
+                                            mul({numel_sum(op.weights), s.input_bytes}), op.name);
+    out.compulsory_write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
+    out.notes.push_back(fmt::format("words: input {} B, output {} B, partial sum {} B (data.*; the op's dtype {} "
+                                    "sets no sizes here)",
+                                    s.input_bytes, s.output_bytes, s.accumulator_bytes,
+                                    workloads::to_string(op.dtype)));
+  }
+  return out;
+}
+
+}  // namespace orrery::mappers::systolic

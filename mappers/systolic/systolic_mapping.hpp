@@ -1,0 +1,67 @@
+#pragma once
+// What the systolic models need to time one op: the op lowered to GEMM passes (each a GEMM shape
+// run `count` times back to back, cut into folds), or a memory-bound pass for ops with no MACs.
+// Made by a mapper from (op, SystolicSpec); serializes to JSON for reports.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/systolic/fold_timing.hpp"
+#include "arch/systolic/spec.hpp"
+#include "mappers/mapping.hpp"
+
+namespace orrery::mappers::systolic {
+
+using arch::systolic::Dataflow;
+using arch::systolic::FoldGrid;
+using arch::systolic::GemmDims;
+using arch::systolic::Timing;
+
+// One GEMM shape of an op, run `count` times (conv groups x separate batches, attention heads).
+// Instances share no operand. Bytes are per instance, in the array's word widths.
+struct GemmPass {
+  std::string what;  // "gemm", "conv (im2col)", "attention QK^T", "attention AV"
+  int64_t count = 1;
+  GemmDims dims;
+  FoldGrid grid;  // folds of one instance along the array rows / cols
+  // DRAM-side operand sizes of one instance: the raw ifmap (not the im2col matrix), the filter
+  // (K x N words), extra parameters read once (bias), and the output.
+  int64_t ifmap_bytes = 0, filter_bytes = 0, extra_read_bytes = 0, ofmap_bytes = 0;
+  // What stays in the SRAM halves (decided by the mapper from the buffer sizes):
+  bool ifmap_resident = false;   // ifmap (ws: whole, os: a row tile) stays for all col folds
+  bool filter_resident = false;  // filter (os/is: whole) stays for all folds of the other axis
+  bool psums_on_chip = true;     // ws/is partial sums across row folds stay in the ofmap buffer
+  // Tile sizes (bytes) of one fold in each buffer half, for the report and the SRAM checks.
+  int64_t ifmap_tile_bytes = 0, filter_tile_bytes = 0, ofmap_tile_bytes = 0;
+  int64_t array_macs() const { return count * dims.m * dims.n * dims.k; }
+};
+
+// An op with no MACs: streamed through the chip once, bound by DRAM bandwidth.
+struct MemoryPass {
+  int64_t read_bytes = 0, write_bytes = 0;
+  std::string reason;
+};
+
+struct SystolicMapping {
+  std::string mapper = "fixed";
+  Dataflow dataflow = Dataflow::ws;
+  Timing timing = Timing::exact;
+  int64_t rows = 1, cols = 1;
+  std::vector<GemmPass> gemms;        // empty for a memory pass
+  std::optional<MemoryPass> memory;   // set for ops the array does not run
+  // DRAM bytes every correct schedule moves at least: each input/weight read once, each output
+  // written once (the op's tensors in the array's word widths).
+  int64_t compulsory_read_bytes = 0, compulsory_write_bytes = 0;
+  int64_t half_ifmap_bytes = 0, half_filter_bytes = 0, half_ofmap_bytes = 0;
+  std::vector<std::string> notes;
+
+  nlohmann::json to_json() const;
+};
+
+using MappingResult = std::variant<SystolicMapping, Infeasible>;
+
+}  // namespace orrery::mappers::systolic

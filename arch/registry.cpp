@@ -1,5 +1,6 @@
 #include "arch/registry.hpp"
 
+#include "arch/gpu/family.hpp"
 #include "arch/systolic/family.hpp"
 #include "common/config/loader.hpp"
 
@@ -8,7 +9,8 @@ namespace orrery::arch {
 const std::vector<const Family*>& families() {
   // One line per family. Immutable once built; safe to share across threads.
   static const systolic::SystolicFamily kSystolic;
-  static const std::vector<const Family*> kFamilies{&kSystolic};
+  static const gpu::GpuFamily kGpu;
+  static const std::vector<const Family*> kFamilies{&kSystolic, &kGpu};
   return kFamilies;
 }
 

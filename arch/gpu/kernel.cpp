@@ -1,0 +1,35 @@
+#include "arch/gpu/kernel.hpp"
+
+namespace orrery::arch::gpu {
+
+std::string_view to_string(Engine e) {
+  switch (e) {
+    case Engine::tensor_gemm: return "tensor_gemm";
+    case Engine::simt_gemm: return "simt_gemm";
+    case Engine::attention: return "attention";
+    case Engine::stream: return "stream";
+    case Engine::depthwise: return "depthwise";
+  }
+  return "?";
+}
+
+nlohmann::json Kernel::to_json() const {
+  nlohmann::json j{{"kernel", name},
+                   {"engine", std::string(to_string(engine))},
+                   {"dtype", std::string(workloads::to_string(math_dtype))},
+                   {"ctas", ctas},
+                   {"ctas_per_sm", ctas_per_sm}};
+  if (tile_m > 0) {
+    j["tile"] = {{"m", tile_m}, {"n", tile_n}, {"k", tile_k}};
+    j["stages"] = stages;
+    j["split_k"] = split_k;
+    j["k_iters"] = k_iters;
+    j["swapped"] = swapped;
+  }
+  j["dram_read_bytes"] = dram_read_bytes;
+  j["dram_write_bytes"] = dram_write_bytes;
+  j["l2_bytes"] = l2_bytes;
+  return j;
+}
+
+}  // namespace orrery::arch::gpu

@@ -1,0 +1,44 @@
+#pragma once
+// One GPU kernel launch as the timing models see it: a grid of CTAs, each doing the same amount
+// of math and moving the same share of bytes. The mapper (mappers/gpu/) decides these numbers
+// the way cuBLAS/cuDNN/FlashAttention would; the models (kernel_timing, sc/) time them.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "workloads/dtype.hpp"
+
+namespace orrery::arch::gpu {
+
+// Which unit bounds the math and which calibrated efficiency applies to it.
+enum class Engine {
+  tensor_gemm,  // tensor cores, library GEMM / implicit-GEMM main loop
+  simt_gemm,    // CUDA cores (fp32 without TF32)
+  attention,    // tensor cores inside a fused flash-attention kernel
+  stream,       // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
+  depthwise,    // memory-bound depthwise convolution (CUDA cores)
+};
+std::string_view to_string(Engine e);
+
+struct Kernel {
+  std::string name;  // library-style, e.g. "gemm_tc_128x256_64x4" (tile MxN, K-step x stages)
+  Engine engine = Engine::stream;
+  workloads::DType math_dtype = workloads::DType::fp16;
+  int64_t ctas = 1;         // grid size
+  int64_t ctas_per_sm = 1;  // resident at once on one SM
+  double flops_per_cta = 0;       // math each CTA executes (padded tile, FMA = 2)
+  double smem_bytes_per_cta = 0;  // shared-memory operand reads feeding the MMA units
+  double sfu_ops_per_cta = 0;     // special-function ops (exp) not overlapped with the MMAs
+  double useful_flops = 0;        // 2 * MACs of the op, plus vector FLOPs
+  double l2_bytes = 0;            // all L2 <-> SM traffic (loads and stores)
+  double dram_read_bytes = 0;     // predicted HBM reads (compulsory + re-fetch)
+  double dram_write_bytes = 0;    // predicted HBM writes during the kernel (L2 is write-back)
+  // GEMM-like kernels: the CTA tile and its pipeline (0 elsewhere).
+  int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
+  bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)
+
+  nlohmann::json to_json() const;
+};
+
+}  // namespace orrery::arch::gpu

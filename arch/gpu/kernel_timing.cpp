@@ -1,0 +1,133 @@
+#include "arch/gpu/kernel_timing.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+
+namespace orrery::arch::gpu {
+
+using workloads::DType;
+
+double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
+  const auto& cal = spec.calibration;
+  switch (k.engine) {
+    case Engine::tensor_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.tensor_efficiency;
+    case Engine::attention: return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_efficiency;
+    case Engine::simt_gemm: return spec.cuda_fp32_flops * cal.simt_efficiency;
+    case Engine::stream:
+    case Engine::depthwise:
+      return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
+  }
+  return 1;
+}
+
+double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
+  double eff = spec.calibration.hbm_efficiency;
+  if (k.engine == Engine::depthwise) eff *= spec.calibration.depthwise_efficiency;
+  return spec.hbm_bandwidth_bytes_per_s * eff;
+}
+
+namespace {
+
+double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
+  switch (k.engine) {
+    case Engine::tensor_gemm:
+    case Engine::attention: return spec.tensor_pj_per_flop(k.math_dtype);
+    case Engine::simt_gemm: return spec.pj_per_flop_cuda_fp32;
+    case Engine::stream:
+    case Engine::depthwise:
+      return k.math_dtype == DType::fp32 ? spec.pj_per_flop_cuda_fp32 : spec.pj_per_flop_cuda_fp16;
+  }
+  return 0;
+}
+
+// Time of one wave in which `active` CTAs run, at clock f.
+struct WaveTime {
+  double total = 0, math = 0, memory = 0;
+};
+
+WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double f) {
+  const int64_t sms = spec.sm_count;
+  const int64_t per_sm = std::min<int64_t>(k.ctas_per_sm, (active + sms - 1) / sms);
+  const int64_t busy_sms = std::min<int64_t>(sms, active);
+  const double share = static_cast<double>(active) / static_cast<double>(k.ctas);
+  WaveTime w;
+  const double math = k.flops_per_cta * static_cast<double>(per_sm) / (math_flops_per_clk(spec, k) * f);
+  const double smem =
+      k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
+  const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);
+  w.math = std::max(math + sfu, smem);
+  // L2 bandwidth is spread over the partitions; a wave using few SMs cannot draw all of it
+  // (each SM's load path is about half the shared-memory width).
+  const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_clk,
+                                static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5) * f;
+  const double l2 = k.l2_bytes * share / l2_bw;
+  const double dram_bw = std::min(dram_bytes_per_s(spec, k),
+                                  static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
+  const double dram = (k.dram_read_bytes + k.dram_write_bytes) * share / dram_bw;
+  w.memory = std::max(l2, dram);
+  const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
+  w.total = std::max(w.math, w.memory) + tile_overhead;
+  return w;
+}
+
+}  // namespace
+
+KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mode, double f) {
+  if (k.ctas <= 0 || k.ctas_per_sm <= 0 || f <= 0)
+    throw SimulationError("gpu kernel '" + k.name + "': empty grid or zero clock");
+  KernelTiming t;
+  t.clock_hz = f;
+  const int64_t slots = spec.sm_count * k.ctas_per_sm;
+  const int64_t full = k.ctas / slots, tail = k.ctas % slots;
+  t.waves = full + (tail > 0 ? 1 : 0);
+  if (full > 0) {
+    const WaveTime w = wave_time(spec, k, slots, f);
+    t.busy_seconds += static_cast<double>(full) * w.total;
+    t.math_seconds += static_cast<double>(full) * w.math;
+    t.memory_seconds += static_cast<double>(full) * w.memory;
+  }
+  if (tail > 0) {
+    const WaveTime w = wave_time(spec, k, tail, f);
+    t.busy_seconds += w.total;
+    t.math_seconds += w.math;
+    t.memory_seconds += w.memory;
+  }
+  t.busy_seconds += spec.hbm_latency_s;  // first loads of the first wave
+  t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
+
+  t.energy_math_j = k.flops_per_cta * static_cast<double>(k.ctas) * pj_per_flop(spec, k) * 1e-12;
+  t.energy_l2_j = k.l2_bytes * spec.l2_pj_per_byte * 1e-12;
+  t.energy_dram_j = (k.dram_read_bytes + k.dram_write_bytes) * spec.dram_pj_per_byte * 1e-12;
+  t.energy_active_j = spec.active_w * t.busy_seconds;
+  t.energy_idle_j = spec.idle_w * t.seconds;
+  t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
+  t.power_w = spec.idle_w + spec.active_w + (t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  return t;
+}
+
+KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode) {
+  KernelTiming t = time_kernel_at(spec, k, mode, spec.max_clock_hz);
+  if (t.power_w <= spec.tdp_w) return t;
+  // Over the limit: the largest clock whose power meets it (power falls with the clock as the
+  // math stretches out), never below the sustained floor.
+  double lo = spec.sustained_clock_hz, hi = spec.max_clock_hz;
+  KernelTiming at_lo = time_kernel_at(spec, k, mode, lo);
+  if (at_lo.power_w > spec.tdp_w) {
+    at_lo.power_capped = true;
+    return at_lo;
+  }
+  for (int i = 0; i < 40; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (time_kernel_at(spec, k, mode, mid).power_w > spec.tdp_w)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  t = time_kernel_at(spec, k, mode, lo);
+  t.power_capped = true;
+  return t;
+}
+
+}  // namespace orrery::arch::gpu

@@ -1,0 +1,54 @@
+#pragma once
+// Analytical timing and energy of one kernel on a GPU (plain C++, thread-safe).
+//
+// Time: the grid runs in waves of (SMs x resident CTAs). Each wave takes the longest of
+//   math     = flops per CTA x resident CTAs / (peak FLOP/clk/SM x calibrated efficiency x f)
+//   smem     = operand bytes per CTA x resident CTAs / (shared bandwidth x f)
+//   L2       = the wave's share of L2 traffic / (L2 bandwidth x f)
+//   DRAM     = the wave's share of HBM traffic / (peak x calibrated achievable fraction)
+// plus a per-tile prologue/epilogue; a partial last wave (quantization, tail) costs a full
+// tile's math but only its own bytes. One HBM latency (first loads) and the launch's fixed
+// cost (isolated: timed alone with CUDA events; graph: back-to-back in a CUDA graph) are added.
+//
+// Clock: the kernel runs at the max clock unless its power there (idle + active + dynamic
+// energy / time) exceeds the board limit; then the clock is lowered (bisection) until the
+// power meets the limit, but not below the configured sustained clock. Energy per operation
+// is taken as independent of clock (voltage scaling is not modelled).
+// Energy: idle power x time + active power x busy time + FLOPs x pJ/FLOP(dtype, unit)
+//   + L2 bytes x pJ/B + DRAM bytes x pJ/B.
+#include <cstdint>
+
+#include "arch/gpu/kernel.hpp"
+#include "arch/gpu/spec.hpp"
+
+namespace orrery::arch::gpu {
+
+enum class LaunchMode { isolated, graph };
+
+struct KernelTiming {
+  double seconds = 0;       // wall time including the fixed launch cost
+  double busy_seconds = 0;  // time the SMs work (no launch cost)
+  double clock_hz = 0;
+  bool power_capped = false;
+  int64_t waves = 0;
+  double math_seconds = 0;    // sum over waves of the math bound
+  double memory_seconds = 0;  // sum over waves of the larger memory bound
+  double power_w = 0;         // average board power while busy
+  double energy_j = 0;
+  double energy_idle_j = 0, energy_active_j = 0, energy_math_j = 0, energy_l2_j = 0, energy_dram_j = 0;
+};
+
+// Timing at a fixed SM clock (no power cap).
+KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mode, double clock_hz);
+
+// Timing at the clock the power limiter allows (see above).
+KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode);
+
+// Math rate of one SM for this kernel's engine and dtype at 1 Hz (FLOP per clock, efficiency
+// applied). Exposed for the SystemC model, which must use the same rates.
+double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);
+
+// Achievable HBM bandwidth in bytes per second for this kernel's engine.
+double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k);
+
+}  // namespace orrery::arch::gpu

@@ -1,0 +1,178 @@
+#include "arch/gpu/spec.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace orrery::arch::gpu {
+
+using config::KeyType;
+using config::Value;
+using workloads::DType;
+
+std::shared_ptr<const config::Schema> make_schema() {
+  auto s = std::make_shared<config::Schema>("gpu");
+  auto integer = [&](std::string path, std::string unit, std::string doc, std::optional<int64_t> def, double lo,
+                     double hi) {
+    s->add({.path = std::move(path), .type = KeyType::integer, .unit = std::move(unit), .doc = std::move(doc),
+            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
+  };
+  auto real = [&](std::string path, std::string unit, std::string doc, std::optional<double> def, double lo,
+                  double hi) {
+    s->add({.path = std::move(path), .type = KeyType::real, .unit = std::move(unit), .doc = std::move(doc),
+            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
+  };
+  integer("sm.count", "SMs", "streaming multiprocessors", std::nullopt, 1, 4096);
+  integer("sm.register_file_kb", "KiB", "register file per SM", std::nullopt, 1, 1 << 20);
+  integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt, 1, 1 << 20);
+  integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1, 1 << 20);
+  real("sm.shared_bandwidth_bytes_per_clk", "B/clk", "shared-memory bandwidth per SM", 128.0, 1, 1e6);
+  real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
+  integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
+  integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
+  real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1, 1e5);
+  real("clock.sustained_mhz", "MHz",
+       "lowest SM clock the power limiter drops to under sustained tensor-core load", std::nullopt, 1, 1e5);
+  real("tensor.fp16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP16 (fp32 accumulate)", std::nullopt, 0, 1e7);
+  real("tensor.bf16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core BF16", std::nullopt, 0, 1e7);
+  real("tensor.tf32_flops_per_clk", "FLOP/clk/SM", "dense tensor-core TF32", std::nullopt, 0, 1e7);
+  real("tensor.fp8_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP8 (0: none)", 0.0, 0, 1e7);
+  real("tensor.int8_flops_per_clk", "OP/clk/SM", "dense tensor-core INT8", std::nullopt, 0, 1e7);
+  real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
+  real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
+  integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
+  real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, at the SM clock", std::nullopt, 1, 1e7);
+  real("hbm.bandwidth_gbps", "GB/s", "peak DRAM bandwidth (1 GB = 1e9 B)", std::nullopt, 1, 1e6);
+  real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
+  real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
+  real("launch.overhead_us", "us",
+       "fixed cost of one kernel timed alone with CUDA events (launch, first wave start, drain)", std::nullopt,
+       0, 1e4);
+  real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)", std::nullopt,
+       0, 1e4);
+  real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
+  real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
+  real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
+       1e5);
+  real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock", std::nullopt, 0, 1e4);
+  real("energy.bf16_pj_per_flop", "pJ/FLOP", "tensor-core BF16", std::nullopt, 0, 1e4);
+  real("energy.tf32_pj_per_flop", "pJ/FLOP", "tensor-core TF32", std::nullopt, 0, 1e4);
+  real("energy.fp8_pj_per_flop", "pJ/FLOP", "tensor-core FP8", 0.0, 0, 1e4);
+  real("energy.int8_pj_per_flop", "pJ/OP", "tensor-core INT8", std::nullopt, 0, 1e4);
+  real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt, 0, 1e4);
+  real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
+  real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
+  real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
+  const GpuCalibration d;
+  real("calibration.tensor_efficiency", "", "fitted: fraction of peak MMA rate a library GEMM main loop sustains",
+       d.tensor_efficiency, 0.05, 1);
+  real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
+  real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
+       d.attention_efficiency, 0.05, 1);
+  real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
+       d.hbm_efficiency, 0.05, 1);
+  real("calibration.depthwise_efficiency", "", "fitted: fraction of the streaming rate a depthwise conv reaches",
+       d.depthwise_efficiency, 0.01, 1);
+  real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
+       d.l2_resident_fraction, 0.05, 1);
+  real("calibration.tile_overhead_cycles", "cycles",
+       "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
+  return s;
+}
+
+GpuSpec make_spec(const config::Resolved& c) {
+  GpuSpec s;
+  s.name = c.name();
+  s.sm_count = c.integer("sm.count");
+  s.register_file_bytes = c.integer("sm.register_file_kb") * 1024;
+  s.shared_memory_bytes = c.integer("sm.shared_memory_kb") * 1024;
+  s.l1_shared_bytes = c.integer("sm.l1_shared_kb") * 1024;
+  s.shared_bandwidth_bytes_per_clk = c.real("sm.shared_bandwidth_bytes_per_clk");
+  s.sfu_ops_per_clk = c.real("sm.sfu_ops_per_clk");
+  s.max_ctas_per_sm = c.integer("sm.max_ctas");
+  s.max_threads_per_sm = c.integer("sm.max_threads");
+  s.max_clock_hz = c.real("clock.max_mhz") * 1e6;
+  s.sustained_clock_hz = c.real("clock.sustained_mhz") * 1e6;
+  s.tensor_fp16_flops = c.real("tensor.fp16_flops_per_clk");
+  s.tensor_bf16_flops = c.real("tensor.bf16_flops_per_clk");
+  s.tensor_tf32_flops = c.real("tensor.tf32_flops_per_clk");
+  s.tensor_fp8_flops = c.real("tensor.fp8_flops_per_clk");
+  s.tensor_int8_flops = c.real("tensor.int8_flops_per_clk");
+  s.cuda_fp32_flops = c.real("cuda.fp32_flops_per_clk");
+  s.cuda_fp16_flops = c.real("cuda.fp16_flops_per_clk");
+  s.l2_bytes = c.integer("l2.size_kb") * 1024;
+  s.l2_bandwidth_bytes_per_clk = c.real("l2.bandwidth_bytes_per_clk");
+  s.hbm_bandwidth_bytes_per_s = c.real("hbm.bandwidth_gbps") * 1e9;
+  s.hbm_latency_s = c.real("hbm.latency_ns") * 1e-9;
+  s.hbm_bytes = static_cast<int64_t>(c.real("hbm.capacity_gb") * 1e9);
+  s.launch_overhead_s = c.real("launch.overhead_us") * 1e-6;
+  s.graph_kernel_overhead_s = c.real("launch.graph_overhead_us") * 1e-6;
+  s.idle_w = c.real("power.idle_w");
+  s.tdp_w = c.real("power.tdp_w");
+  s.active_w = c.real("power.active_w");
+  s.pj_per_flop_fp16 = c.real("energy.fp16_pj_per_flop");
+  s.pj_per_flop_bf16 = c.real("energy.bf16_pj_per_flop");
+  s.pj_per_flop_tf32 = c.real("energy.tf32_pj_per_flop");
+  s.pj_per_flop_fp8 = c.real("energy.fp8_pj_per_flop");
+  s.pj_per_flop_int8 = c.real("energy.int8_pj_per_flop");
+  s.pj_per_flop_cuda_fp32 = c.real("energy.cuda_fp32_pj_per_flop");
+  s.pj_per_flop_cuda_fp16 = c.real("energy.cuda_fp16_pj_per_flop");
+  s.l2_pj_per_byte = c.real("energy.l2_pj_per_byte");
+  s.dram_pj_per_byte = c.real("energy.dram_pj_per_byte");
+  auto& k = s.calibration;
+  k.tensor_efficiency = c.real("calibration.tensor_efficiency");
+  k.simt_efficiency = c.real("calibration.simt_efficiency");
+  k.attention_efficiency = c.real("calibration.attention_efficiency");
+  k.hbm_efficiency = c.real("calibration.hbm_efficiency");
+  k.depthwise_efficiency = c.real("calibration.depthwise_efficiency");
+  k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
+  k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
+  return s;
+}
+
+double GpuSpec::tensor_flops_per_clk(DType dt) const {
+  switch (dt) {
+    case DType::fp16: return tensor_fp16_flops;
+    case DType::bf16: return tensor_bf16_flops;
+    case DType::tf32: return tensor_tf32_flops;
+    case DType::fp8_e4m3: return tensor_fp8_flops;
+    case DType::int8: return tensor_int8_flops;
+    case DType::int4: return 0;  // Hopper has no int4 tensor path
+    case DType::fp32: return 0;  // fp32 without TF32 runs on CUDA cores
+  }
+  return 0;
+}
+
+double GpuSpec::tensor_pj_per_flop(DType dt) const {
+  switch (dt) {
+    case DType::fp16: return pj_per_flop_fp16;
+    case DType::bf16: return pj_per_flop_bf16;
+    case DType::tf32: return pj_per_flop_tf32;
+    case DType::fp8_e4m3: return pj_per_flop_fp8;
+    case DType::int8: return pj_per_flop_int8;
+    case DType::int4: return pj_per_flop_int8;
+    case DType::fp32: return pj_per_flop_cuda_fp32;
+  }
+  return 0;
+}
+
+void check(const config::Resolved& c) {
+  auto fail = [&](const char* key, const std::string& what) {
+    throw ConfigError(fmt::format("{}: {}: {}", c.entries().at(key).origin, key, what));
+  };
+  if (c.real("clock.sustained_mhz") > c.real("clock.max_mhz"))
+    fail("clock.sustained_mhz", fmt::format("expected <= clock.max_mhz ({}), got {}", c.real("clock.max_mhz"),
+                                            c.real("clock.sustained_mhz")));
+  if (c.real("power.idle_w") >= c.real("power.tdp_w"))
+    fail("power.idle_w", fmt::format("expected < power.tdp_w ({}), got {}", c.real("power.tdp_w"),
+                                     c.real("power.idle_w")));
+  if (c.integer("sm.shared_memory_kb") > c.integer("sm.l1_shared_kb"))
+    fail("sm.shared_memory_kb", fmt::format("expected <= sm.l1_shared_kb ({}), got {}", c.integer("sm.l1_shared_kb"),
+                                            c.integer("sm.shared_memory_kb")));
+  // The library GEMM tiles need at least two 64x64x64 16-bit pipeline stages in shared memory.
+  if (c.integer("sm.shared_memory_kb") < 32)
+    fail("sm.shared_memory_kb", fmt::format("expected >= 32 (two 64x64x64 fp16 GEMM stages), got {}",
+                                            c.integer("sm.shared_memory_kb")));
+}
+
+}  // namespace orrery::arch::gpu

@@ -1,0 +1,69 @@
+#pragma once
+// A GPU (streaming multiprocessors, L2, HBM), as its config describes it (configs/gpu/*.yaml).
+// Immutable once built from a validated config. Physical parameters come from vendor documents
+// and the device itself; the few calibrated constants sit together in GpuCalibration.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/config/resolved.hpp"
+#include "workloads/dtype.hpp"
+
+namespace orrery::arch::gpu {
+
+// Constants fitted on the calibration split of validation/data (never on held-out rows); their
+// values and the fit live in the config's `calibration:` section.
+struct GpuCalibration {
+  double tensor_efficiency = 0.8;     // fraction of peak MMA issue a library GEMM main loop sustains
+  double simt_efficiency = 0.7;       // same for CUDA-core (SIMT) GEMMs
+  double attention_efficiency = 0.45; // same for the fused flash-attention kernel
+  double hbm_efficiency = 0.9;        // achievable fraction of peak HBM bandwidth (streaming)
+  double depthwise_efficiency = 0.5;  // fraction of HBM streaming rate a depthwise conv reaches
+  double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
+  double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
+};
+
+struct GpuSpec {
+  std::string name;
+  int64_t sm_count = 0;
+  double max_clock_hz = 0;        // boost clock: short kernels run here
+  double sustained_clock_hz = 0;  // floor of the power-capped clock under sustained tensor load
+  // Math throughput per SM per clock (dense FLOP; an FMA counts 2).
+  double tensor_fp16_flops = 0, tensor_bf16_flops = 0, tensor_tf32_flops = 0, tensor_fp8_flops = 0,
+         tensor_int8_flops = 0;
+  double cuda_fp32_flops = 0, cuda_fp16_flops = 0;
+  // Per-SM storage.
+  int64_t register_file_bytes = 0;
+  int64_t shared_memory_bytes = 0;  // max shared memory usable by resident CTAs
+  int64_t l1_shared_bytes = 0;      // combined L1 + shared capacity
+  double shared_bandwidth_bytes_per_clk = 0;
+  double sfu_ops_per_clk = 0;  // special-function unit (exp, rsqrt) throughput per SM
+  int64_t max_ctas_per_sm = 0;
+  int64_t max_threads_per_sm = 0;
+  // L2 and HBM.
+  int64_t l2_bytes = 0;
+  double l2_bandwidth_bytes_per_clk = 0;  // whole chip
+  double hbm_bandwidth_bytes_per_s = 0;
+  double hbm_latency_s = 0;
+  int64_t hbm_bytes = 0;
+  // Fixed costs.
+  double launch_overhead_s = 0;        // one kernel timed alone (CUDA events around it)
+  double graph_kernel_overhead_s = 0;  // per kernel inside a CUDA graph
+  // Power and energy.
+  double idle_w = 0, tdp_w = 0, active_w = 0;
+  double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
+         pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;
+  double l2_pj_per_byte = 0, dram_pj_per_byte = 0;
+  GpuCalibration calibration;
+
+  // Tensor-core FLOP/clk/SM for `dt` (fp32 maps to 0: no tensor path without TF32).
+  double tensor_flops_per_clk(workloads::DType dt) const;
+  double tensor_pj_per_flop(workloads::DType dt) const;
+  double hbm_bytes_per_clk(double clock_hz) const { return hbm_bandwidth_bytes_per_s / clock_hz; }
+};
+
+std::shared_ptr<const config::Schema> make_schema();
+GpuSpec make_spec(const config::Resolved& cfg);  // cfg already validated against the schema
+void check(const config::Resolved& cfg);         // cross-field checks, throws ConfigError
+
+}  // namespace orrery::arch::gpu

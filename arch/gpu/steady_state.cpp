@@ -1,0 +1,29 @@
+#include "arch/gpu/steady_state.hpp"
+
+#include "arch/gpu/kernel_timing.hpp"
+#include "mappers/gpu/library_mapper.hpp"
+
+namespace orrery::arch::gpu {
+
+SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph) {
+  const GpuSpec spec = make_spec(cfg);
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  SteadyState out;
+  double longest = 0;
+  for (const auto& m : mappers::gpu::map_graph(graph, spec, graph.size() > 1)) {
+    for (Kernel k : m.kernels) {
+      if (k.dram_read_bytes + k.dram_write_bytes <= l2_share) k.dram_read_bytes = k.dram_write_bytes = 0;
+      const KernelTiming t = time_kernel(spec, k, LaunchMode::graph);
+      out.seconds += t.seconds;
+      out.energy_j += t.energy_j;
+      if (t.seconds > longest) {
+        longest = t.seconds;
+        out.clock_mhz = t.clock_hz / 1e6;
+      }
+    }
+  }
+  if (out.seconds > 0) out.power_w = out.energy_j / out.seconds;
+  return out;
+}
+
+}  // namespace orrery::arch::gpu

@@ -1,0 +1,82 @@
+#include "mappers/gpu/attention_kernels.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "mappers/gpu/stream_kernels.hpp"
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Engine;
+using arch::gpu::Kernel;
+
+GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType dtype, const arch::gpu::GpuSpec& spec) {
+  GpuMapping m;
+  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  const double B = static_cast<double>(a.batch), H = static_cast<double>(a.heads);
+  const double S = static_cast<double>(a.q_len), L = static_cast<double>(a.kv_len), D = static_cast<double>(a.head_dim);
+  const double q_bytes = B * H * S * D * ib, o_bytes = q_bytes;
+  const double kv_bytes = 2.0 * B * static_cast<double>(a.kv_heads) * L * D * ib;
+  if (a.q_len <= 16) {
+    // Decode: split the KV sequence so that (batch x heads x splits) fills the SMs, then combine.
+    const int64_t bh = a.batch * a.heads;
+    const int64_t max_splits = std::max<int64_t>(1, a.kv_len / 128);
+    const int64_t splits = std::clamp<int64_t>((2 * spec.sm_count + bh - 1) / bh, 1, std::min<int64_t>(max_splits, 128));
+    StreamProblem p;
+    p.name = fmt::format("flash_fwd_splitkv_{}", splits);
+    p.dtype = dtype;
+    p.read_bytes = kv_bytes + q_bytes;
+    p.write_bytes = splits > 1 ? static_cast<double>(splits) * B * H * S * (D + 2) * 4.0 : o_bytes;
+    p.flops = 4.0 * B * H * S * L * D;
+    p.max_ctas = bh * splits;
+    m.kernels.push_back(make_stream_kernel(p, spec));
+    if (splits > 1) {
+      StreamProblem c;
+      c.name = "flash_fwd_splitkv_combine";
+      c.dtype = dtype;
+      c.read_bytes = p.write_bytes;
+      c.write_bytes = o_bytes;
+      c.max_ctas = bh;
+      m.kernels.push_back(make_stream_kernel(c, spec));
+    }
+    m.note = "decode: memory-bound split-KV read of the cache";
+    return m;
+  }
+  // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64.
+  const int64_t br = 128, bc = a.head_dim <= 64 ? 128 : 64;
+  const int64_t q_blocks = (a.q_len + br - 1) / br;
+  const int64_t kv_blocks = (a.kv_len + bc - 1) / bc;
+  // Key blocks one CTA visits, averaged over its query blocks (causal: up to the diagonal).
+  double blocks = static_cast<double>(kv_blocks);
+  if (a.causal) {
+    double sum = 0;
+    for (int64_t i = 0; i < q_blocks; ++i)
+      sum += static_cast<double>(std::min<int64_t>(kv_blocks, ((i + 1) * br + bc - 1) / bc));
+    blocks = sum / static_cast<double>(q_blocks);
+  }
+  const double keys = blocks * static_cast<double>(bc);
+  Kernel k;
+  k.name = fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : "");
+  k.engine = Engine::attention;
+  k.math_dtype = dtype;
+  k.ctas = a.batch * a.heads * q_blocks;
+  k.ctas_per_sm = a.head_dim <= 64 ? 2 : 1;
+  k.tile_m = br;
+  k.tile_n = bc;
+  k.tile_k = a.head_dim;
+  k.stages = 2;
+  k.k_iters = static_cast<int64_t>(blocks + 0.5);
+  k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * D;
+  k.sfu_ops_per_cta = static_cast<double>(br) * keys;  // one exp per score
+  k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
+  k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
+  k.dram_read_bytes = q_bytes + kv_bytes;
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  k.dram_write_bytes = std::clamp(q_bytes + kv_bytes + o_bytes - l2_share, 0.0, o_bytes);
+  m.kernels.push_back(k);
+  m.note = "FlashAttention-2 forward";
+  return m;
+}
+
+}  // namespace orrery::mappers::gpu

@@ -1,0 +1,12 @@
+#pragma once
+// Convolution as cuDNN runs it on sm90: implicit GEMM over NHWC, or a direct memory-bound
+// kernel for depthwise convolution. See library_mapper.hpp.
+#include "arch/gpu/spec.hpp"
+#include "mappers/gpu/mapping.hpp"
+#include "workloads/ops/conv.hpp"
+
+namespace orrery::mappers::gpu {
+
+GpuMapping map_conv(const workloads::ConvParams& c, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+
+}  // namespace orrery::mappers::gpu

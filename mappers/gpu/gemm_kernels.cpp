@@ -1,0 +1,151 @@
+#include "mappers/gpu/gemm_kernels.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "arch/gpu/kernel_timing.hpp"
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Engine;
+using arch::gpu::GpuSpec;
+using arch::gpu::Kernel;
+using workloads::DType;
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+double element_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
+
+// Output element: 16-bit GEMMs write 16-bit C; fp32/tf32 write fp32; 8-bit write 16-bit.
+double output_bytes(DType dt) {
+  return (dt == DType::fp32 || dt == DType::tf32) ? 4.0 : 2.0;
+}
+
+}  // namespace
+
+Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, int64_t tn, int64_t split,
+                        bool swapped) {
+  Kernel k;
+  const bool simt = spec.tensor_flops_per_clk(p.dtype) <= 0;
+  const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
+  const double ib = element_bytes(p.dtype), ob = output_bytes(p.dtype);
+  // K-step: 128 bytes of each operand row per stage on the tensor path (64 for 16-bit,
+  // 32 for tf32, 128 for 8-bit); CUTLASS SIMT kernels step 8.
+  const int64_t tk = simt ? 8 : static_cast<int64_t>(128.0 / ib);
+  const int64_t mt = ceil_div(rows, tm), nt = ceil_div(cols, tn);
+  const int64_t kc = ceil_div(ceil_div(p.k, split), tk) * tk;  // K range per split, whole steps
+  k.engine = simt ? Engine::simt_gemm : Engine::tensor_gemm;
+  k.math_dtype = p.dtype;
+  k.tile_m = tm;
+  k.tile_n = tn;
+  k.tile_k = tk;
+  k.split_k = split;
+  k.swapped = swapped;
+  k.k_iters = kc / tk;
+  k.ctas_per_sm = (tm * tn >= 128 * 128) ? 1 : 2;
+  const double stage_bytes = static_cast<double>(tm + tn) * static_cast<double>(tk) * ib;
+  const double smem_per_cta = static_cast<double>(spec.shared_memory_bytes) / static_cast<double>(k.ctas_per_sm);
+  // Leave room for the epilogue's staging of a C tile slice (1/4 of the tile in fp32 at most 32 KiB).
+  const double epilogue = std::min(32768.0, static_cast<double>(tm * tn) * 4.0 / 4.0);
+  k.stages = std::min<int64_t>(8, static_cast<int64_t>((smem_per_cta - epilogue) / stage_bytes));
+  if (k.stages < 2) {
+    k.ctas = 0;
+    return k;
+  }
+  k.ctas = p.batch * mt * nt * split;
+  k.flops_per_cta = 2.0 * static_cast<double>(tm * tn) * static_cast<double>(kc);
+  k.useful_flops = 2.0 * static_cast<double>(p.batch) * static_cast<double>(p.m) * static_cast<double>(p.n) *
+                   static_cast<double>(p.k);
+  // wgmma reads A once per 64-row warpgroup slice and B once per slice.
+  k.smem_bytes_per_cta =
+      simt ? 0.0
+           : static_cast<double>(k.k_iters) * static_cast<double>(tm + tn * ceil_div(tm, 64)) *
+                 static_cast<double>(tk) * ib;
+
+  const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
+  const double batch = static_cast<double>(p.batch);
+  const double c_bytes = batch * M * N * ob;
+  const double partial_bytes = split > 1 ? 2.0 * static_cast<double>(split) * batch * M * N * 4.0 : 0.0;
+  // L2 traffic: every CTA loads its A and B panels (only the in-bounds part: TMA skips the
+  // rest), stores its C tile, and split-K partials go through the workspace.
+  k.l2_bytes = static_cast<double>(k.ctas) * (std::min<double>(tm, M) + std::min<double>(tn, N)) *
+                   static_cast<double>(std::min(kc, p.k)) * ib +
+               c_bytes + partial_bytes;
+
+  // DRAM reads: compulsory when the operands fit the L2 share; otherwise each wave fetches the
+  // panels of the block of tiles it covers (the library rasterizes CTAs in square-ish blocks).
+  const double a_bytes = p.a_dram_bytes >= 0 ? p.a_dram_bytes : (swapped ? K * N : M * K) * ib;
+  const double b_bytes = (swapped ? M * K : K * N) * ib;
+  const double b_total = p.b_shared ? b_bytes : batch * b_bytes;
+  const double a_total = batch * a_bytes;
+  const double compulsory = a_total + b_total;
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  double dram_read = compulsory;
+  const int64_t wave_ctas = spec.sm_count * k.ctas_per_sm;
+  const int64_t tiles_per_batch = mt * nt * split;
+  if (compulsory + c_bytes > l2_share && tiles_per_batch > wave_ctas) {
+    int64_t a_w = std::min<int64_t>(mt, std::max<int64_t>(1, std::llround(std::sqrt(double(wave_ctas)))));
+    const int64_t b_w = std::min<int64_t>(nt, ceil_div(wave_ctas, a_w));
+    a_w = std::min<int64_t>(mt, ceil_div(wave_ctas, b_w));
+    const double per_wave = (static_cast<double>(a_w * tm) + static_cast<double>(b_w * tn)) * K * ib;
+    const double waves = static_cast<double>(tiles_per_batch) / static_cast<double>(wave_ctas);
+    dram_read = std::max(compulsory, batch * waves * per_wave);
+  }
+  k.dram_read_bytes = dram_read;
+  // DRAM writes: L2 is write-back; dirty lines reach DRAM during the kernel only when the
+  // kernel's footprint overflows the L2 share.
+  const double footprint = compulsory + c_bytes + partial_bytes / 2.0;
+  k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes / 2.0);
+
+  k.name = simt ? fmt::format("{}_simt_{}x{}_{}x{}", p.prefix, tm, tn, tk, k.stages)
+                : fmt::format("{}_tc_{}x{}_{}x{}", p.prefix, tm, tn, tk, k.stages);
+  if (split > 1) k.name += fmt::format("_splitk{}", split);
+  if (swapped) k.name += "_t";
+  return k;
+}
+
+Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
+  const bool simt = spec.tensor_flops_per_clk(p.dtype) <= 0;
+  // Largest first, so that ties keep the bigger tile (fewer CTAs, less L2 traffic).
+  static const std::pair<int64_t, int64_t> kTensorTiles[] = {
+      {256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128}, {64, 256}, {128, 32},
+      {64, 64},   {128, 16},  {64, 32},   {64, 16},  {128, 8},  {64, 8}};
+  static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 128}, {64, 64}, {32, 64}};
+  static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
+  Kernel best;
+  bool found = false;
+  double best_s = 0;
+  auto consider = [&](int64_t tm, int64_t tn, int64_t split, bool swapped) {
+    Kernel k = make_gemm_kernel(p, spec, tm, tn, split, swapped);
+    if (k.ctas == 0) return;
+    const double s = arch::gpu::time_kernel_at(spec, k, arch::gpu::LaunchMode::isolated, spec.max_clock_hz).seconds;
+    if (!found || s < best_s * (1.0 - 1e-9)) {
+      found = true;
+      best = std::move(k);
+      best_s = s;
+    }
+  };
+  for (bool swapped : {false, true}) {
+    if (simt) {
+      for (auto [tm, tn] : kSimtTiles) consider(tm, tn, 1, swapped);
+      continue;
+    }
+    const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
+    for (auto [tm, tn] : kTensorTiles) {
+      const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
+      for (int64_t split : kSplits) {
+        // Split-K only where the tiles alone leave SMs idle and each split keeps >= 4 K-steps.
+        if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * static_cast<int64_t>(128.0 / element_bytes(p.dtype))))
+          continue;
+        consider(tm, tn, split, swapped);
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace orrery::mappers::gpu

@@ -1,0 +1,31 @@
+#pragma once
+// Library GEMM kernel choice (cuBLASLt on sm90 as its heuristics approximately behave): among
+// the Hopper CTA tiles (64..256 x 8..256, K-step 128 B of operands, as many pipeline stages as
+// shared memory holds, up to 8), both operand orders and split-K factors, pick the kernel with
+// the least predicted time (wave quantization included). fp32 without TF32 takes CUTLASS-style
+// SIMT tiles on the CUDA cores.
+#include <cstdint>
+
+#include "arch/gpu/kernel.hpp"
+#include "arch/gpu/spec.hpp"
+
+namespace orrery::mappers::gpu {
+
+struct GemmProblem {
+  int64_t batch = 1, m = 1, n = 1, k = 1;
+  workloads::DType dtype = workloads::DType::fp16;
+  bool b_shared = false;     // B (weights) is the same for every batch entry
+  double a_dram_bytes = -1;  // per batch entry; < 0: M x K elements (implicit GEMM: the input tensor)
+  int64_t k_padded_from = 0; // informational: implicit GEMM's unpadded reduction length
+  std::string prefix = "gemm";
+};
+
+// One candidate, built the way the library would configure it. Returns a kernel with ctas == 0
+// when the tile does not fit shared memory.
+arch::gpu::Kernel make_gemm_kernel(const GemmProblem& p, const arch::gpu::GpuSpec& spec, int64_t tile_m,
+                                   int64_t tile_n, int64_t split_k, bool swapped);
+
+// The kernel the library would choose.
+arch::gpu::Kernel choose_gemm_kernel(const GemmProblem& p, const arch::gpu::GpuSpec& spec);
+
+}  // namespace orrery::mappers::gpu

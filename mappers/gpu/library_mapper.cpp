@@ -1,0 +1,115 @@
+#include "mappers/gpu/library_mapper.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "mappers/gpu/attention_kernels.hpp"
+#include "mappers/gpu/conv_kernels.hpp"
+#include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/stream_kernels.hpp"
+
+namespace orrery::mappers::gpu {
+
+using namespace workloads;
+
+namespace {
+
+double tensors_bytes(const std::vector<Tensor>& ts) {
+  double b = 0;
+  for (const auto& t : ts) b += static_cast<double>(t.bytes());
+  return b;
+}
+
+GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name, double read, double write,
+                  int64_t max_ctas = 0) {
+  StreamProblem p;
+  p.name = std::move(name);
+  p.dtype = op.dtype;
+  p.read_bytes = read;
+  p.write_bytes = write;
+  p.flops = static_cast<double>(op.vector_flops());
+  p.max_ctas = max_ctas;
+  GpuMapping m;
+  m.kernels.push_back(make_stream_kernel(p, spec));
+  m.note = "memory-bound";
+  return m;
+}
+
+}  // namespace
+
+GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
+  const double in = tensors_bytes(op.inputs) + tensors_bytes(op.weights), out = tensors_bytes(op.outputs);
+  if (const auto* g = op.get<GemmParams>()) {
+    GemmProblem p;
+    p.batch = g->batch;
+    p.m = g->m;
+    p.n = g->n;
+    p.k = g->k;
+    p.dtype = op.dtype;
+    p.b_shared = g->b_is_weight;
+    GpuMapping m;
+    m.kernels.push_back(choose_gemm_kernel(p, spec));
+    m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
+    m.note = spec.tensor_flops_per_clk(op.dtype) > 0 ? "cuBLASLt tensor-core GEMM" : "SIMT GEMM (CUDA cores)";
+    return m;
+  }
+  if (const auto* c = op.get<ConvParams>()) return map_conv(*c, op.dtype, spec);
+  if (const auto* a = op.get<AttentionParams>()) return map_attention(*a, op.dtype, spec);
+  if (op.get<ElementwiseParams>()) return stream(op, spec, "elementwise_" + op.get<ElementwiseParams>()->fn, in, out);
+  if (const auto* n = op.get<NormParams>())
+    return stream(op, spec, fmt::format("{}norm", to_string(n->type)), in, out,
+                  n->type == NormParams::Type::batch ? 0 : n->rows);
+  if (const auto* s = op.get<SoftmaxParams>()) return stream(op, spec, "softmax", in, out, s->rows);
+  if (op.get<PoolParams>()) return stream(op, spec, "pool", in, out);
+  if (op.get<ReduceParams>()) return stream(op, spec, "reduce", in, out);
+  if (const auto* e = op.get<EmbeddingParams>()) {
+    const double row = static_cast<double>(e->dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
+    return stream(op, spec, "embedding_gather", static_cast<double>(e->lookups) * (row + 4.0), out);
+  }
+  if (const auto* d = op.get<DataMovementParams>()) {
+    if (d->is_view()) {
+      GpuMapping m;
+      m.note = "view: no kernel";
+      return m;
+    }
+    const bool partial_read = d->kind == DataMovementParams::Kind::slice || d->kind == DataMovementParams::Kind::gather;
+    return stream(op, spec, std::string(to_string(d->kind)), partial_read ? out : in, out);
+  }
+  throw WorkloadError(fmt::format("op '{}': not supported yet: {} on the gpu family", op.name, op.kind_name()));
+}
+
+std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse) {
+  const auto& ops = graph.ops();
+  std::vector<std::vector<size_t>> producers(ops.size()), consumers(ops.size());
+  for (auto [p, c] : graph.edges()) {
+    producers[c].push_back(p);
+    consumers[p].push_back(c);
+  }
+  std::vector<GpuMapping> out;
+  out.reserve(ops.size());
+  std::vector<std::string> root(ops.size());  // the conv/gemm whose epilogue an op joined
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const Op& op = ops[i];
+    if (fuse && producers[i].size() == 1) {
+      const size_t p = producers[i][0];
+      const bool anchor = ops[p].get<ConvParams>() || ops[p].get<GemmParams>() || !root[p].empty();
+      const auto* ew = op.get<ElementwiseParams>();
+      const auto* fn = ew ? find_elementwise(ew->fn) : nullptr;
+      const bool unary = fn && fn->arity == 1;
+      const auto* norm = op.get<NormParams>();
+      const bool folds = unary || (norm && norm->type == NormParams::Type::batch);
+      if (anchor && folds && consumers[p].size() == 1) {
+        root[i] = root[p].empty() ? ops[p].name : root[p];
+        GpuMapping m;
+        m.fused_into = root[i];
+        m.note = norm ? "batch norm folded into the conv weights" : "fused into the producer's epilogue";
+        out.push_back(std::move(m));
+        continue;
+      }
+    }
+    out.push_back(map_op(op, spec));
+  }
+  return out;
+}
+
+}  // namespace orrery::mappers::gpu

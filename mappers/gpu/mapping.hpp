@@ -1,0 +1,27 @@
+#pragma once
+// The GPU mapping of one op: the kernels the library would launch for it, in order.
+// An op fused into its producer (a conv's BN/activation) launches none.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/gpu/kernel.hpp"
+
+namespace orrery::mappers::gpu {
+
+struct GpuMapping {
+  std::vector<arch::gpu::Kernel> kernels;
+  std::string fused_into;  // name of the op whose kernel absorbs this one; empty if none
+  std::string note;        // why this implementation (e.g. "depthwise: memory-bound direct kernel")
+
+  nlohmann::json to_json() const {
+    nlohmann::json j{{"kernels", nlohmann::json::array()}};
+    for (const auto& k : kernels) j["kernels"].push_back(k.to_json());
+    if (!fused_into.empty()) j["fused_into"] = fused_into;
+    if (!note.empty()) j["note"] = note;
+    return j;
+  }
+};
+
+}  // namespace orrery::mappers::gpu

@@ -1,0 +1,33 @@
+#include "mappers/gpu/stream_kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Kernel;
+
+Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec) {
+  Kernel k;
+  k.name = p.name;
+  k.engine = p.engine;
+  k.math_dtype = p.dtype;
+  // Grid-stride kernels: 16 KiB per CTA per pass, at most 8 resident CTAs per SM and one pass
+  // of the whole machine (larger inputs loop inside the CTAs).
+  constexpr double kBytesPerCta = 16384.0;
+  k.ctas_per_sm = 8;
+  int64_t ctas = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((p.read_bytes + p.write_bytes) / kBytesPerCta)));
+  ctas = std::min<int64_t>(ctas, spec.sm_count * k.ctas_per_sm);
+  if (p.max_ctas > 0) ctas = std::min<int64_t>(ctas, p.max_ctas);
+  k.ctas = ctas;
+  k.flops_per_cta = p.flops / static_cast<double>(ctas);
+  k.useful_flops = p.flops;
+  k.l2_bytes = p.read_bytes + p.write_bytes;
+  k.dram_read_bytes = p.read_bytes;
+  // Write-back L2: writes reach DRAM during the kernel only beyond the L2 share.
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  k.dram_write_bytes = std::clamp(p.read_bytes + p.write_bytes - l2_share, 0.0, p.write_bytes);
+  return k;
+}
+
+}  // namespace orrery::mappers::gpu

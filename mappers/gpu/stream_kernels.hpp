@@ -1,0 +1,24 @@
+#pragma once
+// Memory-bound kernels (elementwise, norm, softmax, copy, reduce, pool, embedding, data
+// movement): a grid of CTAs streaming `read` bytes in and `write` bytes out once, with the
+// op's vector FLOPs on the CUDA cores. Rows that must stay on one CTA (norm, softmax) limit
+// the grid to the row count.
+#include <cstdint>
+#include <string>
+
+#include "arch/gpu/kernel.hpp"
+#include "arch/gpu/spec.hpp"
+
+namespace orrery::mappers::gpu {
+
+struct StreamProblem {
+  std::string name;
+  workloads::DType dtype = workloads::DType::fp16;
+  double read_bytes = 0, write_bytes = 0, flops = 0;
+  int64_t max_ctas = 0;  // > 0: at most this many CTAs (one per row)
+  arch::gpu::Engine engine = arch::gpu::Engine::stream;
+};
+
+arch::gpu::Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec);
+
+}  // namespace orrery::mappers::gpu

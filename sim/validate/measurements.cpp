@@ -1,0 +1,113 @@
+#include "sim/validate/measurements.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+
+#include "common/error.hpp"
+
+namespace orrery::sim::validate {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cells.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else if (c != '\r') {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
+std::vector<Measurement> read_measurements(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("--measurements: cannot read '{}'", path));
+  std::string line;
+  int line_no = 0;
+  std::map<std::string, size_t> col;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const auto cells = split_csv_line(line);
+    for (size_t i = 0; i < cells.size(); ++i) col[cells[i]] = i;
+    break;
+  }
+  const bool models = col.count("model") != 0;
+  if (!models && col.count("spec") == 0)
+    throw UsageError(fmt::format("{}:{}: expected a header with a 'spec' (ops) or 'model' (models) column", path,
+                                 line_no));
+  if (col.count("median_us") == 0)
+    throw UsageError(fmt::format("{}:{}: expected a 'median_us' column", path, line_no));
+  const size_t width = col.size();
+  std::vector<Measurement> rows;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const auto cells = split_csv_line(line);
+    const std::string where = fmt::format("{}:{}", path, line_no);
+    if (cells.size() != width)
+      throw UsageError(fmt::format("{}: expected {} cells, got {}", where, width, cells.size()));
+    auto text = [&](const char* name) -> std::string {
+      auto it = col.find(name);
+      return it == col.end() ? std::string() : cells[it->second];
+    };
+    auto number = [&](const char* name) -> std::optional<double> {
+      const std::string t = text(name);
+      if (t.empty() || t == "nan" || t == "NA") return std::nullopt;
+      try {
+        size_t used = 0;
+        const double v = std::stod(t, &used);
+        if (used != t.size()) throw std::invalid_argument(t);
+        return v;
+      } catch (const std::exception&) {
+        throw UsageError(fmt::format("{}: {}: expected a number, got '{}'", where, name, t));
+      }
+    };
+    // The harness's idle-power row carries no op.
+    if (text("kind") == "idle" || text("spec") == "idle") continue;
+    Measurement m;
+    m.source = where;
+    m.is_model = models;
+    m.dtype = text("dtype");
+    m.split = text("split");
+    m.kernel = text("kernel");
+    const auto median = number("median_us");
+    if (!median || *median <= 0) throw UsageError(fmt::format("{}: median_us: expected a positive number", where));
+    m.median_us = *median;
+    m.energy_j = number("energy_j");
+    m.avg_power_w = number("avg_power_w");
+    m.dram_read_bytes = number("dram_read_bytes");
+    m.dram_write_bytes = number("dram_write_bytes");
+    m.sm_clock_mhz = number("sm_clock_mhz");
+    if (models) {
+      const std::string options = text("options");
+      m.spec = text("model") + (options.empty() ? "" : ":" + options);
+      m.kind = "model";
+      const auto b = number("batch");
+      m.batch = b ? static_cast<int64_t>(*b) : 1;
+    } else {
+      m.spec = text("spec");
+      m.kind = text("kind");
+      if (m.kind.empty()) m.kind = m.spec.substr(0, m.spec.find(':'));
+    }
+    rows.push_back(std::move(m));
+  }
+  return rows;
+}
+
+}  // namespace orrery::sim::validate

@@ -14,7 +14,7 @@ int run(int argc, const char* const* argv) {
   app.set_version_flag("--version", ORRERY_VERSION);
   app.require_subcommand(1);
   // The explicit list of subcommands.
-  std::vector<Command> commands{add_simulate(app), add_list(app), add_validate(app)};
+  std::vector<Command> commands{add_simulate(app), add_list(app), add_validate(app), add_sweep(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -20,6 +20,7 @@ struct Command {
 Command add_simulate(CLI::App& root);
 Command add_list(CLI::App& root);
 Command add_validate(CLI::App& root);
+Command add_sweep(CLI::App& root);
 
 // Parses argv and runs the chosen subcommand. Bad input: one line on stderr, returns 2.
 int run(int argc, const char* const* argv);

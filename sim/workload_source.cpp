@@ -5,12 +5,17 @@
 #include "common/error.hpp"
 #include "workloads/onnx/import.hpp"
 #include "workloads/op_spec.hpp"
+#include "workloads/passes/low_rank.hpp"
+#include "workloads/passes/prune.hpp"
+#include "workloads/passes/quantize.hpp"
 #include "workloads/topology_csv.hpp"
 #include "workloads/zoo/registry.hpp"
 
 namespace orrery::sim {
 
-workloads::Graph load_workload(const WorkloadArgs& a) {
+namespace {
+
+workloads::Graph load_graph(const WorkloadArgs& a) {
   const int given = !a.model.empty() + !a.onnx.empty() + !a.op.empty() + !a.topology.empty();
   if (given != 1)
     throw UsageError(fmt::format("workload: expected exactly one of --model, --onnx, --op, --topology, got {}", given));
@@ -27,6 +32,23 @@ workloads::Graph load_workload(const WorkloadArgs& a) {
   if (a.batch != 1) throw UsageError("--batch: applies to --model and --onnx only (give N= or B= in --op)");
   if (!a.op.empty()) return workloads::parse_op_spec(a.op, dtype);
   return workloads::read_topology_csv(a.topology, dtype);
+}
+
+}  // namespace
+
+workloads::Graph load_workload(const WorkloadArgs& a) {
+  // Parse the pass options first so a typo fails before a large model is built.
+  const auto prune = a.prune.empty() ? std::nullopt : std::optional(workloads::passes::parse_prune(a.prune));
+  const int64_t rank = a.low_rank.empty() ? 0 : workloads::passes::parse_low_rank(a.low_rank);
+  const auto quantize =
+      a.quantize.empty() ? std::nullopt : std::optional(workloads::passes::parse_quantize(a.quantize));
+  workloads::Graph g = load_graph(a);
+  // Structured pruning first (it shrinks the layers low-rank then factors), quantization last
+  // (so the factor layers get the format too).
+  if (prune) workloads::passes::prune(g, *prune);
+  if (rank > 0) g = workloads::passes::low_rank(g, rank);
+  if (quantize) workloads::passes::quantize(g, *quantize);
+  return g;
 }
 
 }  // namespace orrery::sim

@@ -1,6 +1,7 @@
 #pragma once
 // Turns the command line's workload arguments into a Graph: exactly one of --model, --onnx,
-// --op, --topology; --batch and --dtype apply to all of them.
+// --op, --topology; --batch and --dtype apply to all of them. The compression passes
+// (--prune, --low-rank, --quantize) then transform the loaded graph, in that order.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,9 @@ struct WorkloadArgs {
   std::string model, onnx, op, topology;
   int64_t batch = 1;
   std::optional<std::string> dtype;
+  std::string quantize;  // int8|int4|fp8
+  std::string prune;     // density=D[,structured=channel]
+  std::string low_rank;  // rank=R
 };
 
 workloads::Graph load_workload(const WorkloadArgs& args);

@@ -79,6 +79,9 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--topology", args->workload.topology, "SCALE-Sim topology CSV");
   app->add_option("--batch", args->workload.batch, "batch size for --model/--onnx");
   app->add_option("--dtype", args->dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
+  app->add_option("--quantize", args->workload.quantize, "quantize compute ops: int8|int4|fp8");
+  app->add_option("--prune", args->workload.prune, "prune weights: density=D[,structured=channel] (0 < D <= 1)");
+  app->add_option("--low-rank", args->workload.low_rank, "factor linear/conv layers: rank=R");
   app->add_option("--mapper", args->mapper, "mapper (see `orrery list mappers`)");
   app->add_option("--fidelity", args->fidelity, "analytical|cycle");
   app->add_option("--format", args->format, "table|csv|json");

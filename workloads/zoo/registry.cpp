@@ -5,11 +5,14 @@
 #include "common/error.hpp"
 #include "workloads/zoo/bert.hpp"
 #include "workloads/zoo/efficientnet_b0.hpp"
+#include "workloads/zoo/gcn.hpp"
 #include "workloads/zoo/gpt2.hpp"
 #include "workloads/zoo/llama2.hpp"
 #include "workloads/zoo/mobilenet_v2.hpp"
 #include "workloads/zoo/r3d_18.hpp"
 #include "workloads/zoo/resnet.hpp"
+#include "workloads/zoo/unet.hpp"
+#include "workloads/zoo/vae.hpp"
 #include "workloads/zoo/vgg.hpp"
 #include "workloads/zoo/vit_b_16.hpp"
 
@@ -49,6 +52,15 @@ const std::vector<ModelEntry>& models() {
         {"vocab", "32000", "vocabulary size"}, {"seq", "128", "prefill tokens per sequence (1 for decode)"},
         {"phase", "prefill", "prefill|decode"}, {"context", "128", "decode: tokens already in the KV cache"}},
        build_llama2_7b},
+      {"gcn", "graph convolutional network (PyG GCNConv: GEMM transform + spmm aggregation), Cora by default",
+       {{"nodes", "2708", "graph nodes"}, {"edges", "10556", "directed edges (self loops added)"},
+        {"features", "1433", "input features per node"}, {"hidden", "16", "hidden features"},
+        {"classes", "7", "output classes"}, {"layers", "2", "GCN layers"}}, build_gcn},
+      {"vae", "Stable Diffusion VAE, diffusers AutoencoderKL (83.65 M params)",
+       {{"res", "512", "image height/width (latent res/8)"}, {"part", "both", "encoder|decoder|both"}}, build_vae},
+      {"unet", "Stable Diffusion 1.5 U-Net step, diffusers UNet2DConditionModel (859.52 M params)",
+       {{"res", "64", "latent height/width"}, {"context", "77", "text tokens (768-wide) for cross-attention"}},
+       build_unet},
   };
   return kModels;
 }

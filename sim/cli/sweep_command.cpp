@@ -73,9 +73,18 @@ int sweep(const SweepArgs& a) {
     stop_workers();
     return summary.interrupted ? 130 : 0;
   } catch (...) {
-    stop_workers();
-    if (mpi && mpi->rank() > 0) return 2;  // rank 0 reports the same error once
-    throw;
+    if (!mpi) throw;
+    // Finalize MPI before the error leaves (an exception in flight would make Boost.MPI abort
+    // every rank); rank 0 reports it once, the others exit quietly.
+    std::exception_ptr error = std::current_exception();
+    const bool coordinator = mpi->rank() == 0;
+    try {
+      stop_workers();
+    } catch (...) {
+    }
+    mpi.reset();
+    if (!coordinator) return 2;
+    std::rethrow_exception(error);
   }
 }
 

@@ -76,7 +76,13 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
   row.workload = space_.workload_of(task);
   const std::string& requested = spec_.mappers[space_.mapper_index(row.point)];
   row.mapper = requested.empty() ? default_mapper_ : requested;
-  row.config_hash = cfg ? cfg->hash() : "invalid:" + fnv1a_hex(invalid_reason);
+  if (cfg) {
+    row.config_hash = cfg->hash();
+  } else {  // no config to hash: name the invalid design by the base and its overrides
+    std::string text = spec_.base->hash();
+    for (const auto& o : space_.overrides(row.point)) text += "|" + o.path + "=" + o.value;
+    row.config_hash = "invalid-" + fnv1a_hex(text);
+  }
   row.key = fnv1a_hex(fmt::format("{}|{}|{}|{}|{}", row.config_hash, spec_.workloads[row.workload].label, row.mapper,
                                   arch::to_string(spec_.fidelity), ORRERY_VERSION));
   if (!cfg) {

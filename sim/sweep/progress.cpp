@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace orrery::sim::sweep {
@@ -26,7 +27,7 @@ void Progress::draw(bool force) {
   const auto now = std::chrono::steady_clock::now();
   const double since_last = std::chrono::duration<double>(now - last_).count();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  if (!force && since_last < (terminal_ ? 0.1 : interval_s_)) return;
+  if (!force && since_last < (terminal_ ? std::min(0.1, interval_s_) : interval_s_)) return;
   last_ = now;
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
   const double eta = rate > 0 ? static_cast<double>(total_ - std::min(done_, total_)) / rate : NAN;

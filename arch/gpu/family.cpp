@@ -30,7 +30,7 @@ RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Grap
   const GpuSpec spec = make_spec(cfg);
   const bool whole_graph = graph.size() > 1;
   const LaunchMode mode = whole_graph ? LaunchMode::graph : LaunchMode::isolated;
-  const auto mappings = mappers::gpu::map_graph(graph, spec, whole_graph);
+  const auto mappings = mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues);
   RunResult result;
   result.mapper = mappers::gpu::kLibraryMapper;
   for (size_t i = 0; i < graph.size(); ++i) {

@@ -6,6 +6,8 @@ std::string_view to_string(Engine e) {
   switch (e) {
     case Engine::tensor_gemm: return "tensor_gemm";
     case Engine::simt_gemm: return "simt_gemm";
+    case Engine::unaligned_gemm: return "unaligned_gemm";
+    case Engine::implicit_gemm: return "implicit_gemm";
     case Engine::attention: return "attention";
     case Engine::stream: return "stream";
     case Engine::depthwise: return "depthwise";

@@ -15,6 +15,8 @@ namespace orrery::arch::gpu {
 enum class Engine {
   tensor_gemm,  // tensor cores, library GEMM / implicit-GEMM main loop
   simt_gemm,    // CUDA cores (fp32 without TF32)
+  implicit_gemm,  // tensor cores, cuDNN implicit-GEMM convolution main loop
+  unaligned_gemm,  // tensor cores through mma.sync with unvectorized loads (rows not 16-byte aligned)
   attention,    // tensor cores inside a fused flash-attention kernel
   stream,       // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
   depthwise,    // memory-bound depthwise convolution (CUDA cores)
@@ -37,6 +39,7 @@ struct Kernel {
   // GEMM-like kernels: the CTA tile and its pipeline (0 elsewhere).
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
   bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)
+  bool row_per_cta = false;  // each CTA loads a row, reduces it, then stores (norm, softmax, depthwise plane)
 
   nlohmann::json to_json() const;
 };

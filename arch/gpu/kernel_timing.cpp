@@ -14,18 +14,17 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.tensor_efficiency;
     case Engine::attention: return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_efficiency;
+    case Engine::unaligned_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
+    case Engine::implicit_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.conv_efficiency;
     case Engine::simt_gemm: return spec.cuda_fp32_flops * cal.simt_efficiency;
-    case Engine::stream:
-    case Engine::depthwise:
-      return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
+    case Engine::depthwise: return spec.cuda_fp32_flops * cal.depthwise_efficiency;
+    case Engine::stream: return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;
 }
 
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
-  double eff = spec.calibration.hbm_efficiency;
-  if (k.engine == Engine::depthwise) eff *= spec.calibration.depthwise_efficiency;
-  return spec.hbm_bandwidth_bytes_per_s * eff;
+  return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
 }
 
 namespace {
@@ -33,7 +32,9 @@ namespace {
 double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm:
-    case Engine::attention: return spec.tensor_pj_per_flop(k.math_dtype);
+    case Engine::attention:
+    case Engine::implicit_gemm:
+    case Engine::unaligned_gemm: return spec.tensor_pj_per_flop(k.math_dtype);
     case Engine::simt_gemm: return spec.pj_per_flop_cuda_fp32;
     case Engine::stream:
     case Engine::depthwise:
@@ -68,7 +69,10 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double dram = (k.dram_read_bytes + k.dram_write_bytes) * share / dram_bw;
   w.memory = std::max(l2, dram);
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
-  w.total = std::max(w.math, w.memory) + tile_overhead;
+  // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
+  // trip per wave; other CTAs on the SM overlap it only within the wave.
+  const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
+  w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead;
   return w;
 }
 

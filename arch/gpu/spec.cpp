@@ -63,16 +63,26 @@ std::shared_ptr<const config::Schema> make_schema() {
   real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
   real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
   real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
+  s->add({.path = "lowering.fuse_epilogues", .type = KeyType::boolean,
+          .doc = "whole graphs: fold batch norm and one-input activations into the producing conv/gemm "
+                 "(cuDNN/TensorRT-style); false: one kernel per op, as PyTorch eager launches them",
+          .default_value = Value{false}});
   const GpuCalibration d;
   real("calibration.tensor_efficiency", "", "fitted: fraction of peak MMA rate a library GEMM main loop sustains",
        d.tensor_efficiency, 0.05, 1);
+  real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
+       d.conv_efficiency, 0.05, 1);
   real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
   real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
        d.attention_efficiency, 0.05, 1);
   real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
        d.hbm_efficiency, 0.05, 1);
-  real("calibration.depthwise_efficiency", "", "fitted: fraction of the streaming rate a depthwise conv reaches",
-       d.depthwise_efficiency, 0.01, 1);
+  real("calibration.depthwise_efficiency", "",
+       "fitted: fraction of CUDA-core FP32 rate the direct depthwise-conv kernel reaches", d.depthwise_efficiency, 1e-4,
+       1);
+  real("calibration.unaligned_efficiency", "",
+       "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, scalar loads)",
+       d.unaligned_efficiency, 0.005, 1);
   real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
        d.l2_resident_fraction, 0.05, 1);
   real("calibration.tile_overhead_cycles", "cycles",
@@ -119,12 +129,15 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.pj_per_flop_cuda_fp16 = c.real("energy.cuda_fp16_pj_per_flop");
   s.l2_pj_per_byte = c.real("energy.l2_pj_per_byte");
   s.dram_pj_per_byte = c.real("energy.dram_pj_per_byte");
+  s.fuse_epilogues = c.boolean("lowering.fuse_epilogues");
   auto& k = s.calibration;
   k.tensor_efficiency = c.real("calibration.tensor_efficiency");
   k.simt_efficiency = c.real("calibration.simt_efficiency");
+  k.conv_efficiency = c.real("calibration.conv_efficiency");
   k.attention_efficiency = c.real("calibration.attention_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
   k.depthwise_efficiency = c.real("calibration.depthwise_efficiency");
+  k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
   return s;

@@ -15,10 +15,12 @@ namespace orrery::arch::gpu {
 // values and the fit live in the config's `calibration:` section.
 struct GpuCalibration {
   double tensor_efficiency = 0.8;     // fraction of peak MMA issue a library GEMM main loop sustains
+  double conv_efficiency = 0.6;       // same for cuDNN implicit-GEMM convolutions
   double simt_efficiency = 0.7;       // same for CUDA-core (SIMT) GEMMs
   double attention_efficiency = 0.45; // same for the fused flash-attention kernel
   double hbm_efficiency = 0.9;        // achievable fraction of peak HBM bandwidth (streaming)
-  double depthwise_efficiency = 0.5;  // fraction of HBM streaming rate a depthwise conv reaches
+  double depthwise_efficiency = 0.05; // fraction of CUDA-core FP32 rate cuDNN's direct depthwise kernel reaches
+  double unaligned_efficiency = 0.15; // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
 };
@@ -54,6 +56,7 @@ struct GpuSpec {
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
          pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;
   double l2_pj_per_byte = 0, dram_pj_per_byte = 0;
+  bool fuse_epilogues = false;  // whole graphs: fold BN/activations into conv/gemm (TensorRT-style)
   GpuCalibration calibration;
 
   // Tensor-core FLOP/clk/SM for `dt` (fp32 maps to 0: no tensor path without TF32).

@@ -23,6 +23,7 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     p.read_bytes = in_bytes + w_bytes;
     p.write_bytes = out_bytes;
     p.flops = 2.0 * static_cast<double>(c.macs());
+    p.max_ctas = c.n * c.c_out;  // cuDNN's grouped direct kernel: one output plane per CTA
     m.kernels.push_back(make_stream_kernel(p, spec));
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;
@@ -39,6 +40,7 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
   g.k_padded_from = cg * c.kernel_volume();
   g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
+  g.implicit = true;
   m.kernels.push_back(choose_gemm_kernel(g, spec));
   m.kernels.back().useful_flops = 2.0 * static_cast<double>(c.macs());
   m.note = "implicit GEMM (NHWC)";

@@ -35,10 +35,13 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const double ib = element_bytes(p.dtype), ob = output_bytes(p.dtype);
   // K-step: 128 bytes of each operand row per stage on the tensor path (64 for 16-bit,
   // 32 for tf32, 128 for 8-bit); CUTLASS SIMT kernels step 8.
-  const int64_t tk = simt ? 8 : static_cast<int64_t>(128.0 / ib);
+  const int64_t tk = simt ? 8 : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;
   const int64_t mt = ceil_div(rows, tm), nt = ceil_div(cols, tn);
   const int64_t kc = ceil_div(ceil_div(p.k, split), tk) * tk;  // K range per split, whole steps
-  k.engine = simt ? Engine::simt_gemm : Engine::tensor_gemm;
+  k.engine = simt ? Engine::simt_gemm
+           : !p.aligned ? Engine::unaligned_gemm
+           : p.implicit ? Engine::implicit_gemm
+                        : Engine::tensor_gemm;
   k.math_dtype = p.dtype;
   k.tile_m = tm;
   k.tile_n = tn;
@@ -78,8 +81,9 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
 
   // DRAM reads: compulsory when the operands fit the L2 share; otherwise each wave fetches the
   // panels of the block of tiles it covers (the library rasterizes CTAs in square-ish blocks).
-  const double a_bytes = p.a_dram_bytes >= 0 ? p.a_dram_bytes : (swapped ? K * N : M * K) * ib;
-  const double b_bytes = (swapped ? M * K : K * N) * ib;
+  // Operands as stored: A is the op's M x K input (or the conv input), B is K x N.
+  const double a_bytes = p.a_dram_bytes >= 0 ? p.a_dram_bytes : static_cast<double>(p.m) * K * ib;
+  const double b_bytes = static_cast<double>(p.n) * K * ib;
   const double b_total = p.b_shared ? b_bytes : batch * b_bytes;
   const double a_total = batch * a_bytes;
   const double compulsory = a_total + b_total;
@@ -91,7 +95,11 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
     int64_t a_w = std::min<int64_t>(mt, std::max<int64_t>(1, std::llround(std::sqrt(double(wave_ctas)))));
     const int64_t b_w = std::min<int64_t>(nt, ceil_div(wave_ctas, a_w));
     a_w = std::min<int64_t>(mt, ceil_div(wave_ctas, b_w));
-    const double per_wave = (static_cast<double>(a_w * tm) + static_cast<double>(b_w * tn)) * K * ib;
+    // An implicit GEMM's A panel is a window of the input tensor, not the im2col matrix.
+    const double a_scale = std::min(1.0, a_bytes / ((swapped ? K * N : M * K) * ib));
+    const double a_panel = swapped ? 1.0 : a_scale, b_panel = swapped ? a_scale : 1.0;
+    const double per_wave =
+        (static_cast<double>(a_w * tm) * a_panel + static_cast<double>(b_w * tn) * b_panel) * K * ib;
     const double waves = static_cast<double>(tiles_per_batch) / static_cast<double>(wave_ctas);
     dram_read = std::max(compulsory, batch * waves * per_wave);
   }
@@ -101,8 +109,8 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const double footprint = compulsory + c_bytes + partial_bytes / 2.0;
   k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes / 2.0);
 
-  k.name = simt ? fmt::format("{}_simt_{}x{}_{}x{}", p.prefix, tm, tn, tk, k.stages)
-                : fmt::format("{}_tc_{}x{}_{}x{}", p.prefix, tm, tn, tk, k.stages);
+  k.name = fmt::format("{}_{}_{}x{}_{}x{}", p.prefix, simt ? "simt" : p.aligned ? "tc" : "mma_sync_unaligned", tm, tn,
+                       tk, k.stages);
   if (split > 1) k.name += fmt::format("_splitk{}", split);
   if (swapped) k.name += "_t";
   return k;
@@ -115,6 +123,9 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       {256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128}, {64, 256}, {128, 32},
       {64, 64},   {128, 16},  {64, 32},   {64, 16},  {128, 8},  {64, 8}};
   static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 128}, {64, 64}, {32, 64}};
+  // Rows not 16-byte aligned leave the TMA/wgmma kernels: CUTLASS 2.x mma.sync tiles.
+  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {128, 64},
+                                                                {64, 128}, {64, 64}};
   static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
   Kernel best;
   bool found = false;
@@ -132,6 +143,10 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   for (bool swapped : {false, true}) {
     if (simt) {
       for (auto [tm, tn] : kSimtTiles) consider(tm, tn, 1, swapped);
+      continue;
+    }
+    if (!p.aligned) {
+      for (auto [tm, tn] : kUnalignedTiles) consider(tm, tn, 1, swapped);
       continue;
     }
     const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;

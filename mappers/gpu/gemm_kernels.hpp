@@ -18,6 +18,9 @@ struct GemmProblem {
   double a_dram_bytes = -1;  // per batch entry; < 0: M x K elements (implicit GEMM: the input tensor)
   int64_t k_padded_from = 0; // informational: implicit GEMM's unpadded reduction length
   std::string prefix = "gemm";
+  // Leading dimensions (K of A and B, N of C) are multiples of 16 bytes: TMA/wgmma kernels apply.
+  bool aligned = true;
+  bool implicit = false;  // a convolution's implicit GEMM (cuDNN kernels)
 };
 
 // One candidate, built the way the library would configure it. Returns a kernel with ctas == 0

@@ -47,6 +47,8 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
     p.k = g->k;
     p.dtype = op.dtype;
     p.b_shared = g->b_is_weight;
+    const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
+    p.aligned = g->k % vec == 0 && g->n % vec == 0;
     GpuMapping m;
     m.kernels.push_back(choose_gemm_kernel(p, spec));
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());

@@ -18,7 +18,10 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
   k.ctas_per_sm = 8;
   int64_t ctas = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((p.read_bytes + p.write_bytes) / kBytesPerCta)));
   ctas = std::min<int64_t>(ctas, spec.sm_count * k.ctas_per_sm);
-  if (p.max_ctas > 0) ctas = std::min<int64_t>(ctas, p.max_ctas);
+  if (p.max_ctas > 0) {  // one row (or plane) per CTA
+    ctas = p.max_ctas;
+    k.row_per_cta = true;
+  }
   k.ctas = ctas;
   k.flops_per_cta = p.flops / static_cast<double>(ctas);
   k.useful_flops = p.flops;

@@ -15,7 +15,7 @@ struct StreamProblem {
   std::string name;
   workloads::DType dtype = workloads::DType::fp16;
   double read_bytes = 0, write_bytes = 0, flops = 0;
-  int64_t max_ctas = 0;  // > 0: at most this many CTAs (one per row)
+  int64_t max_ctas = 0;  // > 0: exactly this many CTAs, one row (or plane) each
   arch::gpu::Engine engine = arch::gpu::Engine::stream;
 };
 

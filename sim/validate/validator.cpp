@@ -75,7 +75,11 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
           }
         }
       }
-      if (m.energy_j) r.predicted_energy_j = arch::gpu::steady_state(cfg, g).energy_j;
+      if (m.energy_j) {
+        const auto steady = arch::gpu::steady_state(cfg, g);
+        r.predicted_energy_j = steady.energy_j;
+        r.predicted_loop_us = steady.seconds * 1e6;
+      }
     } catch (const InputError& e) {
       r.error = e.what();
     }
@@ -154,18 +158,22 @@ std::string rows_csv(const std::vector<RowResult>& rows) {
   auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string(); };
   std::string o =
       "source,split,kind,spec,batch,measured_us,predicted_us,error,measured_energy_j,predicted_energy_j,"
-      "measured_dram_bytes,predicted_dram_bytes,output_bytes,kernel,predicted_kernel,tile_agrees,failure\n";
+      "measured_dram_bytes,predicted_dram_bytes,output_bytes,kernel,predicted_kernel,tile_agrees,measured_loop_us,"
+      "predicted_loop_us,failure\n";
   for (const auto& r : rows) {
     const bool ok = r.error.empty();
     std::optional<double> dram;
     if (r.m.dram_read_bytes && r.m.dram_write_bytes) dram = *r.m.dram_read_bytes + *r.m.dram_write_bytes;
-    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},\"{}\"\n", r.m.source,
+    std::optional<double> loop;
+    if (r.m.energy_j && r.m.avg_power_w && *r.m.avg_power_w > 0) loop = *r.m.energy_j / *r.m.avg_power_w * 1e6;
+    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},{},{},\"{}\"\n", r.m.source,
                      r.m.split, r.m.kind, r.m.spec, r.m.batch, r.m.median_us,
                      ok ? fmt::format("{:.6g}", r.predicted_us) : "",
                      ok ? fmt::format("{:.4f}", (r.predicted_us - r.m.median_us) / r.m.median_us) : "",
                      opt(r.m.energy_j), opt(r.predicted_energy_j), opt(dram),
                      ok ? fmt::format("{:.6g}", r.predicted_dram_bytes) : "", r.output_bytes, r.m.kernel,
-                     r.predicted_kernel, r.tile_agrees ? (*r.tile_agrees ? "1" : "0") : "", r.error);
+                     r.predicted_kernel, r.tile_agrees ? (*r.tile_agrees ? "1" : "0") : "", opt(loop),
+                     opt(r.predicted_loop_us), r.error);
   }
   return o;
 }

@@ -14,6 +14,7 @@ struct RowResult {
   Measurement m;
   double predicted_us = 0;
   std::optional<double> predicted_energy_j;  // steady-state repetition (as the energy loop runs)
+  std::optional<double> predicted_loop_us;   // time of one repetition in that loop
   double predicted_dram_bytes = 0;
   double output_bytes = 0;
   std::string predicted_kernel;

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Fits the GPU config's calibrated constants on the CALIBRATION split only.
+
+Runs `orrery validate --split calibration --rows ...` with --set overrides and minimizes the
+mean absolute percentage error of kernel times (stage 1) and then of steady-state energy
+(stage 2) by coordinate descent with shrinking multiplicative steps. Held-out rows are never
+read. Prints the fitted values; copy them into the config's `calibration:` (and the energy
+keys) section.
+
+  calibrate.py --orrery build/orrery --arch configs/gpu/h100_sxm.yaml \
+               --measurements validation/data/ops_h100.csv
+"""
+import argparse
+import csv
+import os
+import subprocess
+import tempfile
+
+TIME_KEYS = {  # key: (lo, hi)
+    "calibration.tensor_efficiency": (0.3, 1.0),
+    "calibration.conv_efficiency": (0.2, 1.0),
+    "calibration.attention_efficiency": (0.1, 1.0),
+    "calibration.simt_efficiency": (0.2, 1.0),
+    "calibration.hbm_efficiency": (0.5, 1.0),
+    "calibration.depthwise_efficiency": (1e-4, 1.0),
+    "calibration.unaligned_efficiency": (0.01, 1.0),
+    "calibration.tile_overhead_cycles": (0.0, 5000.0),
+    "launch.overhead_us": (1.0, 8.0),
+}
+LOOP_KEYS = {"launch.graph_overhead_us": (0.1, 6.0)}  # fitted on the energy loops' time per op
+ENERGY_KEYS = {
+    "power.active_w": (0.0, 400.0),
+    "energy.fp16_pj_per_flop": (0.05, 3.0),
+    "energy.dram_pj_per_byte": (5.0, 100.0),
+    "energy.l2_pj_per_byte": (0.5, 30.0),
+}
+
+
+def run(args, values, column):
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "rows.csv")
+        cmd = [args.orrery, "validate", "--arch", args.arch, "--measurements", args.measurements,
+               "--split", "calibration", "--rows", out]
+        for k, v in values.items():
+            cmd += ["--set", f"{k}={v:.6g}"]
+        subprocess.run(cmd, check=True, capture_output=True)
+        errs = []
+        with open(out) as f:
+            for r in csv.DictReader(f):
+                assert r["split"] == "calibration"
+                if r["failure"] or r["kind"] == "model":
+                    continue
+                if column == "time":
+                    errs.append(abs(float(r["predicted_us"]) - float(r["measured_us"])) / float(r["measured_us"]))
+                elif column == "loop":
+                    if r["measured_loop_us"] and r["predicted_loop_us"]:
+                        m, p = float(r["measured_loop_us"]), float(r["predicted_loop_us"])
+                        errs.append(abs(p - m) / m)
+                elif r["measured_energy_j"] and r["predicted_energy_j"]:
+                    m, p = float(r["measured_energy_j"]), float(r["predicted_energy_j"])
+                    errs.append(abs(p - m) / m)
+        return sum(errs) / max(1, len(errs))
+
+
+def descend(args, values, keys, column, rounds):
+    best = run(args, values, column)
+    step = 1.5
+    for _ in range(rounds):
+        improved = False
+        for k, (lo, hi) in keys.items():
+            for f in (step, 1 / step):
+                trial = dict(values)
+                base = trial[k] if trial[k] > 0 else lo
+                trial[k] = min(hi, max(lo, base * f))
+                e = run(args, trial, column)
+                if e < best - 1e-6:
+                    best, values, improved = e, trial, True
+        if not improved:
+            step = 1 + (step - 1) / 2
+            if step < 1.01:
+                break
+    return values, best
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orrery", required=True)
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--measurements", required=True)
+    ap.add_argument("--rounds", type=int, default=12)
+    args = ap.parse_args()
+    import yaml  # noqa: PLC0415
+    cfg = yaml.safe_load(open(args.arch))
+
+    def get(path):
+        node = cfg
+        for part in path.split("."):
+            node = node[part]
+        return float(node)
+
+    values = {k: get(k) for k in TIME_KEYS}
+    values, e = descend(args, values, TIME_KEYS, "time", args.rounds)
+    print(f"time MAPE (calibration) {100 * e:.2f}%")
+    values.update({k: get(k) for k in LOOP_KEYS})
+    values, le = descend(args, values, LOOP_KEYS, "loop", args.rounds)
+    print(f"energy-loop time per op MAPE (calibration) {100 * le:.2f}%")
+    evalues = dict(values)
+    evalues.update({k: get(k) for k in ENERGY_KEYS})
+    evalues, ee = descend(args, evalues, ENERGY_KEYS, "energy", args.rounds)
+    print(f"energy MAPE (calibration) {100 * ee:.2f}%")
+    for k, v in evalues.items():
+        print(f"{k}: {v:.4g}")
+
+
+if __name__ == "__main__":
+    main()

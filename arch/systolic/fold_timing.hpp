@@ -17,7 +17,9 @@
 //              fold's tile is shifted in while the current fold streams.
 //   stream  T: ws: M, is: N, os: K cycles at the array edge.
 //   skew    r + c - 2: the last MAC is at s + T - 1 + (r - 1) + (c - 1); ws/is partial sums
-//              leave the bottom of each column as they are made.
+//              leave each column below its last used row as they are made (a fold using
+//              r < R rows taps the column there: a bypass; the PE-level register model in
+//              arch/systolic/pe has none and is R - r cycles later on such edge folds, os 2(R - r)).
 //   drain   D: os only: each column shifts its r finished sums out through the bottom PE, one
 //              per cycle, after its last PE finishes: D = r (ws/is: 0). Each PE copies its sum
 //              into an output register, so the drain overlaps the next fold's stream.

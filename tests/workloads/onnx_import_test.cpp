@@ -271,6 +271,17 @@ TEST(OnnxImport, EmbeddingsFromGatherOnTables) {
   EXPECT_EQ(g.size(), 4u);
 }
 
+TEST(OnnxImport, TiedWeightsCountOnce) {
+  const Graph g = import("tied.onnx");
+  // The [10,8] table: 80 parameters, counted by the embedding; the transposed view is no op;
+  // the LM head reads the table as an input: M=5, K=8, N=10 -> 400 MACs, no new parameters.
+  EXPECT_EQ(g.params(), 80);
+  EXPECT_EQ(g.size(), 2u);
+  EXPECT_EQ(find(g, "lm_head").macs(), 400);
+  EXPECT_FALSE(find(g, "lm_head").get<GemmParams>()->b_is_weight);
+  EXPECT_EQ(find(g, "lm_head").params_count(), 0);
+}
+
 TEST(OnnxImport, UpsampleAtOpset9) {
   const Graph g = import("upsample_opset9.onnx");
   // [1,2,3,3] x2 -> [1,2,6,6] = 72 elements.

@@ -60,6 +60,19 @@ std::vector<int> topological_node_order(const ::onnx::GraphProto& graph, const s
     }
     throw WorkloadError(fmt::format("--onnx {}: the graph has a cycle through node {}", path, culprit));
   }
+  // The sort proves the graph acyclic. Where the file's own order is already topological (the
+  // ONNX rule), keep it: it is the exporter's layer order, which users recognise in reports.
+  bool file_order_ok = true;
+  for (int i = 0; i < n && file_order_ok; ++i)
+    for (const auto& in : graph.node(i).input()) {
+      auto it = in.empty() ? producer.end() : producer.find(in);
+      if (it != producer.end() && it->second >= i) file_order_ok = false;
+    }
+  if (file_order_ok) {
+    std::vector<int> order(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) order[static_cast<size_t>(i)] = i;
+    return order;
+  }
   return std::vector<int>(reversed.rbegin(), reversed.rend());
 }
 

@@ -10,7 +10,8 @@ class GraphProto;
 
 namespace orrery::workloads::onnx {
 
-// Indices into graph.node(). Throws WorkloadError naming `path` and a node on the cycle when the
+// Indices into graph.node(): the file's order when it is already topological, else Boost's
+// order. Throws WorkloadError naming `path` and a node on the cycle when the
 // graph is cyclic, or a tensor no node, input or initializer defines.
 std::vector<int> topological_node_order(const ::onnx::GraphProto& graph, const std::string& path);
 

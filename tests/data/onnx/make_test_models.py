@@ -226,6 +226,16 @@ def upsample_opset9():
          [helper.make_tensor_value_info("y", F, None)], inits, opset=9)
 
 
+def tied():
+    """GPT-2-style tied weights: the token table feeds Gather (embedding) and, transposed, the
+    LM-head MatMul. ids: [1, 5] int64."""
+    nodes = [helper.make_node("Gather", ["tok", "ids"], ["h"], name="embed"),
+             helper.make_node("Transpose", ["tok"], ["tok_t"], name="tok_transpose", perm=[1, 0]),
+             helper.make_node("MatMul", ["h", "tok_t"], ["logits"], name="lm_head")]
+    save("tied", nodes, [helper.make_tensor_value_info("ids", I64, [1, 5])],
+         [helper.make_tensor_value_info("logits", F, None)], [weight("tok", [10, 8])])
+
+
 def unsupported():
     nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"),
              helper.make_node("Hardmax", ["r"], ["y"], name="the_hardmax")]
@@ -250,5 +260,6 @@ if __name__ == "__main__":
     movement()
     embedding()
     upsample_opset9()
+    tied()
     unsupported()
     cyclic()

@@ -35,8 +35,9 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
   }
   x = b.layernorm("ln_f", x);
   if (lm_head) {
-    // Tied to wte: the table is read as the matmul's second operand, not a new parameter.
-    Seq logits = b.matmul_shared("lm_head", x, wte.op, kVocab);
+    // Tied to wte: the table (a parameter, not wte's output) is read as the matmul's second
+    // operand, not counted as a new parameter.
+    Seq logits = b.matmul_shared("lm_head", x, kGraphInput, kVocab);
     b.rename_input(logits.op, 1, "wte.w0");
   }
   return b.finish();

@@ -130,3 +130,19 @@ TEST(ZooCli, BadModelExitsTwoNamingIt) {
                         "bert_base", "gpt2", "llama2_7b", "gcn", "vae", "unet"})
     EXPECT_NE(r.out.find(m), std::string::npos) << m;
 }
+
+TEST(ZooRegistry, DocumentedOptionsAndDefaultsAreTheBuildersOwn) {
+  // Every option listed by `orrery list models`, given its documented default, is accepted and
+  // changes nothing. (llama2_7b's context applies to phase=decode only.)
+  for (const auto& m : zoo::models()) {
+    const bool decode_only = m.name == "llama2_7b";
+    const std::string base = decode_only ? m.name + ":phase=decode,seq=1" : m.name;
+    const Graph ref = build(base);
+    for (const auto& o : m.options) {
+      if (decode_only && (o.name == "phase" || o.name == "seq")) continue;
+      const Graph g = build(base + (base == m.name ? ":" : ",") + o.name + "=" + o.default_value);
+      EXPECT_EQ(g.macs(), ref.macs()) << m.name << " " << o.name;
+      EXPECT_EQ(g.params(), ref.params()) << m.name << " " << o.name;
+    }
+  }
+}

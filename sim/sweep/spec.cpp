@@ -168,7 +168,8 @@ std::vector<std::string> Parser::range_values(const YAML::Node& node, const std:
     const double t = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
     double v = kind == "linear" ? lo + t * (hi - lo) : lo * std::pow(hi / lo, t);
     if (i == n - 1) v = hi;  // exact end point despite rounding
-    std::string text = integer ? fmt::format("{}", std::llround(v)) : fmt::format("{}", v);
+    // Reals keep 6 significant digits: 1533.33, not 1533.3333333333333.
+    std::string text = integer ? fmt::format("{}", std::llround(v)) : fmt::format("{:.6g}", v);
     std::string canonical;
     for (const auto* def : defs) {
       auto parsed = config::parse_value(*def, text);

@@ -146,3 +146,17 @@ TEST(ZooRegistry, DocumentedOptionsAndDefaultsAreTheBuildersOwn) {
     }
   }
 }
+
+TEST(ZooCli, PassesApplyToTheLoadedGraph) {
+  // One BERT layer without pooler, every linear factored at rank 64 (hand count as in
+  // passes_low_rank_test: embeddings 23,837,184 + LayerNorms 3,072 + 4 x (768*64*2 + 768) +
+  // 64*(768+3072) + 3072 + 64*(3072+768) + 768).
+  auto r = orrery::test::run_cli(
+      "simulate --arch configs/systolic/scalesim_google.yaml --model bert_base:layers=1,pooler=0 "
+      "--low-rank rank=64 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["workload"]["params"].get<int64_t>(), 23'837'184 + 3'072 + 396'288 + 495'360);
+  // 18 ops + one extra per factored linear (6).
+  EXPECT_EQ(j["workload"]["ops"].get<int64_t>(), 24);
+}

@@ -79,6 +79,19 @@ TEST(SystolicMapper, ConvDilation) {
   EXPECT_EQ(m.gemms[0].grid.last_rows, 4);
 }
 
+// Other ranks. conv1d N=2, C=8, W=100, K=16, kernel 5, stride 2: floor((100 - 5)/2) + 1 = 48
+// outputs, M = 2 x 48 = 96, K = 8 x 5 = 40. conv3d C=3, 8x16x16, K=8, 3x3x3, pad 1: 8x16x16 out,
+// M = 2048, K = 3 x 27 = 81.
+TEST(SystolicMapper, ConvRanks) {
+  const auto c1 = map("conv1d:N=2,C=8,W=100,K=16,S=5,stride=2", spec("ws"));
+  EXPECT_EQ(c1.gemms[0].dims.m, 96);
+  EXPECT_EQ(c1.gemms[0].dims.n, 16);
+  EXPECT_EQ(c1.gemms[0].dims.k, 40);
+  const auto c3 = map("conv3d:N=1,C=3,D=8,H=16,W=16,K=8,T=3,R=3,S=3,pad=1", spec("ws"));
+  EXPECT_EQ(c3.gemms[0].dims.m, 2048);
+  EXPECT_EQ(c3.gemms[0].dims.k, 81);
+}
+
 // Batched GEMM with an activation B: 3 GEMMs of 40x50x60; attention B=2, H=3, S=64, D=32:
 // 6 x (QK^T 64x64x32) then 6 x (AV 64x32x64).
 TEST(SystolicMapper, BatchedGemmAndAttention) {

@@ -99,6 +99,9 @@ TEST(SystolicCycle, ResNet50TopologyWholeGraph) {
                                                           "/tests/data/scalesim_resnet50.csv");
   const auto cfg = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "scalesim", 48.6, 100, 6144));
   expect_same_layers(run_systolic(cfg, graph), run_systolic(cfg, graph, Fidelity::cycle));
+  // Unbounded bandwidth in exact mode: equal.
+  const auto fast = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 1e9, 0, 6144));
+  expect_same_layers(run_systolic(fast, graph), run_systolic(fast, graph, Fidelity::cycle));
   // TPU-v1-like bandwidth in exact mode: close.
   const auto ex = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 48.6, 100, 6144));
   expect_close_stalls(run_systolic(ex, graph), run_systolic(ex, graph, Fidelity::cycle));

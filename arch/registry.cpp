@@ -1,5 +1,6 @@
 #include "arch/registry.hpp"
 
+#include "arch/fpga/family.hpp"
 #include "arch/gpu/family.hpp"
 #include "arch/systolic/family.hpp"
 #include "common/config/loader.hpp"
@@ -10,7 +11,8 @@ const std::vector<const Family*>& families() {
   // One line per family. Immutable once built; safe to share across threads.
   static const systolic::SystolicFamily kSystolic;
   static const gpu::GpuFamily kGpu;
-  static const std::vector<const Family*> kFamilies{&kSystolic, &kGpu};
+  static const fpga::FpgaFamily kFpga;
+  static const std::vector<const Family*> kFamilies{&kSystolic, &kGpu, &kFpga};
   return kFamilies;
 }
 

@@ -1,0 +1,30 @@
+#include "arch/fpga/memory_blocks.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace orrery::arch::fpga {
+namespace {
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+int64_t bram36_for_bank(int64_t depth, int64_t width_bits) {
+  if (depth <= 0 || width_bits <= 0) return 0;
+  static constexpr std::pair<int64_t, int64_t> kShapes[] = {{32768, 1}, {16384, 2}, {8192, 4}, {4096, 9},
+                                                            {2048, 18}, {1024, 36}, {512, 72}};
+  int64_t best = std::numeric_limits<int64_t>::max();
+  for (const auto& [d, w] : kShapes) best = std::min(best, ceil_div(depth, d) * ceil_div(width_bits, w));
+  return best;
+}
+
+int64_t uram_for_bank(int64_t depth, int64_t width_bits) {
+  if (depth <= 0 || width_bits <= 0) return 0;
+  return ceil_div(depth, 4096) * ceil_div(width_bits, 72);
+}
+
+int64_t lutram_for_bank(int64_t depth, int64_t width_bits) {
+  if (depth <= 0 || width_bits <= 0) return 0;
+  return ceil_div(depth, 64) * width_bits;
+}
+
+}  // namespace orrery::arch::fpga

@@ -1,0 +1,27 @@
+#pragma once
+// Board power: static + dynamic. Dynamic power of each resource kind is its count x its
+// per-MHz figure x its clock x its activity (the fraction of cycles it toggles); off-chip
+// traffic costs energy per byte. Every figure carries the config's relative uncertainty
+// (±25 % by default, reference/fpga.md): these are estimates, not measurements.
+#include <nlohmann/json.hpp>
+
+#include "arch/fpga/spec.hpp"
+
+namespace orrery::arch::fpga {
+
+struct Activity {
+  double dsp = 1.0;     // fraction of cycles the DSPs compute
+  double memory = 1.0;  // fraction of cycles BRAM/URAM are accessed
+};
+
+struct PowerBreakdown {
+  double static_w = 0, dsp_w = 0, bram_w = 0, uram_w = 0, logic_w = 0, ddr_w = 0;
+  double uncertainty = 0.25;
+  double total_w() const { return static_w + dsp_w + bram_w + uram_w + logic_w + ddr_w; }
+  nlohmann::json to_json() const;
+};
+
+PowerBreakdown estimate_power(const FpgaSpec& spec, const Resources& used, const Activity& activity,
+                              double ddr_bytes_per_s);
+
+}  // namespace orrery::arch::fpga

@@ -1,0 +1,131 @@
+#include "arch/fpga/sc/overlay_engine.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <systemc>
+
+#include "arch/fpga/overlay_calibration.hpp"
+#include "arch/fpga/overlay_timing.hpp"
+#include "common/error.hpp"
+
+namespace orrery::arch::fpga::sc {
+namespace {
+
+using mappers::fpga::OverlayMapping;
+using sc_core::sc_fifo;
+using sc_core::sc_module_name;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+// One fabric cycle is one SystemC nanosecond.
+sc_time cycles(double n) { return sc_time(n, SC_NS); }
+double now_cycles() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
+// The off-chip memory shared by all cores: transfers hold the channel for bytes / sustained
+// bandwidth in arrival order; a core's own ports cap its rate; every burst pays the latency.
+class MemoryChannel : public sc_core::sc_module {
+ public:
+  MemoryChannel(sc_module_name n, double sustained_bytes_per_cycle, double port_bytes_per_cycle, double latency)
+      : sc_module(n), sustained_(sustained_bytes_per_cycle), port_(port_bytes_per_cycle), latency_(latency) {}
+  void transfer(double bytes) {
+    const double start = now_cycles();
+    busy_.lock();
+    wait(cycles(bytes / sustained_));
+    busy_.unlock();
+    const double port_done = start + bytes / port_;
+    if (port_done > now_cycles()) wait(cycles(port_done - now_cycles()));
+    wait(cycles(latency_));
+  }
+
+ private:
+  sc_core::sc_mutex busy_;
+  double sustained_, port_, latency_;
+};
+
+class Core : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Core);
+  std::vector<double> layer_cycles, layer_stall;  // first image
+  double first_image_cycles = 0, done_cycles = 0;
+
+  Core(sc_module_name n, const std::vector<OverlayMapping>& layers, MemoryChannel& memory, int64_t images)
+      : sc_module(n), layers_(layers), memory_(memory), images_(images), free_(2), loaded_(2), layer_done_(1) {
+    layer_cycles.assign(layers.size(), 0);
+    layer_stall.assign(layers.size(), 0);
+    free_.nb_write(0);
+    free_.nb_write(0);
+    SC_THREAD(loader);
+    SC_THREAD(array);
+  }
+
+ private:
+  void loader() {
+    for (int64_t img = 0; img < images_; ++img)
+      for (const auto& m : layers_) {
+        if (!overlay_runs(m)) continue;
+        layer_start_ = now_cycles();
+        wait(cycles(kOverlayCalibration.layer_overhead_cycles));
+        const OverlayTile tile = overlay_tile(m);
+        for (int64_t t = 0; t < std::max<int64_t>(1, m.tiles); ++t) {
+          free_.read();
+          memory_.transfer(tile.bytes);
+          loaded_.write(0);
+        }
+        layer_done_.read();
+      }
+  }
+  void array() {
+    for (int64_t img = 0; img < images_; ++img) {
+      for (size_t i = 0; i < layers_.size(); ++i) {
+        const auto& m = layers_[i];
+        if (!overlay_runs(m)) continue;
+        const OverlayTile tile = overlay_tile(m);
+        const int64_t tiles = std::max<int64_t>(1, m.tiles);
+        for (int64_t t = 0; t < tiles; ++t) {
+          loaded_.read();
+          wait(cycles(tile.compute_cycles));
+          free_.write(0);
+        }
+        if (img == 0) {
+          layer_cycles[i] = now_cycles() - layer_start_;
+          layer_stall[i] = std::max(0.0, layer_cycles[i] - kOverlayCalibration.layer_overhead_cycles -
+                                             static_cast<double>(tiles) * tile.compute_cycles);
+        }
+        layer_done_.write(0);
+      }
+      if (img == 0) first_image_cycles = now_cycles();
+    }
+    done_cycles = now_cycles();
+  }
+
+  const std::vector<OverlayMapping>& layers_;
+  MemoryChannel& memory_;
+  int64_t images_;
+  double layer_start_ = 0;
+  sc_fifo<int> free_, loaded_, layer_done_;
+};
+
+}  // namespace
+
+OverlayScResult run_overlay_sc(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec,
+                               int64_t images_per_core) {
+  MemoryChannel memory("ddr", overlay_sustained_bytes_per_cycle(spec), spec.overlay.port_bytes_per_cycle,
+                       overlay_latency_cycles(spec));
+  std::vector<std::unique_ptr<Core>> cores;
+  for (int64_t c = 0; c < spec.overlay.cores; ++c)
+    cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), layers, memory, images_per_core));
+  sc_core::sc_start();
+
+  OverlayScResult r;
+  r.layer_cycles = cores.front()->layer_cycles;
+  r.layer_stall_cycles = cores.front()->layer_stall;
+  r.first_inference_cycles = cores.front()->first_image_cycles;
+  for (const auto& c : cores) r.total_cycles = std::max(r.total_cycles, c->done_cycles);
+  if (r.total_cycles <= 0) throw SimulationError("overlay SystemC model: nothing ran");
+  r.throughput_per_s = static_cast<double>(spec.overlay.cores * images_per_core * spec.overlay.images_per_batch) *
+                       spec.fabric_hz / r.total_cycles;
+  return r;
+}
+
+}  // namespace orrery::arch::fpga::sc

@@ -1,0 +1,174 @@
+#include "arch/fpga/spec.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace orrery::arch::fpga {
+
+using config::KeyType;
+using config::Value;
+
+std::string_view to_string(Engine e) { return e == Engine::overlay ? "overlay" : "streaming"; }
+
+Resources& Resources::operator+=(const Resources& o) {
+  dsp += o.dsp;
+  lut += o.lut;
+  ff += o.ff;
+  bram36 += o.bram36;
+  uram += o.uram;
+  return *this;
+}
+
+std::shared_ptr<const config::Schema> make_schema() {
+  auto s = std::make_shared<config::Schema>("fpga");
+  auto integer = [&](std::string path, std::string unit, std::string doc, std::optional<int64_t> def, double lo,
+                     double hi) {
+    s->add({.path = std::move(path), .type = KeyType::integer, .unit = std::move(unit), .doc = std::move(doc),
+            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
+  };
+  auto real = [&](std::string path, std::string unit, std::string doc, std::optional<double> def, double lo,
+                  double hi) {
+    s->add({.path = std::move(path), .type = KeyType::real, .unit = std::move(unit), .doc = std::move(doc),
+            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
+  };
+  // Device (vendor data sheet).
+  integer("device.lut", "LUTs", "6-input LUTs of the device", std::nullopt, 1, 1e8);
+  integer("device.ff", "FFs", "flip-flops of the device", std::nullopt, 1, 1e8);
+  integer("device.dsp", "DSP48", "DSP slices of the device", std::nullopt, 1, 1e6);
+  integer("device.bram36", "BRAM36", "36 Kbit block RAMs of the device", std::nullopt, 0, 1e6);
+  integer("device.uram", "URAM288", "288 Kbit UltraRAMs of the device (0 on 7-series and ZU9EG)", 0, 0, 1e6);
+  // Clocks.
+  real("clock.fabric_mhz", "MHz", "fabric (engine) clock", std::nullopt, 1, 2000);
+  real("clock.dsp_mhz", "MHz", "DSP clock (the DPU runs its DSPs at 2x the fabric clock)", std::nullopt, 1, 2000);
+  // Off-chip memory.
+  s->add({.path = "memory.type", .type = KeyType::choice, .doc = "off-chip memory technology",
+          .choices = {"ddr3", "ddr4", "hbm2"}});
+  integer("memory.channels", "", "independent memory channels", 1, 1, 64);
+  real("memory.bandwidth_gb_per_s", "GB/s", "peak off-chip bandwidth of all channels together (1 GB = 1e9 B)",
+       std::nullopt, 1e-3, 1e5);
+  real("memory.latency_ns", "ns", "first-byte latency of an off-chip read burst", 100.0, 0, 1e6);
+  // Power.
+  real("power.static_w", "W", "static power of the configured device and board (PL + PS idle)", std::nullopt, 0,
+       1e4);
+  real("power.dsp_uw_per_mhz", "uW/MHz", "dynamic power of one busy DSP slice per MHz", 8.0, 0, 1e6);
+  real("power.bram_uw_per_mhz", "uW/MHz", "dynamic power of one active BRAM36 per MHz", 12.0, 0, 1e6);
+  real("power.uram_uw_per_mhz", "uW/MHz", "dynamic power of one active URAM288 per MHz", 30.0, 0, 1e6);
+  real("power.klut_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used LUTs (logic + routing) per MHz", 40.0, 0,
+       1e6);
+  real("power.kff_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used flip-flops per MHz", 8.0, 0, 1e6);
+  real("power.ddr_pj_per_byte", "pJ/B", "off-chip access energy per byte (PHY + DRAM)", 120.0, 0, 1e6);
+  real("power.uncertainty", "", "relative uncertainty reported with every power figure", 0.25, 0, 1);
+  // Engine template.
+  s->add({.path = "engine", .type = KeyType::choice,
+          .doc = "overlay: a fixed MAC engine running layers in sequence from DDR (DPU); streaming: one pipeline "
+                 "stage per layer (fpgaConvNet/FINN)",
+          .choices = {"overlay", "streaming"}});
+  // Overlay (DPU) engine; the defaults describe one DPUCZDX8G B4096 core (PG338).
+  integer("overlay.cores", "", "engine instances sharing the off-chip memory", 1, 1, 64);
+  integer("overlay.pp", "pixels", "pixel parallelism (output pixels per cycle)", 8, 1, 1024);
+  integer("overlay.icp", "channels", "input-channel parallelism", 16, 1, 1024);
+  integer("overlay.ocp", "channels", "output-channel parallelism", 16, 1, 1024);
+  integer("overlay.weight_buffer_kb", "KiB", "weight buffer of one core (both halves of the double buffer)", 256,
+          1, 1LL << 20);
+  integer("overlay.fmap_buffer_kb", "KiB", "feature-map buffer of one core (input and output banks)", 512, 1,
+          1LL << 20);
+  real("overlay.port_bytes_per_cycle", "B/cycle", "one core's off-chip data ports, bytes per fabric cycle", 32, 1,
+       1e6);
+  integer("overlay.images_per_batch", "images",
+          "images one core runs in lock step, sharing each weight fetch (1 on DPUCZDX8G; cloud DPUs batch)", 1, 1,
+          64);
+  integer("overlay.misc_lanes", "elements/cycle", "throughput of the misc engine (pool, eltwise)", 32, 1, 1e6);
+  integer("overlay.dsp_per_core", "DSP48", "DSPs one core uses (PG338)", 642, 0, 1e6);
+  integer("overlay.lut_per_core", "LUTs", "LUTs one core uses (PG338)", 51653, 0, 1e8);
+  integer("overlay.ff_per_core", "FFs", "flip-flops one core uses (PG338)", 98505, 0, 1e8);
+  integer("overlay.bram_per_core", "BRAM36", "BRAM36 one core uses (PG338)", 255, 0, 1e6);
+  integer("overlay.uram_per_core", "URAM288", "URAM288 one core uses (0 unless the buffers map to URAM)", 0, 0,
+          1e6);
+  // Streaming engine: per-unit cost constants (rough, from fpgaConvNet/FINN resource models).
+  integer("streaming.fifo_depth_rows", "rows", "depth of each inter-stage FIFO, in feature-map rows", 4, 1, 1 << 20);
+  real("streaming.max_utilization", "", "fraction of each device resource the mapper may fill", 0.85, 0.01, 1);
+  real("streaming.lut_per_mac_lane", "LUTs", "accumulator and adder-tree LUTs per parallel multiplier", 40, 0, 1e4);
+  real("streaming.ff_per_mac_lane", "FFs", "pipeline registers per parallel multiplier", 60, 0, 1e4);
+  real("streaming.lut_per_stage", "LUTs", "control, sliding window and stream glue of one stage", 1500, 0, 1e6);
+  real("streaming.ff_per_stage", "FFs", "registers of one stage's control and glue", 2000, 0, 1e6);
+  real("streaming.lut_per_misc_lane", "LUTs", "one lane of a pool/eltwise/activation stage", 30, 0, 1e4);
+  integer("streaming.lutram_max_depth", "words", "memories at most this deep go to LUTRAM instead of BRAM", 64, 0,
+          1 << 20);
+  return s;
+}
+
+FpgaSpec make_spec(const config::Resolved& c) {
+  FpgaSpec s;
+  s.name = c.name();
+  s.device.available = {.dsp = static_cast<double>(c.integer("device.dsp")),
+                        .lut = static_cast<double>(c.integer("device.lut")),
+                        .ff = static_cast<double>(c.integer("device.ff")),
+                        .bram36 = static_cast<double>(c.integer("device.bram36")),
+                        .uram = static_cast<double>(c.integer("device.uram"))};
+  s.fabric_hz = c.real("clock.fabric_mhz") * 1e6;
+  s.dsp_hz = c.real("clock.dsp_mhz") * 1e6;
+  s.memory = {.type = c.string("memory.type"),
+              .channels = c.integer("memory.channels"),
+              .bandwidth_bytes_per_s = c.real("memory.bandwidth_gb_per_s") * 1e9,
+              .latency_s = c.real("memory.latency_ns") * 1e-9};
+  s.power = {.static_w = c.real("power.static_w"),
+             .dsp_uw_per_mhz = c.real("power.dsp_uw_per_mhz"),
+             .bram_uw_per_mhz = c.real("power.bram_uw_per_mhz"),
+             .uram_uw_per_mhz = c.real("power.uram_uw_per_mhz"),
+             .klut_uw_per_mhz = c.real("power.klut_uw_per_mhz"),
+             .kff_uw_per_mhz = c.real("power.kff_uw_per_mhz"),
+             .ddr_pj_per_byte = c.real("power.ddr_pj_per_byte"),
+             .uncertainty = c.real("power.uncertainty")};
+  s.engine = c.string("engine") == "overlay" ? Engine::overlay : Engine::streaming;
+  auto& o = s.overlay;
+  o.cores = c.integer("overlay.cores");
+  o.pp = c.integer("overlay.pp");
+  o.icp = c.integer("overlay.icp");
+  o.ocp = c.integer("overlay.ocp");
+  o.weight_buffer_bytes = c.integer("overlay.weight_buffer_kb") * 1024;
+  o.fmap_buffer_bytes = c.integer("overlay.fmap_buffer_kb") * 1024;
+  o.port_bytes_per_cycle = c.real("overlay.port_bytes_per_cycle");
+  o.misc_lanes = c.integer("overlay.misc_lanes");
+  o.images_per_batch = c.integer("overlay.images_per_batch");
+  o.per_core = {.dsp = static_cast<double>(c.integer("overlay.dsp_per_core")),
+                .lut = static_cast<double>(c.integer("overlay.lut_per_core")),
+                .ff = static_cast<double>(c.integer("overlay.ff_per_core")),
+                .bram36 = static_cast<double>(c.integer("overlay.bram_per_core")),
+                .uram = static_cast<double>(c.integer("overlay.uram_per_core"))};
+  auto& st = s.streaming;
+  st.fifo_depth_rows = c.integer("streaming.fifo_depth_rows");
+  st.max_utilization = c.real("streaming.max_utilization");
+  st.lut_per_mac_lane = c.real("streaming.lut_per_mac_lane");
+  st.ff_per_mac_lane = c.real("streaming.ff_per_mac_lane");
+  st.lut_per_stage = c.real("streaming.lut_per_stage");
+  st.ff_per_stage = c.real("streaming.ff_per_stage");
+  st.lut_per_misc_lane = c.real("streaming.lut_per_misc_lane");
+  st.lutram_max_depth = c.integer("streaming.lutram_max_depth");
+  return s;
+}
+
+void check(const config::Resolved& c) {
+  auto origin = [&](const char* key) { return c.entries().at(key).origin; };
+  if (c.string("engine") != "overlay") return;
+  // The overlay's cores must fit the device: a board whose DPU cores need more DSPs (or other
+  // blocks) than the device has is impossible, not a design to report as not fitting.
+  const int64_t cores = c.integer("overlay.cores");
+  const std::pair<const char*, const char*> pairs[] = {{"overlay.dsp_per_core", "device.dsp"},
+                                                       {"overlay.lut_per_core", "device.lut"},
+                                                       {"overlay.ff_per_core", "device.ff"},
+                                                       {"overlay.bram_per_core", "device.bram36"},
+                                                       {"overlay.uram_per_core", "device.uram"}};
+  for (const auto& [per_core, device] : pairs)
+    if (cores * c.integer(per_core) > c.integer(device))
+      throw ConfigError(fmt::format("{}: {}: {} cores x {} = {} exceed {} = {} ({})", origin(per_core), per_core, cores,
+                                    c.integer(per_core), cores * c.integer(per_core), device, c.integer(device),
+                                    origin(device)));
+  // A core's weight buffer half must hold one icp x ocp weight block.
+  const int64_t block = c.integer("overlay.icp") * c.integer("overlay.ocp");
+  if (c.integer("overlay.weight_buffer_kb") * 1024 / 2 < block)
+    throw ConfigError(fmt::format("{}: overlay.weight_buffer_kb: half the buffer must hold one icp x ocp = {} B block",
+                                  origin("overlay.weight_buffer_kb"), block));
+}
+
+}  // namespace orrery::arch::fpga

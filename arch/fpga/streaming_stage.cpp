@@ -1,0 +1,65 @@
+#include "arch/fpga/streaming_stage.hpp"
+
+#include "arch/fpga/dsp_cost.hpp"
+#include "arch/fpga/memory_blocks.hpp"
+
+namespace orrery::arch::fpga {
+namespace {
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+int64_t max_coarse_in(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_in_g : 1; }
+int64_t max_coarse_out(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_out : s.c_out; }
+int64_t max_fine(const StageShape& s) { return s.kind == StageKind::matrix ? s.kernel : 1; }
+
+int64_t stage_cycles_per_image(const StageShape& s, const Folding& f) {
+  if (s.kind == StageKind::matrix)
+    return ceil_div(s.c_out, f.coarse_out) * ceil_div(s.c_in_g, f.coarse_in) * ceil_div(s.kernel, f.fine) *
+           s.out_pixels;
+  return ceil_div(s.elements, f.coarse_out);
+}
+
+StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec& spec, WeightStore store) {
+  StageCost c;
+  c.cycles_per_image = stage_cycles_per_image(s, f);
+  double lut = spec.lut_per_stage, ff = spec.ff_per_stage;
+  auto place = [&](int64_t banks, int64_t depth, int64_t width, bool may_use_uram) {
+    if (banks <= 0 || depth <= 0) return;
+    if (depth <= spec.lutram_max_depth)
+      lut += static_cast<double>(banks * lutram_for_bank(depth, width));
+    else if (may_use_uram)
+      c.uram += banks * uram_for_bank(depth, width);
+    else
+      c.bram36 += banks * bram36_for_bank(depth, width);
+  };
+  // Line buffer: kernel_h - 1 rows of the input, banked by coarse_in (one read port per lane).
+  if (s.kernel_h > 1) {
+    const int64_t banks = f.coarse_in * (s.kernel_h - 1);
+    place(banks, ceil_div(s.in_w * s.in_c, f.coarse_in), s.a_bits, false);
+  }
+  if (s.kind == StageKind::matrix) {
+    const int64_t lanes = f.lanes();
+    c.dsp = dsp_for_multipliers(lanes, s.a_bits, s.w_bits);
+    lut += static_cast<double>(lanes) * spec.lut_per_mac_lane;
+    ff += static_cast<double>(lanes) * spec.ff_per_mac_lane;
+    // Weights: one bank per multiplier, each holding its share of the layer's weights.
+    place(lanes, ceil_div(s.weights, lanes), s.w_bits, store == WeightStore::uram);
+  } else {
+    lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
+    ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
+  }
+  c.lut = static_cast<int64_t>(lut);
+  c.ff = static_cast<int64_t>(ff);
+  return c;
+}
+
+nlohmann::json to_json(const Folding& f) {
+  return {{"coarse_in", f.coarse_in}, {"coarse_out", f.coarse_out}, {"fine", f.fine}};
+}
+
+nlohmann::json to_json(const StageCost& c) {
+  return {{"cycles_per_image", c.cycles_per_image}, {"dsp", c.dsp}, {"lut", c.lut}, {"ff", c.ff},
+          {"bram", c.bram36}, {"uram", c.uram}};
+}
+
+}  // namespace orrery::arch::fpga

@@ -1,0 +1,191 @@
+#include "mappers/fpga/overlay_mapper.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/error.hpp"
+
+namespace orrery::mappers::fpga {
+
+using workloads::Op;
+
+std::string_view to_string(OverlayUnit u) {
+  switch (u) {
+    case OverlayUnit::conv: return "conv";
+    case OverlayUnit::dwconv: return "dwconv";
+    case OverlayUnit::misc: return "misc";
+    case OverlayUnit::fused: return "fused";
+    case OverlayUnit::host: return "host";
+  }
+  return "?";
+}
+
+nlohmann::json OverlayMapping::to_json() const {
+  nlohmann::json j{{"unit", to_string(unit)}};
+  if (!fused_into.empty()) j["fused_into"] = fused_into;
+  if (unit == OverlayUnit::fused || unit == OverlayUnit::host) return j;
+  j.update({{"fused_eltwise", fused_eltwise}, {"input_on_chip", input_on_chip}, {"output_on_chip", output_on_chip}});
+  j.update({{"array_cycles", array_cycles}, {"blocks", blocks}, {"array_utilization", array_utilization},
+            {"oc_tiles", oc_tiles}, {"row_tiles", row_tiles}, {"loop_order", loop_order}, {"tiles", tiles},
+            {"weight_read_bytes", weight_read_bytes}, {"fmap_read_bytes", fmap_read_bytes},
+            {"write_bytes", write_bytes}});
+  return j;
+}
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// A layer on the MAC array, described as a (possibly grouped) convolution.
+struct ArrayLayer {
+  int64_t images = 1, groups = 1, c_in_g = 1, c_out_g = 1;
+  int64_t out_rows = 1, out_w = 1, kernel = 1, kernel_h = 1, stride_h = 1;
+  int64_t in_row_bytes = 0;  // one input row, all channels
+  int64_t weight_bytes = 0, in_bytes = 0, out_bytes = 0;
+  bool depthwise = false;
+};
+
+// Tiles `l` through the buffers and picks the loop order that moves fewer bytes.
+void tile(const ArrayLayer& l, const arch::fpga::OverlaySpec& spec, OverlayMapping& m) {
+  const int64_t wbuf_half = spec.weight_buffer_bytes / 2, fbuf_half = spec.fmap_buffer_bytes / 2;
+  m.oc_tiles = std::max<int64_t>(1, ceil_div(l.weight_bytes, wbuf_half));
+  const int64_t out_row_bytes = ceil_div(l.out_bytes / std::max<int64_t>(1, l.out_rows), m.oc_tiles);
+  const int64_t halo = std::max<int64_t>(0, l.kernel_h - l.stride_h) * l.in_row_bytes;
+  const int64_t per_row = l.stride_h * l.in_row_bytes + out_row_bytes;
+  const int64_t rows_per_tile = std::max<int64_t>(1, (fbuf_half - halo) / std::max<int64_t>(1, per_row));
+  m.row_tiles = ceil_div(l.out_rows, rows_per_tile);
+  // Input re-read for the halo rows of each row tile.
+  double in_factor = 1.0;
+  if (m.row_tiles > 1)
+    in_factor = std::max(1.0, static_cast<double>((rows_per_tile - 1) * l.stride_h + l.kernel_h) /
+                                  static_cast<double>(rows_per_tile * l.stride_h));
+  const auto in_once = static_cast<int64_t>(static_cast<double>(l.in_bytes) * in_factor);
+  const int64_t weights_outer = l.weight_bytes + in_once * m.oc_tiles;
+  const int64_t rows_outer = l.weight_bytes * m.row_tiles + in_once;
+  if (weights_outer <= rows_outer) {
+    m.loop_order = "weights_outer";
+    m.weight_read_bytes = l.weight_bytes;
+    m.fmap_read_bytes = in_once * m.oc_tiles;
+  } else {
+    m.loop_order = "rows_outer";
+    m.weight_read_bytes = l.weight_bytes * m.row_tiles;
+    m.fmap_read_bytes = in_once;
+  }
+  m.write_bytes = l.out_bytes;
+  m.tiles = m.oc_tiles * m.row_tiles;
+}
+
+OverlayMapping map_array(const ArrayLayer& l, int64_t macs, const arch::fpga::OverlaySpec& spec) {
+  OverlayMapping m;
+  m.macs = macs * spec.images_per_batch;
+  const int64_t pixel_blocks = l.images * l.out_rows * ceil_div(l.out_w, spec.pp);
+  if (l.depthwise) {
+    // Channels run over the icp lanes, the window serially; the ocp lanes idle.
+    m.unit = OverlayUnit::dwconv;
+    m.blocks = pixel_blocks * ceil_div(l.groups * l.c_out_g, spec.icp);
+    m.array_cycles = m.blocks * l.kernel;
+  } else {
+    m.unit = OverlayUnit::conv;
+    m.blocks = l.groups * pixel_blocks * ceil_div(l.c_out_g, spec.ocp);
+    m.array_cycles = m.blocks * ceil_div(l.c_in_g, spec.icp) * l.kernel;
+  }
+  m.array_utilization = static_cast<double>(macs) / static_cast<double>(m.array_cycles * spec.macs_per_cycle());
+  tile(l, spec, m);
+  return m;
+}
+
+OverlayMapping map_misc(int64_t work_elements, int64_t in_bytes, int64_t out_bytes,
+                        const arch::fpga::OverlaySpec& spec) {
+  OverlayMapping m;
+  m.unit = OverlayUnit::misc;
+  const int64_t b = spec.images_per_batch;
+  m.array_cycles = ceil_div(work_elements * b, spec.misc_lanes);
+  m.blocks = 0;
+  m.loop_order = "rows_outer";
+  m.tiles = std::max<int64_t>(1, ceil_div((in_bytes + out_bytes) * b, spec.fmap_buffer_bytes / 2));
+  m.row_tiles = m.tiles;
+  m.fmap_read_bytes = in_bytes * b;
+  m.write_bytes = out_bytes * b;
+  return m;
+}
+
+OverlayMapping map_conv(const Op& op, const workloads::ConvParams& p, const arch::fpga::OverlaySpec& spec) {
+  if (p.transposed) throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the overlay", op.name));
+  const auto out = p.out();
+  ArrayLayer l;
+  l.images = p.n * spec.images_per_batch;  // a batched core runs its images in lock step
+  l.groups = p.groups;
+  l.c_in_g = p.c_in / p.groups;
+  l.c_out_g = p.c_out / p.groups;
+  l.out_rows = out[0] * out[1];  // 3-D: every output depth slice is a set of rows
+  l.out_w = out[2];
+  l.kernel = p.kernel_volume();
+  l.kernel_h = p.kernel[1];
+  l.stride_h = p.stride[1];
+  l.in_row_bytes = p.in[2] * p.c_in;
+  l.weight_bytes = p.c_out * l.c_in_g * l.kernel + (p.bias ? 4 * p.c_out : 0);  // int8 weights, int32 bias
+  l.in_bytes = l.images * p.c_in * p.in[0] * p.in[1] * p.in[2];
+  l.out_bytes = l.images * p.c_out * p.out_pixels();
+  l.depthwise = p.groups > 1 && l.c_in_g == 1;
+  return map_array(l, p.macs(), spec);
+}
+
+OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch::fpga::OverlaySpec& spec) {
+  if (!p.b_is_weight)
+    throw WorkloadError(fmt::format("{}: not supported yet: activation x activation matmul on the overlay", op.name));
+  // A fully connected layer is a 1x1 conv over batch*m pixels of one row.
+  ArrayLayer l;
+  l.images = p.batch;
+  l.c_in_g = p.k;
+  l.c_out_g = p.n;
+  l.out_rows = 1;
+  l.out_w = p.m * spec.images_per_batch;  // batched images fill the pixel lanes
+  l.in_row_bytes = p.m * p.k;
+  l.weight_bytes = p.k * p.n + (p.bias ? 4 * p.n : 0);
+  l.in_bytes = p.batch * l.out_w * p.k;
+  l.out_bytes = p.batch * l.out_w * p.n;
+  return map_array(l, p.macs(), spec);
+}
+
+}  // namespace
+
+OverlayMapping map_overlay(const Op& op, const arch::fpga::OverlaySpec& spec) {
+  using namespace workloads;
+  if (const auto* p = op.get<ConvParams>()) return map_conv(op, *p, spec);
+  if (const auto* p = op.get<GemmParams>()) return map_gemm(op, *p, spec);
+  if (const auto* p = op.get<PoolParams>()) {
+    const auto o = p->out();
+    const int64_t outs = p->n * p->c * o[0] * o[1] * o[2];
+    const int64_t ins = p->n * p->c * p->in[0] * p->in[1] * p->in[2];
+    const int64_t window = p->kernel[0] * p->kernel[1] * p->kernel[2];
+    return map_misc(std::max(ins, outs * window), ins, outs, spec);
+  }
+  if (const auto* p = op.get<ElementwiseParams>()) {
+    const auto* fn = find_elementwise(p->fn);
+    if (fn && fn->arity <= 1) return OverlayMapping{};  // activation: fused into the producer
+    const int64_t arity = fn ? fn->arity : 2;
+    return map_misc(p->numel, arity * p->numel, p->numel, spec);
+  }
+  if (const auto* p = op.get<NormParams>()) {
+    if (p->type == NormParams::Type::batch) return OverlayMapping{};  // folded into the conv weights
+    throw WorkloadError(fmt::format("{}: not supported yet: {} norm on the overlay", op.name, to_string(p->type)));
+  }
+  if (const auto* p = op.get<DataMovementParams>()) {
+    using K = DataMovementParams::Kind;
+    if (p->kind == K::reshape || p->kind == K::concat || p->kind == K::split || p->kind == K::slice)
+      return OverlayMapping{};  // addressing only: producers write in place
+    int64_t ins = 0;
+    for (auto n : p->in_numels) ins += n;
+    return map_misc(p->out_numel, ins, p->out_numel, spec);
+  }
+  if (const auto* p = op.get<ReduceParams>()) return map_misc(p->in_numel, p->in_numel, p->out_numel, spec);
+  if (op.get<SoftmaxParams>()) {
+    OverlayMapping m;
+    m.unit = OverlayUnit::host;
+    return m;
+  }
+  throw WorkloadError(fmt::format("{}: not supported yet: {} ops on the FPGA overlay", op.name, op.kind_name()));
+}
+
+}  // namespace orrery::mappers::fpga

@@ -1,0 +1,280 @@
+#include "mappers/fpga/streaming_mapper.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "common/error.hpp"
+
+namespace orrery::mappers::fpga {
+
+using arch::fpga::Folding;
+using arch::fpga::Resources;
+using arch::fpga::StageKind;
+using arch::fpga::StageShape;
+using arch::fpga::WeightStore;
+using workloads::Op;
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// The smallest divisor of n above `current`, if any.
+std::optional<int64_t> next_divisor(int64_t n, int64_t current) {
+  for (int64_t d = current + 1; d <= n; ++d)
+    if (n % d == 0) return d;
+  return std::nullopt;
+}
+
+std::optional<StageShape> shape_of(const Op& op, int64_t batch, int64_t prev_out_h) {
+  using namespace workloads;
+  StageShape s;
+  s.a_bits = s.w_bits = dtype_bits(op.dtype);
+  const int64_t images = std::max<int64_t>(1, batch);
+  if (const auto* p = op.get<ConvParams>()) {
+    if (p->transposed)
+      throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the streaming engine", op.name));
+    const auto o = p->out();
+    s.kind = StageKind::matrix;
+    s.images = p->n;
+    s.c_in_g = p->c_in / p->groups;
+    s.c_out = p->c_out;
+    s.kernel = p->kernel_volume();
+    s.kernel_h = p->kernel[1];
+    s.out_pixels = p->out_pixels();
+    s.in_h = p->in[0] * p->in[1];
+    s.in_w = p->in[2];
+    s.in_c = p->c_in;
+    s.out_h = o[0] * o[1];
+    s.stride_h = p->stride[1];
+    s.pad_top = p->pad_begin[1];
+    s.weights = p->c_out * s.c_in_g * s.kernel;
+    return s;
+  }
+  if (const auto* p = op.get<GemmParams>()) {
+    if (!p->b_is_weight)
+      throw WorkloadError(
+          fmt::format("{}: not supported yet: activation x activation matmul on the streaming engine", op.name));
+    s.kind = StageKind::matrix;
+    s.images = p->batch;
+    s.c_in_g = p->k;
+    s.c_out = p->n;
+    s.out_pixels = p->m;
+    s.in_c = p->k;
+    s.weights = p->k * p->n;
+    s.whole_input = true;
+    return s;
+  }
+  s.kind = StageKind::misc;
+  s.images = images;
+  s.out_h = std::max<int64_t>(1, prev_out_h);
+  s.in_h = s.out_h;
+  if (const auto* p = op.get<PoolParams>()) {
+    const auto o = p->out();
+    s.images = p->n;
+    s.c_out = p->c;
+    s.elements = p->c * p->in[0] * p->in[1] * p->in[2];
+    s.kernel_h = p->kernel[1];
+    s.in_h = p->in[0] * p->in[1];
+    s.in_w = p->in[2];
+    s.in_c = p->c;
+    s.out_h = o[0] * o[1];
+    s.stride_h = p->stride[1];
+    s.pad_top = p->pad_begin[1];
+    s.whole_input = s.out_h == 1 && s.kernel_h >= s.in_h;
+    return s;
+  }
+  auto per_image = [&](int64_t n) { return std::max<int64_t>(1, n / images); };
+  if (const auto* p = op.get<ElementwiseParams>()) {
+    s.elements = per_image(p->numel);
+    s.c_out = s.elements;
+    return s;
+  }
+  if (const auto* p = op.get<DataMovementParams>()) {
+    s.elements = per_image(p->out_numel);
+    s.c_out = s.elements;
+    return s;
+  }
+  if (const auto* p = op.get<ReduceParams>()) {
+    s.elements = per_image(p->in_numel);
+    s.c_out = s.elements;
+    s.whole_input = true;
+    s.out_h = 1;
+    return s;
+  }
+  if (const auto* p = op.get<SoftmaxParams>()) {
+    s.elements = per_image(p->rows * p->cols);
+    s.c_out = s.elements;
+    s.whole_input = true;
+    s.out_h = 1;
+    return s;
+  }
+  return std::nullopt;
+}
+
+// True for ops a streaming design folds into the stage that produces their input.
+bool fuses_into_producer(const Op& op) {
+  using namespace workloads;
+  if (const auto* p = op.get<ElementwiseParams>()) {
+    const auto* fn = find_elementwise(p->fn);
+    return fn && fn->arity <= 1;
+  }
+  if (const auto* p = op.get<NormParams>()) return p->type == NormParams::Type::batch;
+  if (const auto* p = op.get<DataMovementParams>()) return p->is_view();
+  return false;
+}
+
+bool fits_in(const Resources& r, const Resources& budget) {
+  return r.dsp <= budget.dsp && r.lut <= budget.lut && r.ff <= budget.ff && r.bram36 <= budget.bram36 &&
+         r.uram <= budget.uram;
+}
+
+// The largest fraction of any budget that `delta` consumes.
+double scarcest(const Resources& delta, const Resources& budget) {
+  auto f = [](double d, double b) { return d <= 0 ? 0.0 : (b > 0 ? d / b : 1e9); };
+  return std::max({f(delta.dsp, budget.dsp), f(delta.lut, budget.lut), f(delta.ff, budget.ff),
+                   f(delta.bram36, budget.bram36), f(delta.uram, budget.uram)});
+}
+
+Resources minus(Resources a, const Resources& b) {
+  a.dsp -= b.dsp;
+  a.lut -= b.lut;
+  a.ff -= b.ff;
+  a.bram36 -= b.bram36;
+  a.uram -= b.uram;
+  return a;
+}
+
+}  // namespace
+
+StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
+  StreamingMapping m;
+  const auto& st = spec.streaming;
+  m.fifo_depth_rows = st.fifo_depth_rows;
+  m.available = spec.device.available;
+  m.budget = {m.available.dsp * st.max_utilization, m.available.lut * st.max_utilization,
+              m.available.ff * st.max_utilization, m.available.bram36 * st.max_utilization,
+              m.available.uram * st.max_utilization};
+  const int64_t images = std::max<int64_t>(1, batch);
+
+  // Stages, in graph order.
+  int64_t prev_out_h = 1;
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const Op& op = graph.ops()[i];
+    if (fuses_into_producer(op) && !m.stages.empty()) {
+      m.stages.back().fused_ops.push_back(i);
+      continue;
+    }
+    auto shape = shape_of(op, images, prev_out_h);
+    if (!shape)
+      throw WorkloadError(
+          fmt::format("{}: not supported yet: {} ops on the FPGA streaming engine", op.name, op.kind_name()));
+    StreamingStage s;
+    s.name = op.name;
+    s.op_index = i;
+    s.shape = *shape;
+    s.macs_per_image = op.macs() / std::max<int64_t>(1, s.shape.images);
+    s.cost = arch::fpga::stage_cost(s.shape, s.folding, st, s.store);
+    prev_out_h = s.shape.out_h;
+    m.stages.push_back(std::move(s));
+  }
+  if (m.stages.empty()) throw WorkloadError(fmt::format("{}: no op to map onto the streaming engine", graph.name()));
+
+  // Off-chip traffic: the first op's activations in, the last op's result out.
+  const Op& first = graph.ops().front();
+  const Op& last = graph.ops().back();
+  for (const auto& t : first.inputs) m.dma_in_bytes_per_image += workloads::storage_bytes(t.numel(), t.dtype);
+  for (const auto& t : last.outputs) m.dma_out_bytes_per_image += workloads::storage_bytes(t.numel(), t.dtype);
+  m.dma_in_bytes_per_image = ceil_div(m.dma_in_bytes_per_image, images);
+  m.dma_out_bytes_per_image = ceil_div(m.dma_out_bytes_per_image, images);
+  const double bytes_per_cycle = spec.memory_bytes_per_cycle();
+  m.dma_in_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_in_bytes_per_image) / bytes_per_cycle));
+  m.dma_out_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_out_bytes_per_image) / bytes_per_cycle));
+
+  auto total = [&] {
+    Resources r;
+    for (const auto& s : m.stages) r += s.cost.resources();
+    return r;
+  };
+  m.used = total();
+  // Weights that overflow the BRAM budget move to URAM, biggest BRAM users first.
+  if (m.used.bram36 > m.budget.bram36 && m.available.uram > 0) {
+    std::vector<size_t> order(m.stages.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return m.stages[a].cost.bram36 > m.stages[b].cost.bram36; });
+    for (size_t i : order) {
+      if (m.used.bram36 <= m.budget.bram36) break;
+      auto& s = m.stages[i];
+      if (s.shape.kind != StageKind::matrix) continue;
+      const auto moved = arch::fpga::stage_cost(s.shape, s.folding, st, WeightStore::uram);
+      if (m.used.uram - s.cost.uram + moved.uram > m.budget.uram) continue;
+      m.used = minus(m.used, s.cost.resources());
+      m.used += moved.resources();
+      s.cost = moved;
+      s.store = WeightStore::uram;
+    }
+  }
+  if (!fits_in(m.used, m.budget)) {
+    m.fits = fits_in(m.used, m.available);
+    m.stop_reason = m.fits ? "the fully folded design exceeds the utilization budget"
+                           : "the fully folded design does not fit the device";
+    return m;
+  }
+
+  // Greedy unfolding of the bottleneck stage.
+  for (;;) {
+    size_t b = 0;
+    for (size_t i = 1; i < m.stages.size(); ++i)
+      if (m.stages[i].cost.cycles_per_image > m.stages[b].cost.cycles_per_image) b = i;
+    auto& s = m.stages[b];
+    if (std::max(m.dma_in_cycles, m.dma_out_cycles) >= s.cost.cycles_per_image) {
+      m.stop_reason = "off-chip bandwidth (DMA stage) is the bottleneck";
+      break;
+    }
+    struct Candidate {
+      Folding folding;
+      WeightStore store;
+      arch::fpga::StageCost cost;
+      double score;
+    };
+    std::optional<Candidate> best;
+    auto consider = [&](Folding f) {
+      for (WeightStore store : {s.store, WeightStore::uram}) {
+        if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix)) continue;
+        const auto cost = arch::fpga::stage_cost(s.shape, f, st, store);
+        if (cost.cycles_per_image >= s.cost.cycles_per_image) return;
+        Resources after = minus(m.used, s.cost.resources());
+        after += cost.resources();
+        if (!fits_in(after, m.budget)) continue;
+        const double gain = static_cast<double>(s.cost.cycles_per_image - cost.cycles_per_image) /
+                            static_cast<double>(s.cost.cycles_per_image);
+        const double price = scarcest(minus(cost.resources(), s.cost.resources()), m.budget) + 1e-9;
+        const double score = gain / price;
+        if (!best || score > best->score) best = Candidate{f, store, cost, score};
+        return;
+      }
+    };
+    const Folding f0 = s.folding;
+    if (auto d = next_divisor(arch::fpga::max_coarse_in(s.shape), f0.coarse_in)) consider({*d, f0.coarse_out, f0.fine});
+    if (auto d = next_divisor(arch::fpga::max_coarse_out(s.shape), f0.coarse_out))
+      consider({f0.coarse_in, *d, f0.fine});
+    if (auto d = next_divisor(arch::fpga::max_fine(s.shape), f0.fine)) consider({f0.coarse_in, f0.coarse_out, *d});
+    if (!best) {
+      m.stop_reason = fmt::format("bottleneck stage '{}' cannot unfold further within the budget", s.name);
+      break;
+    }
+    m.used = minus(m.used, s.cost.resources());
+    m.used += best->cost.resources();
+    s.folding = best->folding;
+    s.store = best->store;
+    s.cost = best->cost;
+    ++m.greedy_steps;
+  }
+  m.fits = true;
+  return m;
+}
+
+}  // namespace orrery::mappers::fpga

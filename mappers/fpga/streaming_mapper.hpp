@@ -1,0 +1,18 @@
+#pragma once
+// The streaming mapper: builds one pipeline stage per layer and chooses each stage's folding
+// greedily: start fully folded (one multiplier per stage), then repeatedly unfold the
+// bottleneck stage by one step (the next divisor of coarse_in, coarse_out or fine, whichever
+// buys the most cycles per unit of the scarcest resource) while the design stays within
+// max_utilization of every device resource. Stops when the bottleneck cannot unfold further,
+// no step fits, or the DMA (off-chip bandwidth) is the bottleneck. A design whose fully folded
+// form already exceeds the device is returned with fits = false and its overflow.
+#include "arch/fpga/spec.hpp"
+#include "mappers/fpga/streaming_mapping.hpp"
+#include "workloads/graph.hpp"
+
+namespace orrery::mappers::fpga {
+
+// Throws WorkloadError for an op the streaming engine cannot run.
+StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch);
+
+}  // namespace orrery::mappers::fpga

@@ -1,0 +1,34 @@
+// The overlay model against the published Vitis AI figures it was calibrated on
+// (reference/fpga.md: ZCU102 3x B4096 @ 281 MHz, int8, multi-thread; Alveo U250 ResNet-50).
+// Within 10 %. The constants are in arch/fpga/overlay_calibration.hpp.
+#include <gtest/gtest.h>
+
+#include "arch/fpga/family.hpp"
+#include "tests/arch/fpga/fpga_test_support.hpp"
+#include "workloads/zoo/registry.hpp"
+
+namespace orrery::arch::fpga {
+namespace {
+
+double fps(const std::string& config, const std::string& model) {
+  bool known = false;
+  for (const auto& m : workloads::zoo::models()) known = known || m.name == model;
+  if (!known) return -1;
+  const auto g = workloads::zoo::build_model(model, {1, workloads::DType::int8});
+  return FpgaFamily().simulate(test::fpga::load(config), g, {"", Fidelity::analytical, 1}).throughput_per_s;
+}
+
+void expect_within_10_percent(const std::string& config, const std::string& model, double published) {
+  const double predicted = fps(config, model);
+  if (predicted < 0) GTEST_SKIP() << "zoo model '" << model << "' is not in the zoo yet";
+  EXPECT_NEAR(predicted / published, 1.0, 0.10) << config << " " << model << ": predicted " << predicted
+                                                << " fps, published " << published;
+}
+
+TEST(FpgaCalibration, Zcu102ResNet50) { expect_within_10_percent("zcu102_dpu.yaml", "resnet50", 173.6); }
+TEST(FpgaCalibration, Zcu102Vgg16) { expect_within_10_percent("zcu102_dpu.yaml", "vgg16", 41.1); }
+TEST(FpgaCalibration, Zcu102MobileNetV2) { expect_within_10_percent("zcu102_dpu.yaml", "mobilenet_v2", 734); }
+TEST(FpgaCalibration, U250ResNet50) { expect_within_10_percent("u250_dpu.yaml", "resnet50", 1224); }
+
+}  // namespace
+}  // namespace orrery::arch::fpga

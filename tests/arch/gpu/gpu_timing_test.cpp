@@ -1,0 +1,93 @@
+// Hand-derived GPU timing cases (the derivations are in the comments).
+#include <gtest/gtest.h>
+
+#include "arch/gpu/kernel_timing.hpp"
+#include "arch/gpu/spec.hpp"
+#include "common/error.hpp"
+#include "arch/registry.hpp"
+#include "tests/arch/gpu/gpu_test_config.hpp"
+#include "workloads/op_spec.hpp"
+
+namespace orrery::arch::gpu {
+namespace {
+
+config::Resolved test_cfg() { return load_arch_text(test::gpu_test_config(), "gpu_test.yaml"); }
+
+RunResult run(const std::string& op) {
+  return find_family("gpu")->simulate(test_cfg(), workloads::parse_op_spec(op), RunOptions{});
+}
+
+// 8192^3 fp16 GEMM, compute-bound (L2 unbounded, efficiency 1). Every tile the mapper may pick
+// gives 2,097,152 busy cycles: 256x128 tiles -> 2048 CTAs = 16 waves of 131,072 cycles
+// (256*128*8192*2 FLOP / 4096 FLOP/clk), 128x128 -> 4096 CTAs = 32 waves of 65,536.
+// Dynamic energy = 2*8192^3 FLOP * 0.6 pJ = 0.659707 J. At 1980 MHz the busy time is
+// 1.05917 ms and the power 100 + 0.659707/1.05917e-3 = 722.9 W > 700 W, so the clock drops
+// until 100 + E/T = 700: T = E / 600 W = 1.099512 ms, f = 2,097,152 / T = 1907.35 MHz.
+TEST(GpuTiming, Gemm8192AtPowerCappedClock) {
+  const RunResult r = run("gemm:M=8192,N=8192,K=8192,dtype=fp16");
+  EXPECT_NEAR(r.total.seconds, 1.099512e-3, 1e-8);
+  const auto& k = r.layers[0].mapping["kernels"][0];
+  EXPECT_TRUE(k["power_capped"].get<bool>());
+  EXPECT_NEAR(k["clock_mhz"].get<double>(), 1907.35, 0.01);
+  // Energy = idle 100 W x T + 0.659707 J = 0.769658 J.
+  EXPECT_NEAR(r.total.energy_j, 0.769658, 1e-5);
+}
+
+// 1 GiB copy: reads 1 GiB and writes 1 GiB (the footprint overflows L2, so the writes reach
+// DRAM) at 0.9 x 3352 GB/s: 2^31 B / 3.0168e12 B/s = 711.84 us.
+TEST(GpuTiming, OneGibCopyAtAchievableBandwidth) {
+  const RunResult r = run("copy:bytes=1073741824");
+  EXPECT_NEAR(r.total.seconds, 2147483648.0 / (3352e9 * 0.9), 1e-9);
+  EXPECT_EQ(r.total.dram_read_bytes, 1073741824);
+  EXPECT_EQ(r.total.dram_write_bytes, 1073741824);
+}
+
+// A 16 MiB copy's output stays in the write-back L2 (footprint 32 MiB < 0.7 x 50 MiB): only the
+// 16 MiB read reaches DRAM during the kernel.
+TEST(GpuTiming, SmallCopyWritesStayInL2) {
+  const RunResult r = run("copy:bytes=16777216");
+  EXPECT_EQ(r.total.dram_write_bytes, 0);
+  EXPECT_NEAR(r.total.seconds, 16777216.0 / (3352e9 * 0.9), 1e-10);
+}
+
+// Wave quantization: 133 CTAs on 132 SMs (one resident each) take 2 waves, twice the time of
+// 132 CTAs. Tile: 128x128x(64 steps of 64) fp16 = 134,217,728 FLOP / 4096 FLOP/clk = 32,768 cycles.
+TEST(GpuTiming, WaveQuantization) {
+  const GpuSpec spec = make_spec(test_cfg());
+  Kernel k;
+  k.engine = Engine::tensor_gemm;
+  k.tile_m = k.tile_n = 128;
+  k.ctas_per_sm = 1;
+  k.flops_per_cta = 2.0 * 128 * 128 * 4096;
+  k.ctas = 132;
+  const KernelTiming one = time_kernel_at(spec, k, LaunchMode::isolated, 1e9);
+  k.ctas = 133;
+  const KernelTiming two = time_kernel_at(spec, k, LaunchMode::isolated, 1e9);
+  EXPECT_EQ(one.waves, 1);
+  EXPECT_EQ(two.waves, 2);
+  EXPECT_NEAR(one.seconds, 32768e-9, 1e-12);
+  EXPECT_NEAR(two.seconds, 2 * 32768e-9, 1e-12);
+}
+
+// fp32 without TF32 runs on the CUDA cores: 2048^3 at 256 FLOP/clk/SM. 128x128 SIMT tiles:
+// 256 CTAs = 2 waves of 128*128*2048*2/256 = 262,144 cycles -> 524,288 cycles at 1980 MHz
+// (power 100 + 2*2048^3*3 pJ/264.8 us = 197 W: no cap).
+TEST(GpuTiming, Fp32GemmOnCudaCores) {
+  const RunResult r = run("gemm:M=2048,N=2048,K=2048,dtype=fp32");
+  EXPECT_EQ(r.layers[0].mapping["kernels"][0]["engine"], "simt_gemm");
+  EXPECT_NEAR(r.total.seconds, 524288 / 1.98e9, 1e-9);
+}
+
+// A GEMM whose N is not a multiple of 8 fp16 elements leaves the TMA/wgmma path.
+TEST(GpuTiming, UnalignedGemmFallsBack) {
+  const RunResult r = run("gemm:M=4095,N=4095,K=4095,dtype=fp16");
+  EXPECT_EQ(r.layers[0].mapping["kernels"][0]["engine"], "unaligned_gemm");
+}
+
+// Views launch nothing; unsupported ops are errors, never silent no-ops.
+TEST(GpuTiming, SpmmIsNotSupportedYet) {
+  EXPECT_THROW(run("spmm:rows=100,cols=100,nnz=500,F=16"), WorkloadError);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "workloads/onnx/constant_folding.hpp"
+#include "workloads/onnx/layer_norm_fusion.hpp"
 #include "workloads/onnx/lowering_registry.hpp"
 #include "workloads/onnx/model_reader.hpp"
 #include "workloads/onnx/shape_inference.hpp"
@@ -40,7 +41,8 @@ class Importer {
  private:
   void add_initializers(const ::onnx::GraphProto& g);
   void add_inputs(const ::onnx::GraphProto& g);
-  void visit(const ::onnx::NodeProto& node);
+  void visit(const ::onnx::GraphProto& g, int index);
+  bool fuse_layer_norm(const ::onnx::GraphProto& g, int index, const std::string& where);
   bool is_param(const std::string& name) const;
   std::string weight_source_of(const ::onnx::NodeProto& node) const;
   const std::string& resolve(const std::string& name) const;
@@ -56,6 +58,8 @@ class Importer {
   std::unordered_set<std::string> claimed_;
   std::unordered_map<std::string, size_t> producer_;
   std::unordered_map<std::string, std::string> alias_of_;
+  ConsumerMap consumers_;
+  std::unordered_set<int> fused_;  // nodes already lowered as part of a fused pattern
   Graph graph_;
 };
 
@@ -131,7 +135,9 @@ const std::string& Importer::resolve(const std::string& name) const {
   return it == alias_of_.end() ? name : it->second;
 }
 
-void Importer::visit(const ::onnx::NodeProto& node) {
+void Importer::visit(const ::onnx::GraphProto& g, int index) {
+  if (fused_.count(index)) return;
+  const ::onnx::NodeProto& node = g.node(index);
   const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "";
   const std::string where = fmt::format("--onnx {}: node '{}' (op {})", path_, name, node.op_type());
   if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -187,6 +193,7 @@ void Importer::visit(const ::onnx::NodeProto& node) {
     fail(where, fmt::format("cannot infer a static shape for output '{}'", node.output_size() ? node.output(0) : ""));
 
   // 4. Lowering to orrery ops.
+  if (node.op_type() == "ReduceMean" && fuse_layer_norm(g, index, where)) return;
   const LoweringFn lower = find_lowering(node.op_type());
   if (lower == nullptr) fail(where, "not supported");
   const int32_t elem = tensors_.at(node.output(0)).elem_type;
@@ -196,6 +203,42 @@ void Importer::visit(const ::onnx::NodeProto& node) {
   LoweringContext ctx(node, tensors_, claimed_, dtype, opset_, where);
   lower(ctx);
   add_ops(ctx);
+}
+
+bool Importer::fuse_layer_norm(const ::onnx::GraphProto& g, int index, const std::string& where) {
+  const auto match = match_layer_norm(g, index, consumers_, tensors_, opset_);
+  if (!match) return false;
+  const TensorInfo& x = tensors_.at(match->input);
+  NormParams p;
+  p.type = NormParams::Type::layer;
+  p.rows = match->rows;
+  p.cols = match->cols;
+  auto claim = [&](const std::string& t) {
+    return !t.empty() && is_param(t) && claimed_.insert(tensors_.at(t).weight_source).second;
+  };
+  const bool scale = claim(match->scale), bias = claim(match->bias);
+  p.channels = scale || bias ? p.cols : 0;
+  const DType dtype = options_.dtype ? *options_.dtype : dtype_of(x.elem_type);
+  Op op = [&] {
+    try {
+      return make_op(g.node(index).name().empty() ? match->output : g.node(index).name(), p, dtype);
+    } catch (const WorkloadError& e) {
+      fail(where, e.what());
+    }
+  }();
+  if (p.channels > 0 && !(scale && bias)) op.weights.pop_back();
+  TensorInfo out;
+  out.shape = x.shape;
+  out.elem_type = x.elem_type;
+  tensors_[match->output] = out;
+  for (int n : match->nodes) fused_.insert(n);
+  std::vector<size_t> producers;
+  if (auto it = producer_.find(resolve(match->input)); it != producer_.end()) producers.push_back(it->second);
+  const size_t added = graph_.add(std::move(op), producers);
+  graph_.mutable_ops()[added].inputs.at(0).name = resolve(match->input);
+  graph_.mutable_ops()[added].outputs.at(0).name = match->output;
+  producer_[match->output] = added;
+  return true;
 }
 
 void Importer::add_ops(LoweringContext& ctx) {
@@ -232,7 +275,14 @@ Graph Importer::run() {
   graph_.set_name(std::filesystem::path(path_).stem().string());
   add_initializers(g);
   add_inputs(g);
-  for (int index : topological_node_order(g, path_)) visit(g.node(index));
+  for (int i = 0; i < g.node_size(); ++i)
+    for (const auto& in : g.node(i).input())
+      if (!in.empty()) consumers_[in].push_back(i);
+  const auto order = topological_node_order(g, path_);
+  // Constant nodes first: patterns (the decomposed LayerNorm) look ahead at their values.
+  for (int index : order)
+    if (g.node(index).op_type() == "Constant") visit(g, index);
+  for (int index : order) visit(g, index);
   if (graph_.size() == 0) throw WorkloadError(fmt::format("--onnx {}: the model has no operations to simulate", path_));
   return std::move(graph_);
 }

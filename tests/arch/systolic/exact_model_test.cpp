@@ -1,6 +1,8 @@
 // timing: exact — traffic, partial sums, stalls and energy, with hand-derived numbers.
 #include <gtest/gtest.h>
 
+#include "arch/systolic/layer_timing.hpp"
+#include "common/error.hpp"
 #include "tests/arch/systolic/systolic_test_support.hpp"
 
 namespace {
@@ -103,6 +105,37 @@ TEST(ExactModel, MemoryPass) {
   EXPECT_EQ(r.total.compute_cycles, 0);
   EXPECT_EQ(r.total.stall_cycles, 1586);
   EXPECT_EQ(r.layers[0].mapping["unit"], "memory pass (not on the array)");
+}
+
+// The invariants are checked in release builds: counts below the compulsory traffic or a
+// layer shorter than its compute cycles are a bug (SimulationError), not a result.
+TEST(ExactModel, InvariantChecksFire) {
+  const auto spec = orrery::arch::systolic::make_spec(systolic_config(systolic_yaml(4, 4, "ws", "exact")));
+  orrery::mappers::systolic::SystolicMapping m;
+  m.compulsory_read_bytes = 100;
+  orrery::arch::systolic::LayerCounts c;
+  c.cycles = c.compute_cycles = 10;
+  c.dram_read_bytes = 50;
+  EXPECT_THROW(orrery::arch::systolic::layer_stats(c, m, spec, 0, "x"), orrery::SimulationError);
+  c.dram_read_bytes = 100;
+  c.cycles = 9;
+  EXPECT_THROW(orrery::arch::systolic::layer_stats(c, m, spec, 0, "x"), orrery::SimulationError);
+  c.cycles = 10;
+  EXPECT_NO_THROW(orrery::arch::systolic::layer_stats(c, m, spec, 0, "x"));
+}
+
+// A stationary tile that fits no buffer half is an infeasible mapping, reported as a workload
+// error naming the tile and the buffer.
+TEST(ExactModel, InfeasibleMapping) {
+  const auto cfg = systolic_config(systolic_yaml(256, 256, "ws", "exact", 48, 100, 64));  // 32 KiB halves
+  try {
+    run_op(cfg, "gemm:M=64,N=512,K=512");
+    FAIL() << "expected WorkloadError";
+  } catch (const orrery::WorkloadError& e) {
+    EXPECT_NE(std::string(e.what()).find("a 256x256 filter tile needs 65536 B, a filter SRAM half holds 32768 B"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

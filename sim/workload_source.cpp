@@ -18,7 +18,8 @@ namespace {
 workloads::Graph load_graph(const WorkloadArgs& a) {
   const int given = !a.model.empty() + !a.onnx.empty() + !a.op.empty() + !a.topology.empty();
   if (given != 1)
-    throw UsageError(fmt::format("workload: expected exactly one of --model, --onnx, --op, --topology, got {}", given));
+    throw UsageError(
+        fmt::format("workload: expected exactly one of --model, --onnx, --op, --topology, got {}", given));
   if (a.batch <= 0) throw UsageError(fmt::format("--batch: expected a positive integer, got {}", a.batch));
   std::optional<workloads::DType> dtype;
   if (a.dtype) {
@@ -38,16 +39,17 @@ workloads::Graph load_graph(const WorkloadArgs& a) {
 
 workloads::Graph load_workload(const WorkloadArgs& a) {
   // Parse the pass options first so a typo fails before a large model is built.
-  const auto prune = a.prune.empty() ? std::nullopt : std::optional(workloads::passes::parse_prune(a.prune));
-  const int64_t rank = a.low_rank.empty() ? 0 : workloads::passes::parse_low_rank(a.low_rank);
-  const auto quantize =
-      a.quantize.empty() ? std::nullopt : std::optional(workloads::passes::parse_quantize(a.quantize));
+  namespace passes = workloads::passes;
+  const passes::PruneOptions prune = a.prune.empty() ? passes::PruneOptions{} : passes::parse_prune(a.prune);
+  const int64_t rank = a.low_rank.empty() ? 0 : passes::parse_low_rank(a.low_rank);
+  const workloads::DType quantize =
+      a.quantize.empty() ? workloads::DType::fp16 : passes::parse_quantize(a.quantize);
   workloads::Graph g = load_graph(a);
   // Structured pruning first (it shrinks the layers low-rank then factors), quantization last
   // (so the factor layers get the format too).
-  if (prune) workloads::passes::prune(g, *prune);
-  if (rank > 0) g = workloads::passes::low_rank(g, rank);
-  if (quantize) workloads::passes::quantize(g, *quantize);
+  if (!a.prune.empty()) passes::prune(g, prune);
+  if (rank > 0) g = passes::low_rank(g, rank);
+  if (!a.quantize.empty()) passes::quantize(g, quantize);
   return g;
 }
 

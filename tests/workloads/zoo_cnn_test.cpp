@@ -20,7 +20,9 @@ using orrery::test::find_op;
 
 namespace {
 
-Graph build(const std::string& spec, int64_t batch = 1) { return zoo::build_model(spec, {batch, DType::fp16}); }
+Graph build(const std::string& spec, int64_t batch = 1) {
+  return zoo::build_model(spec, {batch, DType::fp16});
+}
 
 void expect_layers_match_reference(const std::string& model) {
   auto ref = orrery::test::zoo_reference();
@@ -180,12 +182,17 @@ TEST(ZooReference, TotalsMatch) {
   // Every model of tests/data/zoo_reference.json (PyTorch forward hooks) against the zoo.
   auto ref = orrery::test::zoo_reference();
   if (!ref) GTEST_SKIP() << "missing " << orrery::test::zoo_reference_path();
-  const std::map<std::string, std::string> specs{
-      {"resnet18", "resnet18"},         {"resnet50", "resnet50"},   {"vgg16", "vgg16"},
-      {"mobilenet_v2", "mobilenet_v2"}, {"efficientnet_b0", "efficientnet_b0"},
-      {"vit_b_16", "vit_b_16"},         {"r3d_18", "r3d_18"},       {"bert_base", "bert_base"},
-      {"gpt2_seq128", "gpt2:seq=128,lm_head=0"}, {"gpt2_seq1024", "gpt2:seq=1024,lm_head=0"},
-      {"llama2_7b", "llama2_7b"}};
+  const std::map<std::string, std::string> specs{{"resnet18", "resnet18"},
+                                                 {"resnet50", "resnet50"},
+                                                 {"vgg16", "vgg16"},
+                                                 {"mobilenet_v2", "mobilenet_v2"},
+                                                 {"efficientnet_b0", "efficientnet_b0"},
+                                                 {"vit_b_16", "vit_b_16"},
+                                                 {"r3d_18", "r3d_18"},
+                                                 {"bert_base", "bert_base"},
+                                                 {"gpt2_seq128", "gpt2:seq=128,lm_head=0"},
+                                                 {"gpt2_seq1024", "gpt2:seq=1024,lm_head=0"},
+                                                 {"llama2_7b", "llama2_7b"}};
   for (const auto& [key, spec] : specs) {
     if (!(*ref)["models"].contains(key)) continue;
     const auto& m = (*ref)["models"][key];

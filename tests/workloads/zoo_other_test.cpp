@@ -20,7 +20,9 @@ using orrery::test::params_under;
 
 namespace {
 
-Graph build(const std::string& spec, int64_t batch = 1) { return zoo::build_model(spec, {batch, DType::fp16}); }
+Graph build(const std::string& spec, int64_t batch = 1) {
+  return zoo::build_model(spec, {batch, DType::fp16});
+}
 
 int64_t attention_macs(const Graph& g) {
   int64_t n = 0;
@@ -64,7 +66,8 @@ TEST(ZooVae, MatchesDiffusersAutoencoderKL) {
   EXPECT_EQ(find_op(g, "encoder.conv_in")->macs(), 512LL * 512 * 128 * 27);
   // Mid-block attention at 64x64 (4096 tokens, 512 wide, one head): q/k/v/out projections
   // 4 x 4096 x 512 x 512, attention matmuls 2 x 4096 x 4096 x 512.
-  EXPECT_EQ(macs_under(g, "decoder.mid_block.attentions.0"), 4LL * 4096 * 512 * 512 + 2LL * 4096 * 4096 * 512);
+  EXPECT_EQ(macs_under(g, "decoder.mid_block.attentions.0"),
+            4LL * 4096 * 512 * 512 + 2LL * 4096 * 4096 * 512);
   EXPECT_EQ(attention_macs(g), 2 * (2LL * 4096 * 4096 * 512));
 }
 
@@ -103,8 +106,7 @@ TEST(ZooUnet, ContextLengthByHand) {
   const Graph b = build("unet:context=1");
   int64_t expected = 0;
   for (const auto& op : a.ops()) {
-    if (op.name.ends_with(".attn2.to_k") || op.name.ends_with(".attn2.to_v"))
-      expected += op.macs() / 77 * 76;
+    if (op.name.ends_with(".attn2.to_k") || op.name.ends_with(".attn2.to_v")) expected += op.macs() / 77 * 76;
     if (op.name.ends_with(".attn2.attn")) expected += op.macs() / 77 * 76;
   }
   EXPECT_EQ(a.macs() - b.macs(), expected);
@@ -115,19 +117,22 @@ TEST(ZooCli, BadModelExitsTwoNamingIt) {
   auto r = orrery::test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet19");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("unknown model 'resnet19'"), std::string::npos) << r.err;
-  r = orrery::test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model bert_base:seq=4096");
+  r = orrery::test::run_cli(
+      "simulate --arch configs/systolic/scalesim_google.yaml --model bert_base:seq=4096");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("seq must be in [1, 512]"), std::string::npos) << r.err;
-  r = orrery::test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --quantize int3");
+  r = orrery::test::run_cli(
+      "simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --quantize int3");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--quantize: expected int8|int4|fp8, got 'int3'"), std::string::npos) << r.err;
-  r = orrery::test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --prune density=2");
+  r = orrery::test::run_cli(
+      "simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --prune density=2");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--prune 'density=2': density must be in (0, 1]"), std::string::npos) << r.err;
   r = orrery::test::run_cli("list models");
   EXPECT_EQ(r.code, 0);
-  for (const char* m : {"resnet18", "resnet50", "vgg16", "mobilenet_v2", "efficientnet_b0", "r3d_18", "vit_b_16",
-                        "bert_base", "gpt2", "llama2_7b", "gcn", "vae", "unet"})
+  for (const char* m : {"resnet18", "resnet50", "vgg16", "mobilenet_v2", "efficientnet_b0", "r3d_18",
+                        "vit_b_16", "bert_base", "gpt2", "llama2_7b", "gcn", "vae", "unet"})
     EXPECT_NE(r.out.find(m), std::string::npos) << m;
 }
 

@@ -14,7 +14,9 @@
 
 namespace orrery::test {
 
-inline std::string zoo_reference_path() { return std::string(ORRERY_SOURCE_DIR) + "/tests/data/zoo_reference.json"; }
+inline std::string zoo_reference_path() {
+  return std::string(ORRERY_SOURCE_DIR) + "/tests/data/zoo_reference.json";
+}
 
 inline std::optional<nlohmann::json> zoo_reference() {
   std::ifstream in(zoo_reference_path());

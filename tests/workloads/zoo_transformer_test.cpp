@@ -14,7 +14,9 @@ using orrery::test::find_op;
 
 namespace {
 
-Graph build(const std::string& spec, int64_t batch = 1) { return zoo::build_model(spec, {batch, DType::fp16}); }
+Graph build(const std::string& spec, int64_t batch = 1) {
+  return zoo::build_model(spec, {batch, DType::fp16});
+}
 
 int64_t attention_macs(const Graph& g) {
   int64_t n = 0;
@@ -47,12 +49,13 @@ TEST(ZooBert, OptionsChangeCountsByHand) {
   EXPECT_EQ(h.macs(), 1024LL * (4 * 768 * 768 + 2 * 768 * 3072) + 2LL * 2 * 12 * 512 * 512 * 64);
   // d_model=256, heads=4, ffn=1024, vocab=1000, layers=1: params by hand.
   const Graph s = build("bert_base:d_model=256,heads=4,ffn=1024,vocab=1000,layers=1,pooler=0");
-  EXPECT_EQ(s.params(), (1000 + 512 + 2 + 2) * 256LL + 4 * (256 * 256 + 256) + 2 * 256 * 1024 + 1024 + 256 + 4 * 256);
+  EXPECT_EQ(s.params(),
+            (1000 + 512 + 2 + 2) * 256LL + 4 * (256 * 256 + 256) + 2 * 256 * 1024 + 1024 + 256 + 4 * 256);
 }
 
 TEST(ZooBert, BadOptionsAreErrors) {
-  EXPECT_THROW(build("bert_base:seq=513"), orrery::WorkloadError);     // > 512 positions
-  EXPECT_THROW(build("bert_base:heads=5"), orrery::WorkloadError);     // 5 does not divide 768
+  EXPECT_THROW(build("bert_base:seq=513"), orrery::WorkloadError);  // > 512 positions
+  EXPECT_THROW(build("bert_base:heads=5"), orrery::WorkloadError);  // 5 does not divide 768
   EXPECT_THROW(build("bert_base:pooler=2"), orrery::WorkloadError);
   EXPECT_THROW(build("bert_base:layers=0"), orrery::WorkloadError);
 }
@@ -122,6 +125,7 @@ TEST(ZooLlama, BadOptionsAreErrors) {
   try {
     build("llama2_7b:phase=train");
   } catch (const orrery::WorkloadError& e) {
-    EXPECT_NE(std::string(e.what()).find("phase expected prefill|decode, got 'train'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("phase expected prefill|decode, got 'train'"), std::string::npos)
+        << e.what();
   }
 }

@@ -21,7 +21,8 @@ std::optional<std::pair<OpParams, OpParams>> factor(const Op& op, int64_t rank) 
     return std::make_pair(OpParams{first}, OpParams{second});
   }
   if (const auto* c = op.get<ConvParams>()) {
-    if (c->groups != 1 || c->transposed || rank >= std::min(c->c_out, c->c_in * c->kernel_volume())) return std::nullopt;
+    if (c->groups != 1 || c->transposed || rank >= std::min(c->c_out, c->c_in * c->kernel_volume()))
+      return std::nullopt;
     ConvParams first = *c, second = *c;
     first.c_out = rank;
     first.bias = false;
@@ -36,7 +37,9 @@ std::optional<std::pair<OpParams, OpParams>> factor(const Op& op, int64_t rank) 
 
 }  // namespace
 
-int64_t parse_low_rank(const std::string& text) { return PassArgs(text, "--low-rank", {"rank"}).integer("rank"); }
+int64_t parse_low_rank(const std::string& text) {
+  return PassArgs(text, "--low-rank", {"rank"}).integer("rank");
+}
 
 Graph low_rank(const Graph& graph, int64_t rank) {
   const auto& ops = graph.ops();

@@ -48,7 +48,8 @@ double PassArgs::real(const std::string& key) const {
   double v = 0;
   const std::string& s = it->second;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) fail(fmt::format("{} expected a number, got '{}'", key, s));
+  if (ec != std::errc{} || p != s.data() + s.size())
+    fail(fmt::format("{} expected a number, got '{}'", key, s));
   return v;
 }
 

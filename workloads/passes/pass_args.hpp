@@ -13,8 +13,8 @@ class PassArgs {
 
   bool has(const std::string& key) const { return values_.count(key) != 0; }
   std::string text(const std::string& key, const std::string& fallback) const;
-  double real(const std::string& key) const;       // required
-  int64_t integer(const std::string& key) const;   // required, > 0
+  double real(const std::string& key) const;      // required
+  int64_t integer(const std::string& key) const;  // required, > 0
   [[noreturn]] void fail(const std::string& message) const;
 
  private:

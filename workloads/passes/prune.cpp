@@ -36,7 +36,7 @@ Role role_of(const Op& op, int64_t channels) {
   if (const auto* e = op.get<ElementwiseParams>()) {
     const auto* fn = find_elementwise(e->fn);
     return fn && fn->arity == 1 && e->weight_numel == 0 && e->numel % channels == 0 ? Role::pass_through
-                                                                                      : Role::coupled;
+                                                                                    : Role::coupled;
   }
   if (const auto* p = op.get<PoolParams>()) return p->c == channels ? Role::pass_through : Role::coupled;
   if (const auto* c = op.get<ConvParams>())
@@ -93,7 +93,8 @@ void prune_channels(Graph& graph, double density) {
         break;
       }
       affected.emplace_back(j, role);
-      if (role == Role::pass_through) frontier.insert(frontier.end(), consumers[j].begin(), consumers[j].end());
+      if (role == Role::pass_through)
+        frontier.insert(frontier.end(), consumers[j].begin(), consumers[j].end());
     }
     if (coupled) continue;
     ops[i] = remake_op(ops[i], shrink(ops[i], from, to, Role::pass_through));
@@ -107,7 +108,8 @@ PruneOptions parse_prune(const std::string& text) {
   PassArgs args(text, "--prune", {"density", "structured"});
   PruneOptions o;
   o.density = args.real("density");
-  if (!(o.density > 0.0 && o.density <= 1.0)) args.fail(fmt::format("density must be in (0, 1], got {}", o.density));
+  if (!(o.density > 0.0 && o.density <= 1.0))
+    args.fail(fmt::format("density must be in (0, 1], got {}", o.density));
   const std::string s = args.text("structured", "none");
   if (s != "none" && s != "channel") args.fail(fmt::format("structured expected channel|none, got '{}'", s));
   o.structured_channel = s == "channel";

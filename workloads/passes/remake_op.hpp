@@ -7,7 +7,8 @@ namespace orrery::workloads::passes {
 
 inline Op remake_op(const Op& old, OpParams params, std::string name) {
   Op op = make_op(std::move(name), std::move(params), old.dtype);
-  for (size_t i = 0; i < op.inputs.size() && i < old.inputs.size(); ++i) op.inputs[i].name = old.inputs[i].name;
+  for (size_t i = 0; i < op.inputs.size() && i < old.inputs.size(); ++i)
+    op.inputs[i].name = old.inputs[i].name;
   op.weight_density = old.weight_density;
   return op;
 }

@@ -21,8 +21,10 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
   const int64_t n = b.batch(), rows = n * seq;
 
   Seq x = b.embedding("embeddings.word_embeddings", rows, vocab, d);
-  x = b.add("embeddings.add_token_type", x, b.embedding("embeddings.token_type_embeddings", rows, kTokenTypes, d));
-  x = b.add("embeddings.add_position", x, b.embedding("embeddings.position_embeddings", rows, kMaxPositions, d));
+  x = b.add("embeddings.add_token_type", x,
+            b.embedding("embeddings.token_type_embeddings", rows, kTokenTypes, d));
+  x = b.add("embeddings.add_position", x,
+            b.embedding("embeddings.position_embeddings", rows, kMaxPositions, d));
   x = b.layernorm("embeddings.LayerNorm", x);
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("encoder.layer.{}", i);

@@ -2,7 +2,8 @@
 
 namespace orrery::workloads::zoo {
 
-Fmap resnet_block(NetBuilder& b, const std::string& p, const Fmap& x, int64_t out, const std::optional<Seq>& temb) {
+Fmap resnet_block(NetBuilder& b, const std::string& p, const Fmap& x, int64_t out,
+                  const std::optional<Seq>& temb) {
   Fmap h = b.groupnorm(p + ".norm1", x, kNormGroups);
   h = b.act(p + ".nonlinearity", "silu", h);
   h = b.conv(p + ".conv1", h, out, 3, 1, 1, 1, true);

@@ -12,7 +12,8 @@ inline constexpr int64_t kNormGroups = 32;
 
 // diffusers ResnetBlock2D: norm1, SiLU, conv1, (+ time_emb_proj(SiLU(temb))), norm2, SiLU,
 // conv2, optional 1x1 conv_shortcut, residual add.
-Fmap resnet_block(NetBuilder& b, const std::string& p, const Fmap& x, int64_t out, const std::optional<Seq>& temb);
+Fmap resnet_block(NetBuilder& b, const std::string& p, const Fmap& x, int64_t out,
+                  const std::optional<Seq>& temb);
 
 // diffusers Attention as used by the VAE mid-block: GroupNorm, to_q/to_k/to_v/to_out.0 with bias,
 // one head over all pixels, residual add.

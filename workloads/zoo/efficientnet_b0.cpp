@@ -1,8 +1,8 @@
 #include "workloads/zoo/efficientnet_b0.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "workloads/zoo/net_builder.hpp"
 #include "workloads/zoo/option_checks.hpp"
@@ -39,7 +39,7 @@ Graph build_efficientnet_b0(SpecArgs& args, const BuildContext& ctx) {
   struct Stage {
     int64_t expand, k, stride, out, layers;
   };
-  constexpr Stage kStages[] = {{1, 3, 1, 16, 1}, {6, 3, 2, 24, 2}, {6, 5, 2, 40, 2}, {6, 3, 2, 80, 3},
+  constexpr Stage kStages[] = {{1, 3, 1, 16, 1},  {6, 3, 2, 24, 2},  {6, 5, 2, 40, 2}, {6, 3, 2, 80, 3},
                                {6, 5, 1, 112, 3}, {6, 5, 2, 192, 4}, {6, 3, 1, 320, 1}};
   Fmap x = conv_bn(b, "features.0", b.image(3, res, res), 32, 3, 2, 1, true);
   int stage_index = 1;

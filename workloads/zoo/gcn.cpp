@@ -15,8 +15,9 @@ Graph build_gcn(SpecArgs& args, const BuildContext& ctx) {
   const int64_t classes = option_in_range(args, "classes", 7, 1, 1 << 24);
   const int64_t layers = option_in_range(args, "layers", 2, 1, 1000);
   if (edges > nodes * (nodes - 1))
-    throw WorkloadError(fmt::format("--model '{}': edges={} exceeds nodes*(nodes-1) = {} (a simple directed graph)",
-                                    args.spec(), edges, nodes * (nodes - 1)));
+    throw WorkloadError(
+        fmt::format("--model '{}': edges={} exceeds nodes*(nodes-1) = {} (a simple directed graph)",
+                    args.spec(), edges, nodes * (nodes - 1)));
   NetBuilder b("gcn", ctx);
   // A batch is that many disjoint copies of the graph: one block-diagonal adjacency.
   const int64_t rows = b.batch() * nodes, nnz = b.batch() * (edges + nodes);

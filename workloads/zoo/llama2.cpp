@@ -19,8 +19,10 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
   // Decode processes one new token per sequence; seq is the prefill length.
   const int64_t seq = option_in_range(args, "seq", decode ? 1 : 128, 1, 1 << 20);
   if (decode && seq != 1)
-    throw WorkloadError(fmt::format("--model '{}': seq must be 1 with phase=decode (one new token against the "
-                                    "KV cache; give context=N for the cache length)", args.spec()));
+    throw WorkloadError(
+        fmt::format("--model '{}': seq must be 1 with phase=decode (one new token against the "
+                    "KV cache; give context=N for the cache length)",
+                    args.spec()));
   if (!decode && args.has("context"))
     throw WorkloadError(fmt::format("--model '{}': context applies to phase=decode only", args.spec()));
   const int64_t context = decode ? option_in_range(args, "context", 128, 0, 1 << 20) : 0;

@@ -9,8 +9,8 @@ namespace orrery::workloads::zoo {
 namespace {
 
 // torchvision Conv2dNormActivation with ReLU6: "<p>.0" conv, "<p>.1" bn, "<p>.2" relu6.
-Fmap conv_bn_relu6(NetBuilder& b, const std::string& p, const Fmap& x, int64_t c_out, int64_t k, int64_t stride,
-                   int64_t groups) {
+Fmap conv_bn_relu6(NetBuilder& b, const std::string& p, const Fmap& x, int64_t c_out, int64_t k,
+                   int64_t stride, int64_t groups) {
   Fmap y = b.conv(p + ".0", x, c_out, k, stride, (k - 1) / 2, groups);
   y = b.batchnorm(p + ".1", y);
   return b.act(p + ".2", "relu6", y);
@@ -26,7 +26,7 @@ Graph build_mobilenet_v2(SpecArgs& args, const BuildContext& ctx) {
   struct Stage {
     int64_t t, c, n, s;
   };
-  constexpr Stage kStages[] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
+  constexpr Stage kStages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
                                {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
   Fmap x = conv_bn_relu6(b, "features.0", b.image(3, res, res), 32, 3, 2, 1);
   int index = 1;

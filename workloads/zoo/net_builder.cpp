@@ -8,7 +8,8 @@ namespace orrery::workloads::zoo {
 
 NetBuilder::NetBuilder(std::string graph_name, const BuildContext& ctx)
     : graph_(std::move(graph_name)), batch_(ctx.batch), dtype_(ctx.dtype) {
-  if (batch_ <= 0) throw WorkloadError(fmt::format("{}: batch must be a positive integer, got {}", graph_.name(), batch_));
+  if (batch_ <= 0)
+    throw WorkloadError(fmt::format("{}: batch must be a positive integer, got {}", graph_.name(), batch_));
 }
 
 size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers) {
@@ -19,8 +20,8 @@ size_t NetBuilder::append(std::string name, OpParams params, const std::vector<s
   return graph_.add(make_op(std::move(name), std::move(params), dtype_), real);
 }
 
-Fmap NetBuilder::conv(const std::string& name, const Fmap& x, int64_t c_out, int64_t k, int64_t stride, int64_t pad,
-                      int64_t groups, bool bias) {
+Fmap NetBuilder::conv(const std::string& name, const Fmap& x, int64_t c_out, int64_t k, int64_t stride,
+                      int64_t pad, int64_t groups, bool bias) {
   ConvParams p;
   p.c_out = c_out;
   p.kernel = {1, k, k};
@@ -71,8 +72,8 @@ Fmap NetBuilder::mul(const std::string& name, const Fmap& x, const Fmap& gate) {
   return Fmap{append(name, p, {x.op, gate.op}), x.c, x.size, x.rank};
 }
 
-Fmap NetBuilder::pool(const std::string& name, PoolParams::Mode mode, const Fmap& x, Dims3 kernel, Dims3 stride,
-                      Dims3 pad, bool ceil_mode) {
+Fmap NetBuilder::pool(const std::string& name, PoolParams::Mode mode, const Fmap& x, Dims3 kernel,
+                      Dims3 stride, Dims3 pad, bool ceil_mode) {
   PoolParams p;
   p.mode = mode;
   p.rank = x.rank;
@@ -106,7 +107,8 @@ Fmap NetBuilder::upsample_nearest(const std::string& name, const Fmap& x, int64_
 
 Fmap NetBuilder::concat(const std::string& name, const Fmap& a, const Fmap& b) {
   if (a.size != b.size) throw std::logic_error(name + ": concat of different spatial sizes");
-  DataMovementParams p{DataMovementParams::Kind::concat, {batch_ * a.c * a.pixels(), batch_ * b.c * b.pixels()},
+  DataMovementParams p{DataMovementParams::Kind::concat,
+                       {batch_ * a.c * a.pixels(), batch_ * b.c * b.pixels()},
                        batch_ * (a.c + b.c) * a.pixels()};
   return Fmap{append(name, p, {a.op, b.op}), a.c + b.c, a.size, a.rank};
 }
@@ -178,7 +180,8 @@ Seq NetBuilder::embedding(const std::string& name, int64_t lookups, int64_t voca
 
 Seq NetBuilder::concat_rows(const std::string& name, const Seq& a, const Seq& b) {
   if (a.cols != b.cols) throw std::logic_error(name + ": concat of different widths");
-  DataMovementParams p{DataMovementParams::Kind::concat, {a.rows * a.cols, b.rows * b.cols}, (a.rows + b.rows) * a.cols};
+  DataMovementParams p{
+      DataMovementParams::Kind::concat, {a.rows * a.cols, b.rows * b.cols}, (a.rows + b.rows) * a.cols};
   return Seq{append(name, p, {a.op, b.op}), a.rows + b.rows, a.cols};
 }
 
@@ -189,7 +192,8 @@ Seq NetBuilder::select_rows(const std::string& name, const Seq& x, int64_t rows)
 
 Seq NetBuilder::attention(const std::string& name, const Seq& q, const Seq& k, const Seq& v, int64_t heads,
                           int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal) {
-  if (q.cols % heads) throw WorkloadError(fmt::format("{}: {} heads do not divide width {}", name, heads, q.cols));
+  if (q.cols % heads)
+    throw WorkloadError(fmt::format("{}: {} heads do not divide width {}", name, heads, q.cols));
   AttentionParams p{batch_, heads, kv_heads, q_len, kv_len, q.cols / heads, causal};
   return Seq{append(name, p, {q.op, k.op, v.op}), q.rows, q.cols};
 }

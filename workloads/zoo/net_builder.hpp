@@ -82,7 +82,9 @@ class NetBuilder {
   size_t append(std::string name, OpParams params, const std::vector<size_t>& producers);
 
   // Renames input `i` of op `op` (e.g. a KV cache or a tied weight read as an activation).
-  void rename_input(size_t op, size_t i, std::string name) { graph_.mutable_ops().at(op).inputs.at(i).name = std::move(name); }
+  void rename_input(size_t op, size_t i, std::string name) {
+    graph_.mutable_ops().at(op).inputs.at(i).name = std::move(name);
+  }
 
   Graph finish() { return std::move(graph_); }
 

@@ -47,7 +47,8 @@ Graph build_r3d_18(SpecArgs& args, const BuildContext& ctx) {
   const int64_t widths[4] = {64, 128, 256, 512};
   for (int layer = 0; layer < 4; ++layer)
     for (int i = 0; i < 2; ++i)
-      x = basic_block(b, fmt::format("layer{}.{}", layer + 1, i), x, widths[layer], (layer > 0 && i == 0) ? 2 : 1);
+      x = basic_block(b, fmt::format("layer{}.{}", layer + 1, i), x, widths[layer],
+                      (layer > 0 && i == 0) ? 2 : 1);
   x = b.global_avgpool("avgpool", x);
   Seq s = b.flatten("flatten", x);
   b.linear("fc", s, classes);

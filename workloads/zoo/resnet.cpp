@@ -58,7 +58,8 @@ Graph build_resnet(const char* name, SpecArgs& args, const BuildContext& ctx, bo
     for (int i = 0; i < blocks[layer]; ++i) {
       const std::string p = fmt::format("layer{}.{}", layer + 1, i);
       const int64_t stride = (layer > 0 && i == 0) ? 2 : 1;
-      x = use_bottleneck ? bottleneck(b, p, x, widths[layer], stride) : basic_block(b, p, x, widths[layer], stride);
+      x = use_bottleneck ? bottleneck(b, p, x, widths[layer], stride)
+                         : basic_block(b, p, x, widths[layer], stride);
     }
   }
   x = b.global_avgpool("avgpool", x);

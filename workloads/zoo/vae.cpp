@@ -22,7 +22,8 @@ Fmap encoder(NetBuilder& b, Fmap x) {
   x = b.conv("encoder.conv_in", x, kBlockChannels[0], 3, 1, 1, 1, true);
   for (int i = 0; i < 4; ++i) {
     const std::string p = fmt::format("encoder.down_blocks.{}", i);
-    for (int j = 0; j < 2; ++j) x = resnet_block(b, fmt::format("{}.resnets.{}", p, j), x, kBlockChannels[i], std::nullopt);
+    for (int j = 0; j < 2; ++j)
+      x = resnet_block(b, fmt::format("{}.resnets.{}", p, j), x, kBlockChannels[i], std::nullopt);
     if (i < 3) x = downsample(b, p + ".downsamplers.0", x, true);
   }
   x = mid_block(b, "encoder.mid_block", x);

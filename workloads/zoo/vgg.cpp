@@ -27,8 +27,10 @@ Graph build_vgg16(SpecArgs& args, const BuildContext& ctx) {
   // multiple of 7; other sizes would need uneven windows.
   const int64_t s = x.size[2];
   if (s % 7)
-    throw WorkloadError(fmt::format("--model '{}': res={} gives a {}x{} final map; adaptive pooling to 7x7 needs a "
-                                    "multiple of 7 (res a multiple of 224)", args.spec(), res, s, s));
+    throw WorkloadError(
+        fmt::format("--model '{}': res={} gives a {}x{} final map; adaptive pooling to 7x7 needs a "
+                    "multiple of 7 (res a multiple of 224)",
+                    args.spec(), res, s, s));
   x = b.pool("avgpool", PoolParams::Mode::avg, x, {1, s / 7, s / 7}, {1, s / 7, s / 7}, {0, 0, 0});
   Seq y = b.flatten("flatten", x);
   y = b.linear("classifier.0", y, 4096);

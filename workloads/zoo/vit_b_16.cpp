@@ -29,8 +29,8 @@ Graph build_vit_b_16(SpecArgs& args, const BuildContext& ctx) {
     const std::string p = fmt::format("encoder.layers.encoder_layer_{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);
     Seq qkv = b.linear(p + ".self_attention.in_proj", h, 3 * kDim);
-    Seq a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads, kHeads,
-                        seq, seq, false);
+    Seq a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads,
+                        kHeads, seq, seq, false);
     a = b.linear(p + ".self_attention.out_proj", a, kDim);
     x = b.add(p + ".add", a, x);
     h = b.layernorm(p + ".ln_2", x);

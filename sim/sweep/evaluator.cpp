@@ -109,6 +109,8 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
     row.throughput_per_s = result.throughput_per_s;
     if (result.resources.is_object() && result.resources.contains("fits"))
       row.fits = result.resources["fits"].get<bool>() ? 1 : 0;
+    if (result.resources.is_object() && result.resources.contains("dsp") && result.resources["dsp"].is_number())
+      row.dsp_used = result.resources["dsp"].get<double>();
   } catch (const InputError& e) {
     row.status = RowStatus::failed;
     row.reason = clip(e.what());

@@ -16,6 +16,7 @@ std::span<const MetricInfo> metric_table() {
       MetricInfo{Metric::perf_per_area, "perf_per_area", "inferences/s/mm^2", "throughput / area"},
       MetricInfo{Metric::power_w, "power_w", "W", "average power: total energy / total seconds"},
       MetricInfo{Metric::utilization, "utilization", "", "time-weighted mean MAC utilization"},
+      MetricInfo{Metric::dsp, "dsp", "DSPs", "FPGA DSP slices used (largest over the workloads)"},
   };
   return kTable;
 }

@@ -3,7 +3,7 @@
 // workloads. Additive quantities (cycles, seconds, energy, DRAM bytes) are summed over the
 // workloads; EDP is the product of the sums; throughput is the geometric mean of the per-workload
 // inferences/s; power is total energy / total seconds; area belongs to the design, not the
-// workload.
+// workload; dsp (FPGA DSP slices used) is the largest over the workloads.
 #include <optional>
 #include <span>
 #include <string>
@@ -12,7 +12,7 @@
 namespace orrery::sim::sweep {
 
 enum class Metric { cycles, seconds, energy_j, edp, dram_bytes, area_mm2, throughput, perf_per_area, power_w,
-                    utilization };
+                    utilization, dsp };
 enum class Goal { min, max };
 
 struct MetricInfo {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace orrery::sim::sweep {
@@ -29,6 +30,7 @@ void PointAggregator::add(const ResultRow& row) {
   else
     tp_zero_ = true;
   util_seconds_ += row.utilization * row.seconds;
+  if (!std::isnan(row.dsp_used)) dsp_ = std::isnan(dsp_) ? row.dsp_used : std::max(dsp_, row.dsp_used);
 }
 
 void PointAggregator::flush() {
@@ -51,6 +53,7 @@ void PointAggregator::flush() {
   set(Metric::perf_per_area, area_ > 0 ? tp / area_ : NAN);
   set(Metric::power_w, seconds_ > 0 ? energy_ / seconds_ : NAN);
   set(Metric::utilization, seconds_ > 0 ? util_seconds_ / seconds_ : 0.0);
+  set(Metric::dsp, dsp_);
   emit_(p);
   *this = PointAggregator(std::move(emit_));
 }

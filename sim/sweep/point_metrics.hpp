@@ -2,6 +2,7 @@
 // A design point's objective values, aggregated over its workloads (see metric.hpp for how),
 // and whether it meets the spec's constraints.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,7 +13,7 @@
 
 namespace orrery::sim::sweep {
 
-inline constexpr size_t kMetricCount = 10;
+inline constexpr size_t kMetricCount = 11;
 
 struct PointMetrics {
   uint64_t point = 0;
@@ -41,6 +42,7 @@ class PointAggregator {
   std::string reason_;
   double cycles_ = 0, seconds_ = 0, energy_ = 0, dram_ = 0, area_ = 0, log_tp_ = 0, util_seconds_ = 0;
   bool tp_zero_ = false;
+  double dsp_ = NAN;
 };
 
 // True when the point is complete (all `workloads` rows), ok, fits where required, and within

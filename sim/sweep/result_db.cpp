@@ -17,7 +17,7 @@ constexpr const char* kFixedColumns[] = {
     "fidelity",      "version",         "config_hash",      "status",           "reason",
     "cycles",        "seconds",         "energy_j",         "dram_read_bytes",  "dram_write_bytes",
     "sram_read_bytes", "sram_write_bytes", "macs",           "utilization",      "throughput_per_s",
-    "power_w",       "area_mm2",        "fits"};
+    "power_w",       "area_mm2",        "fits",             "dsp_used"};
 constexpr int kFixedCount = sizeof(kFixedColumns) / sizeof(kFixedColumns[0]);
 
 std::string meta(sqlite3* db, const char* key) {
@@ -214,6 +214,7 @@ void ResultDb::insert(const std::vector<ResultRow>& rows, const PointSpace& spac
       metric_real(r.seconds > 0 ? r.energy_j / r.seconds : NAN);
       real(r.area_mm2);
       if (r.fits < 0) sqlite3_bind_null(st, i++); else integer(r.fits);
+      real(r.dsp_used);
       const auto idx = space.value_indices(r.point);
       for (size_t a = 0; a < spec_.axes.size(); ++a) {
         const auto& axis = spec_.axes[a];
@@ -241,7 +242,7 @@ void ResultDb::for_each_row(const std::function<void(const ResultRow&)>& fn) con
   sqlite3_prepare_v2(db_,
                      "SELECT point, workload, key, config_hash, mapper, status, reason, cycles, seconds, energy_j, "
                      "dram_read_bytes, dram_write_bytes, sram_read_bytes, sram_write_bytes, macs, utilization, "
-                     "throughput_per_s, area_mm2, fits FROM results ORDER BY point, workload",
+                     "throughput_per_s, area_mm2, fits, dsp_used FROM results ORDER BY point, workload",
                      -1, &st, nullptr);
   auto text = [&](int c) {
     const unsigned char* t = sqlite3_column_text(st, c);
@@ -270,6 +271,7 @@ void ResultDb::for_each_row(const std::function<void(const ResultRow&)>& fn) con
     r.throughput_per_s = real(16);
     r.area_mm2 = real(17);
     r.fits = sqlite3_column_type(st, 18) == SQLITE_NULL ? -1 : static_cast<int8_t>(sqlite3_column_int(st, 18));
+    r.dsp_used = real(19);
     fn(r);
   }
   sqlite3_finalize(st);

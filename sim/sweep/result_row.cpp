@@ -56,6 +56,7 @@ void append_bytes(const ResultRow& r, std::string& out) {
   put(out, r.throughput_per_s);
   put(out, r.area_mm2);
   put(out, r.fits);
+  put(out, r.dsp_used);
 }
 
 ResultRow read_row(std::string_view in, size_t& pos) {
@@ -82,6 +83,7 @@ ResultRow read_row(std::string_view in, size_t& pos) {
   get(in, pos, r.throughput_per_s);
   get(in, pos, r.area_mm2);
   get(in, pos, r.fits);
+  get(in, pos, r.dsp_used);
   return r;
 }
 

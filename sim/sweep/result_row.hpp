@@ -31,6 +31,7 @@ struct ResultRow {
   double utilization = 0, throughput_per_s = 0;
   double area_mm2 = std::numeric_limits<double>::quiet_NaN();  // NaN: the family has no area model
   int8_t fits = -1;                                             // -1 unknown, 0 no, 1 yes (FPGA)
+  double dsp_used = std::numeric_limits<double>::quiet_NaN();   // FPGA resources.dsp; NaN elsewhere
 };
 
 // Appends the row's bytes to `out`; reads one row from `in` at `pos`, advancing it. A

@@ -129,6 +129,17 @@ TEST(SweepCli, RowsEqualSimulateWithSet) {
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM results WHERE status = 'ok'"), 4);
 }
 
+TEST(SweepCli, QuickShippedSweepRuns) {
+  // configs/sweeps/systolic_quick.yaml: 4 sizes x 3 dataflows x 3 ifmap sizes = 36 points over
+  // ResNet-50 and BERT-base = 72 results; every one simulates on the shipped edge config.
+  TempDir t;
+  auto r = run_cli("sweep configs/sweeps/systolic_quick.yaml --db " + t.path + "/q.sqlite");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("36 points x 2 workloads: ran 72"), std::string::npos) << r.out;
+  EXPECT_EQ(query_int(t.path + "/q.sqlite", "SELECT COUNT(*) FROM results WHERE status = 'ok'"), 72);
+  EXPECT_GT(query_int(t.path + "/q.sqlite", "SELECT COUNT(*) FROM pareto"), 0);
+}
+
 TEST(SweepCli, ShardsAndMerge) {
   TempDir t;
   const std::string spec = t.write("s.yaml", "name: s\n" + base_line() + kAxes);

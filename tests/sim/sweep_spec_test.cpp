@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "arch/systolic/area.hpp"
 #include "common/error.hpp"
 #include "sim/sweep/pareto.hpp"
 #include "sim/sweep/point_metrics.hpp"
+#include "sim/sweep/evaluator.hpp"
 #include "sim/sweep/point_space.hpp"
 #include "sim/sweep/spec.hpp"
 #include "tests/sim/sweep_fake_family.hpp"
@@ -120,6 +122,21 @@ TEST(SweepSpec, ErrorsNameFileLineColumn) {
   EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  family: [fake]\nworkloads: [{op: x}]\n").find("cannot be swept"),
             std::string::npos);
   EXPECT_NE(error_of("name: s\nbase: b\n").find("spec.yaml: workloads: required key missing"), std::string::npos);
+}
+
+TEST(SweepSpec, EveryShippedSpecLoads) {
+  // Each configs/sweeps/*.yaml parses against its family's schema through the registry and
+  // its workloads build, so a renamed config key or zoo model fails here, not at a user's desk.
+  size_t specs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(ORRERY_SOURCE_DIR) + "/configs/sweeps")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const SweepSpec spec = load_spec(entry.path().string(), registry_env());
+    EXPECT_GT(PointSpace(spec).points(), 1u);
+    EXPECT_EQ(load_graphs(spec).size(), spec.workloads.size());
+    ++specs;
+  }
+  EXPECT_GE(specs, 3u);
 }
 
 TEST(SweepPareto, FrontOfHandExample) {

@@ -329,6 +329,16 @@ TEST(OnnxImport, TruncatedFile) {
   }
 }
 
+TEST(OnnxImport, CliReportsTheImportedWorkload) {
+  // The JSON workload section carries the import's counts (hand-derived above: 670 params,
+  // 18216 MACs at batch 1, 11 ops).
+  const auto r = test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/cnn.onnx --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"params\": 670"), std::string::npos) << r.out.substr(0, 400);
+  EXPECT_NE(r.out.find("\"macs\": 18216"), std::string::npos) << r.out.substr(0, 400);
+  EXPECT_NE(r.out.find("\"ops\": 11"), std::string::npos) << r.out.substr(0, 400);
+}
+
 TEST(OnnxImport, CliExitsTwoOnABadFile) {
   const auto r = test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/unsupported.onnx");
   EXPECT_EQ(r.code, 2) << r.err;

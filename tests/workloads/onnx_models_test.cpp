@@ -42,6 +42,8 @@ const Expected kModels[] = {
     {"gpt2.onnx", "gpt2_seq128", "gpt2:seq=128,lm_head=0", 0, 0},
 };
 
+void PrintTo(const Expected& e, std::ostream* os) { *os << e.file; }
+
 std::string model_path(const char* file) {
   return std::string(ORRERY_SOURCE_DIR) + "/workloads/onnx_models/" + file;
 }

@@ -153,8 +153,13 @@ void Importer::visit(const ::onnx::GraphProto& g, int index) {
     has_param = has_param || is_param(in);
   }
 
+  // An op that computes on run-time data needs a lowering: say so before anything else.
+  const LoweringFn lower = find_lowering(node.op_type());
+  const bool shape_op = node.op_type() == "Shape" || node.op_type() == "Size";
+  if (!all_constant && lower == nullptr && !shape_op) fail(where, "not supported");
+
   // 1. Shape plumbing known at import time folds to constants (never through parameters).
-  if ((all_constant && !has_param) || node.op_type() == "Shape" || node.op_type() == "Size") {
+  if ((all_constant && !has_param) || shape_op) {
     if (auto values = fold_node(node, tensors_, opset_, where)) {
       TensorInfo t;
       t.value = std::move((*values)[0]);
@@ -194,7 +199,6 @@ void Importer::visit(const ::onnx::GraphProto& g, int index) {
 
   // 4. Lowering to orrery ops.
   if (node.op_type() == "ReduceMean" && fuse_layer_norm(g, index, where)) return;
-  const LoweringFn lower = find_lowering(node.op_type());
   if (lower == nullptr) fail(where, "not supported");
   const int32_t elem = tensors_.at(node.output(0)).elem_type;
   const DType dtype = options_.dtype ? *options_.dtype : dtype_of(is_float_type(elem) || node.input_size() == 0

@@ -1,6 +1,24 @@
 #pragma once
 // ONNX import (--onnx FILE): shape inference, constant folding of shape sub-graphs, lowering
 // of nodes to orrery ops. An unsupported node is a WorkloadError naming its op type and name.
+//
+// How it works (files in workloads/onnx/):
+//  - model_reader: the ModelProto; weight data is never read (shape-only and external-data
+//    files load alike; initializer shapes come from their dims).
+//  - topo_order: Boost.Graph topological sort (a cycle is an error); the file's order is kept
+//    where it already is topological.
+//  - per node, in that order: constant_folding evaluates shape plumbing whose inputs are known
+//    (Shape, Gather, Concat, Range, Slice, ...); shape_inference runs ONNX's own inference
+//    function for the op with the folded values as constant inputs, so every tensor gets a
+//    static shape; lowering_registry maps the op type to a lowering/<family>.cpp function.
+//  - a symbolic first input dimension takes `batch`; any other symbolic dim is an error.
+//  - parameters: floating-point initializers of more than one element, each counted once
+//    (tied weights are read as inputs by their second user). BatchNormalization counts gamma
+//    and beta only (PyTorch's running mean/var are buffers). Constant sub-graphs that are not
+//    shape plumbing (a transposed weight, a sliced mask buffer) are views computed at export
+//    time and produce no op.
+//  - decomposed LayerNorm (ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div[/Mul/Add]) becomes one
+//    layer-norm op (layer_norm_fusion); GELU-by-Erf and SiLU stay node by node.
 #include <optional>
 #include <string>
 

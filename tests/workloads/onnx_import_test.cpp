@@ -300,6 +300,22 @@ TEST(OnnxImport, UnsupportedOpNamesNodeAndType) {
             "--onnx " + data_file("unsupported.onnx") + ": node 'the_hardmax' (op Hardmax): not supported");
 }
 
+TEST(OnnxImport, OnlyTheBatchMayBeSymbolic) {
+  EXPECT_EQ(import_error(data_file("symbolic_seq.onnx")),
+            "--onnx " + data_file("symbolic_seq.onnx") +
+                ": input 'x' dimension 1 ('seq') is not static: only the batch (first) dimension may be symbolic");
+}
+
+TEST(OnnxImport, BatchOptionOnAFixedBatchFileIsAnError) {
+  try {
+    import("conv_1d_3d.onnx", {std::nullopt, 2});
+    FAIL() << "expected an error";
+  } catch (const WorkloadError& e) {
+    EXPECT_NE(std::string(e.what()).find("--batch 2: the model's inputs have a fixed batch size"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(OnnxImport, CycleIsAnError) {
   const std::string msg = import_error(data_file("cyclic.onnx"));
   EXPECT_NE(msg.find("cycle"), std::string::npos) << msg;

@@ -236,6 +236,13 @@ def tied():
          [helper.make_tensor_value_info("logits", F, None)], [weight("tok", [10, 8])])
 
 
+def symbolic_seq():
+    """A symbolic dimension other than the batch: an error (no value to give it)."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    save("symbolic_seq", nodes, [helper.make_tensor_value_info("x", F, ["N", "seq", 8])],
+         [helper.make_tensor_value_info("y", F, None)], [])
+
+
 def unsupported():
     nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"),
              helper.make_node("Hardmax", ["r"], ["y"], name="the_hardmax")]
@@ -261,5 +268,6 @@ if __name__ == "__main__":
     embedding()
     upsample_opset9()
     tied()
+    symbolic_seq()
     unsupported()
     cyclic()

@@ -22,6 +22,16 @@ int64_t uram_for_bank(int64_t depth, int64_t width_bits) {
   return ceil_div(depth, 4096) * ceil_div(width_bits, 72);
 }
 
+int64_t bram36_for_packed_bank(int64_t depth, int64_t width_bits) {
+  if (depth <= 0 || width_bits <= 0) return 0;
+  return std::max(ceil_div(depth * width_bits, 36 * 1024), ceil_div(width_bits, 72));
+}
+
+int64_t uram_for_packed_bank(int64_t depth, int64_t width_bits) {
+  if (depth <= 0 || width_bits <= 0) return 0;
+  return std::max(ceil_div(depth * width_bits, 4096 * 72), ceil_div(width_bits, 72));
+}
+
 int64_t lutram_for_bank(int64_t depth, int64_t width_bits) {
   if (depth <= 0 || width_bits <= 0) return 0;
   return ceil_div(depth, 64) * width_bits;

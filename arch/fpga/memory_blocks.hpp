@@ -10,6 +10,10 @@ namespace orrery::arch::fpga {
 int64_t bram36_for_bank(int64_t depth, int64_t width_bits);
 // URAM288 blocks for one bank.
 int64_t uram_for_bank(int64_t depth, int64_t width_bits);
+// Blocks for a bank read strictly in sequence (weights): several narrow words pack into one
+// wide word (FINN's weight packing), so only the capacity and the 72-bit port width count.
+int64_t bram36_for_packed_bank(int64_t depth, int64_t width_bits);
+int64_t uram_for_packed_bank(int64_t depth, int64_t width_bits);
 // LUTs for one bank held in distributed RAM.
 int64_t lutram_for_bank(int64_t depth, int64_t width_bits);
 

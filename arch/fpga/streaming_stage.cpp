@@ -23,19 +23,21 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
   StageCost c;
   c.cycles_per_image = stage_cycles_per_image(s, f);
   double lut = spec.lut_per_stage, ff = spec.ff_per_stage;
-  auto place = [&](int64_t banks, int64_t depth, int64_t width, bool may_use_uram) {
+  // Line buffers are read at random offsets (aspect ratios count); weight banks are read in
+  // sequence, so narrow weights pack into wide words.
+  auto place = [&](int64_t banks, int64_t depth, int64_t width, bool may_use_uram, bool packed) {
     if (banks <= 0 || depth <= 0) return;
     if (depth <= spec.lutram_max_depth)
       lut += static_cast<double>(banks * lutram_for_bank(depth, width));
     else if (may_use_uram)
-      c.uram += banks * uram_for_bank(depth, width);
+      c.uram += banks * (packed ? uram_for_packed_bank(depth, width) : uram_for_bank(depth, width));
     else
-      c.bram36 += banks * bram36_for_bank(depth, width);
+      c.bram36 += banks * (packed ? bram36_for_packed_bank(depth, width) : bram36_for_bank(depth, width));
   };
   // Line buffer: kernel_h - 1 rows of the input, banked by coarse_in (one read port per lane).
   if (s.kernel_h > 1) {
     const int64_t banks = f.coarse_in * (s.kernel_h - 1);
-    place(banks, ceil_div(s.in_w * s.in_c, f.coarse_in), s.a_bits, false);
+    place(banks, ceil_div(s.in_w * s.in_c, f.coarse_in), s.a_bits, false, false);
   }
   if (s.kind == StageKind::matrix) {
     const int64_t lanes = f.lanes();
@@ -43,7 +45,7 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
     lut += static_cast<double>(lanes) * spec.lut_per_mac_lane;
     ff += static_cast<double>(lanes) * spec.ff_per_mac_lane;
     // Weights: one bank per multiplier, each holding its share of the layer's weights.
-    place(lanes, ceil_div(s.weights, lanes), s.w_bits, store == WeightStore::uram);
+    place(lanes, ceil_div(s.weights, lanes), s.w_bits, store == WeightStore::uram, true);
   } else {
     lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
     ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;

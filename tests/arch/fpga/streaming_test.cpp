@@ -33,12 +33,13 @@ TEST(FpgaStreaming, GreedyFoldingBalancesStagesWithinBudget) {
   for (const auto& s : m.stages)
     EXPECT_EQ(s.cost.cycles_per_image, (s.shape.c_out / s.folding.coarse_out) * (s.shape.c_in_g / s.folding.coarse_in) *
                                            (s.shape.kernel / s.folding.fine) * s.shape.out_pixels);
-  // The work ratio is 1:1 (conv1: 32x32x32x16x9, conv2: 16x16x64x32x9 = 4.7 M MACs each), so a
-  // greedy balance leaves both stages within a factor of 2 of each other.
+  // The work ratio is 1:1 (conv1: 32x32x32x16x9, conv2: 16x16x64x32x9 = 4.7 M MACs each). One
+  // greedy step moves a factor to its next divisor (x2 for channels, x3 for a 3x3 window), so
+  // the balanced stages end within a factor of 3 of each other.
   const double r = static_cast<double>(m.stages[0].cost.cycles_per_image) /
                    static_cast<double>(m.stages[1].cost.cycles_per_image);
-  EXPECT_GT(r, 0.5);
-  EXPECT_LT(r, 2.0);
+  EXPECT_GE(r, 1.0 / 3.0);
+  EXPECT_LE(r, 3.0);
   // Unfolded far beyond one multiplier per stage.
   EXPECT_GT(m.stages[0].folding.lanes(), 64);
 }

@@ -77,7 +77,7 @@ const std::vector<ModelEntry>& models() {
        {{"layers", "32", "decoder layers"},
         {"d_model", "4096", "hidden size"},
         {"heads", "32", "attention heads"},
-        {"kv_heads", "32", "key/value heads (< heads: grouped-query)"},
+        {"kv_heads", "32", "key/value heads (default: = heads; fewer: grouped-query)"},
         {"ffn", "11008", "MLP intermediate size"},
         {"vocab", "32000", "vocabulary size"},
         {"seq", "128", "prefill tokens per sequence (1 for decode)"},

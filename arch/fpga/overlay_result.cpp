@@ -21,7 +21,7 @@ constexpr int64_t kScImagesPerCore = 2;
 RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, const RunOptions& options) {
   const auto& o = spec.overlay;
   const int64_t batch = std::max<int64_t>(1, options.batch);
-  const std::vector<OverlayMapping> maps = mappers::fpga::map_overlay_graph(graph, o);
+  const std::vector<OverlayMapping> maps = mappers::fpga::map_overlay_graph(graph, o, batch);
 
   const OverlayRun run = overlay_run(maps, spec, batch);
   const bool cycle = options.fidelity == Fidelity::cycle;

@@ -10,11 +10,17 @@ bool on_array(const OverlayMapping& m) { return m.unit == OverlayUnit::conv || m
 
 }  // namespace
 
-std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph, const arch::fpga::OverlaySpec& spec) {
+std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph, const arch::fpga::OverlaySpec& spec,
+                                              int64_t batch) {
   const size_t n = graph.size();
   std::vector<OverlayMapping> maps;
   maps.reserve(n);
-  for (const auto& op : graph.ops()) maps.push_back(map_overlay(op, spec));
+  for (const auto& op : graph.ops()) {
+    maps.push_back(map_overlay(op, spec));
+    auto& m = maps.back();
+    // The mapper tiled the batch as extra rows; the weights come again for every image.
+    if (on_array(m) && batch > 1) m.weight_read_bytes *= batch;
+  }
   std::vector<std::vector<size_t>> producers(n), consumers(n);
   for (const auto& [p, c] : graph.edges()) {
     producers[c].push_back(p);

@@ -20,17 +20,19 @@ std::string base() { return std::string(ORRERY_SOURCE_DIR) + "/configs/systolic/
 
 // rows x cols x dataflow x ofmap: 16 x 16 x 3 x n points of one GEMM layer.
 SweepSpec gemm_spec(int ofmap_values) {
-  const std::string text = "name: bench\nbase: " + base() +
-                           "\naxes:\n  array.rows: {linear: [8, 128, 16]}\n  array.cols: {linear: [8, 128, 16]}\n"
-                           "  dataflow: [ws, os, is]\n  sram.ofmap_kb: {log: [16, 4096, " +
-                           std::to_string(ofmap_values) +
-                           "]}\nworkloads:\n  - op: gemm:M=512,N=512,K=512,dtype=int8\n"
-                           "objectives: {cycles: min, energy: min, area: min}\n";
+  const std::string text =
+      "name: bench\nbase: " + base() +
+      "\naxes:\n  array.rows: {linear: [8, 128, 16]}\n  array.cols: {linear: [8, 128, 16]}\n"
+      "  dataflow: [ws, os, is]\n  sram.ofmap_kb: {log: [16, 4096, " +
+      std::to_string(ofmap_values) +
+      "]}\nworkloads:\n  - op: gemm:M=512,N=512,K=512,dtype=int8\n"
+      "objectives: {cycles: min, energy: min, area: min}\n";
   return parse_spec_text(text, "bench.yaml", "", registry_env());
 }
 
 std::string temp_db(const char* name) {
-  return (std::filesystem::temp_directory_path() / (std::string(name) + std::to_string(::getpid()) + ".sqlite"))
+  return (std::filesystem::temp_directory_path() /
+          (std::string(name) + std::to_string(::getpid()) + ".sqlite"))
       .string();
 }
 
@@ -80,13 +82,21 @@ void BM_SweepRunSingleLayer(benchmark::State& state) {
   state.counters["coordinator_max_rss_kb"] = static_cast<double>(max_rss_kb());
 }
 // Wall-clock rates: the work happens in the worker processes, not in this thread's CPU time.
-BENCHMARK(BM_SweepRunSingleLayer)->Arg(2)->Arg(8)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_SweepRunSingleLayer)
+    ->Arg(2)
+    ->Arg(8)
+    ->Arg(32)
+    ->Arg(128)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 // ResNet-50 (int8, batch 1) x 1,000 points: rows x cols x dataflow-ish grid, --jobs 2.
 void BM_SweepResNet50x1000(benchmark::State& state) {
-  const std::string text = "name: bench_resnet\nbase: " + base() +
-                           "\naxes:\n  array.rows: {log: [8, 256, 10]}\n  array.cols: {log: [8, 256, 10]}\n"
-                           "  sram.ifmap_kb: {log: [64, 4096, 10]}\nworkloads:\n  - model: resnet50\n    dtype: int8\n";
+  const std::string text =
+      "name: bench_resnet\nbase: " + base() +
+      "\naxes:\n  array.rows: {log: [8, 256, 10]}\n  array.cols: {log: [8, 256, 10]}\n"
+      "  sram.ifmap_kb: {log: [64, 4096, 10]}\nworkloads:\n  - model: resnet50\n    dtype: int8\n";
   const SweepSpec spec = parse_spec_text(text, "bench.yaml", "", registry_env());
   Evaluator ev(spec, *arch::find_family("systolic"), load_graphs(spec));
   uint64_t points = 0;

@@ -24,9 +24,9 @@ inline constexpr double kSramAreaMm2PerKib = 0.29 * 331.0 / (24.0 * 1024.0);
 inline constexpr double kMult8AreaUm2 = 282, kAdd32AreaUm2 = 137;
 
 struct AreaBreakdown {
-  double pe_mm2 = 0;      // one processing element
-  double array_mm2 = 0;   // all PEs
-  double sram_mm2 = 0;    // the three buffers
+  double pe_mm2 = 0;     // one processing element
+  double array_mm2 = 0;  // all PEs
+  double sram_mm2 = 0;   // the three buffers
   double total_mm2 = 0;
 };
 

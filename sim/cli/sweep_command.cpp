@@ -30,7 +30,8 @@ struct SweepArgs {
 };
 
 int sweep(const SweepArgs& a) {
-  if (a.spec.empty()) throw UsageError("sweep: expected a sweep spec (orrery sweep SPEC.yaml) or `sweep merge`");
+  if (a.spec.empty())
+    throw UsageError("sweep: expected a sweep spec (orrery sweep SPEC.yaml) or `sweep merge`");
   if (a.jobs < 0) throw UsageError(fmt::format("--jobs: expected a positive integer, got {}", a.jobs));
   sweep::RunSettings settings;
   settings.jobs = a.jobs;
@@ -99,14 +100,16 @@ int merge(const SweepArgs& a) {
 
 Command add_sweep(CLI::App& root) {
   auto args = std::make_shared<SweepArgs>();
-  CLI::App* app = root.add_subcommand("sweep", "design-space sweep: run a sweep spec, or merge shard databases");
+  CLI::App* app =
+      root.add_subcommand("sweep", "design-space sweep: run a sweep spec, or merge shard databases");
   app->add_option("spec", args->spec, "sweep spec (YAML, see configs/sweeps/)");
   app->add_option("--jobs,-j", args->jobs, "worker processes (default: the number of cores)");
   app->add_option("--db", args->db, "results database (SQLite; default: <spec name>.sqlite)");
   app->add_flag("--resume", args->resume, "run only the tasks missing from --db");
   app->add_option("--plot", args->plot, "write SVG plots and report.html to DIR");
   app->add_option("--shard", args->shard, "run shard i of n (i/n), e.g. for a Slurm job array");
-  CLI::App* merge_app = app->add_subcommand("merge", "combine sweep databases: merge OUT.sqlite IN.sqlite...");
+  CLI::App* merge_app =
+      app->add_subcommand("merge", "combine sweep databases: merge OUT.sqlite IN.sqlite...");
   merge_app->add_option("out", args->merge_out, "output database (created or extended)")->required();
   merge_app->add_option("inputs", args->merge_in, "input databases of the same sweep")->required();
   app->require_subcommand(0, 1);

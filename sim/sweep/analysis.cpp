@@ -58,7 +58,8 @@ std::vector<std::string> front_columns(const SweepSpec& spec) {
   return cols;
 }
 
-std::vector<std::vector<std::string>> front_rows(const Analysis& a, const SweepSpec& spec, const PointSpace& space) {
+std::vector<std::vector<std::string>> front_rows(const Analysis& a, const SweepSpec& spec,
+                                                 const PointSpace& space) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : a.front) {
     std::vector<std::string> row{fmt::format("{}", p.point)};
@@ -86,9 +87,10 @@ void print_front(std::ostream& out, const Analysis& a, const SweepSpec& spec, co
   for (size_t i = 0; i < cols.size(); ++i) width[i] = cols[i].size();
   for (const auto& r : rows)
     for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  out << fmt::format("Pareto front: {} of {} feasible points ({} points seen; {} invalid, {} failed, {} outside "
-                     "constraints)\n",
-                     a.front.size(), a.feasible, a.points_seen, a.invalid, a.failed, a.infeasible);
+  out << fmt::format(
+      "Pareto front: {} of {} feasible points ({} points seen; {} invalid, {} failed, {} outside "
+      "constraints)\n",
+      a.front.size(), a.feasible, a.points_seen, a.invalid, a.failed, a.infeasible);
   if (rows.empty()) return;
   auto line = [&](const std::vector<std::string>& r) {
     std::string s;
@@ -97,7 +99,8 @@ void print_front(std::ostream& out, const Analysis& a, const SweepSpec& spec, co
   };
   line(cols);
   for (size_t i = 0; i < rows.size() && i < max_rows; ++i) line(rows[i]);
-  if (rows.size() > max_rows) out << fmt::format("... {} more (table `pareto` in the database)\n", rows.size() - max_rows);
+  if (rows.size() > max_rows)
+    out << fmt::format("... {} more (table `pareto` in the database)\n", rows.size() - max_rows);
 }
 
 std::string front_csv(const Analysis& a, const SweepSpec& spec, const PointSpace& space) {
@@ -109,7 +112,10 @@ std::string front_csv(const Analysis& a, const SweepSpec& spec, const PointSpace
   };
   std::string out;
   auto line = [&](const std::vector<std::string>& r) {
-    for (size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + quote(r[i]);
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (i) out += ',';
+      out += quote(r[i]);
+    }
     out += "\n";
   };
   line(front_columns(spec));

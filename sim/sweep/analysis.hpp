@@ -28,7 +28,8 @@ Analysis analyze(const ResultDb& db, const SweepSpec& spec, const PointSpace& sp
 
 // The front as a table: header then rows (point, axis values, mapper, objective values).
 std::vector<std::string> front_columns(const SweepSpec& spec);
-std::vector<std::vector<std::string>> front_rows(const Analysis& a, const SweepSpec& spec, const PointSpace& space);
+std::vector<std::vector<std::string>> front_rows(const Analysis& a, const SweepSpec& spec,
+                                                 const PointSpace& space);
 void print_front(std::ostream& out, const Analysis& a, const SweepSpec& spec, const PointSpace& space,
                  size_t max_rows = 30);
 std::string front_csv(const Analysis& a, const SweepSpec& spec, const PointSpace& space);

@@ -83,8 +83,8 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
     for (const auto& o : space_.overrides(row.point)) text += "|" + o.path + "=" + o.value;
     row.config_hash = "invalid-" + fnv1a_hex(text);
   }
-  row.key = fnv1a_hex(fmt::format("{}|{}|{}|{}|{}", row.config_hash, spec_.workloads[row.workload].label, row.mapper,
-                                  arch::to_string(spec_.fidelity), ORRERY_VERSION));
+  row.key = fnv1a_hex(fmt::format("{}|{}|{}|{}|{}", row.config_hash, spec_.workloads[row.workload].label,
+                                  row.mapper, arch::to_string(spec_.fidelity), ORRERY_VERSION));
   if (!cfg) {
     row.status = RowStatus::invalid;
     row.reason = clip(invalid_reason);
@@ -109,7 +109,8 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
     row.throughput_per_s = result.throughput_per_s;
     if (result.resources.is_object() && result.resources.contains("fits"))
       row.fits = result.resources["fits"].get<bool>() ? 1 : 0;
-    if (result.resources.is_object() && result.resources.contains("dsp") && result.resources["dsp"].is_number())
+    if (result.resources.is_object() && result.resources.contains("dsp") &&
+        result.resources["dsp"].is_number())
       row.dsp_used = result.resources["dsp"].get<double>();
   } catch (const InputError& e) {
     row.status = RowStatus::failed;

@@ -1,10 +1,10 @@
 #pragma once
 // 64-bit FNV-1a as 16 hex digits: the same hash Resolved::hash() uses, for sweep keys.
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace orrery::sim::sweep {
 

@@ -36,7 +36,10 @@ std::optional<Metric> parse_metric(std::string_view name) {
 
 std::string metric_choices() {
   std::string out;
-  for (const auto& i : metric_table()) out += (out.empty() ? "" : "|") + std::string(i.name);
+  for (const auto& i : metric_table()) {
+    if (!out.empty()) out += '|';
+    out += i.name;
+  }
   return out;
 }
 

@@ -11,8 +11,19 @@
 
 namespace orrery::sim::sweep {
 
-enum class Metric { cycles, seconds, energy_j, edp, dram_bytes, area_mm2, throughput, perf_per_area, power_w,
-                    utilization, dsp };
+enum class Metric {
+  cycles,
+  seconds,
+  energy_j,
+  edp,
+  dram_bytes,
+  area_mm2,
+  throughput,
+  perf_per_area,
+  power_w,
+  utilization,
+  dsp
+};
 enum class Goal { min, max };
 
 struct MetricInfo {

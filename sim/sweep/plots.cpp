@@ -25,7 +25,8 @@ std::string file_safe(std::string s) {
   return s;
 }
 
-const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                         "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
 }  // namespace
 
@@ -55,7 +56,8 @@ void write_plots(const std::string& dir, const Analysis& a, const SweepSpec& spe
       all_x.insert(all_x.end(), fx.begin(), fx.end());
       all_y.insert(all_y.end(), fy.begin(), fy.end());
       SvgChart chart(fmt::format("{}: {} vs {}", spec.name, info(oy.metric).name, info(ox.metric).name),
-                     fit_axis(axis_label(ox.metric, ox.goal), all_x), fit_axis(axis_label(oy.metric, oy.goal), all_y));
+                     fit_axis(axis_label(ox.metric, ox.goal), all_x),
+                     fit_axis(axis_label(oy.metric, oy.goal), all_y));
       chart.points(xs, ys, "#9e9e9e", 2.5, fmt::format("feasible points ({})", a.feasible), 0.6);
       // The front projected on this pair, in x order.
       std::vector<size_t> order(fx.size());
@@ -69,8 +71,7 @@ void write_plots(const std::string& dir, const Analysis& a, const SweepSpec& spe
       chart.points(sx, sy, "#d62728", 4.5, fmt::format("Pareto front ({})", a.front.size()));
       figures.push_back({fmt::format("scatter_{}_vs_{}.svg", file_safe(std::string(info(oy.metric).name)),
                                      file_safe(std::string(info(ox.metric).name))),
-                         fmt::format("{} vs {}", info(oy.metric).name, info(ox.metric).name),
-                         chart.str()});
+                         fmt::format("{} vs {}", info(oy.metric).name, info(ox.metric).name), chart.str()});
     }
 
   // Sensitivity: for each axis, each objective's best value at each axis value relative to the
@@ -102,7 +103,8 @@ void write_plots(const std::string& dir, const Analysis& a, const SweepSpec& spe
     std::vector<double> xs(axis.values.size());
     for (size_t k = 0; k < xs.size(); ++k) xs[k] = static_cast<double>(k);
     for (size_t o = 0; o < spec.objectives.size(); ++o)
-      chart.line(xs, rel[o], kColors[o % std::size(kColors)], std::string(info(spec.objectives[o].metric).name));
+      chart.line(xs, rel[o], kColors[o % std::size(kColors)],
+                 std::string(info(spec.objectives[o].metric).name));
     figures.push_back({fmt::format("sensitivity_{}.svg", file_safe(axis.label())),
                        fmt::format("sensitivity to {}", axis.label()), chart.str()});
   }
@@ -113,18 +115,22 @@ void write_plots(const std::string& dir, const Analysis& a, const SweepSpec& spe
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>orrery sweep {0}</title>\n"
       "<style>body{{font-family:DejaVu Sans,Arial,sans-serif;margin:24px;color:#222}}"
-      "table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}"
+      "table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:3px "
+      "8px;text-align:right}}"
       "th{{background:#f0f0f0}}figure{{display:inline-block;margin:8px}}</style></head><body>\n"
-      "<h1>Sweep {0}</h1>\n<p>{1}</p>\n<p>Spec <code>{2}</code>, base <code>{3}</code>, fidelity {4}, orrery {5}. "
-      "{6} points &times; {7} workloads; {8} feasible, {9} on the Pareto front ({10} invalid, {11} failed, {12} "
+      "<h1>Sweep {0}</h1>\n<p>{1}</p>\n<p>Spec <code>{2}</code>, base <code>{3}</code>, fidelity {4}, orrery "
+      "{5}. "
+      "{6} points &times; {7} workloads; {8} feasible, {9} on the Pareto front ({10} invalid, {11} failed, "
+      "{12} "
       "outside constraints).</p>\n",
       xml_escape(spec.name), xml_escape(spec.description), xml_escape(spec.file), xml_escape(spec.base_file),
-      arch::to_string(spec.fidelity), ORRERY_VERSION, space.points(), space.workloads(), a.feasible, a.front.size(),
-      a.invalid, a.failed, a.infeasible);
+      arch::to_string(spec.fidelity), ORRERY_VERSION, space.points(), space.workloads(), a.feasible,
+      a.front.size(), a.invalid, a.failed, a.infeasible);
   html += "<h2>Objectives</h2><ul>\n";
   for (const auto& o : spec.objectives)
     html += fmt::format("<li>{} &mdash; {} ({})</li>\n", info(o.metric).name,
-                        o.goal == Goal::min ? "minimize" : "maximize", xml_escape(std::string(info(o.metric).doc)));
+                        o.goal == Goal::min ? "minimize" : "maximize",
+                        xml_escape(std::string(info(o.metric).doc)));
   html += "</ul>\n<h2>Pareto front</h2>\n<p><a href=\"pareto.csv\">pareto.csv</a></p>\n<table><tr>";
   for (const auto& c : front_columns(spec)) html += "<th>" + xml_escape(c) + "</th>";
   html += "</tr>\n";

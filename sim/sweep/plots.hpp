@@ -9,6 +9,7 @@
 
 namespace orrery::sim::sweep {
 
-void write_plots(const std::string& dir, const Analysis& analysis, const SweepSpec& spec, const PointSpace& space);
+void write_plots(const std::string& dir, const Analysis& analysis, const SweepSpec& spec,
+                 const PointSpace& space);
 
 }  // namespace orrery::sim::sweep

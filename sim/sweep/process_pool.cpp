@@ -143,7 +143,8 @@ std::optional<std::vector<ResultRow>> ProcessPool::wait_any() {
         if (!take_frame(w.inbox, frame)) continue;
         std::vector<ResultRow> rows;
         for (size_t pos = 0; pos < frame.size();) rows.push_back(read_row(frame, pos));
-        if (rows.size() != w.batch.size()) throw SimulationError("sweep: a worker returned the wrong number of rows");
+        if (rows.size() != w.batch.size())
+          throw SimulationError("sweep: a worker returned the wrong number of rows");
         w.batch.clear();
         return rows;
       }

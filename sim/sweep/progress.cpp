@@ -15,8 +15,12 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(std::ostream& out, uint64_t total, bool terminal, double interval_s)
-    : out_(out), total_(total), terminal_(terminal), interval_s_(interval_s),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : out_(out),
+      total_(total),
+      terminal_(terminal),
+      interval_s_(interval_s),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 void Progress::advance(uint64_t n) {
   done_ += n;
@@ -36,12 +40,13 @@ void Progress::draw(bool force) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(frac * kWidth);
     out_ << fmt::format("\r[{}{}] {}/{} {:5.1f}% {:.0f}/s ETA {}  ", std::string(filled, '#'),
-                        std::string(kWidth - filled, ' '), done_, total_, 100 * frac, rate, format_duration(eta))
+                        std::string(kWidth - filled, ' '), done_, total_, 100 * frac, rate,
+                        format_duration(eta))
          << std::flush;
     drawn_ = true;
   } else {
-    out_ << fmt::format("sweep: {}/{} results ({:.1f}%), {:.0f}/s, elapsed {}, ETA {}\n", done_, total_, 100 * frac,
-                        rate, format_duration(elapsed), format_duration(eta))
+    out_ << fmt::format("sweep: {}/{} results ({:.1f}%), {:.0f}/s, elapsed {}, ETA {}\n", done_, total_,
+                        100 * frac, rate, format_duration(elapsed), format_duration(eta))
          << std::flush;
   }
 }

@@ -12,12 +12,30 @@ namespace orrery::sim::sweep {
 namespace {
 
 // The fixed columns of `results`, after which come the axis columns.
-constexpr const char* kFixedColumns[] = {
-    "key",           "point",           "workload",         "workload_name",    "mapper",
-    "fidelity",      "version",         "config_hash",      "status",           "reason",
-    "cycles",        "seconds",         "energy_j",         "dram_read_bytes",  "dram_write_bytes",
-    "sram_read_bytes", "sram_write_bytes", "macs",           "utilization",      "throughput_per_s",
-    "power_w",       "area_mm2",        "fits",             "dsp_used"};
+constexpr const char* kFixedColumns[] = {"key",
+                                         "point",
+                                         "workload",
+                                         "workload_name",
+                                         "mapper",
+                                         "fidelity",
+                                         "version",
+                                         "config_hash",
+                                         "status",
+                                         "reason",
+                                         "cycles",
+                                         "seconds",
+                                         "energy_j",
+                                         "dram_read_bytes",
+                                         "dram_write_bytes",
+                                         "sram_read_bytes",
+                                         "sram_write_bytes",
+                                         "macs",
+                                         "utilization",
+                                         "throughput_per_s",
+                                         "power_w",
+                                         "area_mm2",
+                                         "fits",
+                                         "dsp_used"};
 constexpr int kFixedCount = sizeof(kFixedColumns) / sizeof(kFixedColumns[0]);
 
 std::string meta(sqlite3* db, const char* key) {
@@ -97,7 +115,8 @@ ResultDb::ResultDb(const std::string& path, const SweepSpec& spec) : path_(path)
       for (const char* c : kFixedColumns) {
         std::string type = "REAL";
         std::string name = c;
-        if (name == "key") type = "TEXT PRIMARY KEY";
+        if (name == "key")
+          type = "TEXT PRIMARY KEY";
         else if (name == "workload_name" || name == "mapper" || name == "fidelity" || name == "version" ||
                  name == "config_hash" || name == "status" || name == "reason")
           type = "TEXT";
@@ -113,17 +132,17 @@ ResultDb::ResultDb(const std::string& path, const SweepSpec& spec) : path_(path)
       exec("CREATE UNIQUE INDEX results_task ON results(point, workload)");
       sqlite3_stmt* st = nullptr;
       sqlite3_prepare_v2(db_, "INSERT INTO meta VALUES(?, ?)", -1, &st, nullptr);
-      const std::pair<std::string, std::string> entries[] = {
-          {"identity_hash", identity},
-          {"identity", spec.identity_text()},
-          {"name", spec.name},
-          {"spec_file", spec.file},
-          {"orrery_version", ORRERY_VERSION},
-          {"axes", [&] {
-             nlohmann::json j = nlohmann::json::array();
-             for (const auto& a : spec.axes) j.push_back(a.label());
-             return j.dump();
-           }()}};
+      const std::pair<std::string, std::string> entries[] = {{"identity_hash", identity},
+                                                             {"identity", spec.identity_text()},
+                                                             {"name", spec.name},
+                                                             {"spec_file", spec.file},
+                                                             {"orrery_version", ORRERY_VERSION},
+                                                             {"axes", [&] {
+                                                                nlohmann::json j = nlohmann::json::array();
+                                                                for (const auto& a : spec.axes)
+                                                                  j.push_back(a.label());
+                                                                return j.dump();
+                                                              }()}};
       for (const auto& [k, v] : entries) {
         sqlite3_bind_text(st, 1, k.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, v.c_str(), -1, SQLITE_TRANSIENT);
@@ -135,8 +154,8 @@ ResultDb::ResultDb(const std::string& path, const SweepSpec& spec) : path_(path)
     }
     std::string placeholders;
     for (size_t i = 0; i < kFixedCount + spec.axes.size(); ++i) placeholders += i ? ",?" : "?";
-    if (sqlite3_prepare_v2(db_, fmt::format("INSERT INTO results VALUES({})", placeholders).c_str(), -1, &insert_,
-                           nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_, fmt::format("INSERT INTO results VALUES({})", placeholders).c_str(), -1,
+                           &insert_, nullptr) != SQLITE_OK)
       throw UsageError(fmt::format("--db {}: unexpected table layout: {}", path, sqlite3_errmsg(db_)));
   } catch (...) {
     sqlite3_finalize(insert_);
@@ -198,8 +217,16 @@ void ResultDb::insert(const std::vector<ResultRow>& rows, const PointSpace& spac
       text(ORRERY_VERSION);
       text(r.config_hash);
       text(std::string(to_string(r.status)));
-      if (r.reason.empty()) sqlite3_bind_null(st, i++); else text(r.reason);
-      auto metric_int = [&](int64_t v) { if (ok) integer(v); else sqlite3_bind_null(st, i++); };
+      if (r.reason.empty())
+        sqlite3_bind_null(st, i++);
+      else
+        text(r.reason);
+      auto metric_int = [&](int64_t v) {
+        if (ok)
+          integer(v);
+        else
+          sqlite3_bind_null(st, i++);
+      };
       auto metric_real = [&](double v) { real(ok ? v : NAN); };
       metric_int(r.cycles);
       metric_real(r.seconds);
@@ -213,7 +240,10 @@ void ResultDb::insert(const std::vector<ResultRow>& rows, const PointSpace& spac
       metric_real(r.throughput_per_s);
       metric_real(r.seconds > 0 ? r.energy_j / r.seconds : NAN);
       real(r.area_mm2);
-      if (r.fits < 0) sqlite3_bind_null(st, i++); else integer(r.fits);
+      if (r.fits < 0)
+        sqlite3_bind_null(st, i++);
+      else
+        integer(r.fits);
       real(r.dsp_used);
       const auto idx = space.value_indices(r.point);
       for (size_t a = 0; a < spec_.axes.size(); ++a) {
@@ -227,8 +257,8 @@ void ResultDb::insert(const std::vector<ResultRow>& rows, const PointSpace& spac
       sqlite3_reset(st);
       sqlite3_clear_bindings(st);
       if (rc != SQLITE_DONE)
-        throw SimulationError(fmt::format("sweep: writing task ({}, {}) to {}: {}", r.point, r.workload, path_,
-                                          sqlite3_errmsg(db_)));
+        throw SimulationError(fmt::format("sweep: writing task ({}, {}) to {}: {}", r.point, r.workload,
+                                          path_, sqlite3_errmsg(db_)));
     }
     exec("COMMIT");
   } catch (...) {
@@ -239,16 +269,19 @@ void ResultDb::insert(const std::vector<ResultRow>& rows, const PointSpace& spac
 
 void ResultDb::for_each_row(const std::function<void(const ResultRow&)>& fn) const {
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db_,
-                     "SELECT point, workload, key, config_hash, mapper, status, reason, cycles, seconds, energy_j, "
-                     "dram_read_bytes, dram_write_bytes, sram_read_bytes, sram_write_bytes, macs, utilization, "
-                     "throughput_per_s, area_mm2, fits, dsp_used FROM results ORDER BY point, workload",
-                     -1, &st, nullptr);
+  sqlite3_prepare_v2(
+      db_,
+      "SELECT point, workload, key, config_hash, mapper, status, reason, cycles, seconds, energy_j, "
+      "dram_read_bytes, dram_write_bytes, sram_read_bytes, sram_write_bytes, macs, utilization, "
+      "throughput_per_s, area_mm2, fits, dsp_used FROM results ORDER BY point, workload",
+      -1, &st, nullptr);
   auto text = [&](int c) {
     const unsigned char* t = sqlite3_column_text(st, c);
     return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
   };
-  auto real = [&](int c) { return sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c); };
+  auto real = [&](int c) {
+    return sqlite3_column_type(st, c) == SQLITE_NULL ? NAN : sqlite3_column_double(st, c);
+  };
   while (sqlite3_step(st) == SQLITE_ROW) {
     ResultRow r;
     r.point = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
@@ -270,7 +303,8 @@ void ResultDb::for_each_row(const std::function<void(const ResultRow&)>& fn) con
     r.utilization = real(15);
     r.throughput_per_s = real(16);
     r.area_mm2 = real(17);
-    r.fits = sqlite3_column_type(st, 18) == SQLITE_NULL ? -1 : static_cast<int8_t>(sqlite3_column_int(st, 18));
+    r.fits =
+        sqlite3_column_type(st, 18) == SQLITE_NULL ? -1 : static_cast<int8_t>(sqlite3_column_int(st, 18));
     r.dsp_used = real(19);
     fn(r);
   }
@@ -289,8 +323,8 @@ void ResultDb::save_table(const std::string& name, const std::vector<std::string
     exec("DROP TABLE IF EXISTS " + quote_identifier(name));
     exec(fmt::format("CREATE TABLE {}({})", quote_identifier(name), cols));
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db_, fmt::format("INSERT INTO {} VALUES({})", quote_identifier(name), marks).c_str(), -1, &st,
-                       nullptr);
+    sqlite3_prepare_v2(db_, fmt::format("INSERT INTO {} VALUES({})", quote_identifier(name), marks).c_str(),
+                       -1, &st, nullptr);
     for (const auto& row : rows) {
       for (size_t i = 0; i < row.size(); ++i) {
         char* end = nullptr;
@@ -321,37 +355,43 @@ int64_t merge_databases(const std::string& out, const std::vector<std::string>& 
     exec_on(db, "PRAGMA journal_mode=WAL", out);
     std::string identity = has_table(db, "meta") ? meta(db, "identity_hash") : "";
     for (const auto& in : inputs) {
-      exec_on(db, fmt::format("ATTACH DATABASE '{}' AS src", [&] {
-                std::string s;
-                for (char c : in) s += c == '\'' ? std::string("''") : std::string(1, c);
-                return s;
-              }()), out);
+      exec_on(db,
+              fmt::format("ATTACH DATABASE '{}' AS src",
+                          [&] {
+                            std::string s;
+                            for (char c : in) s += c == '\'' ? std::string("''") : std::string(1, c);
+                            return s;
+                          }()),
+              out);
       try {
         sqlite3_stmt* st = nullptr;
         std::string theirs;
-        if (sqlite3_prepare_v2(db, "SELECT value FROM src.meta WHERE key='identity_hash'", -1, &st, nullptr) !=
-            SQLITE_OK) {
+        if (sqlite3_prepare_v2(db, "SELECT value FROM src.meta WHERE key='identity_hash'", -1, &st,
+                               nullptr) != SQLITE_OK) {
           sqlite3_finalize(st);
           throw UsageError(fmt::format("sweep-merge: {}: not a sweep database", in));
         }
-        if (sqlite3_step(st) == SQLITE_ROW) theirs = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        if (sqlite3_step(st) == SQLITE_ROW)
+          theirs = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
         if (identity.empty()) {
           // The first input defines the sweep: copy its layout.
           exec_on(db, "BEGIN IMMEDIATE", out);
           sqlite3_stmt* q = nullptr;
-          sqlite3_prepare_v2(db, "SELECT sql FROM src.sqlite_master WHERE name IN ('meta','results','results_task')",
-                             -1, &q, nullptr);
+          sqlite3_prepare_v2(
+              db, "SELECT sql FROM src.sqlite_master WHERE name IN ('meta','results','results_task')", -1, &q,
+              nullptr);
           std::vector<std::string> ddl;
-          while (sqlite3_step(q) == SQLITE_ROW) ddl.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+          while (sqlite3_step(q) == SQLITE_ROW)
+            ddl.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
           sqlite3_finalize(q);
           for (const auto& sql : ddl) exec_on(db, sql, out);
           exec_on(db, "INSERT INTO main.meta SELECT * FROM src.meta", out);
           exec_on(db, "COMMIT", out);
           identity = theirs;
         } else if (theirs != identity) {
-          throw ConfigError(fmt::format("sweep-merge: {}: results of another sweep (identity {}, expected {})", in,
-                                        theirs, identity));
+          throw ConfigError(fmt::format(
+              "sweep-merge: {}: results of another sweep (identity {}, expected {})", in, theirs, identity));
         }
         const int before = sqlite3_total_changes(db);
         exec_on(db, "BEGIN IMMEDIATE", out);

@@ -68,7 +68,8 @@ ResultRow read_row(std::string_view in, size_t& pos) {
   get(in, pos, r.config_hash);
   get(in, pos, r.mapper);
   get(in, pos, status);
-  if (status > static_cast<uint8_t>(RowStatus::failed)) throw SimulationError("sweep: corrupt result from a worker");
+  if (status > static_cast<uint8_t>(RowStatus::failed))
+    throw SimulationError("sweep: corrupt result from a worker");
   r.status = static_cast<RowStatus>(status);
   get(in, pos, r.reason);
   get(in, pos, r.cycles);

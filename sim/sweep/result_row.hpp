@@ -30,8 +30,8 @@ struct ResultRow {
   int64_t dram_read_bytes = 0, dram_write_bytes = 0, sram_read_bytes = 0, sram_write_bytes = 0, macs = 0;
   double utilization = 0, throughput_per_s = 0;
   double area_mm2 = std::numeric_limits<double>::quiet_NaN();  // NaN: the family has no area model
-  int8_t fits = -1;                                             // -1 unknown, 0 no, 1 yes (FPGA)
-  double dsp_used = std::numeric_limits<double>::quiet_NaN();   // FPGA resources.dsp; NaN elsewhere
+  int8_t fits = -1;                                            // -1 unknown, 0 no, 1 yes (FPGA)
+  double dsp_used = std::numeric_limits<double>::quiet_NaN();  // FPGA resources.dsp; NaN elsewhere
 };
 
 // Appends the row's bytes to `out`; reads one row from `in` at `pos`, advancing it. A

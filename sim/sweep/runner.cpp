@@ -45,13 +45,16 @@ RunSummary run_sweep(const Evaluator& evaluator, const RunSettings& settings, st
   ResultDb db(settings.db_path, spec);
   const int64_t existing = db.count();
   if (existing > 0 && !settings.resume)
-    throw UsageError(fmt::format("--db {}: already holds {} results of this sweep; pass --resume to run only the "
-                                 "missing ones, or choose another --db",
-                                 settings.db_path, existing));
+    throw UsageError(
+        fmt::format("--db {}: already holds {} results of this sweep; pass --resume to run only the "
+                    "missing ones, or choose another --db",
+                    settings.db_path, existing));
 
   RunSummary summary;
   std::vector<bool> done = db.done_tasks(space);
-  auto mine = [&](uint64_t task) { return space.point_of(task) % settings.shard.count == settings.shard.index; };
+  auto mine = [&](uint64_t task) {
+    return space.point_of(task) % settings.shard.count == settings.shard.index;
+  };
   uint64_t todo = 0;
   for (uint64_t t = 0; t < space.tasks(); ++t) {
     if (!mine(t)) continue;
@@ -71,9 +74,8 @@ RunSummary run_sweep(const Evaluator& evaluator, const RunSettings& settings, st
     const uint64_t slots = static_cast<uint64_t>(backend->slots());
     // Batches long enough to amortize a pipe round trip, short enough to balance the workers;
     // one task at a time at the cycle fidelity (each is a process of its own).
-    const uint64_t batch = spec.fidelity == arch::Fidelity::cycle
-                               ? 1
-                               : std::clamp<uint64_t>(todo / (slots * 16), 1, 256);
+    const uint64_t batch =
+        spec.fidelity == arch::Fidelity::cycle ? 1 : std::clamp<uint64_t>(todo / (slots * 16), 1, 256);
     Progress progress(progress_out, todo, settings.terminal, settings.progress_interval_s);
     uint64_t next = 0, in_flight = 0;
     auto next_batch = [&] {
@@ -105,24 +107,25 @@ RunSummary run_sweep(const Evaluator& evaluator, const RunSettings& settings, st
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (summary.interrupted) {
-    out << fmt::format("sweep {}: interrupted after {} new results ({} of {} in {}); run again with --resume to "
-                       "finish\n",
-                       spec.name, summary.ran, summary.already_done + summary.ran, summary.tasks, settings.db_path);
+    out << fmt::format(
+        "sweep {}: interrupted after {} new results ({} of {} in {}); run again with --resume to "
+        "finish\n",
+        spec.name, summary.ran, summary.already_done + summary.ran, summary.tasks, settings.db_path);
     return summary;
   }
-  out << fmt::format("sweep {}: {} points x {} workloads{}: ran {}, already done {}, {:.2f} s ({:.0f} results/s) "
-                     "-> {}\n",
-                     spec.name, space.points(), space.workloads(),
-                     settings.shard.count > 1
-                         ? fmt::format(" (shard {}/{}: {} tasks)", settings.shard.index, settings.shard.count,
-                                       summary.tasks)
-                         : "",
-                     summary.ran, summary.already_done, summary.seconds,
-                     summary.seconds > 0 ? static_cast<double>(summary.ran) / summary.seconds : 0.0,
-                     settings.db_path);
+  out << fmt::format(
+      "sweep {}: {} points x {} workloads{}: ran {}, already done {}, {:.2f} s ({:.0f} results/s) "
+      "-> {}\n",
+      spec.name, space.points(), space.workloads(),
+      settings.shard.count > 1
+          ? fmt::format(" (shard {}/{}: {} tasks)", settings.shard.index, settings.shard.count, summary.tasks)
+          : "",
+      summary.ran, summary.already_done, summary.seconds,
+      summary.seconds > 0 ? static_cast<double>(summary.ran) / summary.seconds : 0.0, settings.db_path);
 
   const Analysis analysis = analyze(db, spec, space);
-  if (settings.shard.count > 1) out << "(front over this shard's points only; merge the shards for the whole sweep)\n";
+  if (settings.shard.count > 1)
+    out << "(front over this shard's points only; merge the shards for the whole sweep)\n";
   print_front(out, analysis, spec, space);
   db.save_table("pareto", front_columns(spec), front_rows(analysis, spec, space));
   if (!settings.plot_dir.empty()) {

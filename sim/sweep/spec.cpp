@@ -114,8 +114,8 @@ std::vector<std::string> Parser::range_values(const YAML::Node& node, const std:
     return out;
   }
   if (!node.IsMap() || node.size() != 1) {
-    problem(node, key, "expected a list of values, {linear: [lo, hi, n]} or {log: [lo, hi, n]}, got " +
-                           describe(node));
+    problem(node, key,
+            "expected a list of values, {linear: [lo, hi, n]} or {log: [lo, hi, n]}, got " + describe(node));
     return out;
   }
   const std::string kind = node.begin()->first.Scalar();
@@ -126,8 +126,9 @@ std::vector<std::string> Parser::range_values(const YAML::Node& node, const std:
   }
   for (const auto* def : defs)
     if (def->type != config::KeyType::integer && def->type != config::KeyType::real) {
-      problem(node, def->path, fmt::format("a {} range needs a numeric key, this one is {}", kind,
-                                           config::describe_expected(*def)));
+      problem(node, def->path,
+              fmt::format("a {} range needs a numeric key, this one is {}", kind,
+                          config::describe_expected(*def)));
       return out;
     }
   if (!args.IsSequence() || args.size() != 3) {
@@ -150,8 +151,9 @@ std::vector<std::string> Parser::range_values(const YAML::Node& node, const std:
     return out;
   }
   if (n < 1 || lo > hi || (n > 1 && lo == hi) || (n == 1 && lo != hi)) {
-    problem(args, key, fmt::format("{}: empty range [{}, {}, {}] (need lo < hi and n >= 2, or lo = hi and n = 1)",
-                                   kind, lo, hi, n));
+    problem(args, key,
+            fmt::format("{}: empty range [{}, {}, {}] (need lo < hi and n >= 2, or lo = hi and n = 1)", kind,
+                        lo, hi, n));
     return out;
   }
   if (kind == "log" && lo <= 0) {
@@ -204,8 +206,8 @@ void Parser::parse_axes(const YAML::Node& node, SweepSpec& spec) {
       } else if (!def) {
         auto hint = schema.suggest(k);
         problem(kv.first, k,
-                fmt::format("unknown axis: not a key of family {} (base {}){}", schema.family(), spec.base_file,
-                            hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                fmt::format("unknown axis: not a key of family {} (base {}){}", schema.family(),
+                            spec.base_file, hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       } else if (!used.insert(k).second) {
         problem(kv.first, k, "set by two axes");
       } else {
@@ -228,7 +230,8 @@ void Parser::parse_axes(const YAML::Node& node, SweepSpec& spec) {
 
 void Parser::parse_workloads(const YAML::Node& node, SweepSpec& spec) {
   if (!node.IsSequence() || node.size() == 0) {
-    problem(node, "workloads", "expected a non-empty list of {model|onnx|op|topology: ...}, got " + describe(node));
+    problem(node, "workloads",
+            "expected a non-empty list of {model|onnx|op|topology: ...}, got " + describe(node));
     return;
   }
   std::set<std::string> labels;
@@ -279,7 +282,8 @@ void Parser::parse_workloads(const YAML::Node& node, SweepSpec& spec) {
       w.label = k + ":" + *v;
     }
     if (ok && sources != 1) {
-      problem(item, "workloads", fmt::format("expected exactly one of model|onnx|op|topology, got {}", sources));
+      problem(item, "workloads",
+              fmt::format("expected exactly one of model|onnx|op|topology, got {}", sources));
       ok = false;
     }
     if (!ok) continue;
@@ -326,7 +330,8 @@ void Parser::parse_objectives(const YAML::Node& node, SweepSpec& spec) {
 
 void Parser::parse_constraints(const YAML::Node& node, SweepSpec& spec) {
   if (!node.IsMap()) {
-    problem(node, "constraints", "expected a mapping (fits: true, METRIC: {min: x, max: y}), got " + describe(node));
+    problem(node, "constraints",
+            "expected a mapping (fits: true, METRIC: {min: x, max: y}), got " + describe(node));
     return;
   }
   for (const auto& kv : node) {
@@ -341,7 +346,8 @@ void Parser::parse_constraints(const YAML::Node& node, SweepSpec& spec) {
     }
     auto m = parse_metric(k);
     if (!m) {
-      problem(kv.first, "constraints." + k, "unknown constraint (expected fits or one of " + metric_choices() + ")");
+      problem(kv.first, "constraints." + k,
+              "unknown constraint (expected fits or one of " + metric_choices() + ")");
       continue;
     }
     if ((*m == Metric::area_mm2 || *m == Metric::perf_per_area) && !has_area_model(spec.base->family())) {
@@ -386,8 +392,8 @@ SweepSpec Parser::parse(const std::string& text) {
 
   SweepSpec spec;
   spec.file = file_;
-  static const std::vector<std::string> kKeys{"name",    "description", "base",       "axes",
-                                              "workloads", "mappers",   "fidelity", "objectives", "constraints"};
+  static const std::vector<std::string> kKeys{
+      "name", "description", "base", "axes", "workloads", "mappers", "fidelity", "objectives", "constraints"};
   for (const auto& kv : root) {
     const std::string k = kv.first.Scalar();
     if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end())
@@ -431,8 +437,8 @@ SweepSpec Parser::parse(const std::string& text) {
         std::string m = *v == "default" ? "" : *v;
         if (!m.empty() && std::find(known.begin(), known.end(), m) == known.end())
           problem(item, "mappers",
-                  fmt::format("unknown mapper '{}' for family {} (expected default|{})", m, spec.base->family(),
-                              join(known, "|")));
+                  fmt::format("unknown mapper '{}' for family {} (expected default|{})", m,
+                              spec.base->family(), join(known, "|")));
         else if (!seen.insert(m).second)
           problem(item, "mappers", fmt::format("'{}' listed twice", *v));
         else
@@ -494,8 +500,8 @@ SpecEnv registry_env() {
           [](const std::string& family) { return arch::find_family(family); }};
 }
 
-SweepSpec parse_spec_text(const std::string& text, const std::string& display_name, const std::string& base_dir,
-                          const SpecEnv& env) {
+SweepSpec parse_spec_text(const std::string& text, const std::string& display_name,
+                          const std::string& base_dir, const SpecEnv& env) {
   return Parser(display_name, base_dir, env).parse(text);
 }
 

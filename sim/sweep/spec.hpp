@@ -78,8 +78,8 @@ struct SpecEnv {
 };
 SpecEnv registry_env();  // arch::load_arch and arch::find_family
 
-SweepSpec parse_spec_text(const std::string& text, const std::string& display_name, const std::string& base_dir,
-                          const SpecEnv& env);
+SweepSpec parse_spec_text(const std::string& text, const std::string& display_name,
+                          const std::string& base_dir, const SpecEnv& env);
 SweepSpec load_spec(const std::string& path, const SpecEnv& env);
 
 }  // namespace orrery::sim::sweep

@@ -18,7 +18,8 @@ std::vector<double> nice_ticks(double lo, double hi) {
   const double norm = raw / mag;
   const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
   std::vector<double> t;
-  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) t.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    t.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
   return t;
 }
 
@@ -30,11 +31,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -90,7 +100,8 @@ void SvgChart::points(const std::vector<double>& xs, const std::vector<double>& 
                       double radius, const std::string& label, double opacity) {
   body_ += fmt::format("<g fill=\"{}\" fill-opacity=\"{}\">\n", color, opacity);
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i) {
-    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || (x_.log && xs[i] <= 0) || (y_.log && ys[i] <= 0)) continue;
+    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || (x_.log && xs[i] <= 0) || (y_.log && ys[i] <= 0))
+      continue;
     body_ += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\"/>\n", px(xs[i]), py(ys[i]), radius);
   }
   body_ += "</g>\n";
@@ -101,10 +112,12 @@ void SvgChart::line(const std::vector<double>& xs, const std::vector<double>& ys
                     const std::string& label, bool markers) {
   std::string pts;
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i) {
-    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || (x_.log && xs[i] <= 0) || (y_.log && ys[i] <= 0)) continue;
+    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || (x_.log && xs[i] <= 0) || (y_.log && ys[i] <= 0))
+      continue;
     pts += fmt::format("{:.1f},{:.1f} ", px(xs[i]), py(ys[i]));
   }
-  body_ += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", color, pts);
+  body_ +=
+      fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", color, pts);
   if (markers) points(xs, ys, color, 3.5, "");
   if (!label.empty()) legend_.emplace_back(color, label);
 }
@@ -117,13 +130,14 @@ std::string SvgChart::str() const {
       "<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">{3}</text>\n",
       width_, height_, width_ / 2.0, xml_escape(title_));
-  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n", x0, y0,
-                   x1 - x0, y1 - y0);
+  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n", x0,
+                   y0, x1 - x0, y1 - y0);
   // X ticks.
   auto x_ticks = [&]() -> std::vector<std::pair<double, std::string>> {
     std::vector<std::pair<double, std::string>> t;
     if (!x_.categories.empty()) {
-      for (size_t i = 0; i < x_.categories.size(); ++i) t.emplace_back(static_cast<double>(i), x_.categories[i]);
+      for (size_t i = 0; i < x_.categories.size(); ++i)
+        t.emplace_back(static_cast<double>(i), x_.categories[i]);
     } else if (x_.log) {
       for (double v = x_.lo; v <= x_.hi * 1.0001; v *= 10) t.emplace_back(v, tick_label(v));
     } else {
@@ -133,8 +147,10 @@ std::string SvgChart::str() const {
   }();
   for (const auto& [v, text] : x_ticks) {
     const double x = px(v);
-    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>\n", x, y0, y1);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x, y1 + 16, xml_escape(text));
+    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>\n", x, y0,
+                     y1);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x, y1 + 16,
+                     xml_escape(text));
   }
   std::vector<double> y_ticks;
   if (y_.log)
@@ -143,17 +159,21 @@ std::string SvgChart::str() const {
     y_ticks = nice_ticks(y_.lo, y_.hi);
   for (double v : y_ticks) {
     const double y = py(v);
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#ddd\"/>\n", x0, y, x1);
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x0 - 6, y + 4, tick_label(v));
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#ddd\"/>\n", x0, y,
+                     x1);
+    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", x0 - 6, y + 4,
+                     tick_label(v));
   }
-  s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}{}</text>\n", (x0 + x1) / 2, height_ - 12,
-                   xml_escape(x_.label), x_.log ? " (log)" : "");
-  s += fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
-                   (y0 + y1) / 2, xml_escape(y_.label), y_.log ? " (log)" : "");
+  s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}{}</text>\n", (x0 + x1) / 2,
+                   height_ - 12, xml_escape(x_.label), x_.log ? " (log)" : "");
+  s +=
+      fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}{}</text>\n",
+                  (y0 + y1) / 2, xml_escape(y_.label), y_.log ? " (log)" : "");
   s += "<g>\n" + body_ + "</g>\n";
   double ly = y0 + 14;
   for (const auto& [color, label] : legend_) {
-    s += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", x1 - 190, ly - 9, color);
+    s += fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", x1 - 190,
+                     ly - 9, color);
     s += fmt::format("<text x=\"{}\" y=\"{:.1f}\">{}</text>\n", x1 - 175, ly, xml_escape(label));
     ly += 16;
   }

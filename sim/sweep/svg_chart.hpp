@@ -19,8 +19,8 @@ ChartAxis fit_axis(const std::string& label, const std::vector<double>& values);
 class SvgChart {
  public:
   SvgChart(std::string title, ChartAxis x, ChartAxis y, int width = 640, int height = 440);
-  void points(const std::vector<double>& xs, const std::vector<double>& ys, const std::string& color, double radius,
-              const std::string& label, double opacity = 1.0);
+  void points(const std::vector<double>& xs, const std::vector<double>& ys, const std::string& color,
+              double radius, const std::string& label, double opacity = 1.0);
   void line(const std::vector<double>& xs, const std::vector<double>& ys, const std::string& color,
             const std::string& label, bool markers = true);
   std::string str() const;  // the whole <svg> document

@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_cli.hpp"
@@ -18,7 +17,8 @@ namespace {
 struct TempDir {
   std::string path;
   TempDir() {
-    path = (std::filesystem::temp_directory_path() / ("orrery_sweep_cli_" + std::to_string(::getpid()))).string();
+    path = (std::filesystem::temp_directory_path() / ("orrery_sweep_cli_" + std::to_string(::getpid())))
+               .string();
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }
@@ -28,7 +28,9 @@ struct TempDir {
   }
 };
 
-std::string base_line() { return std::string("base: ") + ORRERY_SOURCE_DIR + "/configs/systolic/edge_32x32.yaml\n"; }
+std::string base_line() {
+  return std::string("base: ") + ORRERY_SOURCE_DIR + "/configs/systolic/edge_32x32.yaml\n";
+}
 
 int64_t query_int(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -47,15 +49,17 @@ bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.siz
 TEST(SweepCli, BadSpecsExitTwoWithOneLine) {
   TempDir t;
   const std::string unknown_axis =
-      t.write("a.yaml", "name: a\n" + base_line() + "axes:\n  array.rowz: [8, 16]\nworkloads: [{op: \"gemm:M=8,N=8,K=8\"}]\n");
+      t.write("a.yaml", "name: a\n" + base_line() +
+                            "axes:\n  array.rowz: [8, 16]\nworkloads: [{op: \"gemm:M=8,N=8,K=8\"}]\n");
   auto r = run_cli("sweep " + unknown_axis + " --db " + t.path + "/a.sqlite");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(one_line(r.err)) << r.err;
   EXPECT_NE(r.err.find("a.yaml:4:3: array.rowz: unknown axis"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("did you mean 'array.rows'"), std::string::npos) << r.err;
 
-  const std::string empty_range =
-      t.write("b.yaml", "name: b\n" + base_line() + "axes:\n  array.rows: {log: [64, 8, 4]}\nworkloads: [{op: \"gemm:M=8,N=8,K=8\"}]\n");
+  const std::string empty_range = t.write(
+      "b.yaml", "name: b\n" + base_line() +
+                    "axes:\n  array.rows: {log: [64, 8, 4]}\nworkloads: [{op: \"gemm:M=8,N=8,K=8\"}]\n");
   r = run_cli("sweep " + empty_range);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(one_line(r.err)) << r.err;
@@ -91,7 +95,8 @@ TEST(SweepCli, SweepFillsDatabaseAndRefusesAnotherSpecsDatabase) {
   EXPECT_TRUE(std::filesystem::exists(t.path + "/plots/report.html"));
   // The area column is the systolic area model: 8x8 int8 PEs + 256 KiB SRAM (edge_32x32's
   // 128 + 96 + 32 KiB) = 64 x 1.2122e-3 + 256 x 3.9059e-3 = 1.0775 mm^2.
-  EXPECT_EQ(query_int(db, "SELECT CAST(ROUND(area_mm2 * 10000) AS INTEGER) FROM results WHERE point = 0"), 10775);
+  EXPECT_EQ(query_int(db, "SELECT CAST(ROUND(area_mm2 * 10000) AS INTEGER) FROM results WHERE point = 0"),
+            10775);
 
   r = run_cli("sweep " + spec + " --db " + db);  // again without --resume
   EXPECT_EQ(r.code, 2);
@@ -101,8 +106,9 @@ TEST(SweepCli, SweepFillsDatabaseAndRefusesAnotherSpecsDatabase) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("ran 0, already done 4"), std::string::npos) << r.out;
 
-  const std::string other = t.write("o.yaml", "name: o\n" + base_line() +
-                                                  "axes:\n  array.rows: [8]\nworkloads:\n  - op: gemm:M=8,N=8,K=8\n");
+  const std::string other =
+      t.write("o.yaml",
+              "name: o\n" + base_line() + "axes:\n  array.rows: [8]\nworkloads:\n  - op: gemm:M=8,N=8,K=8\n");
   r = run_cli("sweep " + other + " --db " + db + " --resume");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(one_line(r.err)) << r.err;
@@ -111,7 +117,8 @@ TEST(SweepCli, SweepFillsDatabaseAndRefusesAnotherSpecsDatabase) {
 
 TEST(SweepCli, RowsEqualSimulateWithSet) {
   // The independent check: `orrery simulate --set` of one point gives the row the sweep stored.
-  auto probe = run_cli(std::string("simulate --arch configs/systolic/edge_32x32.yaml --op gemm:M=64,N=48,K=40"));
+  auto probe =
+      run_cli(std::string("simulate --arch configs/systolic/edge_32x32.yaml --op gemm:M=64,N=48,K=40"));
   if (probe.code != 0) GTEST_SKIP() << "systolic simulate not available yet: " << probe.err;
   TempDir t;
   const std::string spec = t.write("s.yaml", "name: s\n" + base_line() + kAxes);
@@ -119,7 +126,8 @@ TEST(SweepCli, RowsEqualSimulateWithSet) {
   ASSERT_EQ(run_cli("sweep " + spec + " --jobs 2 --db " + db).code, 0);
   // Point 3 = rows/cols 16 (index 1), dataflow os (index 1).
   auto sim = run_cli(
-      "simulate --arch configs/systolic/edge_32x32.yaml --set array.rows=16 --set array.cols=16 --set dataflow=os "
+      "simulate --arch configs/systolic/edge_32x32.yaml --set array.rows=16 --set array.cols=16 --set "
+      "dataflow=os "
       "--op gemm:M=64,N=48,K=40 --format json");
   ASSERT_EQ(sim.code, 0) << sim.err;
   const auto j = nlohmann::json::parse(sim.out);

@@ -34,7 +34,9 @@ std::string temp_dir() {
   return d.string();
 }
 
-SweepSpec parse(const std::string& text) { return parse_spec_text(text, "spec.yaml", "", kFake.env(test::kFakeBase)); }
+SweepSpec parse(const std::string& text) {
+  return parse_spec_text(text, "spec.yaml", "", kFake.env(test::kFakeBase));
+}
 
 // 3 x 2 x 2 = 12 points over gemm 8x8x8 (512 MACs). pe.count 2048 with buffer.kb 64 fails
 // check() (64 x 16 = 1024 < 2048): points 8 and 9 are invalid.
@@ -69,8 +71,8 @@ std::vector<std::string> lines_of(const std::string& path) {
   return out;
 }
 
-RunSummary run(const SweepSpec& spec, const std::string& db, bool resume = false, int jobs = 2, Shard shard = {},
-               const std::string& plot = "") {
+RunSummary run(const SweepSpec& spec, const std::string& db, bool resume = false, int jobs = 2,
+               Shard shard = {}, const std::string& plot = "") {
   Evaluator ev(spec, kFake, load_graphs(spec));
   RunSettings s;
   s.db_path = db;
@@ -109,8 +111,8 @@ TEST(SweepEngine, RowsMatchHandValuesAndFront) {
   EXPECT_EQ(query_int(db, "SELECT point FROM pareto ORDER BY seconds LIMIT 1"), 10);
   EXPECT_EQ(query_int(db, "SELECT point FROM pareto ORDER BY seconds DESC LIMIT 1"), 4);
   EXPECT_NE(out.str().find("Pareto front: 2 of 10 feasible points"), std::string::npos) << out.str();
-  for (const char* f : {"report.html", "pareto.csv", "scatter_energy_j_vs_seconds.svg", "sensitivity_pe_count.svg",
-                        "sensitivity_mode.svg"})
+  for (const char* f : {"report.html", "pareto.csv", "scatter_energy_j_vs_seconds.svg",
+                        "sensitivity_pe_count.svg", "sensitivity_mode.svg"})
     EXPECT_TRUE(std::filesystem::exists(dir + "/plots/" + f)) << f;
   EXPECT_EQ(lines_of(dir + "/plots/pareto.csv").size(), 3u);
   std::filesystem::remove_all(dir);
@@ -175,7 +177,8 @@ workloads: [{op: "gemm:M=8,N=8,K=8"}]
     sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(h, "SELECT config_hash FROM results", -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) done_hashes.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    while (sqlite3_step(st) == SQLITE_ROW)
+      done_hashes.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
     sqlite3_close(h);
   }

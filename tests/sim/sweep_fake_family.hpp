@@ -27,13 +27,31 @@ class FakeFamily final : public arch::Family {
  public:
   FakeFamily() {
     auto s = std::make_shared<config::Schema>("fake");
-    s->add({.path = "pe.count", .type = config::KeyType::integer, .unit = "PEs", .doc = "PEs", .min = 1, .max = 1e6});
-    s->add({.path = "clock.mhz", .type = config::KeyType::real, .unit = "MHz", .doc = "clock",
-            .default_value = config::Value{1000.0}, .min = 1, .max = 1e5});
-    s->add({.path = "buffer.kb", .type = config::KeyType::integer, .unit = "KiB", .doc = "buffer",
-            .default_value = config::Value{int64_t{64}}, .min = 1, .max = 1e6});
-    s->add({.path = "mode", .type = config::KeyType::choice, .doc = "speed",
-            .default_value = config::Value{std::string("fast")}, .choices = {"fast", "slow"}});
+    s->add({.path = "pe.count",
+            .type = config::KeyType::integer,
+            .unit = "PEs",
+            .doc = "PEs",
+            .min = 1,
+            .max = 1e6});
+    s->add({.path = "clock.mhz",
+            .type = config::KeyType::real,
+            .unit = "MHz",
+            .doc = "clock",
+            .default_value = config::Value{1000.0},
+            .min = 1,
+            .max = 1e5});
+    s->add({.path = "buffer.kb",
+            .type = config::KeyType::integer,
+            .unit = "KiB",
+            .doc = "buffer",
+            .default_value = config::Value{int64_t{64}},
+            .min = 1,
+            .max = 1e6});
+    s->add({.path = "mode",
+            .type = config::KeyType::choice,
+            .doc = "speed",
+            .default_value = config::Value{std::string("fast")},
+            .choices = {"fast", "slow"}});
     schema_ = s;
   }
   std::string_view name() const override { return "fake"; }
@@ -52,7 +70,8 @@ class FakeFamily final : public arch::Family {
       [[maybe_unused]] auto n = ::write(fd, line.data(), line.size());
       ::close(fd);
     }
-    if (const char* us = std::getenv("ORRERY_FAKE_SLEEP_US")) ::usleep(static_cast<useconds_t>(std::atoi(us)));
+    if (const char* us = std::getenv("ORRERY_FAKE_SLEEP_US"))
+      ::usleep(static_cast<useconds_t>(std::atoi(us)));
     arch::RunResult r;
     r.mapper = options.mapper.empty() ? "plain" : options.mapper;
     const int64_t pes = cfg.integer("pe.count");

@@ -7,9 +7,9 @@
 
 #include "arch/systolic/area.hpp"
 #include "common/error.hpp"
+#include "sim/sweep/evaluator.hpp"
 #include "sim/sweep/pareto.hpp"
 #include "sim/sweep/point_metrics.hpp"
-#include "sim/sweep/evaluator.hpp"
 #include "sim/sweep/point_space.hpp"
 #include "sim/sweep/spec.hpp"
 #include "tests/sim/sweep_fake_family.hpp"
@@ -19,7 +19,9 @@ namespace {
 
 const test::FakeFamily kFake;
 
-SweepSpec parse(const std::string& text) { return parse_spec_text(text, "spec.yaml", "", kFake.env(test::kFakeBase)); }
+SweepSpec parse(const std::string& text) {
+  return parse_spec_text(text, "spec.yaml", "", kFake.env(test::kFakeBase));
+}
 
 std::string error_of(const std::string& text) {
   try {
@@ -97,38 +99,51 @@ TEST(SweepSpec, IdentityIgnoresObjectives) {
 }
 
 TEST(SweepSpec, ErrorsNameFileLineColumn) {
-  EXPECT_NE(error_of("name: s\nbase: b\nbogus: 1\nworkloads: [{op: x}]\n").find("spec.yaml:3:1: bogus: unknown key"),
+  EXPECT_NE(error_of("name: s\nbase: b\nbogus: 1\nworkloads: [{op: x}]\n")
+                .find("spec.yaml:3:1: bogus: unknown key"),
             std::string::npos);
-  const std::string unknown_axis = error_of("name: s\nbase: b\naxes:\n  pe.cont: [1]\nworkloads: [{op: x}]\n");
+  const std::string unknown_axis =
+      error_of("name: s\nbase: b\naxes:\n  pe.cont: [1]\nworkloads: [{op: x}]\n");
   EXPECT_NE(unknown_axis.find("spec.yaml:4:3: pe.cont: unknown axis"), std::string::npos) << unknown_axis;
   EXPECT_NE(unknown_axis.find("did you mean 'pe.count'"), std::string::npos) << unknown_axis;
-  const std::string bad_value = error_of("name: s\nbase: b\naxes:\n  pe.count: [4, 0]\nworkloads: [{op: x}]\n");
+  const std::string bad_value =
+      error_of("name: s\nbase: b\naxes:\n  pe.count: [4, 0]\nworkloads: [{op: x}]\n");
   EXPECT_NE(bad_value.find("spec.yaml:4:17: pe.count: expected an integer"), std::string::npos) << bad_value;
-  const std::string empty = error_of("name: s\nbase: b\naxes:\n  pe.count: {linear: [8, 4, 3]}\nworkloads: [{op: x}]\n");
+  const std::string empty =
+      error_of("name: s\nbase: b\naxes:\n  pe.count: {linear: [8, 4, 3]}\nworkloads: [{op: x}]\n");
   EXPECT_NE(empty.find("spec.yaml:4:22: pe.count: linear: empty range"), std::string::npos) << empty;
   EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  pe.count: []\nworkloads: [{op: x}]\n").find("empty list"),
             std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  mode: {log: [1, 2, 2]}\nworkloads: [{op: x}]\n").find("numeric key"),
+  EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  mode: {log: [1, 2, 2]}\nworkloads: [{op: x}]\n")
+                .find("numeric key"),
             std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\nworkloads: [{op: x}]\nobjectives: {speed: min}\n").find("unknown metric"),
+  EXPECT_NE(
+      error_of("name: s\nbase: b\nworkloads: [{op: x}]\nobjectives: {speed: min}\n").find("unknown metric"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("name: s\nbase: b\nworkloads: [{op: x}]\nobjectives: {area: min}\n").find("no area model"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("name: s\nbase: b\nworkloads: [{op: x}]\nmappers: [nope]\n").find("unknown mapper 'nope'"),
+      std::string::npos);
+  EXPECT_NE(error_of("name: s\nbase: b\nworkloads: [{op: x, model: y}]\n").find("exactly one of"),
             std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\nworkloads: [{op: x}]\nobjectives: {area: min}\n").find("no area model"),
+  EXPECT_NE(
+      error_of("name: s\nbase: b\naxes:\n  pe.count: [4, 4]\nworkloads: [{op: x}]\n").find("listed twice"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("name: s\nbase: b\naxes:\n  family: [fake]\nworkloads: [{op: x}]\n").find("cannot be swept"),
+      std::string::npos);
+  EXPECT_NE(error_of("name: s\nbase: b\n").find("spec.yaml: workloads: required key missing"),
             std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\nworkloads: [{op: x}]\nmappers: [nope]\n").find("unknown mapper 'nope'"),
-            std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\nworkloads: [{op: x, model: y}]\n").find("exactly one of"), std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  pe.count: [4, 4]\nworkloads: [{op: x}]\n").find("listed twice"),
-            std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\naxes:\n  family: [fake]\nworkloads: [{op: x}]\n").find("cannot be swept"),
-            std::string::npos);
-  EXPECT_NE(error_of("name: s\nbase: b\n").find("spec.yaml: workloads: required key missing"), std::string::npos);
 }
 
 TEST(SweepSpec, EveryShippedSpecLoads) {
   // Each configs/sweeps/*.yaml parses against its family's schema through the registry and
   // its workloads build, so a renamed config key or zoo model fails here, not at a user's desk.
   size_t specs = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ORRERY_SOURCE_DIR) + "/configs/sweeps")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(ORRERY_SOURCE_DIR) + "/configs/sweeps")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
     const SweepSpec spec = load_spec(entry.path().string(), registry_env());

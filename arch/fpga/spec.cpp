@@ -92,7 +92,7 @@ std::shared_ptr<const config::Schema> make_schema() {
   real("streaming.ff_per_mac_lane", "FFs", "pipeline registers per parallel multiplier", 60, 0, 1e4);
   real("streaming.lut_per_stage", "LUTs", "control, sliding window and stream glue of one stage", 1500, 0, 1e6);
   real("streaming.ff_per_stage", "FFs", "registers of one stage's control and glue", 2000, 0, 1e6);
-  real("streaming.lut_per_misc_lane", "LUTs", "one lane of a pool/eltwise/activation stage", 30, 0, 1e4);
+  real("streaming.lut_per_misc_lane", "LUTs", "LUTs (and as many FFs) of one lane of a pool/eltwise/concat/softmax stage", 30, 0, 1e4);
   integer("streaming.lutram_max_depth", "words", "memories at most this deep go to LUTRAM instead of BRAM", 64, 0,
           1 << 20);
   return s;

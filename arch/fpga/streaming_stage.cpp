@@ -9,7 +9,7 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 int64_t max_coarse_in(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_in_g : 1; }
-int64_t max_coarse_out(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_out : s.c_out; }
+int64_t max_coarse_out(const StageShape& s) { return s.c_out; }  // output channels, or misc lanes
 int64_t max_fine(const StageShape& s) { return s.kind == StageKind::matrix ? s.kernel : 1; }
 
 int64_t stage_cycles_per_image(const StageShape& s, const Folding& f) {
@@ -48,7 +48,7 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
     place(lanes, ceil_div(s.weights, lanes), s.w_bits, store == WeightStore::uram, true);
   } else {
     lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
-    ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
+    ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;  // as many FFs as LUTs per lane
   }
   c.lut = static_cast<int64_t>(lut);
   c.ff = static_cast<int64_t>(ff);

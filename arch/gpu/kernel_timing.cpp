@@ -111,6 +111,16 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   return t;
 }
 
+void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds) {
+  const double fixed = t.seconds - t.busy_seconds;
+  t.busy_seconds = busy_seconds;
+  t.seconds = busy_seconds + fixed;
+  t.energy_active_j = spec.active_w * t.busy_seconds;
+  t.energy_idle_j = spec.idle_w * t.seconds;
+  t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
+  t.power_w = spec.idle_w + spec.active_w + (t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+}
+
 KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode) {
   KernelTiming t = time_kernel_at(spec, k, mode, spec.max_clock_hz);
   if (t.power_w <= spec.tdp_w) return t;

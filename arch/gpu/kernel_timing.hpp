@@ -44,6 +44,9 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
 // Timing at the clock the power limiter allows (see above).
 KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode);
 
+// Replaces the busy time (e.g. by the cycle model's) and updates wall time, power and energy.
+void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds);
+
 // Math rate of one SM for this kernel's engine and dtype at 1 Hz (FLOP per clock, efficiency
 // applied). Exposed for the SystemC model, which must use the same rates.
 double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);

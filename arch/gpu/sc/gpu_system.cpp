@@ -1,0 +1,197 @@
+#include "arch/gpu/sc/gpu_system.hpp"
+
+#include <systemc>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "arch/gpu/kernel_timing.hpp"
+#include "arch/gpu/sc/bandwidth_queue.hpp"
+#include "common/error.hpp"
+
+namespace orrery::arch::gpu::sc {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_SEC;
+
+constexpr int kL2Slices = 32;      // H100: 2 partitions; slices modelled as 32 equal queues
+constexpr int kHbmChannels = 32;   // HBM3 pseudo-channels, modelled as 32 equal queues
+
+// Per-CTA work of one kernel, split into pipeline steps.
+struct CtaWork {
+  int64_t steps = 1;
+  double load_bytes_step = 0, dram_bytes_step = 0;  // per step
+  double compute_s_step = 0;                        // SM math time per step
+  double epilogue_s = 0;
+  int64_t stages = 2;
+  double clock_scale = 1;  // f_ref / f: L2 and SM load-port requests are sized at the reference clock
+};
+
+CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
+  CtaWork w;
+  const double ctas = static_cast<double>(k.ctas);
+  const double load = k.l2_bytes / ctas, dram = (k.dram_read_bytes + k.dram_write_bytes) / ctas;
+  w.steps = k.k_iters > 0 ? k.k_iters : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(load / 16384.0)));
+  const double steps = static_cast<double>(w.steps);
+  w.load_bytes_step = load / steps;
+  w.dram_bytes_step = dram / steps;
+  const double math = k.flops_per_cta / (math_flops_per_clk(spec, k) * f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f);
+  const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
+  w.compute_s_step = std::max(math, smem) / steps;
+  w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
+  w.stages = std::max<int64_t>(1, k.stages > 0 ? k.stages : 2);
+  w.clock_scale = spec.max_clock_hz / f;
+  return w;
+}
+
+// The shared-memory pipeline buffers of one CTA: `capacity` stages, filled by the loader and
+// drained by the MMA loop. (Primitive channels such as sc_fifo cannot be created while the
+// simulation runs, and CTAs start then.)
+struct StageBuffers {
+  int capacity = 2;
+  int filled = 0;
+  sc_core::sc_event changed;
+  void fill() {
+    while (filled == capacity) sc_core::wait(changed);
+    ++filled;
+    changed.notify(sc_core::SC_ZERO_TIME);
+  }
+  void drain() {
+    while (filled == 0) sc_core::wait(changed);
+    --filled;
+    changed.notify(sc_core::SC_ZERO_TIME);
+  }
+};
+
+class GpuSystem : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(GpuSystem);
+  GpuSystem(sc_core::sc_module_name name, const GpuSpec& spec, const std::vector<Kernel>& kernels,
+            const std::vector<double>& clocks)
+      : sc_core::sc_module(name), spec_(spec), kernels_(kernels), clocks_(clocks), results_(kernels.size()) {
+    const double f_ref = spec.max_clock_hz;
+    for (int i = 0; i < kL2Slices; ++i)
+      l2_.push_back(std::make_unique<BandwidthQueue>(("l2_slice_" + std::to_string(i)).c_str(),
+                                                     spec.l2_bandwidth_bytes_per_clk * f_ref / kL2Slices, 0.0));
+    const double hbm = spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
+    for (int i = 0; i < kHbmChannels; ++i)
+      hbm_.push_back(std::make_unique<BandwidthQueue>(("hbm_channel_" + std::to_string(i)).c_str(),
+                                                      hbm / kHbmChannels, spec.hbm_latency_s));
+    int64_t max_slots = 1;
+    for (const auto& k : kernels) max_slots = std::max(max_slots, k.ctas_per_sm);
+    for (int64_t sm = 0; sm < spec.sm_count; ++sm) {
+      const std::string n = std::to_string(sm);
+      math_.push_back(std::make_unique<BandwidthQueue>(("sm_math_" + n).c_str(), 1.0, 0.0));
+      port_.push_back(std::make_unique<BandwidthQueue>(
+          ("sm_load_port_" + n).c_str(), spec.shared_bandwidth_bytes_per_clk * 0.5 * f_ref, 0.0));
+    }
+    // Slot-major order: the first wave spreads over all SMs before doubling up.
+    for (int64_t slot = 0; slot < max_slots; ++slot)
+      for (int64_t sm = 0; sm < spec.sm_count; ++sm)
+        sc_core::sc_spawn([this, sm, slot] { slot_thread(sm, slot); });
+    SC_THREAD(controller);
+  }
+
+  const std::vector<ScKernelResult>& results() const { return results_; }
+
+ private:
+  void controller() {
+    for (size_t i = 0; i < kernels_.size(); ++i) {
+      current_ = i;
+      work_ = cta_work(spec_, kernels_[i], clocks_[i]);
+      next_cta_ = 0;
+      completed_ = 0;
+      tail_start_ = -1;
+      const double l2_wait0 = l2_wait(), dram_wait0 = dram_wait();
+      const double t0 = sc_core::sc_time_stamp().to_seconds();
+      start_.notify(sc_core::SC_ZERO_TIME);
+      sc_core::wait(done_);
+      const double t1 = sc_core::sc_time_stamp().to_seconds();
+      results_[i].busy_seconds = t1 - t0;
+      results_[i].l2_wait_s = l2_wait() - l2_wait0;
+      results_[i].dram_wait_s = dram_wait() - dram_wait0;
+      results_[i].tail_seconds = tail_start_ >= 0 ? t1 - tail_start_ : 0.0;
+    }
+    // No sc_stop(): with every slot waiting for a kernel that never comes, the event queue
+    // empties and sc_start() returns (sc_stop would print an info line on stdout).
+  }
+
+  void slot_thread(int64_t sm, int64_t slot) {
+    for (;;) {
+      sc_core::wait(start_);
+      if (slot >= kernels_[current_].ctas_per_sm) continue;
+      for (;;) {
+        if (next_cta_ >= kernels_[current_].ctas) {
+          if (tail_start_ < 0) tail_start_ = sc_core::sc_time_stamp().to_seconds();
+          break;
+        }
+        const int64_t id = next_cta_++;
+        run_cta(sm, id);
+        if (++completed_ == kernels_[current_].ctas) done_.notify(sc_core::SC_ZERO_TIME);
+      }
+    }
+  }
+
+  // Async loads in stages -> MMA -> epilogue.
+  void run_cta(int64_t sm, int64_t id) {
+    const CtaWork w = work_;
+    StageBuffers buffers{static_cast<int>(w.stages)};
+    sc_core::sc_spawn([this, &w, &buffers, sm, id] {
+      (void)id;
+      for (int64_t s = 0; s < w.steps; ++s) {
+        // One K-step's operands stream through the SM's load port while their lines are
+        // interleaved over every L2 slice and (for the misses) every HBM channel.
+        double done = port_[sm]->reserve(w.load_bytes_step * w.clock_scale);
+        for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step * w.clock_scale / kL2Slices));
+        if (w.dram_bytes_step > 0)
+          for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / kHbmChannels));
+        sc_core::wait(sc_time(done - sc_core::sc_time_stamp().to_seconds(), SC_SEC));
+        buffers.fill();  // blocks while all stages hold unconsumed data
+      }
+    });
+    for (int64_t s = 0; s < w.steps; ++s) {
+      buffers.drain();
+      math_[sm]->occupy(w.compute_s_step);
+    }
+    // The loader filled its last stage (and ended) before the last drain returned.
+    if (w.epilogue_s > 0) sc_core::wait(sc_time(w.epilogue_s, SC_SEC));
+  }
+
+  double l2_wait() const {
+    double s = 0;
+    for (const auto& q : l2_) s += q->waited_s();
+    return s;
+  }
+  double dram_wait() const {
+    double s = 0;
+    for (const auto& q : hbm_) s += q->waited_s();
+    return s;
+  }
+
+  const GpuSpec& spec_;
+  const std::vector<Kernel>& kernels_;
+  const std::vector<double>& clocks_;
+  std::vector<ScKernelResult> results_;
+  std::vector<std::unique_ptr<BandwidthQueue>> l2_, hbm_, math_, port_;
+  sc_core::sc_event start_, done_;
+  size_t current_ = 0;
+  CtaWork work_;
+  int64_t next_cta_ = 0, completed_ = 0;
+  double tail_start_ = -1;
+};
+
+}  // namespace
+
+std::vector<ScKernelResult> run_cycle_model(const GpuSpec& spec, const std::vector<Kernel>& kernels,
+                                            const std::vector<double>& clock_hz) {
+  if (kernels.size() != clock_hz.size()) throw SimulationError("run_cycle_model: one clock per kernel");
+  if (kernels.empty()) return {};
+  auto top = std::make_unique<GpuSystem>("gpu", spec, kernels, clock_hz);
+  sc_core::sc_start();
+  return top->results();
+}
+
+}  // namespace orrery::arch::gpu::sc

@@ -1,0 +1,60 @@
+// The SystemC cycle model against the analytical model. Each TEST runs in its own process
+// (SystemC elaborates once per process); each runs one graph of several GEMMs in one elaboration.
+#include <gtest/gtest.h>
+
+#include "arch/registry.hpp"
+#include "tests/arch/gpu/gpu_test_config.hpp"
+#include "workloads/op.hpp"
+
+namespace orrery::arch::gpu {
+namespace {
+
+workloads::Graph gemms(const std::vector<std::array<int64_t, 3>>& shapes) {
+  workloads::Graph g("gemms");
+  int i = 0;
+  for (auto [m, n, k] : shapes) {
+    workloads::GemmParams p;
+    p.m = m;
+    p.n = n;
+    p.k = k;
+    g.add(workloads::make_op("g" + std::to_string(i++), p, workloads::DType::fp16));
+  }
+  return g;
+}
+
+std::pair<RunResult, RunResult> both(const config::Resolved& cfg, const workloads::Graph& g) {
+  const Family* f = find_family("gpu");
+  RunOptions a, c;
+  c.fidelity = Fidelity::cycle;
+  return {f->simulate(cfg, g, a), f->simulate(cfg, g, c)};
+}
+
+// With the effects only the cycle model has switched off (unbounded L2, HBM, shared-memory and
+// load-port bandwidth; no latency), the CTA pipeline is pure MMA time and the two agree to
+// within 0.5 % (measured: 4096^3 1e-6, 4097x4096x512 3e-5, 1024^3 0.37 %: the residual is the
+// first K-step's load before the first MMA of each CTA and SystemC's 1 ps time rounding). (A decode-shaped 8x12288x4096 GEMM, whose small tiles put two CTAs
+// on an SM, comes out 0.4 % slower in the cycle model; not yet explained, so not asserted.)
+TEST(GpuCycle, AgreesExactlyWithoutContentionOrLatency) {
+  const auto cfg = load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
+                                  {{"hbm.bandwidth_gbps", "1000000"}, {"sm.shared_bandwidth_bytes_per_clk", "1000000"}});
+  const auto [ana, cyc] = both(cfg, gemms({{4096, 4096, 4096}, {1024, 1024, 1024}, {4097, 4096, 512}}));
+  ASSERT_EQ(ana.layers.size(), cyc.layers.size());
+  for (size_t i = 0; i < ana.layers.size(); ++i)
+    EXPECT_NEAR(cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds, 1.0, 5e-3) << ana.layers[i].shape;
+}
+
+// On the H100 config the cycle model adds per-step L2/HBM queueing, per-CTA pipeline fill
+// and DRAM latency per K-step; for GEMMs of several waves it stays within 5 % of the
+// analytical model (measured: 4096^3 -0.2 %, 8192^3 -0.4 %, 4097x4096x4096 -0.1 %).
+TEST(GpuCycle, WithinFivePercentOnLargeGemms) {
+  const auto cfg = load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml");
+  const auto [ana, cyc] = both(cfg, gemms({{4096, 4096, 4096}, {8192, 8192, 8192}, {4097, 4096, 4096},
+                                           {2048, 12288, 4096}}));
+  for (size_t i = 0; i < ana.layers.size(); ++i) {
+    EXPECT_NEAR(cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds, 1.0, 0.05) << ana.layers[i].shape;
+    EXPECT_TRUE(cyc.layers[i].mapping["kernels"][0].contains("cycle"));
+  }
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -14,8 +14,8 @@ using mappers::fpga::OverlayMapping;
 using mappers::fpga::OverlayUnit;
 
 namespace {
-// SystemC images per core: the second image shows the steady state of the shared channel.
-constexpr int64_t kScImagesPerCore = 2;
+// SystemC images per core: the last interval shows the steady state of the shared channel.
+constexpr int64_t kScImagesPerCore = 3;
 }  // namespace
 
 RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, const RunOptions& options) {

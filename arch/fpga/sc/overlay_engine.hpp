@@ -1,6 +1,7 @@
 #pragma once
-// SystemC model of a DPU-style overlay (--fidelity cycle): `cores` core modules, each a tile
-// loader and a MAC array with two tile buffers between them, all sharing one off-chip memory
+// SystemC model of a DPU-style overlay (--fidelity cycle): `cores` core modules, started
+// staggered as independent threads are, each a tile loader and a MAC array with two tile
+// buffers between them, all sharing one off-chip memory
 // channel that serves transfers in arrival order at the sustained bandwidth. Each core runs
 // `images_per_core` inferences layer by layer. With one core or ample bandwidth it reproduces
 // arch/fpga/overlay_timing exactly; with several cores the bandwidth contention emerges from
@@ -19,7 +20,7 @@ struct OverlayScResult {
   std::vector<double> layer_stall_cycles;
   double first_inference_cycles = 0;  // core 0's first image
   double total_cycles = 0;            // all images on all cores done
-  double throughput_per_s = 0;        // images / total time
+  double throughput_per_s = 0;        // sum over cores of 1 / (interval between its last two images)
 };
 
 OverlayScResult run_overlay_sc(const std::vector<mappers::fpga::OverlayMapping>& layers, const FpgaSpec& spec,

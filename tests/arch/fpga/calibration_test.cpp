@@ -32,3 +32,18 @@ TEST(FpgaCalibration, U250ResNet50) { expect_within_10_percent("u250_dpu.yaml", 
 
 }  // namespace
 }  // namespace orrery::arch::fpga
+
+namespace orrery::arch::fpga {
+namespace {
+
+// The SystemC overlay (staggered cores contending for one DDR channel) lands near the same
+// published figure without any constant of its own.
+TEST(FpgaCalibration, Zcu102ResNet50CycleFidelity) {
+  const auto g = workloads::zoo::build_model("resnet50", {1, workloads::DType::int8});
+  const double fps =
+      FpgaFamily().simulate(test::fpga::load("zcu102_dpu.yaml"), g, {"", Fidelity::cycle, 1}).throughput_per_s;
+  EXPECT_NEAR(fps / 173.6, 1.0, 0.10) << "predicted " << fps << " fps, published 173.6";
+}
+
+}  // namespace
+}  // namespace orrery::arch::fpga

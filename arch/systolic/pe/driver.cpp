@@ -83,10 +83,13 @@ void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold,
   ensure_edges(plan, dims);
   const int64_t first_cycle = stream_start;
   note_fold(plan, fold, first_cycle);
+  // A tile of fewer rows than the array sits at the bottom: its sums then drain through r
+  // rows, not R (the B operands cross the R - r rows above it instead).
+  const int64_t row_offset = dims.rows - used_rows;
   for (int64_t i = 0; i < dims.rows; ++i) {
-    if (i < used_rows) {
+    if (i >= row_offset) {
       for (int64_t t = 0; t < k; ++t) {
-        plan.west[i].push_back({first_cycle + t + i, word<In>(a(i, t), true, fold)});
+        plan.west[i].push_back({first_cycle + t + i, word<In>(a(i - row_offset, t), true, fold)});
       }
     } else {  // an unused row still starts the fold (its PEs hand over an empty sum)
       plan.west[i].push_back({first_cycle + i, word<In>(In{}, false, fold)});

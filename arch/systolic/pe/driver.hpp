@@ -13,15 +13,16 @@
 //   out    PE(i,j) adds at s+t+i+j (last MAC of the fold at s+T+r+c-3); column j's t-th
 //          partial sum passes all R rows and leaves the bottom PE at s+t+R-1+j. A full fold
 //          (r = R, c = C) spans s-R .. s+T+R+C-3: 2R+C+T-2 cycles, SCALE-Sim's per-fold count.
-// Output-stationary fold (PE(i,j) accumulates C[m0+i][n0+j]; T = K), first word at s:
-//   stream row i gets A[m0+i][t] at s+t+i, column j gets B[t][n0+j] at s+t+j; PE(i,j)'s last
-//          MAC is at s+K-1+i+j; a full fold's last MAC at s+K+R+C-3: K+R+C-2 cycles,
-//          SCALE-Sim's per-fold count.
-//   flush  row i gets a bubble of the next fold's parity at s+K+i (or the next fold's first
-//          word); it reaches PE(i,j) at s+K+i+j, which hands its sum to the drain. Column j's
-//          bottom edge gives rows R-1, ..., 0 at s+K+R-1+j, ..., s+K+2R-2+j (one cycle after its
-//          last MAC up to R cycles after); a full fold's last output leaves at s+K+2R+C-3:
-//          K+2R+C-2 cycles (the drain adds R cycles to SCALE-Sim's count).
+// Output-stationary fold (T = K), stream from s; a tile of r rows sits at the bottom of the
+// array (rows R-r .. R-1), so that its sums drain through r rows:
+//   stream row R-r+i gets A[m0+i][t] at s+t+R-r+i, column j gets B[t][n0+j] at s+t+j;
+//          PE(i,j) MACs at s+t+i+j, so the fold's last MAC is at s+K+R+c-3 (a full fold:
+//          K+R+C-2 cycles from s, SCALE-Sim's per-fold count).
+//   flush  every row i gets a bubble of the next fold's parity at s+K+i (or the next fold's
+//          first word); it reaches PE(i,j) at s+K+i+j, which hands its sum to the drain. Column
+//          j's bottom edge gives rows, ..., R-r at s+K+R-1+j, ..., s+K+R+r-2+j (one
+//          cycle after the column's last MAC, then one a cycle); the fold's last output leaves
+//          at s+K+R+r+c-3 (a full fold: K+2R+C-2 cycles; the drain adds R to SCALE-Sim's count).
 #include <cstdint>
 
 #include "arch/systolic/pe/matrix.hpp"
@@ -46,8 +47,8 @@ void emit_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t 
                           const Mat<In>& stationary, const Mat<In>& stream,
                           StationaryOutputMap out_map);
 
-// a: used_rows × K (rows of A), b: K × used_cols (columns of B); PE(i,j) holds result
-// (row0+i, col0+j).
+// a: used_rows × K (rows of A), b: K × used_cols (columns of B); PE(R-used_rows+i, j) holds
+// result (row0+i, col0+j).
 template <class In>
 void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold,
                                  int64_t stream_start, const Mat<In>& a, const Mat<In>& b,

@@ -58,10 +58,10 @@ std::vector<int64_t> fold_stream_starts(Dataflow dataflow, ArrayDims dims, int64
     }
     return starts;
   }
-  const int64_t drain = os ? r : 0;
+  auto drain = [&](const FoldTile& f) { return os ? f.rows : int64_t{0}; };
   starts.push_back(load(tiles[0]));
   for (size_t f = 1; f < tiles.size(); ++f) {
-    starts.push_back(starts.back() + std::max({t, load(tiles[f]), drain}));
+    starts.push_back(starts.back() + std::max({t, load(tiles[f]), drain(tiles[f - 1])}));
   }
   return starts;
 }

@@ -8,10 +8,10 @@
 //   back_to_back (SCALE-Sim): fold f owns cycles f·P .. f·P+P-1, P = SCALE-Sim's per-fold
 //            cycles (ws 2R+C+M-2, is 2R+C+N-2, os K+R+C-2); s_f = f·P + r_0 for ws/is (the
 //            load comes first), f·P for os.
-//   pipelined: s_0 = r_0 (ws/is) or 0 (os); s_{f+1} = s_f + max(T, P_{f+1}, D), where T is the
-//            stream length (ws M, is N, os K), P_{f+1} the next fold's load (its rows, ws/is;
-//            0 for os) and D = R for os (the drain of one fold must pass all R rows before the
-//            next fold's drain begins), 0 for ws/is.
+//   pipelined: s_0 = r_0 (ws/is) or 0 (os); s_{f+1} = s_f + max(T, P_{f+1}, D_f), where T is
+//            the stream length (ws M, is N, os K), P_{f+1} the next fold's load (its rows r,
+//            ws/is; 0 for os) and D_f = r_f for os (the drain of a fold's r sums per column must
+//            be out of the drain registers before the next fold hands over its own), 0 for ws/is.
 #include <cstdint>
 #include <vector>
 

@@ -41,10 +41,32 @@ void PeSystem<In, Acc>::drive() {
   try {
     wait_cycle();
     for (size_t i = 0; i < plans_.size(); ++i) run_job(plans_[i], results_[i]);
+    idle(2 * (array_.rows() + array_.cols()));  // nothing may come out after the last job
   } catch (const std::exception& e) {
     error_ = e.what();
   }
   sc_core::sc_stop();
+}
+
+template <class In, class Acc>
+void PeSystem<In, Acc>::idle(int cycles) {
+  const bool parity = edge_parity_[0];
+  for (int c = 0; c < cycles; ++c) {
+    for (int i = 0; i < array_.rows(); ++i) {
+      OperandWord<In> bubble;
+      bubble.parity = parity;
+      array_.west(i).write(bubble);
+      edge_parity_[static_cast<size_t>(i)] = parity;
+    }
+    for (int j = 0; j < array_.cols(); ++j) {
+      array_.north(j).write(OperandWord<In>{});
+      if (array_.south(j).read().valid) {
+        throw SimulationError(fmt::format(
+            "PE model: column {} gave an output no job expected (cycle {})", j, now_cycle() - 1));
+      }
+    }
+    wait_cycle();
+  }
 }
 
 template <class In, class Acc>
@@ -60,16 +82,7 @@ void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
   // Let words of the previous job leave before the mode changes; the west edges end up with
   // one parity (a parity change with no operands is harmless in either mode).
   const bool idle_parity = edge_parity_[0];
-  for (int c = 0; c < rows + cols; ++c) {
-    for (int i = 0; i < rows; ++i) {
-      OperandWord<In> bubble;
-      bubble.parity = idle_parity;
-      array_.west(i).write(bubble);
-      edge_parity_[static_cast<size_t>(i)] = idle_parity;
-    }
-    for (int j = 0; j < cols; ++j) array_.north(j).write(OperandWord<In>{});
-    wait_cycle();
-  }
+  idle(2 * (rows + cols));
   array_.mode.write(static_cast<int>(plan.mode));
   // Global fold ids; words carry the id's parity (the stationary register pair in ws/is, the
   // fold boundary in os). An os job's first fold must change the parity the PEs hold.
@@ -141,7 +154,10 @@ void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
       last = std::max(last, cycle_out);
       --outputs_left;
     }
-    if (outputs_left == 0 && cycle_in > last_event) break;
+    if (outputs_left == 0 && cycle_in > last_event) {
+      wait_cycle();  // the outputs just read stay on the signals until the next edge
+      break;
+    }
     if (cycle_out > limit) {
       throw SimulationError(fmt::format("PE model: job did not finish, {} outputs missing",
                                         outputs_left));

@@ -33,6 +33,7 @@ class PeSystem final : public sc_core::sc_module {
   int64_t now_cycle() const;
   void wait_cycle() { wait(clock_.posedge_event()); }
   void run_job(const Plan<In>& plan, JobResult<Acc>& out);
+  void idle(int cycles);  // bubbles in; throws if anything comes out
 
   sc_core::sc_time period_;
   sc_core::sc_clock clock_;

@@ -58,9 +58,10 @@ struct Gemm {
 // rows and c_f columns, streams T vectors from s_f.
 //   ws/is: first word s_f - r_f; last MAC s_f + T + r_f + c_f - 3;
 //          last output s_f + T + R + c_f - 3 (partial sums pass all R rows)
-//   os:    first word s_f; last MAC s_f + K + r_f + c_f - 3; last output s_f + K + 2R + c_f - 3
+//   os:    (the tile sits in the bottom r_f rows) first word s_f; last MAC s_f + K + R + c_f - 3;
+//          last output s_f + K + R + r_f + c_f - 3
 // Stream starts: back_to_back s_f = f·P + r_0 (ws/is) or f·P (os) with SCALE-Sim's P;
-// pipelined s_0 = r_0 (ws/is) or 0 (os), s_{f+1} = s_f + max(T, r_{f+1} (ws/is), R (os)).
+// pipelined s_0 = r_0 (ws/is) or 0 (os), s_{f+1} = s_f + max(T, r_{f+1} (ws/is), r_f (os)).
 struct ExpectedFold {
   int64_t first_in, last_mac, last_out;
 };
@@ -90,10 +91,10 @@ inline std::vector<ExpectedFold> expected_folds(Dataflow df, int rows, int cols,
     } else if (f == 0) {
       s = os ? 0 : r;
     } else {
-      s += std::max(T, os ? R : r);
+      s += std::max(T, os ? used[f - 1].first : r);
     }
     if (os) {
-      out.push_back({s, s + g.k + r + c - 3, s + g.k + 2 * R + c - 3});
+      out.push_back({s, s + g.k + R + c - 3, s + g.k + R + r + c - 3});
     } else {
       out.push_back({s - r, s + T + r + c - 3, s + T + R + c - 3});
     }

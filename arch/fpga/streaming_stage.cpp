@@ -44,8 +44,9 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
     c.dsp = dsp_for_multipliers(lanes, s.a_bits, s.w_bits);
     lut += static_cast<double>(lanes) * spec.lut_per_mac_lane;
     ff += static_cast<double>(lanes) * spec.ff_per_mac_lane;
-    // Weights: one bank per multiplier, each holding its share of the layer's weights.
-    place(lanes, ceil_div(s.weights, lanes), s.w_bits, store == WeightStore::uram, true);
+    // Weights (FINN): the lanes read their weights in lock step, so the stage's weights form one
+    // memory of lanes x w_bits wide words, weights / lanes deep.
+    place(1, ceil_div(s.weights, lanes), lanes * s.w_bits, store == WeightStore::uram, true);
   } else {
     lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
     ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;  // as many FFs as LUTs per lane

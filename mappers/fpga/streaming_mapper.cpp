@@ -217,12 +217,17 @@ StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::
       s.store = WeightStore::uram;
     }
   }
-  if (!fits_in(m.used, m.budget)) {
-    m.fits = fits_in(m.used, m.available);
-    m.stop_reason = m.fits ? "the fully folded design exceeds the utilization budget"
-                           : "the fully folded design does not fit the device";
+  if (!fits_in(m.used, m.available)) {
+    m.fits = false;
+    m.stop_reason = "the fully folded design does not fit the device";
     return m;
   }
+  // Fits the device but not the headroom: unfold without growing the resources already over it.
+  m.budget.dsp = std::max(m.budget.dsp, m.used.dsp);
+  m.budget.lut = std::max(m.budget.lut, m.used.lut);
+  m.budget.ff = std::max(m.budget.ff, m.used.ff);
+  m.budget.bram36 = std::max(m.budget.bram36, m.used.bram36);
+  m.budget.uram = std::max(m.budget.uram, m.used.uram);
 
   // Greedy unfolding of the bottleneck stage.
   for (;;) {

@@ -5,7 +5,9 @@
 // buys the most cycles per unit of the scarcest resource) while the design stays within
 // max_utilization of every device resource. Stops when the bottleneck cannot unfold further,
 // no step fits, or the DMA (off-chip bandwidth) is the bottleneck. A design whose fully folded
-// form already exceeds the device is returned with fits = false and its overflow.
+// form already exceeds the device is returned fully folded with fits = false and its overflow
+// per resource; one that fits the device but not the headroom unfolds without growing the
+// resources already past max_utilization. Weights always live on chip (BRAM, URAM, LUTRAM).
 #include "arch/fpga/spec.hpp"
 #include "mappers/fpga/streaming_mapping.hpp"
 #include "workloads/graph.hpp"

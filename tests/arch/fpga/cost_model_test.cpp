@@ -77,7 +77,7 @@ TEST(FpgaMemoryBlocks, BramAndUramAspectRatios) {
   EXPECT_EQ(lutram_for_bank(64, 8), 8);     // 64x1 per LUT6
 }
 
-TEST(FpgaStreamingStage, WeightBanksOnePerMultiplier) {
+TEST(FpgaStreamingStage, WeightMemoryOneWideWordPerCycle) {
   StreamingSpec spec;
   spec.lutram_max_depth = 64;
   StageShape s;  // 1x1 conv 256 -> 256, int8: 65,536 weights
@@ -85,12 +85,13 @@ TEST(FpgaStreamingStage, WeightBanksOnePerMultiplier) {
   s.c_in_g = 256;
   s.c_out = 256;
   s.weights = 256 * 256;
-  // 16 multipliers -> 16 banks of 4,096 x 8 bit -> one 4Kx9 BRAM36 each.
-  EXPECT_EQ(stage_cost(s, {4, 4, 1}, spec, WeightStore::bram).bram36, 16);
-  // 2,048 multipliers -> banks of 32 words: LUTRAM, no BRAM.
+  // 16 multipliers read 16 x 8 = 128-bit words, 65,536 / 16 = 4,096 deep:
+  // 4Kx9 BRAM36 shape -> ceil(128 / 9) = 15 blocks (= ceil(4096 * 128 / 36,864) = 15).
+  EXPECT_EQ(stage_cost(s, {4, 4, 1}, spec, WeightStore::bram).bram36, 15);
+  // 2,048 multipliers -> 32 words deep: LUTRAM, no BRAM.
   EXPECT_EQ(stage_cost(s, {32, 64, 1}, spec, WeightStore::bram).bram36, 0);
-  // URAM: 16 banks of 4,096 x 8 bit -> one URAM each.
-  EXPECT_EQ(stage_cost(s, {4, 4, 1}, spec, WeightStore::uram).uram, 16);
+  // URAM (4Kx72): 4,096 deep x 128 bits -> ceil(128 / 72) = 2 URAMs.
+  EXPECT_EQ(stage_cost(s, {4, 4, 1}, spec, WeightStore::uram).uram, 2);
 }
 
 }  // namespace

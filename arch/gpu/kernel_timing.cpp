@@ -98,7 +98,8 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
     t.math_seconds += w.math;
     t.memory_seconds += w.memory;
   }
-  t.busy_seconds += spec.hbm_latency_s;  // first loads of the first wave
+  // First loads of the first wave (row kernels already wait a round trip in every wave).
+  if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
 
   t.energy_math_j = k.flops_per_cta * static_cast<double>(k.ctas) * pj_per_flop(spec, k) * 1e-12;

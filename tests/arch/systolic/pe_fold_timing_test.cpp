@@ -69,7 +69,7 @@ TEST(SystolicPeFoldTiming, FullFolds8x8) {
       EXPECT_EQ(b2b.last_out, scalesim);
     }
     // Pipelined, by hand: ws/is 8 (first load) + 8 intervals of max(M, R) = 24 + the last
-    // fold's 24 + 8 + 8 − 2 = 238; os 8 intervals of max(K, R) = 24, then 24 + 14 + drain 8 =
+    // fold's 24 + 8 + 8 − 2 = 238; os 8 intervals of max(K, r) = 24, then 24 + 14 + drain 8 =
     // 238. fold_timing.hpp's exact_compute_cycles gives the same.
     EXPECT_EQ(runs.pipelined[d].cycles.total_cycles(), 238);
     EXPECT_EQ(runs.pipelined[d].cycles.total_cycles(), exact_compute_cycles(df, g, R, C));
@@ -115,7 +115,9 @@ TEST(SystolicPeFoldTiming, EdgeFolds4x6) {
     const int64_t exact = exact_compute_cycles(df, g, R, C);
     EXPECT_EQ(c.total_cycles(), want_total[d]);
     EXPECT_EQ(c.total_cycles(), exact + (R - 1));  // the last fold uses r = 1 row
-    if (df != Dataflow::os) EXPECT_EQ(c.last_mac + 1, exact);
+    if (df != Dataflow::os) {
+      EXPECT_EQ(c.last_mac + 1, exact);
+    }
   }
 }
 

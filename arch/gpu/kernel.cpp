@@ -31,6 +31,7 @@ nlohmann::json Kernel::to_json() const {
   j["dram_read_bytes"] = dram_read_bytes;
   j["dram_write_bytes"] = dram_write_bytes;
   j["l2_bytes"] = l2_bytes;
+  if (tile_fill < 1.0) j["tile_fill"] = tile_fill;
   return j;
 }
 

@@ -40,6 +40,10 @@ struct Kernel {
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
   bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)
   bool row_per_cta = false;  // each CTA loads a row, reduces it, then stores (norm, softmax, depthwise plane)
+  // Fraction of each CTA tile's load/store slots that carry real data (< 1 where the tile is
+  // padded past the tensor's edge or channel count): a tiled memory-bound kernel streams whole
+  // tiles, so its achievable bandwidth in useful bytes shrinks by this fraction.
+  double tile_fill = 1.0;
 
   nlohmann::json to_json() const;
 };

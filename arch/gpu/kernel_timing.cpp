@@ -17,14 +17,17 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
     case Engine::unaligned_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
     case Engine::implicit_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.conv_efficiency;
     case Engine::simt_gemm: return spec.cuda_fp32_flops * cal.simt_efficiency;
-    case Engine::depthwise: return spec.cuda_fp32_flops * cal.depthwise_efficiency;
+    // cuDNN's tiled depthwise kernel runs plain FP32 FMAs on the CUDA cores (fp32 accumulation);
+    // the generic direct kernel (one plane per CTA) reaches only a fitted fraction of that rate.
+    case Engine::depthwise:
+      return spec.cuda_fp32_flops * (k.row_per_cta ? cal.depthwise_efficiency : 1.0);
     case Engine::stream: return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;
 }
 
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
-  return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
+  return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency * k.tile_fill;
 }
 
 namespace {

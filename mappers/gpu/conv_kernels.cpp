@@ -1,11 +1,55 @@
 #include "mappers/gpu/conv_kernels.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
 using workloads::DType;
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, taken for
+// batched 3x3 filters): each CTA computes an 8x8 output tile of 64 channels (32 at stride 2),
+// reading its input tile with the halo through L2 (each input byte comes from DRAM once) and
+// storing the outputs. It is memory-bound: the FMAs (fp32 accumulation on the CUDA cores) are a
+// few percent of the time. Tiles padded past the image edge or the channel count stream
+// their empty part too, so the useful bandwidth shrinks by the tile fill.
+arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                       double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kTilePixels = 8;
+  const int64_t s = c.stride[2];  // dims are (depth, height, width)
+  const int64_t g = s > 1 ? 32 : 64;
+  const auto out = c.out();
+  const int64_t tp = ceil_div(out[1], kTilePixels), tq = ceil_div(out[2], kTilePixels), tc = ceil_div(c.c_out, g);
+  arch::gpu::Kernel k;
+  k.name = fmt::format("conv_depthwise_tiled_8x8_g{}", g);
+  k.engine = arch::gpu::Engine::depthwise;
+  k.math_dtype = dtype;
+  k.ctas = c.n * tp * tq * tc;
+  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  const double in_tile = static_cast<double>(((kTilePixels - 1) * s + c.kernel[1]) * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
+  const double out_tile = static_cast<double>(kTilePixels * kTilePixels * g) * ib;
+  // 4 warps per CTA; shared memory holds 4 stages of input tiles.
+  k.ctas_per_sm = std::clamp<int64_t>(spec.shared_memory_bytes / static_cast<int64_t>(4.0 * in_tile), 1, 16);
+  k.flops_per_cta = 2.0 * static_cast<double>(kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
+  k.useful_flops = 2.0 * static_cast<double>(c.macs());
+  k.tile_fill = static_cast<double>(out[1] * out[2] * c.c_out) /
+                static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
+  k.l2_bytes = static_cast<double>(k.ctas) * (in_tile + out_tile) * k.tile_fill + w_bytes;
+  k.dram_read_bytes = in_bytes + w_bytes;
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  k.dram_write_bytes = std::clamp(in_bytes + w_bytes + out_bytes - l2_share, 0.0, out_bytes);
+  return k;
+}
+
+}  // namespace
 
 GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec) {
   GpuMapping m;
@@ -15,6 +59,11 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   const double out_bytes = static_cast<double>(c.n * c.c_out * c.out_pixels()) * ib;
   const double w_bytes = static_cast<double>(c.c_out * (c.c_in / c.groups) * c.kernel_volume()) * ib;
   const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
+  if (depthwise && c.rank == 2 && c.n > 1 && c.kernel[1] == 3 && c.kernel[2] == 3 && !c.transposed) {
+    m.kernels.push_back(make_depthwise_tiled(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+    m.note = "depthwise: tiled memory-bound kernel (8x8 output tiles)";
+    return m;
+  }
   if (depthwise) {
     StreamProblem p;
     p.name = "conv_depthwise_direct";

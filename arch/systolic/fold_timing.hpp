@@ -16,20 +16,23 @@
 //              done before s. The PEs hold two stationary registers (TPU v1 style), so the next
 //              fold's tile is shifted in while the current fold streams.
 //   stream  T: ws: M, is: N, os: K cycles at the array edge.
-//   skew    r + c - 2: the last MAC is at s + T - 1 + (r - 1) + (c - 1); ws/is partial sums
-//              leave each column below its last used row as they are made (a fold using
-//              r < R rows taps the column there: a bypass; the PE-level register model in
-//              arch/systolic/pe has none and is R - r cycles later on such edge folds, os 2(R - r)).
+//   skew    R + c - 2: results leave the array only at its bottom edge, so whatever rows a
+//              fold uses, they cross all R rows: ws/is partial sums of a fold using r < R rows
+//              (the tile sits in the top r rows) pass the R - r unused rows below it; in os the
+//              tile sits in the bottom r rows and the B operands cross the R - r rows above it.
+//              The last result leaves at s + T - 1 + (R - 1) + (c - 1). This is what the
+//              PE-level register model (arch/systolic/pe) does, cycle for cycle; a full fold
+//              (r = R) is unaffected.
 //   drain   D: os only: each column shifts its r finished sums out through the bottom PE, one
 //              per cycle, after its last PE finishes: D = r (ws/is: 0). Each PE copies its sum
 //              into an output register, so the drain overlaps the next fold's stream.
-// One fold alone takes P + T + (r + c - 2) + D cycles: for a full ws fold 2R + C + M - 2, which is
+// One fold alone takes P + T + (R + c - 2) + D cycles: for a full ws fold 2R + C + M - 2, which is
 // SCALE-Sim's cycles per fold; for os K + 2R + C - 2 (SCALE-Sim omits the drain).
 // Consecutive folds: the next stream starts when the edge is free (T after the previous start),
 // its stationary tile is in (P_next) and the previous drain is done (D_prev):
 //   start[f+1] - start[f] = max(T_f, P_{f+1}, D_f)
-//   total = P_0 + (start of the last-finishing fold) + its T + (r + c - 2) + D; usually the last
-//   fold: P_0 + sum_{f<F-1} max(T_f, P_{f+1}, D_f) + T_last + (r_last + c_last - 2) + D_last.
+//   total = P_0 + (start of the last-finishing fold) + its T + (R + c - 2) + D; usually the last
+//   fold: P_0 + sum_{f<F-1} max(T_f, P_{f+1}, D_f) + T_last + (R + c_last - 2) + D_last.
 //
 // Worked example on paper, 4x4 array, M = N = K = 8, 2 x 2 = 4 full folds (r = c = 4):
 //   ws: T = M = 8, P = 4, D = 0. Fold 0 preload cycles 0..3, starts s0 = 4; s1 = 4 + max(8,4,0)
@@ -113,17 +116,18 @@ constexpr int64_t scalesim_compute_cycles(Dataflow df, const GemmDims& g, int64_
 struct FoldPhases {
   int64_t preload = 0;  // P, before the stream starts (ws/is)
   int64_t stream = 0;   // T
-  int64_t skew = 0;     // r + c - 2
+  int64_t skew = 0;     // R + c - 2
   int64_t drain = 0;    // D, after the last MAC (os)
   constexpr int64_t tail() const { return stream + skew + drain; }  // stream start -> fold done
   constexpr int64_t alone() const { return preload + tail(); }      // a fold with no neighbours
 };
 
-constexpr FoldPhases fold_phases(Dataflow df, int64_t rows_used, int64_t cols_used, int64_t stream) {
+constexpr FoldPhases fold_phases(Dataflow df, int64_t rows_used, int64_t cols_used, int64_t stream,
+                                 int64_t array_rows) {
   FoldPhases p;
   p.preload = df == Dataflow::os ? 0 : rows_used;
   p.stream = stream;
-  p.skew = rows_used + cols_used - 2;
+  p.skew = array_rows + cols_used - 2;
   p.drain = df == Dataflow::os ? rows_used : 0;
   return p;
 }
@@ -164,7 +168,7 @@ constexpr int64_t exact_compute_cycles(Dataflow df, const GemmDims& g, int64_t r
   for (int64_t f = 0; f < grid.count(); ++f) {
     const FoldIndex at = fold_at(df, grid, f);
     const FoldPhases p =
-        fold_phases(df, rows_used(grid, rows, at.row_fold), cols_used(grid, cols, at.col_fold), grid.stream);
+        fold_phases(df, rows_used(grid, rows, at.row_fold), cols_used(grid, cols, at.col_fold), grid.stream, rows);
     if (f == 0)
       first = p;
     else

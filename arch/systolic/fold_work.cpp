@@ -23,7 +23,7 @@ FoldWork fold_work(const mappers::systolic::GemmPass& p, Dataflow df, const Syst
   const bool first_row_fold = at.row_fold == 0, last_row_fold = at.row_fold == g.row_folds - 1;
   const bool first_col_fold = at.col_fold == 0;
   FoldWork w;
-  w.phases = fold_phases(df, r, c, g.stream);
+  w.phases = fold_phases(df, r, c, g.stream, s.rows);
   w.rows_used = r;
   w.cols_used = c;
   int64_t operand_reads = 0;  // SRAM -> array

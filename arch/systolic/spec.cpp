@@ -14,40 +14,30 @@ std::string_view to_string(Timing t) { return t == Timing::exact ? "exact" : "sc
 
 std::shared_ptr<const config::Schema> make_schema() {
   auto s = std::make_shared<config::Schema>("systolic");
-  auto integer = [&](std::string path, std::string unit, std::string doc, std::optional<int64_t> def, double lo,
-                     double hi) {
-    s->add({.path = std::move(path), .type = KeyType::integer, .unit = std::move(unit), .doc = std::move(doc),
-            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
-  };
-  auto real = [&](std::string path, std::string unit, std::string doc, std::optional<double> def, double lo,
-                  double hi) {
-    s->add({.path = std::move(path), .type = KeyType::real, .unit = std::move(unit), .doc = std::move(doc),
-            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
-  };
-  integer("array.rows", "PEs", "rows of processing elements", std::nullopt, 1, 65536);
-  integer("array.cols", "PEs", "columns of processing elements", std::nullopt, 1, 65536);
+  s->add_integer("array.rows", "PEs", "rows of processing elements", std::nullopt, 1, 65536);
+  s->add_integer("array.cols", "PEs", "columns of processing elements", std::nullopt, 1, 65536);
   s->add({.path = "dataflow", .type = KeyType::choice, .doc = "which operand stays in the PEs",
           .choices = {"ws", "os", "is"}});
   s->add({.path = "timing", .type = KeyType::choice,
           .doc = "exact: true cycles of this hardware; scalesim: SCALE-Sim v2 CALC-mode cycle counts",
           .default_value = Value{std::string("exact")}, .choices = {"exact", "scalesim"}});
-  integer("sram.ifmap_kb", "KiB", "input feature-map buffer", std::nullopt, 1, 1LL << 30);
-  integer("sram.filter_kb", "KiB", "filter (weight) buffer", std::nullopt, 1, 1LL << 30);
-  integer("sram.ofmap_kb", "KiB", "output feature-map / partial-sum buffer", std::nullopt, 1, 1LL << 30);
-  integer("sram.banks", "", "banks per buffer", 1, 1, 1024);
+  s->add_integer("sram.ifmap_kb", "KiB", "input feature-map buffer", std::nullopt, 1, 1LL << 30);
+  s->add_integer("sram.filter_kb", "KiB", "filter (weight) buffer", std::nullopt, 1, 1LL << 30);
+  s->add_integer("sram.ofmap_kb", "KiB", "output feature-map / partial-sum buffer", std::nullopt, 1, 1LL << 30);
+  s->add_integer("sram.banks", "", "banks per buffer", 1, 1, 1024);
   s->add({.path = "sram.double_buffered", .type = KeyType::boolean,
           .doc = "each buffer holds two tiles so the next load overlaps compute",
           .default_value = Value{true}});
-  real("dram.bandwidth_bytes_per_cycle", "B/cycle", "off-chip bandwidth at the array clock", std::nullopt, 1e-6, 1e9);
-  integer("dram.latency_cycles", "cycles", "first-byte latency of an off-chip read", 100, 0, 1000000);
-  real("clock.frequency_mhz", "MHz", "array clock", std::nullopt, 1e-3, 1e5);
-  integer("data.input_bytes", "B", "width of an ifmap/filter word", 1, 1, 8);
-  integer("data.output_bytes", "B", "width of an ofmap word written back", 1, 1, 8);
-  integer("data.accumulator_bytes", "B", "width of a partial sum", 4, 1, 8);
-  real("energy.mac_pj", "pJ", "energy of one MAC", std::nullopt, 0, 1e6);
-  real("energy.sram_pj_per_byte", "pJ/B", "energy per on-chip buffer byte read or written", std::nullopt, 0, 1e6);
-  real("energy.dram_pj_per_byte", "pJ/B", "energy per off-chip byte", std::nullopt, 0, 1e6);
-  real("energy.leakage_w", "W", "static power of the array and buffers", 0.0, 0, 1e6);
+  s->add_real("dram.bandwidth_bytes_per_cycle", "B/cycle", "off-chip bandwidth at the array clock", std::nullopt, 1e-6, 1e9);
+  s->add_integer("dram.latency_cycles", "cycles", "first-byte latency of an off-chip read", 100, 0, 1000000);
+  s->add_real("clock.frequency_mhz", "MHz", "array clock", std::nullopt, 1e-3, 1e5);
+  s->add_integer("data.input_bytes", "B", "width of an ifmap/filter word", 1, 1, 8);
+  s->add_integer("data.output_bytes", "B", "width of an ofmap word written back", 1, 1, 8);
+  s->add_integer("data.accumulator_bytes", "B", "width of a partial sum", 4, 1, 8);
+  s->add_real("energy.mac_pj", "pJ", "energy of one MAC", std::nullopt, 0, 1e6);
+  s->add_real("energy.sram_pj_per_byte", "pJ/B", "energy per on-chip buffer byte read or written", std::nullopt, 0, 1e6);
+  s->add_real("energy.dram_pj_per_byte", "pJ/B", "energy per off-chip byte", std::nullopt, 0, 1e6);
+  s->add_real("energy.leakage_w", "W", "static power of the array and buffers", 0.0, 0, 1e6);
   return s;
 }
 

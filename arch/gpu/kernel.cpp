@@ -32,6 +32,7 @@ nlohmann::json Kernel::to_json() const {
   j["dram_write_bytes"] = dram_write_bytes;
   j["l2_bytes"] = l2_bytes;
   if (tile_fill < 1.0) j["tile_fill"] = tile_fill;
+  if (serial_loads) j["serial_loads"] = true;
   return j;
 }
 

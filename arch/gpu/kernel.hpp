@@ -44,6 +44,9 @@ struct Kernel {
   // padded past the tensor's edge or channel count): a tiled memory-bound kernel streams whole
   // tiles, so its achievable bandwidth in useful bytes shrinks by this fraction.
   double tile_fill = 1.0;
+  // The same warps stage operands through registers (LDG, then STS: no cp.async/TMA) and issue
+  // the MMAs, so the shared-memory/load-path time adds to the math instead of hiding under it.
+  bool serial_loads = false;
 
   nlohmann::json to_json() const;
 };

@@ -61,7 +61,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double smem =
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
   const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);
-  w.math = std::max(math + sfu, smem);
+  w.math = k.serial_loads ? math + sfu + smem : std::max(math + sfu, smem);
   // L2 bandwidth is spread over the partitions; a wave using few SMs cannot draw all of it
   // (each SM's load path is about half the shared-memory width).
   const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_clk,

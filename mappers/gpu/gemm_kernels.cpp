@@ -68,6 +68,19 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
       simt ? 0.0
            : static_cast<double>(k.k_iters) * static_cast<double>(tm + tn * ceil_div(tm, 64)) *
                  static_cast<double>(tk) * ib;
+  if (!simt && !p.aligned) {
+    // mma.sync kernels: 64x64 warp tiles read their A and B fragments with ldmatrix (A once per
+    // 64-column warp, B once per 64-row warp), and every warp-wide global load of
+    // align_elems-element vectors is one L1 wavefront; scalar (align1) kernels also store each
+    // one to shared memory (another wavefront) and issue them from the MMA warps. One
+    // wavefront is one shared-bandwidth cycle (128 B).
+    const double frag = static_cast<double>(tm * ceil_div(tn, 64) + tn * ceil_div(tm, 64)) * static_cast<double>(tk) * ib;
+    const double vectors = static_cast<double>((tm + tn) * tk) / (32.0 * static_cast<double>(p.align_elems));
+    const bool scalar = p.align_elems <= 1;
+    k.smem_bytes_per_cta = static_cast<double>(k.k_iters) *
+                           (frag + vectors * (scalar ? 2.0 : 1.0) * spec.shared_bandwidth_bytes_per_clk);
+    k.serial_loads = scalar;
+  }
 
   const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
   const double batch = static_cast<double>(p.batch);
@@ -126,9 +139,11 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       {96, 128},  {128, 96},  {128, 64},  {64, 128},  {64, 256},  {64, 192},  {96, 64}, {128, 32},
       {64, 64},   {128, 16},  {64, 32},   {64, 16},   {128, 8},   {64, 8}};
   static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 128}, {64, 64}, {32, 64}};
-  // Rows not 16-byte aligned leave the TMA/wgmma kernels: CUTLASS 2.x mma.sync tiles.
-  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {128, 64},
-                                                                {64, 128}, {64, 64}};
+  // Rows not 16-byte aligned leave the TMA/wgmma kernels for CUTLASS 2.x mma.sync kernels
+  // (cutlass_75/80_tensorop_*_align1/2 in the measured names): 128x128 and 256x128 CTA tiles,
+  // 64x64 only for a thin operand; small grids are filled by split-K (+ splitKreduce), not
+  // by smaller tiles.
+  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {64, 64}};
   static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
   Kernel best;
   bool found = false;
@@ -148,11 +163,18 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       for (auto [tm, tn] : kSimtTiles) consider(tm, tn, 1, swapped);
       continue;
     }
+    const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
     if (!p.aligned) {
-      for (auto [tm, tn] : kUnalignedTiles) consider(tm, tn, 1, swapped);
+      for (auto [tm, tn] : kUnalignedTiles) {
+        if (tm == 64 && std::min(rows, cols) > 64) continue;
+        const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
+        for (int64_t split : kSplits) {
+          if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * 32)) continue;
+          consider(tm, tn, split, swapped);
+        }
+      }
       continue;
     }
-    const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
     for (auto [tm, tn] : kTensorTiles) {
       const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
       for (int64_t split : kSplits) {

@@ -20,6 +20,9 @@ struct GemmProblem {
   std::string prefix = "gemm";
   // Leading dimensions (K of A and B, N of C) are multiples of 16 bytes: TMA/wgmma kernels apply.
   bool aligned = true;
+  // Elements per global load where not aligned: 1 = scalar loads (sm75 align1 kernels, no
+  // cp.async: LDG to registers, then STS), 2 or 4 = sm80 cp.async kernels with 4/8-byte vectors.
+  int64_t align_elems = 8;
   bool implicit = false;  // a convolution's implicit GEMM (cuDNN kernels)
 };
 

@@ -49,6 +49,8 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
     p.b_shared = g->b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
     p.aligned = g->k % vec == 0 && g->n % vec == 0;
+    p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
+    while (p.align_elems > 1 && (g->k % p.align_elems != 0 || g->n % p.align_elems != 0)) p.align_elems /= 2;
     GpuMapping m;
     m.kernels.push_back(choose_gemm_kernel(p, spec));
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());

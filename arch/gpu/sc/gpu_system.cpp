@@ -40,7 +40,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   w.dram_bytes_step = dram / steps;
   const double math = k.flops_per_cta / (math_flops_per_clk(spec, k) * f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f);
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
-  w.compute_s_step = std::max(math, smem) / steps;
+  w.compute_s_step = (k.serial_loads ? math + smem : std::max(math, smem)) / steps;
   w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
   w.stages = std::max<int64_t>(1, k.stages > 0 ? k.stages : 2);
   w.clock_scale = spec.max_clock_hz / f;

@@ -34,8 +34,8 @@ TEST(ValidateAccuracy, CalibrationSplit) {
   const Summary s = run_split("calibration");
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 100u);
-  EXPECT_LT(s.kernels.mape, 0.17);  // reached: 15.6 %
-  EXPECT_GT(s.kernels.spearman, 0.94);  // reached: 0.951
+  EXPECT_LT(s.kernels.mape, 0.165);  // reached: 15.3 %
+  EXPECT_GT(s.kernels.spearman, 0.945);  // reached: 0.954
 }
 
 TEST(ValidateAccuracy, HeldOutSplit) {
@@ -43,16 +43,19 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 170u);
   auto k = by_kind(s);
-  // Reached when written: gemm 19.2 %, attention 16.7 %, elementwise 9.6 %, layernorm 9.0 %,
-  // copy 10.9 %, Spearman all 0.961 / gemm 0.979, DRAM bytes 13.6 %. conv2d (61.6 %) is not held:
-  // the depthwise direct kernel (17 held-out rows, 185 %) is fitted on 3 calibration rows only.
-  EXPECT_LT(k["gemm"].mape, 0.21);
+  // Reached when written: all kernels 18.1 % (Spearman 0.970), gemm 18.1 % (0.982), conv2d 22.1 %
+  // (depthwise: batched 3x3 as the tiled memory-bound kernel, the rest through the direct
+  // kernel whose rate is fitted on 3 calibration rows), attention 16.7 %, elementwise 9.6 %,
+  // layernorm 9.0 %, copy 10.9 %, DRAM bytes 13.6 %.
+  EXPECT_LT(s.kernels.mape, 0.195);
+  EXPECT_LT(k["gemm"].mape, 0.195);
+  EXPECT_LT(k["conv2d"].mape, 0.24);
   EXPECT_LT(k["attention"].mape, 0.18);
   EXPECT_LT(k["elementwise"].mape, 0.11);
   EXPECT_LT(k["layernorm"].mape, 0.10);
   EXPECT_LT(k["copy"].mape, 0.12);
-  EXPECT_GT(s.kernels.spearman, 0.95);
-  EXPECT_GT(k["gemm"].spearman, 0.97);
+  EXPECT_GT(s.kernels.spearman, 0.96);
+  EXPECT_GT(k["gemm"].spearman, 0.975);
   EXPECT_LT(s.dram.mape, 0.15);
   EXPECT_EQ(s.models.n, 22u);
 }

@@ -86,6 +86,30 @@ TEST(GpuTiming, UnalignedGemmFallsBack) {
   EXPECT_EQ(r.layers[0].mapping["kernels"][0]["engine"], "unaligned_gemm");
 }
 
+// Odd K: scalar (align1) loads staged through registers by the MMA warps (serial with the
+// math); K and N even: 4-byte cp.async vectors that overlap the MMAs.
+TEST(GpuTiming, UnalignedGemmLoadPathByAlignment) {
+  const RunResult odd = run("gemm:M=4096,N=4096,K=4095,dtype=fp16");
+  EXPECT_EQ(odd.layers[0].mapping["kernels"][0]["serial_loads"], true);
+  const RunResult even = run("gemm:M=4096,N=4096,K=4094,dtype=fp16");
+  EXPECT_EQ(even.layers[0].mapping["kernels"][0]["engine"], "unaligned_gemm");
+  EXPECT_FALSE(even.layers[0].mapping["kernels"][0].contains("serial_loads"));
+}
+
+// Batched 3x3 depthwise: cuDNN's tiled kernel, 8x8 output pixels x 64 channels per CTA.
+// 56x56 outputs -> 7 x 7 tiles, 96 channels -> 2 channel tiles of 64 (fill 96/128 = 0.75):
+// 32 x 49 x 2 = 3136 CTAs. Batch 1 takes the generic direct kernel (one plane per CTA).
+TEST(GpuTiming, DepthwiseTiledGridAndFill) {
+  const RunResult r = run("conv2d:N=32,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
+  const auto& k = r.layers[0].mapping["kernels"][0];
+  EXPECT_EQ(k["kernel"], "conv_depthwise_tiled_8x8_g64");
+  EXPECT_EQ(k["ctas"], 3136);
+  EXPECT_DOUBLE_EQ(k["tile_fill"].get<double>(), 0.75);
+  const RunResult one = run("conv2d:N=1,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
+  EXPECT_EQ(one.layers[0].mapping["kernels"][0]["kernel"], "conv_depthwise_direct");
+  EXPECT_EQ(one.layers[0].mapping["kernels"][0]["ctas"], 96);
+}
+
 // Views launch nothing; unsupported ops are errors, never silent no-ops.
 TEST(GpuTiming, SpmmIsNotSupportedYet) {
   EXPECT_THROW(run("spmm:rows=100,cols=100,nnz=500,F=16"), WorkloadError);

@@ -12,80 +12,70 @@ using workloads::DType;
 
 std::shared_ptr<const config::Schema> make_schema() {
   auto s = std::make_shared<config::Schema>("gpu");
-  auto integer = [&](std::string path, std::string unit, std::string doc, std::optional<int64_t> def, double lo,
-                     double hi) {
-    s->add({.path = std::move(path), .type = KeyType::integer, .unit = std::move(unit), .doc = std::move(doc),
-            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
-  };
-  auto real = [&](std::string path, std::string unit, std::string doc, std::optional<double> def, double lo,
-                  double hi) {
-    s->add({.path = std::move(path), .type = KeyType::real, .unit = std::move(unit), .doc = std::move(doc),
-            .default_value = def ? std::optional<Value>(*def) : std::nullopt, .min = lo, .max = hi});
-  };
-  integer("sm.count", "SMs", "streaming multiprocessors", std::nullopt, 1, 4096);
-  integer("sm.register_file_kb", "KiB", "register file per SM", std::nullopt, 1, 1 << 20);
-  integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt, 1, 1 << 20);
-  integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1, 1 << 20);
-  real("sm.shared_bandwidth_bytes_per_clk", "B/clk", "shared-memory bandwidth per SM", 128.0, 1, 1e6);
-  real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
-  integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
-  integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
-  real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1, 1e5);
-  real("clock.sustained_mhz", "MHz",
+  s->add_integer("sm.count", "SMs", "streaming multiprocessors", std::nullopt, 1, 4096);
+  s->add_integer("sm.register_file_kb", "KiB", "register file per SM", std::nullopt, 1, 1 << 20);
+  s->add_integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt, 1, 1 << 20);
+  s->add_integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1, 1 << 20);
+  s->add_real("sm.shared_bandwidth_bytes_per_clk", "B/clk", "shared-memory bandwidth per SM", 128.0, 1, 1e6);
+  s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
+  s->add_integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
+  s->add_integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
+  s->add_real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1, 1e5);
+  s->add_real("clock.sustained_mhz", "MHz",
        "lowest SM clock the power limiter drops to under sustained tensor-core load", std::nullopt, 1, 1e5);
-  real("tensor.fp16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP16 (fp32 accumulate)", std::nullopt, 0, 1e7);
-  real("tensor.bf16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core BF16", std::nullopt, 0, 1e7);
-  real("tensor.tf32_flops_per_clk", "FLOP/clk/SM", "dense tensor-core TF32", std::nullopt, 0, 1e7);
-  real("tensor.fp8_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP8 (0: none)", 0.0, 0, 1e7);
-  real("tensor.int8_flops_per_clk", "OP/clk/SM", "dense tensor-core INT8", std::nullopt, 0, 1e7);
-  real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
-  real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
-  integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
-  real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, at the SM clock", std::nullopt, 1, 1e7);
-  real("hbm.bandwidth_gbps", "GB/s", "peak DRAM bandwidth (1 GB = 1e9 B)", std::nullopt, 1, 1e6);
-  real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
-  real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
-  real("launch.overhead_us", "us",
+  s->add_real("tensor.fp16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP16 (fp32 accumulate)", std::nullopt, 0, 1e7);
+  s->add_real("tensor.bf16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core BF16", std::nullopt, 0, 1e7);
+  s->add_real("tensor.tf32_flops_per_clk", "FLOP/clk/SM", "dense tensor-core TF32", std::nullopt, 0, 1e7);
+  s->add_real("tensor.fp8_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP8 (0: none)", 0.0, 0, 1e7);
+  s->add_real("tensor.int8_flops_per_clk", "OP/clk/SM", "dense tensor-core INT8", std::nullopt, 0, 1e7);
+  s->add_real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
+  s->add_real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
+  s->add_integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
+  s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, at the SM clock", std::nullopt, 1, 1e7);
+  s->add_real("hbm.bandwidth_gbps", "GB/s", "peak DRAM bandwidth (1 GB = 1e9 B)", std::nullopt, 1, 1e6);
+  s->add_real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
+  s->add_real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
+  s->add_real("launch.overhead_us", "us",
        "fixed cost of one kernel timed alone with CUDA events (launch, first wave start, drain)", std::nullopt,
        0, 1e4);
-  real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)", std::nullopt,
+  s->add_real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)", std::nullopt,
        0, 1e4);
-  real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
-  real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
-  real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
+  s->add_real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
+  s->add_real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
+  s->add_real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
        1e5);
-  real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock", std::nullopt, 0, 1e4);
-  real("energy.bf16_pj_per_flop", "pJ/FLOP", "tensor-core BF16", std::nullopt, 0, 1e4);
-  real("energy.tf32_pj_per_flop", "pJ/FLOP", "tensor-core TF32", std::nullopt, 0, 1e4);
-  real("energy.fp8_pj_per_flop", "pJ/FLOP", "tensor-core FP8", 0.0, 0, 1e4);
-  real("energy.int8_pj_per_flop", "pJ/OP", "tensor-core INT8", std::nullopt, 0, 1e4);
-  real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt, 0, 1e4);
-  real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
-  real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
-  real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
+  s->add_real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock", std::nullopt, 0, 1e4);
+  s->add_real("energy.bf16_pj_per_flop", "pJ/FLOP", "tensor-core BF16", std::nullopt, 0, 1e4);
+  s->add_real("energy.tf32_pj_per_flop", "pJ/FLOP", "tensor-core TF32", std::nullopt, 0, 1e4);
+  s->add_real("energy.fp8_pj_per_flop", "pJ/FLOP", "tensor-core FP8", 0.0, 0, 1e4);
+  s->add_real("energy.int8_pj_per_flop", "pJ/OP", "tensor-core INT8", std::nullopt, 0, 1e4);
+  s->add_real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt, 0, 1e4);
+  s->add_real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
+  s->add_real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
+  s->add_real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
   s->add({.path = "lowering.fuse_epilogues", .type = KeyType::boolean,
           .doc = "whole graphs: fold batch norm and one-input activations into the producing conv/gemm "
                  "(cuDNN/TensorRT-style); false: one kernel per op, as PyTorch eager launches them",
           .default_value = Value{false}});
   const GpuCalibration d;
-  real("calibration.tensor_efficiency", "", "fitted: fraction of peak MMA rate a library GEMM main loop sustains",
+  s->add_real("calibration.tensor_efficiency", "", "fitted: fraction of peak MMA rate a library GEMM main loop sustains",
        d.tensor_efficiency, 0.05, 1);
-  real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
+  s->add_real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
        d.conv_efficiency, 0.05, 1);
-  real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
-  real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
+  s->add_real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
+  s->add_real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
        d.attention_efficiency, 0.05, 1);
-  real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
+  s->add_real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
        d.hbm_efficiency, 0.05, 1);
-  real("calibration.depthwise_efficiency", "",
+  s->add_real("calibration.depthwise_efficiency", "",
        "fitted: fraction of CUDA-core FP32 rate the direct depthwise-conv kernel reaches", d.depthwise_efficiency, 1e-4,
        1);
-  real("calibration.unaligned_efficiency", "",
+  s->add_real("calibration.unaligned_efficiency", "",
        "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, scalar loads)",
        d.unaligned_efficiency, 0.005, 1);
-  real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
+  s->add_real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
        d.l2_resident_fraction, 0.05, 1);
-  real("calibration.tile_overhead_cycles", "cycles",
+  s->add_real("calibration.tile_overhead_cycles", "cycles",
        "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
   return s;
 }

@@ -36,7 +36,11 @@ RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, 
   for (size_t i = 0; i < graph.size(); ++i) {
     const auto& op = graph.ops()[i];
     const auto& m = maps[i];
-    LayerResult l{op.name, std::string(op.kind_name()), op.describe(), {}, m.to_json()};
+    LayerResult l;
+    l.name = op.name;
+    l.op = std::string(op.kind_name());
+    l.shape = op.describe();
+    l.mapping = m.to_json();
     const auto t = overlay_layer_timing(m, spec, run.bytes_per_cycle);
     double cycles = t.cycles, stall = t.stall_cycles;
     if (cycle) {

@@ -17,7 +17,9 @@ workloads::Graph gemms(const std::vector<std::array<int64_t, 3>>& shapes) {
     p.m = m;
     p.n = n;
     p.k = k;
-    g.add(workloads::make_op("g" + std::to_string(i++), p, workloads::DType::fp16));
+    std::string name = "g";  // not "g" + to_string(): GCC 12 -Wrestrict false positive (bug 105651)
+    name += std::to_string(i++);
+    g.add(workloads::make_op(name, p, workloads::DType::fp16));
   }
   return g;
 }

@@ -39,7 +39,10 @@ const std::vector<DType>& all_dtypes() {
 
 std::string dtype_choices() {
   std::string out;
-  for (const auto& i : kInfo) out += (out.empty() ? "" : "|") + std::string(i.name);
+  for (const auto& i : kInfo) {
+    if (!out.empty()) out += '|';
+    out += i.name;
+  }
   return out;
 }
 

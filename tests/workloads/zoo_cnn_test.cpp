@@ -16,13 +16,10 @@
 #include "workloads/zoo/registry.hpp"
 
 using namespace orrery::workloads;
+using orrery::test::build;
 using orrery::test::find_op;
 
 namespace {
-
-Graph build(const std::string& spec, int64_t batch = 1) {
-  return zoo::build_model(spec, {batch, DType::fp16});
-}
 
 void expect_layers_match_reference(const std::string& model) {
   auto ref = orrery::test::zoo_reference();

@@ -14,24 +14,12 @@
 #include "workloads/zoo/registry.hpp"
 
 using namespace orrery::workloads;
+using orrery::test::build;
+using orrery::test::attention_macs;
 using orrery::test::find_op;
 using orrery::test::macs_under;
 using orrery::test::params_under;
 
-namespace {
-
-Graph build(const std::string& spec, int64_t batch = 1) {
-  return zoo::build_model(spec, {batch, DType::fp16});
-}
-
-int64_t attention_macs(const Graph& g) {
-  int64_t n = 0;
-  for (const auto& op : g.ops())
-    if (op.kind() == OpKind::attention) n += op.macs();
-  return n;
-}
-
-}  // namespace
 
 TEST(ZooGcn, CoraByHand) {
   const Graph g = build("gcn");

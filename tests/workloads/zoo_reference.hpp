@@ -11,6 +11,7 @@
 #include <string>
 
 #include "workloads/graph.hpp"
+#include "workloads/zoo/registry.hpp"
 
 namespace orrery::test {
 
@@ -43,6 +44,19 @@ inline const workloads::Op* find_op(const workloads::Graph& g, const std::string
   for (const auto& op : g.ops())
     if (op.name == name) return &op;
   return nullptr;
+}
+
+// Builds a zoo model at batch `batch` in fp16, as the zoo tests compare it.
+inline workloads::Graph build(const std::string& spec, int64_t batch = 1) {
+  return workloads::zoo::build_model(spec, {batch, workloads::DType::fp16});
+}
+
+// MACs of the fused attention ops (QK^T and AV together).
+inline int64_t attention_macs(const workloads::Graph& g) {
+  int64_t n = 0;
+  for (const auto& op : g.ops())
+    if (op.kind() == workloads::OpKind::attention) n += op.macs();
+  return n;
 }
 
 }  // namespace orrery::test

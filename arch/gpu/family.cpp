@@ -36,7 +36,9 @@ RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Grap
   std::vector<double> clocks;
   for (size_t i = 0; i < graph.size(); ++i)
     for (const auto& k : mappings[i].kernels) {
-      timing[i].push_back(time_kernel(spec, k, mode));
+      // An op timed alone pays the isolated launch cost once; its further kernels (split-K
+      // reduce, bias, batch-norm stages) follow back to back as in a graph.
+      timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : LaunchMode::graph));
       all.push_back(k);
       clocks.push_back(timing[i].back().clock_hz);
     }

@@ -39,7 +39,7 @@ double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
     case Engine::implicit_gemm:
     case Engine::unaligned_gemm: return spec.tensor_pj_per_flop(k.math_dtype);
     case Engine::simt_gemm: return spec.pj_per_flop_cuda_fp32;
-    case Engine::stream:
+    case Engine::stream: return spec.pj_per_stream_op;
     case Engine::depthwise:
       return k.math_dtype == DType::fp32 ? spec.pj_per_flop_cuda_fp32 : spec.pj_per_flop_cuda_fp16;
   }
@@ -62,10 +62,11 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
   const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);
   w.math = k.serial_loads ? math + sfu + smem : std::max(math + sfu, smem);
-  // L2 bandwidth is spread over the partitions; a wave using few SMs cannot draw all of it
-  // (each SM's load path is about half the shared-memory width).
-  const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_clk,
-                                static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5) * f;
+  // L2 bandwidth is spread over the partitions and runs in its own clock domain; a wave using
+  // few SMs cannot draw all of it (each SM's load path is about half the shared-memory width, at
+  // the SM clock).
+  const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_s,
+                                static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
   const double l2 = k.l2_bytes * share / l2_bw;
   const double dram_bw = std::min(dram_bytes_per_s(spec, k),
                                   static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
@@ -127,7 +128,10 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds) {
 
 KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode) {
   KernelTiming t = time_kernel_at(spec, k, mode, spec.max_clock_hz);
-  if (t.power_w <= spec.tdp_w) return t;
+  // The board's power limiter averages over milliseconds: a kernel timed alone (cold, with idle
+  // gaps around it) runs at the max clock even when its own power is above the limit; back to
+  // back in a graph or a loop it settles at the capped clock.
+  if (mode == LaunchMode::isolated || t.power_w <= spec.tdp_w) return t;
   // Over the limit: the largest clock whose power meets it (power falls with the clock as the
   // math stretches out), never below the sustained floor.
   double lo = spec.sustained_clock_hz, hi = spec.max_clock_hz;

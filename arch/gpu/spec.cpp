@@ -31,7 +31,11 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
   s->add_real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
   s->add_integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
-  s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, at the SM clock", std::nullopt, 1, 1e7);
+  s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, per L2 clock", std::nullopt, 1, 1e7);
+  s->add_real("l2.clock_mhz", "MHz",
+       "clock of the L2/crossbar domain: L2 bandwidth = bandwidth_bytes_per_clk x this clock, whatever the SM "
+       "clock (the power limiter slows the SMs, not the L2)",
+       std::nullopt, 100, 1e4);
   s->add_real("hbm.bandwidth_gbps", "GB/s", "peak DRAM bandwidth (1 GB = 1e9 B)", std::nullopt, 1, 1e6);
   s->add_real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
   s->add_real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
@@ -51,6 +55,10 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("energy.int8_pj_per_flop", "pJ/OP", "tensor-core INT8", std::nullopt, 0, 1e4);
   s->add_real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt, 0, 1e4);
   s->add_real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
+  s->add_real("energy.stream_pj_per_op", "pJ/op",
+       "memory-bound kernels: energy per vector op of the op model (the loads, conversions, shuffles and "
+       "exp instructions each modelled op costs on the CUDA cores)",
+       std::nullopt, 0, 1e4);
   s->add_real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
   s->add_real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
   s->add({.path = "lowering.fuse_epilogues", .type = KeyType::boolean,
@@ -102,6 +110,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.cuda_fp16_flops = c.real("cuda.fp16_flops_per_clk");
   s.l2_bytes = c.integer("l2.size_kb") * 1024;
   s.l2_bandwidth_bytes_per_clk = c.real("l2.bandwidth_bytes_per_clk");
+  s.l2_bandwidth_bytes_per_s = s.l2_bandwidth_bytes_per_clk * c.real("l2.clock_mhz") * 1e6;
   s.hbm_bandwidth_bytes_per_s = c.real("hbm.bandwidth_gbps") * 1e9;
   s.hbm_latency_s = c.real("hbm.latency_ns") * 1e-9;
   s.hbm_bytes = static_cast<int64_t>(c.real("hbm.capacity_gb") * 1e9);
@@ -117,6 +126,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.pj_per_flop_int8 = c.real("energy.int8_pj_per_flop");
   s.pj_per_flop_cuda_fp32 = c.real("energy.cuda_fp32_pj_per_flop");
   s.pj_per_flop_cuda_fp16 = c.real("energy.cuda_fp16_pj_per_flop");
+  s.pj_per_stream_op = c.real("energy.stream_pj_per_op");
   s.l2_pj_per_byte = c.real("energy.l2_pj_per_byte");
   s.dram_pj_per_byte = c.real("energy.dram_pj_per_byte");
   s.fuse_epilogues = c.boolean("lowering.fuse_epilogues");

@@ -44,7 +44,8 @@ struct GpuSpec {
   int64_t max_threads_per_sm = 0;
   // L2 and HBM.
   int64_t l2_bytes = 0;
-  double l2_bandwidth_bytes_per_clk = 0;  // whole chip
+  double l2_bandwidth_bytes_per_clk = 0;  // whole chip, per L2 clock
+  double l2_bandwidth_bytes_per_s = 0;    // whole chip (own clock domain, independent of the SM clock)
   double hbm_bandwidth_bytes_per_s = 0;
   double hbm_latency_s = 0;
   int64_t hbm_bytes = 0;
@@ -55,6 +56,7 @@ struct GpuSpec {
   double idle_w = 0, tdp_w = 0, active_w = 0;
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
          pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;
+  double pj_per_stream_op = 0;  // memory-bound kernels, per vector op of the op model
   double l2_pj_per_byte = 0, dram_pj_per_byte = 0;
   bool fuse_epilogues = false;  // whole graphs: fold BN/activations into conv/gemm (TensorRT-style)
   GpuCalibration calibration;

@@ -93,6 +93,18 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   m.kernels.push_back(choose_gemm_kernel(g, spec));
   m.kernels.back().useful_flops = 2.0 * static_cast<double>(c.macs());
   m.note = "implicit GEMM (NHWC)";
+  if (c.bias) {
+    // PyTorch's cuDNN path runs the convolution without bias, then adds the bias in a separate
+    // broadcasting elementwise kernel.
+    StreamProblem b;
+    b.name = "conv_bias_add";
+    b.dtype = dtype;
+    b.read_bytes = out_bytes + static_cast<double>(c.c_out) * ib;
+    b.write_bytes = out_bytes;
+    b.flops = static_cast<double>(c.n * c.c_out * c.out_pixels());
+    m.kernels.push_back(make_stream_kernel(b, spec));
+    m.note += " + bias kernel";
+  }
   return m;
 }
 

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "arch/gpu/kernel_timing.hpp"
+#include "mappers/gpu/stream_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -24,6 +26,11 @@ double element_bytes(DType dt) { return static_cast<double>(workloads::dtype_bit
 double output_bytes(DType dt) {
   return (dt == DType::fp32 || dt == DType::tf32) ? 4.0 : 2.0;
 }
+
+// CTAs per cluster sharing one operand panel through TMA multicast: 2 on the sm90 TMA/wgmma
+// path (cuBLAS's nvjet kernels); 1 for SIMT, the CUTLASS 2.x fallback and cuDNN's implicit-GEMM
+// convolutions (their names show no cluster shape).
+int64_t cluster_multicast(const GemmProblem& p, bool simt) { return simt || !p.aligned || p.implicit ? 1 : 2; }
 
 }  // namespace
 
@@ -85,10 +92,19 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
   const double batch = static_cast<double>(p.batch);
   const double c_bytes = batch * M * N * ob;
-  const double partial_bytes = split > 1 ? 2.0 * static_cast<double>(split) * batch * M * N * 4.0 : 0.0;
+  // Split-K: each split stores fp32 partials to the workspace; a separate reduce kernel
+  // (make_splitk_reduce) reads them back.
+  const double partial_bytes = split > 1 ? static_cast<double>(split) * batch * M * N * 4.0 : 0.0;
   // L2 traffic: every CTA loads its A and B panels (only the in-bounds part: TMA skips the
-  // rest), stores its C tile, and split-K partials go through the workspace.
-  k.l2_bytes = static_cast<double>(k.ctas) * (std::min<double>(tm, M) + std::min<double>(tn, N)) *
+  // rest), stores its C tile, and split-K partials go through the workspace. Hopper kernels
+  // launch CTAs in clusters of two along the tile's shorter side and TMA-multicast the panel of
+  // the longer side to both (nvjet names: 128x256 ..._2x1, 256x128 ..._1x2): that panel is read
+  // from L2 once per pair.
+  const int64_t multicast = (tm >= tn ? nt : mt) >= 2 ? cluster_multicast(p, simt) : 1;
+  const double a_reads = tm >= tn ? 1.0 / static_cast<double>(multicast) : 1.0;
+  const double b_reads = tm >= tn ? 1.0 : 1.0 / static_cast<double>(multicast);
+  k.l2_bytes = static_cast<double>(k.ctas) *
+                   (std::min<double>(tm, M) * a_reads + std::min<double>(tn, N) * b_reads) *
                    static_cast<double>(std::min(kc, p.k)) * ib +
                c_bytes + partial_bytes;
 
@@ -119,14 +135,25 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   k.dram_read_bytes = dram_read;
   // DRAM writes: L2 is write-back; dirty lines reach DRAM during the kernel only when the
   // kernel's footprint overflows the L2 share.
-  const double footprint = compulsory + c_bytes + partial_bytes / 2.0;
-  k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes / 2.0);
+  const double footprint = compulsory + c_bytes + partial_bytes;
+  k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes);
 
   k.name = fmt::format("{}_{}_{}x{}_{}x{}", p.prefix, simt ? "simt" : p.aligned ? "tc" : "mma_sync_unaligned", tm, tn,
                        tk, k.stages);
   if (split > 1) k.name += fmt::format("_splitk{}", split);
   if (swapped) k.name += "_t";
   return k;
+}
+
+Kernel make_splitk_reduce(const GemmProblem& p, const GpuSpec& spec, int64_t split) {
+  StreamProblem r;
+  r.name = fmt::format("{}_splitk_reduce", p.prefix);
+  r.dtype = DType::fp32;
+  const double mn = static_cast<double>(p.batch) * static_cast<double>(p.m) * static_cast<double>(p.n);
+  r.read_bytes = static_cast<double>(split) * mn * 4.0;
+  r.write_bytes = mn * output_bytes(p.dtype);
+  r.flops = static_cast<double>(split) * mn;
+  return make_stream_kernel(r, spec);
 }
 
 Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
@@ -151,7 +178,11 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   auto consider = [&](int64_t tm, int64_t tn, int64_t split, bool swapped) {
     Kernel k = make_gemm_kernel(p, spec, tm, tn, split, swapped);
     if (k.ctas == 0) return;
-    const double s = arch::gpu::time_kernel_at(spec, k, arch::gpu::LaunchMode::isolated, spec.max_clock_hz).seconds;
+    double s = arch::gpu::time_kernel_at(spec, k, arch::gpu::LaunchMode::isolated, spec.max_clock_hz).seconds;
+    if (split > 1)
+      s += arch::gpu::time_kernel_at(spec, make_splitk_reduce(p, spec, split), arch::gpu::LaunchMode::graph,
+                                     spec.max_clock_hz)
+               .seconds;
     if (!found || s < best_s * (1.0 - 1e-9)) {
       found = true;
       best = std::move(k);
@@ -175,9 +206,15 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       }
       continue;
     }
-    for (auto [tm, tn] : kTensorTiles) {
+    // cuDNN's sm90 implicit-GEMM convolutions come in fewer tiles (tilesize64x64x64 ...
+    // 128x256x64 in the measured names) and run the whole reduction in one CTA
+    // ("segment_k_off"): a small grid stays small instead of being split along K.
+    static const std::pair<int64_t, int64_t> kConvTiles[] = {{128, 256}, {256, 128}, {128, 128}, {256, 64},
+                                                             {64, 256},  {128, 64},  {64, 128},  {64, 64}};
+    for (auto [tm, tn] : p.implicit ? std::span<const std::pair<int64_t, int64_t>>(kConvTiles)
+                                    : std::span<const std::pair<int64_t, int64_t>>(kTensorTiles)) {
       const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
-      for (int64_t split : kSplits) {
+      for (int64_t split : p.implicit ? std::span<const int64_t>(kSplits, 1) : std::span<const int64_t>(kSplits)) {
         // Split-K only where the tiles alone leave SMs idle and each split keeps >= 4 K-steps.
         if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * static_cast<int64_t>(128.0 / element_bytes(p.dtype))))
           continue;

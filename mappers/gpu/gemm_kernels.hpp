@@ -31,7 +31,11 @@ struct GemmProblem {
 arch::gpu::Kernel make_gemm_kernel(const GemmProblem& p, const arch::gpu::GpuSpec& spec, int64_t tile_m,
                                    int64_t tile_n, int64_t split_k, bool swapped);
 
-// The kernel the library would choose.
+// The second kernel of a split-K GEMM (cuBLASLt's splitKreduce): sums the fp32 partials of
+// `split` slices and writes C.
+arch::gpu::Kernel make_splitk_reduce(const GemmProblem& p, const arch::gpu::GpuSpec& spec, int64_t split);
+
+// The kernel the library would choose (its split-K reduce, if any, comes from make_splitk_reduce).
 arch::gpu::Kernel choose_gemm_kernel(const GemmProblem& p, const arch::gpu::GpuSpec& spec);
 
 }  // namespace orrery::mappers::gpu

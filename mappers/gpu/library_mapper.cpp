@@ -35,6 +35,28 @@ GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name
   return m;
 }
 
+// Inference batch norm as PyTorch's native CUDA path launches it (channels-last, running
+// statistics): the running variance is cast to the accumulation type (a copy of C values),
+// 1/sqrt(var + eps) is computed per channel (an elementwise kernel over C), then one kernel
+// normalizes the activations. The two per-channel kernels are tiny, but each is a launch.
+GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arch::gpu::GpuSpec& spec, double in,
+                                    double out) {
+  const double c = static_cast<double>(n.rows);
+  const double elem = static_cast<double>(dtype_bits(op.dtype)) / 8.0;
+  GpuMapping m = stream(op, spec, "batchnorm_transform", in, out);
+  for (const char* name : {"batchnorm_stats_cast", "batchnorm_invstd"}) {
+    StreamProblem p;
+    p.name = name;
+    p.dtype = DType::fp32;
+    p.read_bytes = c * elem;
+    p.write_bytes = c * 4.0;
+    p.flops = c;
+    m.kernels.insert(m.kernels.end() - 1, make_stream_kernel(p, spec));
+  }
+  m.note = "memory-bound; PyTorch eager: stats cast + invstd + transform";
+  return m;
+}
+
 }  // namespace
 
 GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
@@ -54,15 +76,17 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
     GpuMapping m;
     m.kernels.push_back(choose_gemm_kernel(p, spec));
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
+    if (const int64_t split = m.kernels.back().split_k; split > 1) m.kernels.push_back(make_splitk_reduce(p, spec, split));
     m.note = spec.tensor_flops_per_clk(op.dtype) > 0 ? "cuBLASLt tensor-core GEMM" : "SIMT GEMM (CUDA cores)";
     return m;
   }
   if (const auto* c = op.get<ConvParams>()) return map_conv(*c, op.dtype, spec);
   if (const auto* a = op.get<AttentionParams>()) return map_attention(*a, op.dtype, spec);
   if (op.get<ElementwiseParams>()) return stream(op, spec, "elementwise_" + op.get<ElementwiseParams>()->fn, in, out);
-  if (const auto* n = op.get<NormParams>())
-    return stream(op, spec, fmt::format("{}norm", to_string(n->type)), in, out,
-                  n->type == NormParams::Type::batch ? 0 : n->rows);
+  if (const auto* n = op.get<NormParams>()) {
+    if (n->type == NormParams::Type::batch) return map_batch_norm_inference(op, *n, spec, in, out);
+    return stream(op, spec, fmt::format("{}norm", to_string(n->type)), in, out, n->rows);
+  }
   if (const auto* s = op.get<SoftmaxParams>()) return stream(op, spec, "softmax", in, out, s->rows);
   if (op.get<PoolParams>()) return stream(op, spec, "pool", in, out);
   if (op.get<ReduceParams>()) return stream(op, spec, "reduce", in, out);

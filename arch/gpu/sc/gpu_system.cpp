@@ -27,7 +27,7 @@ struct CtaWork {
   double compute_s_step = 0;                        // SM math time per step
   double epilogue_s = 0;
   int64_t stages = 2;
-  double clock_scale = 1;  // f_ref / f: L2 and SM load-port requests are sized at the reference clock
+  double clock_scale = 1;  // f_ref / f: SM load-port requests are sized at the reference clock (L2 has its own)
 };
 
 CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
@@ -75,7 +75,7 @@ class GpuSystem : public sc_core::sc_module {
     const double f_ref = spec.max_clock_hz;
     for (int i = 0; i < kL2Slices; ++i)
       l2_.push_back(std::make_unique<BandwidthQueue>(("l2_slice_" + std::to_string(i)).c_str(),
-                                                     spec.l2_bandwidth_bytes_per_clk * f_ref / kL2Slices, 0.0));
+                                                     spec.l2_bandwidth_bytes_per_s / kL2Slices, 0.0));
     const double hbm = spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
     for (int i = 0; i < kHbmChannels; ++i)
       hbm_.push_back(std::make_unique<BandwidthQueue>(("hbm_channel_" + std::to_string(i)).c_str(),
@@ -145,7 +145,7 @@ class GpuSystem : public sc_core::sc_module {
         // One K-step's operands stream through the SM's load port while their lines are
         // interleaved over every L2 slice and (for the misses) every HBM channel.
         double done = port_[sm]->reserve(w.load_bytes_step * w.clock_scale);
-        for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step * w.clock_scale / kL2Slices));
+        for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step / kL2Slices));
         if (w.dram_bytes_step > 0)
           for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / kHbmChannels));
         sc_core::wait(sc_time(done - sc_core::sc_time_stamp().to_seconds(), SC_SEC));

@@ -1,0 +1,115 @@
+// How ops become library kernels on the GPU (mappers/gpu/): the kernels PyTorch/cuBLAS/cuDNN
+// launch for them, and the traffic rules behind them. Golden numbers are hand-derived in the
+// comments from the kernel names the H100 measurements show (validation/data/ncu_h100.csv,
+// model_kernels_h100.csv).
+#include <gtest/gtest.h>
+
+#include "arch/gpu/kernel_timing.hpp"
+#include "arch/gpu/spec.hpp"
+#include "arch/registry.hpp"
+#include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/library_mapper.hpp"
+#include "tests/arch/gpu/gpu_test_config.hpp"
+#include "tests/workloads/zoo_reference.hpp"
+#include "workloads/op_spec.hpp"
+
+namespace orrery::arch::gpu {
+namespace {
+
+GpuSpec spec_with(const std::string& extra = "") {
+  return make_spec(load_arch_text(test::gpu_test_config(extra), "gpu_test.yaml"));
+}
+
+mappers::gpu::GpuMapping map(const std::string& op, const GpuSpec& spec) {
+  return mappers::gpu::map_op(workloads::parse_op_spec(op).ops()[0], spec);
+}
+
+// TMA multicast (nvjet_..._128x256_..._2x1): a 128x256 tile runs in clusters of two along M
+// that share the 256-column B panel. 1024^3 fp16: 8 x 4 = 32 CTAs, each reading 128 rows of A
+// and half of its 256 B columns over K = 1024 at 2 B: 32 x (128 + 128) x 1024 x 2 = 16,777,216 B,
+// plus C 1024 x 1024 x 2 = 2,097,152 B.
+TEST(GpuLowering, ClusterMulticastHalvesTheSharedPanel) {
+  const GpuSpec spec = spec_with();
+  mappers::gpu::GemmProblem p;
+  p.m = p.n = p.k = 1024;
+  const Kernel k = mappers::gpu::make_gemm_kernel(p, spec, 128, 256, 1, false);
+  EXPECT_EQ(k.ctas, 32);
+  EXPECT_DOUBLE_EQ(k.l2_bytes, 16777216.0 + 2097152.0);
+  // Unaligned (CUTLASS 2.x) kernels have no clusters: both panels are read by every CTA.
+  p.aligned = false;
+  p.align_elems = 1;
+  const Kernel u = mappers::gpu::make_gemm_kernel(p, spec, 128, 256, 1, false);
+  EXPECT_DOUBLE_EQ(u.l2_bytes, 32.0 * (128 + 256) * 1024 * 2 + 2097152.0);
+}
+
+// cuBLASLt's split-K GEMMs end with a splitKreduce kernel: it reads split x M x N fp32 partials
+// and writes the 16-bit C. 128 x 128 x 65536 has at most 8 output tiles for 132 SMs, so the
+// library splits K.
+TEST(GpuLowering, SplitKGemmLaunchesItsReduceKernel) {
+  const GpuSpec spec = make_spec(load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml"));
+  const auto m = map("gemm:M=128,N=128,K=65536,dtype=fp16", spec);
+  ASSERT_GE(m.kernels.size(), 1u);
+  const int64_t split = m.kernels[0].split_k;
+  ASSERT_GT(split, 1) << m.kernels[0].name;
+  ASSERT_EQ(m.kernels.size(), 2u);
+  EXPECT_EQ(m.kernels[1].name, "gemm_splitk_reduce");
+  EXPECT_DOUBLE_EQ(m.kernels[1].l2_bytes, static_cast<double>(split) * 128 * 128 * 4 + 128 * 128 * 2);
+}
+
+// cuDNN's sm90 implicit-GEMM convolutions run the whole reduction in one CTA
+// ("execute_segment_k_off"): a batch-1 3x3 conv on 7x7x512 (M = 49, N = 512, K = 4608) stays
+// at 8 CTAs of 64x64 rather than being split along K.
+TEST(GpuLowering, ImplicitGemmConvDoesNotSplitK) {
+  const GpuSpec spec = spec_with();
+  const auto m = map("conv2d:N=1,C=512,H=7,W=7,K=512,R=3,S=3,stride=1,pad=1,dtype=fp16", spec);
+  ASSERT_EQ(m.kernels.size(), 1u);
+  EXPECT_EQ(m.kernels[0].split_k, 1);
+  EXPECT_EQ(m.kernels[0].k_iters, 4608 / 64);
+}
+
+// PyTorch eager inference batch norm (channels-last): cast the running stats, 1/sqrt(var+eps)
+// per channel, then the transform; 3 kernels (the profile of torchvision's ResNet-18 shows 20
+// batch norms as 60 kernels).
+TEST(GpuLowering, BatchNormIsThreeKernels) {
+  const GpuSpec spec = spec_with();
+  const workloads::Graph g = test::build("resnet18");
+  const workloads::Op* bn = test::find_op(g, "layer1.0.bn1");
+  ASSERT_NE(bn, nullptr);
+  const auto m = mappers::gpu::map_op(*bn, spec);
+  ASSERT_EQ(m.kernels.size(), 3u);
+  EXPECT_EQ(m.kernels[0].name, "batchnorm_stats_cast");
+  EXPECT_EQ(m.kernels[1].name, "batchnorm_invstd");
+  EXPECT_EQ(m.kernels[2].name, "batchnorm_transform");
+  // The transform streams the 64 x 56 x 56 fp16 activations in and out once (plus parameters).
+  EXPECT_GE(m.kernels[2].l2_bytes, 2.0 * 64 * 56 * 56 * 2);
+  EXPECT_LT(m.kernels[2].l2_bytes, 2.0 * 64 * 56 * 56 * 2 + 4096);
+}
+
+// torchvision's VGG convs carry a bias: PyTorch runs cuDNN's conv, then a broadcasting add.
+TEST(GpuLowering, ConvBiasIsASeparateKernel) {
+  const GpuSpec spec = spec_with();
+  const workloads::Graph g = test::build("vgg16");
+  const workloads::Op* conv = test::find_op(g, "features.0");
+  ASSERT_NE(conv, nullptr);
+  const auto m = mappers::gpu::map_op(*conv, spec);
+  ASSERT_EQ(m.kernels.size(), 2u);
+  EXPECT_EQ(m.kernels[1].name, "conv_bias_add");
+}
+
+// The L2 runs in its own clock domain: halving the SM clock leaves an L2-bound wave's memory
+// time unchanged. 1 GB of L2 traffic at 5120 B/clk x 1000 MHz = 5.12e12 B/s: 195.3125 us.
+TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
+  const GpuSpec spec = make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
+                                                {{"l2.bandwidth_bytes_per_clk", "5120"}, {"l2.clock_mhz", "1000"}}));
+  Kernel k;
+  k.engine = Engine::stream;
+  k.ctas = 132;
+  k.l2_bytes = 1e9;
+  const KernelTiming fast = time_kernel_at(spec, k, LaunchMode::graph, 1980e6);
+  const KernelTiming slow = time_kernel_at(spec, k, LaunchMode::graph, 990e6);
+  EXPECT_NEAR(fast.memory_seconds, 1e9 / 5.12e12, 1e-12);
+  EXPECT_NEAR(slow.memory_seconds, fast.memory_seconds, 1e-12);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

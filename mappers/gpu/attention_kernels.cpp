@@ -68,7 +68,12 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   k.stages = 2;
   k.k_iters = static_cast<int64_t>(blocks + 0.5);
   k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * D;
-  k.sfu_ops_per_cta = static_cast<double>(br) * keys;  // one exp per score
+  // Per score: one exp on the SFUs plus the online-softmax FP32 work FlashAttention-2 does in
+  // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6
+  // FP32 ops at 128 per clock against 16 exps per clock), charged as SFU-equivalent ops.
+  constexpr double kSoftmaxFp32OpsPerScore = 6.0;
+  const double fp32_as_sfu = kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
+  k.sfu_ops_per_cta = static_cast<double>(br) * keys * (1.0 + fp32_as_sfu);
   k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
   k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
   k.dram_read_bytes = q_bytes + kv_bytes;

@@ -109,8 +109,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.cuda_fp32_flops = c.real("cuda.fp32_flops_per_clk");
   s.cuda_fp16_flops = c.real("cuda.fp16_flops_per_clk");
   s.l2_bytes = c.integer("l2.size_kb") * 1024;
-  s.l2_bandwidth_bytes_per_clk = c.real("l2.bandwidth_bytes_per_clk");
-  s.l2_bandwidth_bytes_per_s = s.l2_bandwidth_bytes_per_clk * c.real("l2.clock_mhz") * 1e6;
+  s.l2_bandwidth_bytes_per_s = c.real("l2.bandwidth_bytes_per_clk") * c.real("l2.clock_mhz") * 1e6;
   s.hbm_bandwidth_bytes_per_s = c.real("hbm.bandwidth_gbps") * 1e9;
   s.hbm_latency_s = c.real("hbm.latency_ns") * 1e-9;
   s.hbm_bytes = static_cast<int64_t>(c.real("hbm.capacity_gb") * 1e9);

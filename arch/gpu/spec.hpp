@@ -44,8 +44,7 @@ struct GpuSpec {
   int64_t max_threads_per_sm = 0;
   // L2 and HBM.
   int64_t l2_bytes = 0;
-  double l2_bandwidth_bytes_per_clk = 0;  // whole chip, per L2 clock
-  double l2_bandwidth_bytes_per_s = 0;    // whole chip (own clock domain, independent of the SM clock)
+  double l2_bandwidth_bytes_per_s = 0;  // whole chip (own clock domain, independent of the SM clock)
   double hbm_bandwidth_bytes_per_s = 0;
   double hbm_latency_s = 0;
   int64_t hbm_bytes = 0;

@@ -115,8 +115,7 @@ def main():
     values.update({k: get(k) for k in LOOP_KEYS})
     values, le = descend(args, values, LOOP_KEYS, "loop", args.rounds)
     print(f"energy-loop time per op MAPE (calibration) {100 * le:.2f}%")
-    evalues = values
-    for k, v in evalues.items():
+    for k, v in values.items():
         print(f"{k}: {v:.4g}")
 
 

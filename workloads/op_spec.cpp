@@ -25,6 +25,7 @@ ConvParams parse_conv(SpecArgs& a, int rank) {
     p.dilation[i] = dil;
   }
   p.groups = a.integer("groups", 1);
+  p.bias = a.flag("bias", false);
   if (p.groups == 0 || p.stride[2] == 0 || p.dilation[2] == 0)
     throw WorkloadError(fmt::format("--op '{}': stride, dilation and groups must be positive", a.spec()));
   return p;
@@ -53,6 +54,7 @@ OpParams parse_params(SpecArgs& a) {
     p.kv_len = a.has("kv") ? a.integer("kv") : p.q_len;
     p.kv_heads = a.has("kv_heads") ? a.integer("kv_heads") : p.heads;
     p.causal = a.flag("causal", false);
+    p.padding_mask = a.flag("padding_mask", false);
     return p;
   }
   if (kind == "elementwise") {
@@ -67,6 +69,15 @@ OpParams parse_params(SpecArgs& a) {
     p.rows = a.integer("rows");
     p.cols = a.integer("cols");
     p.channels = p.cols;
+    return p;
+  }
+  if (kind == "batchnorm") {  // inference batch norm over an N x C x [D x] H x W activation
+    NormParams p;
+    p.type = NormParams::Type::batch;
+    p.channels = a.integer("C");
+    p.rows = a.integer("N", 1) * p.channels;
+    p.spatial_dims = a.has("D") ? 3 : 2;
+    p.cols = a.integer("D", 1) * a.integer("H") * a.integer("W");
     return p;
   }
   if (kind == "softmax") return SoftmaxParams{a.integer("rows"), a.integer("cols")};
@@ -95,7 +106,7 @@ OpParams parse_params(SpecArgs& a) {
   if (kind == "spmm") return SpmmParams{a.integer("rows"), a.integer("cols"), a.integer("nnz"), a.integer("F")};
   throw WorkloadError(fmt::format(
       "--op '{}': unknown op kind '{}' (expected gemm|conv1d|conv2d|conv3d|attention|elementwise|layernorm|rmsnorm|"
-      "softmax|copy|pool|spmm)",
+      "batchnorm|softmax|copy|pool|maxpool|avgpool|spmm)",
       a.spec(), kind));
 }
 

@@ -17,19 +17,23 @@ std::string_view GpuFamily::doc() const {
   return "GPU (SMs, tensor cores, L2, HBM); library-chosen kernels, waves, power-capped clock";
 }
 
-std::vector<std::string> GpuFamily::mappers() const { return {mappers::gpu::kLibraryMapper}; }
+std::vector<std::string> GpuFamily::mappers() const {
+  return {mappers::gpu::kPytorchMapper, mappers::gpu::kLibraryMapper};
+}
 
 void GpuFamily::check(const config::Resolved& cfg) const { gpu::check(cfg); }
 
 RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Graph& graph,
                               const RunOptions& options) const {
-  if (!options.mapper.empty() && options.mapper != mappers::gpu::kLibraryMapper)
-    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}, got '{}'", mappers::gpu::kLibraryMapper,
-                                 options.mapper));
+  const std::string mapper = options.mapper.empty() ? mappers()[0] : options.mapper;
+  if (mapper != mappers::gpu::kPytorchMapper && mapper != mappers::gpu::kLibraryMapper)
+    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}|{}, got '{}'", mappers::gpu::kPytorchMapper,
+                                 mappers::gpu::kLibraryMapper, options.mapper));
+  const auto rt = mapper == mappers::gpu::kPytorchMapper ? mappers::gpu::Runtime::pytorch : mappers::gpu::Runtime::library;
   const GpuSpec spec = make_spec(cfg);
   const bool whole_graph = graph.size() > 1;
   const LaunchMode mode = whole_graph ? LaunchMode::graph : LaunchMode::isolated;
-  const auto mappings = mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues);
+  const auto mappings = mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues, rt);
   // Analytical timing of every kernel (it also chooses each kernel's clock).
   std::vector<std::vector<KernelTiming>> timing(graph.size());
   std::vector<Kernel> all;
@@ -47,7 +51,7 @@ RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Grap
   std::vector<sc::ScKernelResult> cycle;
   if (options.fidelity == Fidelity::cycle) cycle = sc::run_cycle_model(spec, all, clocks);
   RunResult result;
-  result.mapper = mappers::gpu::kLibraryMapper;
+  result.mapper = mapper;
   size_t flat = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
     const workloads::Op& op = graph.ops()[i];
@@ -63,6 +67,8 @@ RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Grap
                        {"hbm_queueing_us", cycle[flat].dram_wait_s * 1e6},
                        {"tail_us", cycle[flat].tail_seconds * 1e6}};
       }
+      kj["us"] = timings.back().seconds * 1e6;
+      kj["busy_us"] = timings.back().busy_seconds * 1e6;
       kj["clock_mhz"] = timings.back().clock_hz / 1e6;
       kj["power_capped"] = timings.back().power_capped;
       kj["waves"] = timings.back().waves;

@@ -33,6 +33,8 @@ nlohmann::json Kernel::to_json() const {
   j["l2_bytes"] = l2_bytes;
   if (tile_fill < 1.0) j["tile_fill"] = tile_fill;
   if (serial_loads) j["serial_loads"] = true;
+  if (dependent_accesses > 0) j["dependent_accesses"] = dependent_accesses;
+  if (lane_ops_per_cta > 0) j["lane_ops_per_cta"] = lane_ops_per_cta;
   return j;
 }
 

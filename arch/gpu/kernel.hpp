@@ -47,6 +47,16 @@ struct Kernel {
   // The same warps stage operands through registers (LDG, then STS: no cp.async/TMA) and issue
   // the MMAs, so the shared-memory/load-path time adds to the math instead of hiding under it.
   bool serial_loads = false;
+  // Serial load -> use steps each CTA walks through (a loop whose next load issues only after
+  // the previous value is used): each costs one dependent global access on top of the
+  // streaming time of the bytes it moves (0: loads are pipelined and hide under bandwidth).
+  int64_t dependent_accesses = 0;
+  // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
+  // broadcasting kernel's offset arithmetic), issued beside the math.
+  double lane_ops_per_cta = 0;
+  // A cudaMemset node, not a kernel: in a CUDA graph the nodes around it wait much longer
+  // than between two kernels (launch.memset_node_us).
+  bool memset = false;
 
   nlohmann::json to_json() const;
 };

@@ -61,7 +61,8 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double smem =
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
   const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);
-  w.math = k.serial_loads ? math + sfu + smem : std::max(math + sfu, smem);
+  const double lanes = k.lane_ops_per_cta * static_cast<double>(per_sm) / (spec.cuda_fp32_flops * 0.5 * f);
+  w.math = k.serial_loads ? math + sfu + lanes + smem : std::max(math + sfu + lanes, smem);
   // L2 bandwidth is spread over the partitions and runs in its own clock domain; a wave using
   // few SMs cannot draw all of it (each SM's load path is about half the shared-memory width, at
   // the SM clock).
@@ -76,7 +77,8 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
   // trip per wave; other CTAs on the SM overlap it only within the wave.
   const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
-  w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead;
+  const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
+  w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
   return w;
 }
 
@@ -105,8 +107,10 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   // First loads of the first wave (row kernels already wait a round trip in every wave).
   if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
+  if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
-  t.energy_math_j = k.flops_per_cta * static_cast<double>(k.ctas) * pj_per_flop(spec, k) * 1e-12;
+  t.energy_math_j = (k.flops_per_cta * pj_per_flop(spec, k) + k.lane_ops_per_cta * spec.pj_per_flop_cuda_fp32) *
+                    static_cast<double>(k.ctas) * 1e-12;
   t.energy_l2_j = k.l2_bytes * spec.l2_pj_per_byte * 1e-12;
   t.energy_dram_j = (k.dram_read_bytes + k.dram_write_bytes) * spec.dram_pj_per_byte * 1e-12;
   t.energy_active_j = spec.active_w * t.busy_seconds;

@@ -44,6 +44,9 @@ std::shared_ptr<const config::Schema> make_schema() {
        0, 1e4);
   s->add_real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)", std::nullopt,
        0, 1e4);
+  s->add_real("launch.memset_node_us", "us",
+              "extra cost of a cudaMemset node in a CUDA graph beyond a kernel's (the dependent nodes wait longer)",
+              0.0, 0, 1e4);
   s->add_real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
   s->add_real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
   s->add_real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
@@ -85,6 +88,10 @@ std::shared_ptr<const config::Schema> make_schema() {
        d.l2_resident_fraction, 0.05, 1);
   s->add_real("calibration.tile_overhead_cycles", "cycles",
        "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
+  s->add_real("calibration.dependent_access_ns", "ns",
+       "fitted: one step of a latency-bound loop (a global load whose value is used before the next load "
+       "issues: PyTorch's pooling, batch-norm and reduction loops, cuDNN's gather-without-shared-memory convs)",
+       d.dependent_access_s * 1e9, 1, 1e5);
   return s;
 }
 
@@ -115,6 +122,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.hbm_bytes = static_cast<int64_t>(c.real("hbm.capacity_gb") * 1e9);
   s.launch_overhead_s = c.real("launch.overhead_us") * 1e-6;
   s.graph_kernel_overhead_s = c.real("launch.graph_overhead_us") * 1e-6;
+  s.memset_node_overhead_s = c.real("launch.memset_node_us") * 1e-6;
   s.idle_w = c.real("power.idle_w");
   s.tdp_w = c.real("power.tdp_w");
   s.active_w = c.real("power.active_w");
@@ -139,6 +147,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
+  k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
   return s;
 }
 

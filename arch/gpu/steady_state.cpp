@@ -5,12 +5,13 @@
 
 namespace orrery::arch::gpu {
 
-SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph) {
+SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph, bool pytorch) {
   const GpuSpec spec = make_spec(cfg);
   const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
   SteadyState out;
   double longest = 0;
-  for (const auto& m : mappers::gpu::map_graph(graph, spec, graph.size() > 1 && spec.fuse_epilogues)) {
+  const auto rt = pytorch ? mappers::gpu::Runtime::pytorch : mappers::gpu::Runtime::library;
+  for (const auto& m : mappers::gpu::map_graph(graph, spec, graph.size() > 1 && spec.fuse_epilogues, rt)) {
     for (Kernel k : m.kernels) {
       if (k.dram_read_bytes + k.dram_write_bytes <= l2_share) k.dram_read_bytes = k.dram_write_bytes = 0;
       const KernelTiming t = time_kernel(spec, k, LaunchMode::graph);

@@ -14,6 +14,7 @@ struct SteadyState {
   double clock_mhz = 0;  // of the longest kernel
 };
 
-SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph);
+// `pytorch`: the kernels PyTorch launches (mappers/gpu), otherwise the libraries' own.
+SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph, bool pytorch = false);
 
 }  // namespace orrery::arch::gpu

@@ -6,6 +6,7 @@
 
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
+#include "mappers/gpu/torch_native_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -49,9 +50,85 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   return k;
 }
 
+// cuDNN's kernel for activations whose channels are not whole 16-byte vectors (RGB stems:
+// sm80_xmma_fprop_implicit_gemm_indexed_wo_smem, 128x32 output tiles of pixels x filters, 4
+// warps, one stage, no shared memory). Each K step gathers its operands through precomputed
+// indices straight into registers and waits for them before its MMAs: one dependent access per
+// filter tap (per 16 channels), which is what bounds it.
+arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
+                                   double w_bytes, const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kTileM = 128, kTileN = 32, kTileK = 16;
+  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  const int64_t m = c.n * c.out_pixels(), taps = c.kernel_volume();
+  const int64_t steps = taps * ceil_div(c.c_in / c.groups, kTileK);
+  arch::gpu::Kernel k;
+  k.name = fmt::format("conv_gather_igemm_{}x{}x{}_stage1", kTileM, kTileN, kTileK);
+  // The MMAs (zero-padded to 16 channels) hide under the other resident CTAs' waits.
+  k.engine = arch::gpu::Engine::implicit_gemm;
+  k.math_dtype = dtype;
+  k.tile_m = kTileM;
+  k.tile_n = kTileN;
+  k.tile_k = kTileK;
+  k.stages = 1;
+  k.k_iters = steps;
+  k.ctas = ceil_div(m, kTileM) * ceil_div(c.c_out, kTileN);
+  k.ctas_per_sm = 4;
+  k.flops_per_cta = 2.0 * static_cast<double>(kTileM * kTileN * steps * kTileK);
+  k.useful_flops = 2.0 * static_cast<double>(c.macs());
+  k.dependent_accesses = steps;
+  // Each CTA gathers its pixels' receptive fields (real channels only) and its filters' taps.
+  const double cg = static_cast<double>(c.c_in / c.groups);
+  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg * static_cast<double>(kTileM + kTileN) * ib +
+               out_bytes;
+  k.dram_read_bytes = in_bytes + w_bytes;
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  k.dram_write_bytes = std::clamp(in_bytes + w_bytes + out_bytes - l2_share, 0.0, out_bytes);
+  return k;
+}
+
+// cuDNN 9.19's NHWC depthwise kernel (conv2d_c1_k1_nhwc, as PyTorch's bundled cuDNN runs
+// it): 256-thread CTAs, one output pixel x 8 channels per thread, each filter tap a dependent
+// load feeding the accumulation.
+arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
+                                      double w_bytes, const arch::gpu::GpuSpec& spec) {
+  StreamProblem p;
+  p.name = "conv2d_c1_k1_nhwc";
+  p.dtype = dtype;
+  p.engine = arch::gpu::Engine::depthwise;
+  p.read_bytes = in_bytes + w_bytes;
+  p.write_bytes = out_bytes;
+  p.flops = 2.0 * static_cast<double>(c.macs());
+  arch::gpu::Kernel k = make_stream_kernel(p, spec);
+  k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.out_pixels() * ceil_div(c.c_out, 8), 256));
+  k.ctas_per_sm = 8;
+  k.flops_per_cta = p.flops / static_cast<double>(k.ctas);
+  k.dependent_accesses = c.kernel_volume();
+  return k;
+}
+
+void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec,
+                       int64_t in_pixels, double in_bytes, int64_t useful_macs) {
+  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  GemmProblem g;
+  g.prefix = c.rank == 3 ? "conv3d_igemm" : "conv_igemm";
+  g.dtype = dtype;
+  g.batch = c.groups;
+  g.m = c.n * (c.transposed ? in_pixels : c.out_pixels());
+  g.n = c.c_out / c.groups;
+  // Channels per group padded to 16 bytes (the vectorized NHWC load), times the filter volume.
+  const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / ib));
+  const int64_t cg = c.c_in / c.groups;
+  g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
+  g.k_padded_from = cg * c.kernel_volume();
+  g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
+  g.implicit = true;
+  m.kernels.push_back(choose_gemm_kernel(g, spec));
+  m.kernels.back().useful_flops = 2.0 * static_cast<double>(useful_macs);
+}
+
 }  // namespace
 
-GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec) {
+GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec, Runtime rt) {
   GpuMapping m;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const int64_t in_pixels = c.in[0] * c.in[1] * c.in[2];
@@ -59,6 +136,11 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   const double out_bytes = static_cast<double>(c.n * c.c_out * c.out_pixels()) * ib;
   const double w_bytes = static_cast<double>(c.c_out * (c.c_in / c.groups) * c.kernel_volume()) * ib;
   const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
+  if (depthwise && rt == Runtime::pytorch && c.rank == 2 && !c.transposed) {
+    m.kernels.push_back(make_depthwise_c1k1(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+    m.note = "depthwise: cuDNN 9.19 NHWC kernel (as PyTorch's bundled cuDNN runs it)";
+    return m;
+  }
   if (depthwise && c.rank == 2 && c.n > 1 && c.kernel[1] == 3 && c.kernel[2] == 3 && !c.transposed) {
     m.kernels.push_back(make_depthwise_tiled(c, dtype, in_bytes, out_bytes, w_bytes, spec));
     m.note = "depthwise: tiled memory-bound kernel (8x8 output tiles)";
@@ -77,32 +159,49 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;
   }
-  GemmProblem g;
-  g.prefix = c.rank == 3 ? "conv3d_igemm" : "conv_igemm";
-  g.dtype = dtype;
-  g.batch = c.groups;
-  g.m = c.n * (c.transposed ? in_pixels : c.out_pixels());
-  g.n = c.c_out / c.groups;
-  // Channels per group padded to 16 bytes (the vectorized NHWC load), times the filter volume.
-  const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / ib));
-  const int64_t cg = c.c_in / c.groups;
-  g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
-  g.k_padded_from = cg * c.kernel_volume();
-  g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
-  g.implicit = true;
-  m.kernels.push_back(choose_gemm_kernel(g, spec));
-  m.kernels.back().useful_flops = 2.0 * static_cast<double>(c.macs());
-  m.note = "implicit GEMM (NHWC)";
+  // Channels per group not a whole 16-byte vector (an RGB stem): cuDNN gathers without shared
+  // memory, except for large batches of big-filter stems, which it first pads to 8 channels.
+  const bool vector_channels = (c.c_in / c.groups) * workloads::dtype_bits(dtype) % 128 == 0;
+  const bool pad_first = !vector_channels && c.groups == 1 && c.n >= 8 && c.kernel[1] * c.kernel[2] >= 49;
+  if (!vector_channels && c.groups == 1 && !c.transposed && !pad_first) {
+    m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+    m.note = "implicit GEMM gathering unaligned channels (no shared memory, one stage)";
+  } else {
+    workloads::ConvParams padded = c;
+    if (pad_first) {
+      // nhwcAddPaddingKernel on the input and on the filters (each after zeroing its buffer),
+      // then the ordinary implicit GEMM on 8 channels.
+      padded.c_in = 8;
+      const double in_padded = in_bytes / static_cast<double>(c.c_in) * 8.0;
+      const double w_padded = w_bytes / static_cast<double>(c.c_in) * 8.0;
+      for (const auto& [src, dst] : {std::pair{in_bytes, in_padded}, std::pair{w_bytes, w_padded}}) {
+        m.kernels.push_back(memset_node(dst, spec));
+        StreamProblem pad;
+        pad.name = "nhwc_add_padding";
+        pad.dtype = dtype;
+        pad.read_bytes = src;
+        pad.write_bytes = dst;
+        m.kernels.push_back(make_stream_kernel(pad, spec));
+      }
+    }
+    add_implicit_gemm(m, padded, dtype, spec, in_pixels,
+                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs());
+    m.note = pad_first ? "channels padded to 8, then implicit GEMM (NHWC)" : "implicit GEMM (NHWC)";
+  }
   if (c.bias) {
-    // PyTorch's cuDNN path runs the convolution without bias, then adds the bias in a separate
-    // broadcasting elementwise kernel.
-    StreamProblem b;
-    b.name = "conv_bias_add";
-    b.dtype = dtype;
-    b.read_bytes = out_bytes + static_cast<double>(c.c_out) * ib;
-    b.write_bytes = out_bytes;
-    b.flops = static_cast<double>(c.n * c.c_out * c.out_pixels());
-    m.kernels.push_back(make_stream_kernel(b, spec));
+    if (rt == Runtime::pytorch) {
+      // PyTorch adds the bias after cuDNN in a broadcasting TensorIterator kernel.
+      m.kernels.push_back(
+          broadcast_elementwise("conv_bias_add", c.n * c.c_out * c.out_pixels(), c.c_out, 3, dtype, spec));
+    } else {
+      StreamProblem b;
+      b.name = "conv_bias_add";
+      b.dtype = dtype;
+      b.read_bytes = out_bytes + static_cast<double>(c.c_out) * ib;
+      b.write_bytes = out_bytes;
+      b.flops = static_cast<double>(c.n * c.c_out * c.out_pixels());
+      m.kernels.push_back(make_stream_kernel(b, spec));
+    }
     m.note += " + bias kernel";
   }
   return m;

@@ -7,6 +7,7 @@
 
 namespace orrery::mappers::gpu {
 
-GpuMapping map_conv(const workloads::ConvParams& c, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+GpuMapping map_conv(const workloads::ConvParams& c, workloads::DType dtype, const arch::gpu::GpuSpec& spec,
+                    Runtime rt = Runtime::library);
 
 }  // namespace orrery::mappers::gpu

@@ -6,7 +6,9 @@
 #include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
+#include "mappers/gpu/torch_native_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -40,10 +42,18 @@ GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name
 // 1/sqrt(var + eps) is computed per channel (an elementwise kernel over C), then one kernel
 // normalizes the activations. The two per-channel kernels are tiny, but each is a launch.
 GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arch::gpu::GpuSpec& spec, double in,
-                                    double out) {
-  const double c = static_cast<double>(n.rows);
+                                    double out, Runtime rt) {
+  const double c = static_cast<double>(n.channels > 0 ? n.channels : n.rows);  // per-channel statistics
   const double elem = static_cast<double>(dtype_bits(op.dtype)) / 8.0;
   GpuMapping m = stream(op, spec, "batchnorm_transform", in, out);
+  if (rt == Runtime::pytorch && n.channels > 0) {
+    // ATen: a channels-last image takes the dedicated kernel; a volume (channels_last_3d) the
+    // generic broadcasting TensorIterator kernel (input, mean, invstd, weight, bias, output).
+    const int64_t batch = n.rows / n.channels;
+    m.kernels.back() = n.spatial_dims == 3
+                           ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols, n.channels, 6, op.dtype, spec)
+                           : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
+  }
   for (const char* name : {"batchnorm_stats_cast", "batchnorm_invstd"}) {
     StreamProblem p;
     p.name = name;
@@ -59,7 +69,30 @@ GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arc
 
 }  // namespace
 
-GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
+// A pooling op as ATen runs it on channels-last maps: max pooling (2-D) in its NHWC kernel, a
+// global average (to 1x1) as a mean reduction; others stay streaming kernels.
+GpuMapping map_pool_pytorch(const Op& op, const PoolParams& p, const arch::gpu::GpuSpec& spec, double in, double out) {
+  const auto o = p.out();
+  const bool image = p.in[0] == 1 && p.kernel[0] == 1;
+  if (image && p.mode == PoolParams::Mode::max) {
+    GpuMapping m;
+    m.kernels.push_back(max_pool_nhwc(p, op.dtype, spec));
+    m.note = "ATen max_pool_forward_nhwc";
+    return m;
+  }
+  if (p.mode == PoolParams::Mode::avg && o[0] * o[1] * o[2] == 1) {
+    const int64_t pixels = p.in[0] * p.in[1] * p.in[2];
+    GpuMapping m;
+    // Past ~1k values per output the reduction spans CTAs and zeroes its accumulators first.
+    if (pixels > 1024) m.kernels.push_back(memset_node(static_cast<double>(p.n * p.c) * 4.0, spec));
+    m.kernels.push_back(spatial_mean_reduce(p.n, p.c, pixels, op.dtype, spec));
+    m.note = "ATen reduce_kernel (mean over the spatial dims)";
+    return m;
+  }
+  return stream(op, spec, "pool", in, out);
+}
+
+GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec, Runtime rt) {
   const double in = tensors_bytes(op.inputs) + tensors_bytes(op.weights), out = tensors_bytes(op.outputs);
   if (const auto* g = op.get<GemmParams>()) {
     GemmProblem p;
@@ -80,15 +113,38 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
     m.note = spec.tensor_flops_per_clk(op.dtype) > 0 ? "cuBLASLt tensor-core GEMM" : "SIMT GEMM (CUDA cores)";
     return m;
   }
-  if (const auto* c = op.get<ConvParams>()) return map_conv(*c, op.dtype, spec);
-  if (const auto* a = op.get<AttentionParams>()) return map_attention(*a, op.dtype, spec);
-  if (op.get<ElementwiseParams>()) return stream(op, spec, "elementwise_" + op.get<ElementwiseParams>()->fn, in, out);
+  if (const auto* c = op.get<ConvParams>()) return map_conv(*c, op.dtype, spec, rt);
+  if (const auto* a = op.get<AttentionParams>()) {
+    if (rt == Runtime::pytorch && a->padding_mask) return map_attention_math(*a, op.dtype, spec);
+    GpuMapping m = map_attention(*a, op.dtype, spec);
+    // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.
+    if (rt == Runtime::pytorch && a->q_len > 16) m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
+    return m;
+  }
+  if (const auto* e = op.get<ElementwiseParams>()) {
+    // PyTorch vectorizes only same-shape operands; a broadcast takes the generic kernel.
+    if (rt == Runtime::pytorch && e->broadcast_numel > 0) {
+      GpuMapping m;
+      m.kernels.push_back(broadcast_elementwise(("broadcast_" + e->fn).c_str(), e->numel, e->broadcast_numel, 3,
+                                                op.dtype, spec));
+      m.note = "ATen elementwise_kernel (broadcasting, not vectorized)";
+      return m;
+    }
+    return stream(op, spec, "elementwise_" + e->fn, in, out);
+  }
   if (const auto* n = op.get<NormParams>()) {
-    if (n->type == NormParams::Type::batch) return map_batch_norm_inference(op, *n, spec, in, out);
+    if (n->type == NormParams::Type::batch) return map_batch_norm_inference(op, *n, spec, in, out, rt);
+    if (rt == Runtime::pytorch && n->type == NormParams::Type::layer) {
+      GpuMapping m;
+      m.kernels.push_back(layer_norm_rows(n->rows, n->cols, op.dtype, spec));
+      m.note = "ATen vectorized_layer_norm_kernel";
+      return m;
+    }
     return stream(op, spec, fmt::format("{}norm", to_string(n->type)), in, out, n->rows);
   }
   if (const auto* s = op.get<SoftmaxParams>()) return stream(op, spec, "softmax", in, out, s->rows);
-  if (op.get<PoolParams>()) return stream(op, spec, "pool", in, out);
+  if (const auto* p = op.get<PoolParams>())
+    return rt == Runtime::pytorch ? map_pool_pytorch(op, *p, spec, in, out) : stream(op, spec, "pool", in, out);
   if (op.get<ReduceParams>()) return stream(op, spec, "reduce", in, out);
   if (const auto* e = op.get<EmbeddingParams>()) {
     const double row = static_cast<double>(e->dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
@@ -106,7 +162,7 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec) {
   throw WorkloadError(fmt::format("op '{}': not supported yet: {} on the gpu family", op.name, op.kind_name()));
 }
 
-std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse) {
+std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse, Runtime rt) {
   const auto& ops = graph.ops();
   std::vector<std::vector<size_t>> producers(ops.size()), consumers(ops.size());
   for (auto [p, c] : graph.edges()) {
@@ -135,7 +191,7 @@ std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& 
         continue;
       }
     }
-    out.push_back(map_op(op, spec));
+    out.push_back(map_op(op, spec, rt));
   }
   return out;
 }

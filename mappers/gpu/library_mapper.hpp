@@ -1,6 +1,7 @@
 #pragma once
-// The `library` mapper: each op becomes the kernel(s) cuBLAS/cuDNN/FlashAttention/PyTorch would
-// launch for it on this GPU. A pure function of (op, spec).
+// The `library` and `pytorch` mappers: each op becomes the kernel(s) cuBLAS/cuDNN/FlashAttention
+// (and, for `pytorch`, ATen: torch_native_kernels.hpp) would launch for it on this GPU. A pure
+// function of (op, spec, runtime).
 //   gemm        cuBLASLt tile/stages/split-K choice (gemm_kernels.hpp)
 //   conv        implicit GEMM over NHWC (M = N*out pixels, N = K/groups, K = C/groups padded
 //               to 16 bytes x filter volume; grouped convs batch over groups); depthwise
@@ -22,10 +23,13 @@
 namespace orrery::mappers::gpu {
 
 inline constexpr const char* kLibraryMapper = "library";
+// The same, with the kernels PyTorch launches where they differ (Runtime::pytorch).
+inline constexpr const char* kPytorchMapper = "pytorch";
 
-GpuMapping map_op(const workloads::Op& op, const arch::gpu::GpuSpec& spec);
+GpuMapping map_op(const workloads::Op& op, const arch::gpu::GpuSpec& spec, Runtime rt = Runtime::library);
 
 // One mapping per op of `graph`, with the fusion above applied when `fuse` is set.
-std::vector<GpuMapping> map_graph(const workloads::Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse);
+std::vector<GpuMapping> map_graph(const workloads::Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse,
+                                  Runtime rt = Runtime::library);
 
 }  // namespace orrery::mappers::gpu

@@ -10,6 +10,13 @@
 
 namespace orrery::mappers::gpu {
 
+// Whose kernels an op becomes. `library`: the libraries called directly, as the measurement
+// harness does (cuBLASLt, cuDNN, orrery's own vectorized memory-bound kernels). `pytorch`: what
+// PyTorch eager (or a CUDA graph of it) launches: the same cuBLAS/cuDNN calls, but ATen's own
+// kernels for batch norm, pooling, layer norm and conv bias, and a memset node before cuDNN's
+// fused attention.
+enum class Runtime { library, pytorch };
+
 struct GpuMapping {
   std::vector<arch::gpu::Kernel> kernels;
   std::string fused_into;  // name of the op whose kernel absorbs this one; empty if none

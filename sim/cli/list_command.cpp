@@ -34,7 +34,7 @@ int list(const std::string& what, const std::string& family) {
   } else if (what == "ops") {
     for (size_t i = 0; i < std::variant_size_v<workloads::OpParams>; ++i)
       std::cout << workloads::to_string(static_cast<workloads::OpKind>(i)) << "\n";
-    std::cout << "--op kinds: gemm conv1d conv2d conv3d attention elementwise layernorm rmsnorm softmax copy pool spmm\n";
+    std::cout << "--op kinds: gemm conv1d conv2d conv3d attention elementwise layernorm rmsnorm batchnorm softmax copy pool maxpool avgpool spmm\n";
   } else if (what == "archs") {
     for (const auto* f : arch::families()) std::cout << fmt::format("{:<10} {}\n", f->name(), f->doc());
     const std::filesystem::path dir = std::filesystem::path(ORRERY_SOURCE_DIR) / "configs";

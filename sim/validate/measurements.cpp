@@ -86,6 +86,10 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     m.dtype = text("dtype");
     m.split = text("split");
     m.kernel = text("kernel");
+    // Whose kernels ran: the harness calls the libraries (op rows), PyTorch runs the models and
+    // the torch_ops rows (which say so in a `mapper` column).
+    m.mapper = text("mapper");
+    if (m.mapper.empty()) m.mapper = models ? "pytorch" : "library";
     const auto median = number("median_us");
     if (!median || *median <= 0) throw UsageError(fmt::format("{}: median_us: expected a positive number", where));
     m.median_us = *median;

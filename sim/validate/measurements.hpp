@@ -3,6 +3,8 @@
 //   op rows:    spec,kind,dtype,device,median_us,...,energy_j,avg_power_w,...,kernel,
 //               dram_read_bytes,dram_write_bytes,split
 //   model rows: model,options,batch,dtype,median_us,...,device[,split]
+// An optional `mapper` column names the GPU mapper that reproduces what ran (default: library
+// for op rows, as the harness calls cuBLASLt/cuDNN itself; pytorch for model rows).
 // Empty cells are "not measured". A file without a `spec` or `model` column, a row with the
 // wrong number of cells or a non-numeric number is a UsageError naming FILE:LINE.
 #include <optional>
@@ -20,6 +22,7 @@ struct Measurement {
   int64_t batch = 1;    // model rows
   std::string split;    // calibration | heldout | "" (unsplit)
   std::string kernel;   // kernel name(s) the library ran, if recorded
+  std::string mapper;   // GPU mapper that reproduces what ran: library (the harness) | pytorch
   double median_us = 0;
   std::optional<double> energy_j, avg_power_w, dram_read_bytes, dram_write_bytes, sm_clock_mhz;
 };

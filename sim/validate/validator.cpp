@@ -58,7 +58,9 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
     r.m = m;
     try {
       const workloads::Graph g = graph_of(m);
-      const arch::RunResult run = family->simulate(cfg, g, arch::RunOptions{});
+      arch::RunOptions options;
+      options.mapper = m.mapper;
+      const arch::RunResult run = family->simulate(cfg, g, options);
       r.predicted_us = run.total.seconds * 1e6;
       r.predicted_dram_bytes = static_cast<double>(run.total.dram_read_bytes + run.total.dram_write_bytes);
       for (const auto& op : g.ops())
@@ -76,7 +78,7 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
         }
       }
       if (m.energy_j) {
-        const auto steady = arch::gpu::steady_state(cfg, g);
+        const auto steady = arch::gpu::steady_state(cfg, g, m.mapper == "pytorch");
         r.predicted_energy_j = steady.energy_j;
         r.predicted_loop_us = steady.seconds * 1e6;
       }

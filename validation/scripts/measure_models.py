@@ -8,7 +8,7 @@ Model names and options are orrery's `--model NAME[:k=v,...]` syntax. Which modu
   resnet18 resnet50 vgg16 mobilenet_v2 efficientnet_b0 vit_b_16   torchvision, 3x224x224
   r3d_18                torchvision.models.video.r3d_18, clip 3x16x112x112
   bert_base:seq=S       transformers BertModel(BertConfig()) with pooler, input_ids [B,S], SDPA
-  gpt2:seq=S            transformers GPT2Model(GPT2Config()) without LM head, SDPA, no KV cache
+  gpt2:seq=S,lm_head=0  transformers GPT2Model(GPT2Config()) without LM head, SDPA, no KV cache
   llama2_7b:seq=S       transformers LlamaForCausalLM, published 7B config (untied LM head), SDPA,
                         prefill of S tokens, no KV cache
 Channels-last memory format is used for the CNNs (cuDNN's NHWC kernels, as the harness).
@@ -73,8 +73,8 @@ MODELS = [
     ("vit_b_16", "", tv("vit_b_16", (3, 224, 224)), (1, 32)),
     ("r3d_18", "", tv("r3d_18", (3, 16, 112, 112)), (1, 8)),
     ("bert_base", "seq=128", hf("bert", 128), (1, 32)),
-    ("gpt2", "seq=128", hf("gpt2", 128), (1, 32)),
-    ("gpt2", "seq=1024", hf("gpt2", 1024), (1, 8)),
+    ("gpt2", "seq=128,lm_head=0", hf("gpt2", 128), (1, 32)),
+    ("gpt2", "seq=1024,lm_head=0", hf("gpt2", 1024), (1, 8)),
     ("llama2_7b", "seq=128", hf("llama", 128), (1, 4)),
 ]
 

@@ -38,8 +38,8 @@ LoopNest AttentionParams::loop_nest() const {
 }
 
 std::string AttentionParams::describe() const {
-  return fmt::format("attention B={} H={} S={} KV={} D={}{}", batch, heads, q_len, kv_len, head_dim,
-                     causal ? " causal" : "");
+  return fmt::format("attention B={} H={} S={} KV={} D={}{}{}", batch, heads, q_len, kv_len, head_dim,
+                     causal ? " causal" : "", padding_mask ? " key-mask" : "");
 }
 
 void AttentionParams::validate(const std::string& where) const {

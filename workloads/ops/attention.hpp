@@ -12,6 +12,9 @@ struct AttentionParams {
   int64_t batch = 1, heads = 1, kv_heads = 1;  // kv_heads < heads: grouped-query attention
   int64_t q_len = 1, kv_len = 1, head_dim = 64;
   bool causal = false;
+  // An additive mask over key positions broadcast over the queries (BERT's attention_mask):
+  // same math, but it changes which kernel PyTorch's SDPA can take.
+  bool padding_mask = false;
 
   int64_t macs() const;
   int64_t vector_flops() const { return batch * heads * q_len * kv_len * 5; }  // softmax

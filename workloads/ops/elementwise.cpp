@@ -15,7 +15,9 @@ const std::vector<ElementwiseFn>& elementwise_functions() {
       {"tanh", 1, 4},    {"hardswish", 1, 4}, {"hardsigmoid", 1, 3}, {"exp", 1, 4}, {"sqrt", 1, 2},
       {"neg", 1, 1},     {"pow", 2, 4},   {"scale_shift", 1, 2}, {"where", 2, 1}, {"erf", 1, 6},
       {"cast", 1, 1},    {"dropout", 1, 0}, {"mish", 1, 8},  {"swiglu", 2, 5}, {"leaky_relu", 1, 2},
-      {"reciprocal", 1, 1}, {"abs", 1, 1}, {"max", 2, 1}, {"min", 2, 1}, {"log", 1, 4}};
+      {"reciprocal", 1, 1}, {"abs", 1, 1}, {"max", 2, 1}, {"min", 2, 1}, {"log", 1, 4},
+      // Tensor-scalar forms (one tensor operand): x * c, x + c, x ** c.
+      {"mul_scalar", 1, 1}, {"add_scalar", 1, 1}, {"pow_scalar", 1, 4}};
   return kFns;
 }
 
@@ -34,7 +36,7 @@ OpTensors ElementwiseParams::tensors(DType dt) const {
   OpTensors t;
   const auto* f = find_elementwise(fn);
   const int arity = f ? f->arity : 1;
-  for (int i = 0; i < arity; ++i) t.inputs.push_back({"", {numel}, dt});
+  for (int i = 0; i < arity; ++i) t.inputs.push_back({"", {i == 1 && broadcast_numel > 0 ? broadcast_numel : numel}, dt});
   if (weight_numel > 0) t.weights.push_back({"", {weight_numel}, dt});
   t.outputs.push_back({"", {numel}, dt});
   return t;
@@ -59,6 +61,7 @@ void ElementwiseParams::validate(const std::string& where) const {
   }
   require_positive(where, "numel", numel);
   require_non_negative(where, "weights", weight_numel);
+  require_non_negative(where, "broadcast", broadcast_numel);
 }
 
 }  // namespace orrery::workloads

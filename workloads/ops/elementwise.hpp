@@ -19,6 +19,9 @@ struct ElementwiseParams {
   std::string fn = "add";
   int64_t numel = 1;
   int64_t weight_numel = 0;  // per-channel parameters (e.g. a folded scale/shift), 0 if none
+  // Elements of the second operand where it broadcasts against the first (a squeeze-excitation
+  // gate [N, C, 1, 1], rotary cos/sin tables); 0: both operands have `numel` elements.
+  int64_t broadcast_numel = 0;
 
   int64_t macs() const { return 0; }
   int64_t vector_flops() const;

@@ -31,7 +31,8 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
     Seq q = b.linear(p + ".attention.self.query", x, d);
     Seq k = b.linear(p + ".attention.self.key", x, d);
     Seq v = b.linear(p + ".attention.self.value", x, d);
-    Seq a = b.attention(p + ".attention.self.attn", q, k, v, heads, heads, seq, seq, false);
+    // transformers passes the (all-ones) attention_mask on as an additive key mask.
+    Seq a = b.attention(p + ".attention.self.attn", q, k, v, heads, heads, seq, seq, false, true);
     a = b.linear(p + ".attention.output.dense", a, d);
     x = b.layernorm(p + ".attention.output.LayerNorm", b.add(p + ".attention.output.add", a, x));
     Seq h = b.linear(p + ".intermediate.dense", x, ffn);

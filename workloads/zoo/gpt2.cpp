@@ -29,7 +29,7 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
     x = b.add(p + ".add", a, x);
     h = b.layernorm(p + ".ln_2", x);
     h = b.linear(p + ".mlp.c_fc", h, 4 * d);
-    h = b.act(p + ".mlp.act", "gelu", h);
+    h = b.gelu_tanh_ops(p + ".mlp.act", h);
     h = b.linear(p + ".mlp.c_proj", h, d);
     x = b.add(p + ".add_1", h, x);
   }

@@ -44,7 +44,7 @@ Fmap NetBuilder::conv(const std::string& name, const Fmap& x, ConvParams p) {
 Fmap NetBuilder::batchnorm(const std::string& name, const Fmap& x) {
   // Inference batchnorm: a per-channel scale and shift; gamma and beta are the parameters
   // (running mean/var are buffers, not parameters, as torchvision counts them).
-  NormParams p{NormParams::Type::batch, batch_ * x.c, x.pixels(), x.c};
+  NormParams p{NormParams::Type::batch, batch_ * x.c, x.pixels(), x.c, x.rank};
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 
@@ -69,6 +69,7 @@ Fmap NetBuilder::add(const std::string& name, const Fmap& a, const Fmap& b) {
 Fmap NetBuilder::mul(const std::string& name, const Fmap& x, const Fmap& gate) {
   if (x.c != gate.c) throw std::logic_error(name + ": channel mismatch");
   ElementwiseParams p{"mul", batch_ * x.c * x.pixels(), 0};
+  if (gate.pixels() != x.pixels()) p.broadcast_numel = batch_ * gate.c * gate.pixels();
   return Fmap{append(name, p, {x.op, gate.op}), x.c, x.size, x.rank};
 }
 
@@ -168,6 +169,17 @@ Seq NetBuilder::mul(const std::string& name, const Seq& a, const Seq& b) {
   return Seq{append(name, p, {a.op, b.op}), a.rows, a.cols};
 }
 
+Seq NetBuilder::gelu_tanh_ops(const std::string& name, const Seq& x) {
+  const Seq half = act(name + ".half", "mul_scalar", x);
+  Seq inner = act(name + ".cube", "pow_scalar", x);
+  inner = act(name + ".cube_scale", "mul_scalar", inner);
+  inner = add(name + ".inner", x, inner);
+  inner = act(name + ".scale", "mul_scalar", inner);
+  inner = act(name + ".tanh", "tanh", inner);
+  inner = act(name + ".one_plus", "add_scalar", inner);
+  return mul(name + ".out", half, inner);
+}
+
 Seq NetBuilder::swiglu(const std::string& name, const Seq& gate, const Seq& up) {
   ElementwiseParams p{"swiglu", gate.rows * gate.cols, 0};
   return Seq{append(name, p, {gate.op, up.op}), gate.rows, gate.cols};
@@ -191,10 +203,10 @@ Seq NetBuilder::select_rows(const std::string& name, const Seq& x, int64_t rows)
 }
 
 Seq NetBuilder::attention(const std::string& name, const Seq& q, const Seq& k, const Seq& v, int64_t heads,
-                          int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal) {
+                          int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal, bool padding_mask) {
   if (q.cols % heads)
     throw WorkloadError(fmt::format("{}: {} heads do not divide width {}", name, heads, q.cols));
-  AttentionParams p{batch_, heads, kv_heads, q_len, kv_len, q.cols / heads, causal};
+  AttentionParams p{batch_, heads, kv_heads, q_len, kv_len, q.cols / heads, causal, padding_mask};
   return Seq{append(name, p, {q.op, k.op, v.op}), q.rows, q.cols};
 }
 

@@ -70,13 +70,17 @@ class NetBuilder {
   Seq act(const std::string& name, const std::string& fn, const Seq& x);
   Seq add(const std::string& name, const Seq& a, const Seq& b);
   Seq mul(const std::string& name, const Seq& a, const Seq& b);
+  // transformers' NewGELUActivation (GPT-2's gelu_new), written out as the eight tensor ops it
+  // runs: 0.5*x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3))). Eager PyTorch (and an ONNX
+  // export) runs each as its own kernel.
+  Seq gelu_tanh_ops(const std::string& name, const Seq& x);
   Seq swiglu(const std::string& name, const Seq& gate, const Seq& up);
   Seq embedding(const std::string& name, int64_t lookups, int64_t vocab, int64_t dim);
   Seq concat_rows(const std::string& name, const Seq& a, const Seq& b);
   Seq select_rows(const std::string& name, const Seq& x, int64_t rows);  // e.g. the [CLS] tokens
   // Fused scaled-dot-product attention of `batch` sequences; q rows = batch*q_len.
   Seq attention(const std::string& name, const Seq& q, const Seq& k, const Seq& v, int64_t heads,
-                int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal);
+                int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal, bool padding_mask = false);
 
   // Any op, with producers (kGraphInput entries are the model's inputs and make no edge).
   size_t append(std::string name, OpParams params, const std::vector<size_t>& producers);

@@ -38,10 +38,13 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   const double steps = static_cast<double>(w.steps);
   w.load_bytes_step = load / steps;
   w.dram_bytes_step = dram / steps;
-  const double math = k.flops_per_cta / (math_flops_per_clk(spec, k) * f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f);
+  const double math = k.flops_per_cta / (math_flops_per_clk(spec, k) * f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f) +
+                      k.lane_ops_per_cta / (spec.cuda_fp32_flops * 0.5 * f);
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
   w.compute_s_step = (k.serial_loads ? math + smem : std::max(math, smem)) / steps;
   w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
+  // Latency-bound steps (dependent loads) serialize within the CTA, beside its streaming.
+  w.epilogue_s += static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
   w.stages = std::max<int64_t>(1, k.stages > 0 ? k.stages : 2);
   w.clock_scale = spec.max_clock_hz / f;
   return w;

@@ -14,8 +14,11 @@ namespace {
 
 config::Resolved test_cfg() { return load_arch_text(test::gpu_test_config(), "gpu_test.yaml"); }
 
-RunResult run(const std::string& op) {
-  return find_family("gpu")->simulate(test_cfg(), workloads::parse_op_spec(op), RunOptions{});
+// The `library` mapper: the kernels cuBLASLt/cuDNN choose when called directly (the harness).
+RunResult run(const std::string& op, const std::string& mapper = "library") {
+  RunOptions o;
+  o.mapper = mapper;
+  return find_family("gpu")->simulate(test_cfg(), workloads::parse_op_spec(op), o);
 }
 
 // 8192^3 fp16 GEMM, compute-bound (L2 unbounded, efficiency 1). The mapper's best tile is

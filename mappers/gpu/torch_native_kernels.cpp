@@ -1,0 +1,145 @@
+#include "mappers/gpu/torch_native_kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Engine;
+using arch::gpu::Kernel;
+using workloads::DType;
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t last_pow2(int64_t n) {  // largest power of two <= n (ATen's lastPow2), 1 for n < 1
+  int64_t p = 1;
+  while (p * 2 <= n) p *= 2;
+  return p;
+}
+
+double elem_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
+
+// A grid of `ctas` CTAs of `threads` threads streaming `read` bytes in and `write` bytes out.
+Kernel native(const char* name, DType dtype, int64_t ctas, int64_t threads, double read, double write,
+              const arch::gpu::GpuSpec& spec) {
+  Kernel k;
+  k.name = name;
+  k.engine = Engine::stream;
+  k.math_dtype = dtype;
+  k.ctas = std::max<int64_t>(1, ctas);
+  k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
+  k.l2_bytes = read + write;
+  k.dram_read_bytes = read;
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  k.dram_write_bytes = std::clamp(read + write - l2_share, 0.0, write);
+  return k;
+}
+
+}  // namespace
+
+Kernel batch_norm_transform_channels_last(int64_t n, int64_t c, int64_t pixels, DType dtype,
+                                          const arch::gpu::GpuSpec& spec) {
+  // flexible_launch_configs (Normalization.cuh): MAX_BLOCK_SIZE 512, OPTIMAL_TILE_W 32,
+  // ELEMENTS_PER_THREAD 16, MAX_H_BLOCK 128; the kernel loads PARALLEL_LOADS = 4 rows per pass.
+  const int64_t stride = c, reduction = n * pixels;
+  int64_t bx = std::min<int64_t>(last_pow2(stride), 32);
+  const int64_t by = std::min(last_pow2(ceil_div(reduction, 16)), 512 / bx);
+  if (bx * by != 512) bx = std::min(last_pow2(stride), 512 / by);
+  const int64_t gx = ceil_div(stride, bx), gy = std::min<int64_t>(ceil_div(reduction, by * 16), 128);
+  const int64_t passes = ceil_div(reduction, by * gy * 4);
+  const double bytes = static_cast<double>(n * c * pixels) * elem_bytes(dtype);
+  Kernel k = native("batch_norm_transform_channels_last", dtype, gx * gy, bx * by, bytes, bytes, spec);
+  // Each pass issues its 4 loads together, but its 4 stores complete before the next pass's
+  // loads issue (no unrolling across passes): two dependent steps per pass.
+  k.dependent_accesses = 2 * passes;
+  k.flops_per_cta = 4.0 * static_cast<double>(n * c * pixels) / static_cast<double>(k.ctas);
+  k.useful_flops = k.flops_per_cta * static_cast<double>(k.ctas);
+  return k;
+}
+
+Kernel broadcast_elementwise(const char* name, int64_t numel, int64_t channels, int operands, DType dtype,
+                             const arch::gpu::GpuSpec& spec) {
+  // elementwise_kernel<128, 4>: 128 threads, 4 elements each. Per element and operand the
+  // OffsetCalculator's divisions and multiply-adds run on the integer pipes: ~40 lane
+  // instructions per operand (3 operands for a bias add: 430 G elements/s measured;
+  // calibration rows of validation/data/torch_ops_h100.csv).
+  const double tensor = static_cast<double>(numel) * elem_bytes(dtype);
+  const int64_t inputs = operands - 1;  // one full-size input, the rest per-channel
+  return generic_elementwise(name, numel, tensor + static_cast<double>((inputs - 1) * channels) * 4.0, tensor,
+                             operands, dtype, spec);
+}
+
+Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes, int operands,
+                           DType dtype, const arch::gpu::GpuSpec& spec) {
+  Kernel k = native(name, dtype, ceil_div(numel, 512), 128, read_bytes, write_bytes, spec);
+  k.lane_ops_per_cta = 40.0 * static_cast<double>(operands) * 512.0;
+  k.useful_flops = static_cast<double>(numel);
+  return k;
+}
+
+Kernel max_pool_nhwc(const workloads::PoolParams& p, DType dtype, const arch::gpu::GpuSpec& spec) {
+  // DilatedMaxPool2d.cu (NHWC path): block (x: channels, y: output columns, z: output rows) of
+  // up to 1024 threads; each thread covers kernel_size_C channel slices; the grid strides the
+  // outputs by BLOCK_STRIDE = 2 blocks. Every window tap of every output the thread owns is a
+  // load whose value feeds a running max kept in shared memory before the next tap.
+  const auto out = p.out();
+  const int64_t oh = out[1], ow = out[2], c = p.c;
+  int64_t bx = std::min<int64_t>(32, last_pow2(c));
+  const int64_t by = std::min(last_pow2(ow), 1024 / bx);
+  const int64_t bz = std::min(last_pow2(oh), 1024 / bx / by);
+  bx = std::min(last_pow2(c), 1024 / by / bz);
+  const int64_t stride_c = ceil_div(c, bx * 4), size_c = ceil_div(c, bx * stride_c);
+  const int64_t gx = p.n * stride_c, gy = ceil_div(ow, by * 2), gz = ceil_div(oh, bz * 2);
+  const int64_t rows_per_thread = ceil_div(oh, bz * gz), cols_per_thread = ceil_div(ow, by * gy);
+  const double e = elem_bytes(dtype);
+  const double in = static_cast<double>(p.n * c * p.in[1] * p.in[2]) * e;
+  const double outputs = static_cast<double>(p.n * c * oh * ow);
+  Kernel k = native("max_pool_forward_nhwc", dtype, gx * gy * gz, bx * by * bz, in, outputs * (e + 8.0), spec);
+  k.dependent_accesses = rows_per_thread * cols_per_thread * p.kernel[1] * p.kernel[2] * size_c;
+  k.useful_flops = outputs * static_cast<double>(p.kernel[1] * p.kernel[2]);
+  return k;
+}
+
+Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype, const arch::gpu::GpuSpec& spec) {
+  // reduce_kernel<128, 4> over a strided (non-innermost) dim: the outputs (channels) are
+  // vectorized across threads, the pixels split over block.y and, past ~1k values per output,
+  // over CTAs with a global accumulation. About 12 latency-bound steps (loads, the
+  // shared-memory tree over block.y, the store) plus one per 512 values per output: the ~4 us
+  // such a reduction takes however small (calibration rows of torch_ops_h100.csv).
+  const double e = elem_bytes(dtype);
+  const double in = static_cast<double>(n * c * pixels) * e;
+  Kernel k = native("reduce_kernel_mean", dtype, std::max<int64_t>(1, ceil_div(n * c, 128) * ceil_div(pixels, 1024)),
+                    128, in, static_cast<double>(n * c) * e, spec);
+  k.dependent_accesses = 12 + ceil_div(pixels, 512);
+  k.useful_flops = static_cast<double>(n * c * pixels);
+  return k;
+}
+
+Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu::GpuSpec& spec) {
+  // vectorized_layer_norm_kernel: one CTA of 128 threads per row, 16-byte vectors. A Welford
+  // pass over the row (a block reduction), then a pass that re-reads it with gamma and beta and
+  // stores: ~3 dependent steps for the reductions plus 4 per vector a thread owns (the
+  // structure from the source; the counts were checked on torch_ops_h100.csv's calibration rows).
+  const double e = elem_bytes(dtype);
+  const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / e));
+  const int64_t vectors = std::max<int64_t>(1, ceil_div(cols, 128 * vec));
+  const double bytes = static_cast<double>(rows * cols) * e;
+  Kernel k = native("vectorized_layer_norm", dtype, rows, 128, bytes + 2.0 * static_cast<double>(cols) * e, bytes, spec);
+  k.ctas_per_sm = std::min<int64_t>(k.ctas_per_sm, 8);  // fp32 Welford state: register-limited residency
+  k.dependent_accesses = 3 + 4 * vectors;
+  k.flops_per_cta = 8.0 * static_cast<double>(cols);
+  k.useful_flops = k.flops_per_cta * static_cast<double>(rows);
+  return k;
+}
+
+Kernel memset_node(double bytes, const arch::gpu::GpuSpec& spec) {
+  // Filled at full bandwidth (16 KiB per CTA, at most one pass of the machine).
+  const int64_t ctas = std::min<int64_t>(ceil_div(static_cast<int64_t>(bytes), 16384), spec.sm_count * 8);
+  Kernel k = native("memset", DType::int8, ctas, 256, 0.0, bytes, spec);
+  k.memset = true;
+  return k;
+}
+
+}  // namespace orrery::mappers::gpu

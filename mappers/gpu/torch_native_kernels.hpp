@@ -1,0 +1,49 @@
+#pragma once
+// PyTorch's own CUDA kernels (ATen native) for the ops it does not hand to cuBLAS/cuDNN, as
+// PyTorch 2.x launches them on channels-last activations. Each builder follows the kernel's
+// launch configuration in the ATen source (block and grid from the tensor sizes), so the
+// CTA count and the serial load -> use steps each thread walks through come from the code, not
+// from a fit; the one fitted constant they share is the time of such a step
+// (calibration.dependent_access_ns). Checked against validation/data/torch_ops_h100.csv.
+#include <cstdint>
+
+#include "arch/gpu/kernel.hpp"
+#include "arch/gpu/spec.hpp"
+#include "workloads/ops/pool.hpp"
+
+namespace orrery::mappers::gpu {
+
+// Eval batch norm over an N x C x pixels channels-last activation
+// (batch_norm_transform_input_channels_last_kernel): a 2-D grid over channels x rows, each
+// thread walking its rows PARALLEL_LOADS at a time.
+arch::gpu::Kernel batch_norm_transform_channels_last(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
+                                                     const arch::gpu::GpuSpec& spec);
+
+// A broadcasting TensorIterator kernel without vectorization (elementwise_kernel<128, 4>): a
+// 3-D batch norm (channels_last_3d) or the bias add PyTorch runs after a cuDNN convolution.
+// Integer offset arithmetic per element and operand bounds it, not bandwidth.
+arch::gpu::Kernel broadcast_elementwise(const char* name, int64_t numel, int64_t channels, int operands,
+                                        workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+// The same TensorIterator kernel given its total traffic: strided copies and casts
+// (unrolled/elementwise_kernel direct_copy), masked where, reductions over bools.
+arch::gpu::Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes,
+                                      int operands, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+
+// max_pool2d on NHWC (max_pool_forward_nhwc, which also writes int64 argmax indices): one
+// thread per (channel group, output column, output row) block, walking its outputs, the window
+// taps and its channels with a dependent load per step.
+arch::gpu::Kernel max_pool_nhwc(const workloads::PoolParams& p, workloads::DType dtype,
+                                const arch::gpu::GpuSpec& spec);
+
+// Mean over the spatial dims of a channels-last activation (adaptive_avg_pool2d to 1x1, the
+// squeeze-excitation pools): ATen's reduce_kernel. `pixels` values per output.
+arch::gpu::Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
+                                      const arch::gpu::GpuSpec& spec);
+
+// LayerNorm over the last dim (vectorized_layer_norm_kernel): one 128-thread CTA per row.
+arch::gpu::Kernel layer_norm_rows(int64_t rows, int64_t cols, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+
+// A cudaMemset node (a cuDNN workspace or a multi-CTA reduction's accumulators being zeroed).
+arch::gpu::Kernel memset_node(double bytes, const arch::gpu::GpuSpec& spec);
+
+}  // namespace orrery::mappers::gpu

@@ -26,6 +26,16 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
   return 1;
 }
 
+double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
+  switch (k.engine) {
+    case Engine::tensor_gemm:
+    case Engine::implicit_gemm:
+    case Engine::unaligned_gemm:
+    case Engine::simt_gemm: return spec.calibration.mma_kernel_fixed_s;
+    default: return 0.0;
+  }
+}
+
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
   return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency * k.tile_fill;
 }
@@ -106,6 +116,7 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   }
   // First loads of the first wave (row kernels already wait a round trip in every wave).
   if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
+  t.busy_seconds += kernel_fixed_seconds(spec, k);
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
@@ -130,12 +141,12 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds) {
   t.power_w = spec.idle_w + spec.active_w + (t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
 }
 
-KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode) {
+KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode, bool sustained) {
   KernelTiming t = time_kernel_at(spec, k, mode, spec.max_clock_hz);
   // The board's power limiter averages over milliseconds: a kernel timed alone (cold, with idle
   // gaps around it) runs at the max clock even when its own power is above the limit; back to
   // back in a graph or a loop it settles at the capped clock.
-  if (mode == LaunchMode::isolated || t.power_w <= spec.tdp_w) return t;
+  if (!sustained || t.power_w <= spec.tdp_w) return t;
   // Over the limit: the largest clock whose power meets it (power falls with the clock as the
   // math stretches out), never below the sustained floor.
   double lo = spec.sustained_clock_hz, hi = spec.max_clock_hz;

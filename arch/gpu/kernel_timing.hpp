@@ -41,8 +41,10 @@ struct KernelTiming {
 // Timing at a fixed SM clock (no power cap).
 KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mode, double clock_hz);
 
-// Timing at the clock the power limiter allows (see above).
-KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode);
+// Timing at the clock the power limiter allows (see above). `sustained`: the kernel runs inside
+// a load lasting longer than the limiter's averaging window (a loop, a long graph); otherwise
+// (a kernel or one short forward timed alone) it runs at the max clock.
+KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode, bool sustained);
 
 // Replaces the busy time (e.g. by the cycle model's) and updates wall time, power and energy.
 void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds);
@@ -52,6 +54,9 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds);
 double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);
 
 // Achievable HBM bandwidth in bytes per second for this kernel's engine.
+// Device time a kernel spends outside its waves, whatever its size (tensor-core library kernels).
+double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k);
+
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k);
 
 }  // namespace orrery::arch::gpu

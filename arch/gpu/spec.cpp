@@ -47,6 +47,10 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("launch.memset_node_us", "us",
               "extra cost of a cudaMemset node in a CUDA graph beyond a kernel's (the dependent nodes wait longer)",
               0.0, 0, 1e4);
+  s->add_real("power.limiter_window_ms", "ms",
+              "a run longer than this settles at the power-capped clock; shorter ones (one kernel or one "
+              "forward timed alone) run at the max clock",
+              500.0, 0, 1e7);
   s->add_real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
   s->add_real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
   s->add_real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
@@ -92,6 +96,10 @@ std::shared_ptr<const config::Schema> make_schema() {
        "fitted: one step of a latency-bound loop (a global load whose value is used before the next load "
        "issues: PyTorch's pooling, batch-norm and reduction loops, cuDNN's gather-without-shared-memory convs)",
        d.dependent_access_s * 1e9, 1, 1e5);
+  s->add_real("calibration.mma_kernel_fixed_us", "us",
+       "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv) beyond its waves: "
+       "descriptor and barrier setup, the first tile's operand fetch, the last tile's store",
+       d.mma_kernel_fixed_s * 1e6, 0, 1e3);
   return s;
 }
 
@@ -123,6 +131,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.launch_overhead_s = c.real("launch.overhead_us") * 1e-6;
   s.graph_kernel_overhead_s = c.real("launch.graph_overhead_us") * 1e-6;
   s.memset_node_overhead_s = c.real("launch.memset_node_us") * 1e-6;
+  s.power_window_s = c.real("power.limiter_window_ms") * 1e-3;
   s.idle_w = c.real("power.idle_w");
   s.tdp_w = c.real("power.tdp_w");
   s.active_w = c.real("power.active_w");
@@ -148,6 +157,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
   k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
+  k.mma_kernel_fixed_s = c.real("calibration.mma_kernel_fixed_us") * 1e-6;
   return s;
 }
 

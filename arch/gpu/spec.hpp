@@ -24,6 +24,7 @@ struct GpuCalibration {
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
   double dependent_access_s = 270e-9; // one load -> use step of a latency-bound loop (no loads in flight across steps)
+  double mma_kernel_fixed_s = 0;      // per tensor-core library kernel: setup, first operand fetch, last store
 };
 
 struct GpuSpec {
@@ -53,6 +54,7 @@ struct GpuSpec {
   double launch_overhead_s = 0;        // one kernel timed alone (CUDA events around it)
   double graph_kernel_overhead_s = 0;  // per kernel inside a CUDA graph
   double memset_node_overhead_s = 0;   // extra per cudaMemset node inside a CUDA graph
+  double power_window_s = 0.5;         // a run longer than this settles at the power-capped clock
   // Power and energy.
   double idle_w = 0, tdp_w = 0, active_w = 0;
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,

@@ -123,10 +123,11 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec, Runtime rt) {
   }
   if (const auto* e = op.get<ElementwiseParams>()) {
     // PyTorch vectorizes only same-shape operands; a broadcast takes the generic kernel.
-    if (rt == Runtime::pytorch && e->broadcast_numel > 0) {
+    if (rt == Runtime::pytorch && (e->broadcast_numel > 0 || e->weight_numel > 0 || e->strided)) {
+      const auto* f = find_elementwise(e->fn);
+      const int operands = (f ? f->arity : 1) + (e->weight_numel > 0 ? 1 : 0) + 1;
       GpuMapping m;
-      m.kernels.push_back(broadcast_elementwise(("broadcast_" + e->fn).c_str(), e->numel, e->broadcast_numel, 3,
-                                                op.dtype, spec));
+      m.kernels.push_back(generic_elementwise(("generic_" + e->fn).c_str(), e->numel, in, out, operands, op.dtype, spec));
       m.note = "ATen elementwise_kernel (broadcasting, not vectorized)";
       return m;
     }
@@ -145,7 +146,15 @@ GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec, Runtime rt) {
   if (const auto* s = op.get<SoftmaxParams>()) return stream(op, spec, "softmax", in, out, s->rows);
   if (const auto* p = op.get<PoolParams>())
     return rt == Runtime::pytorch ? map_pool_pytorch(op, *p, spec, in, out) : stream(op, spec, "pool", in, out);
-  if (op.get<ReduceParams>()) return stream(op, spec, "reduce", in, out);
+  if (const auto* r = op.get<ReduceParams>()) {
+    if (rt == Runtime::pytorch && r->out_numel > 0) {
+      GpuMapping m;
+      m.kernels.push_back(spatial_mean_reduce(1, r->out_numel, r->in_numel / r->out_numel, op.dtype, spec));
+      m.note = "ATen reduce_kernel";
+      return m;
+    }
+    return stream(op, spec, "reduce", in, out);
+  }
   if (const auto* e = op.get<EmbeddingParams>()) {
     const double row = static_cast<double>(e->dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
     return stream(op, spec, "embedding_gather", static_cast<double>(e->lookups) * (row + 4.0), out);

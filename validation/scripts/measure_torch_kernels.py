@@ -12,8 +12,15 @@
            CSV format (split: calibration), plus every kernel each call launches with its GPU
            duration. Shapes are chosen *not* to repeat the held-out models' layers.
 
-  measure_torch_kernels.py --out DIR [--only graph,ops]
-writes DIR/model_graph_kernels_h100.csv, DIR/torch_ops_h100.csv, DIR/torch_ops_h100_kernels.csv.
+  chains   calibration for kernels *inside* a CUDA graph after PyTorch's own kernels, as in whole
+           models: n = 8 and 32 repetitions of [relu, GEMM or conv] with a distinct (cold) weight
+           per repetition, L2 flushed before each replay (gpu_method.time_cold); the slope over n
+           is one pair's cost. One replay is profiled for each kernel's GPU duration. Shapes are
+           not the held-out models' layers.
+
+  measure_torch_kernels.py --out DIR [--only graph,ops,chains]
+writes DIR/model_graph_kernels_h100.csv, DIR/torch_ops_h100.csv, DIR/torch_ops_h100_kernels.csv,
+DIR/graph_chains_h100.csv, DIR/graph_chains_h100_kernels.csv.
 """
 import argparse
 import csv
@@ -197,11 +204,92 @@ def torch_ops(out, flusher, nvml, reps):
         w.writerows(krows)
 
 
+def chain_specs():
+    """(spec of the library kernel, builder(n) -> callable running n [relu, op] pairs)."""
+    specs = []
+
+    def linear(m, n, k):
+        def build(reps):
+            x = torch.randn(m, k, device="cuda", dtype=H)
+            ws = [0.02 * torch.randn(n, k, device="cuda", dtype=H) for _ in range(reps)]
+            y = torch.empty(m, n, device="cuda", dtype=H)
+
+            def f():
+                for w in ws:
+                    torch.relu_(x)
+                    torch.matmul(x, w.t(), out=y)
+            return f
+        return build
+
+    for m, n, k in ((64, 1024, 1024), (256, 1024, 1024), (1024, 1024, 1024), (256, 4096, 1024),
+                    (256, 1024, 4096), (64, 2560, 640), (512, 640, 2560), (2048, 1536, 512)):
+        specs.append((f"gemm:M={m},N={n},K={k},dtype=fp16", linear(m, n, k)))
+
+    def conv(nb, c, hw, kout, r):
+        def build(reps):
+            x = rnd(nb, c, hw, hw)
+            ws = [cl(0.05 * torch.randn(kout, c, r, r, device="cuda", dtype=H)) for _ in range(reps)]
+
+            def f():
+                for w in ws:
+                    torch.relu_(x)
+                    F.conv2d(x, w, padding=r // 2)
+            return f
+        return build
+
+    for nb, c, hw, kout, r in ((1, 48, 40, 48, 3), (1, 96, 20, 96, 3), (1, 192, 20, 192, 3), (1, 384, 10, 384, 3),
+                               (8, 96, 40, 96, 3), (1, 160, 40, 640, 1), (4, 640, 20, 160, 1), (1, 320, 10, 320, 3)):
+        specs.append((f"conv2d:N={nb},C={c},H={hw},W={hw},K={kout},R={r},S={r},stride=1,pad={r // 2},dtype=fp16",
+                       conv(nb, c, hw, kout, r)))
+    return specs
+
+
+def chains(out, flusher, nvml, reps):
+    from torch.profiler import ProfilerActivity, profile
+    rows, krows = [], []
+    with torch.inference_mode():
+        for spec, build in chain_specs():
+            try:
+                times = {}
+                for n in (8, 32):
+                    fn = build(n)
+                    g = gm.capture(fn, 1)
+                    t = gm.time_cold(g.replay, flusher, nvml, reps=reps)
+                    times[n] = t["median_us"]
+                    if n == 8:
+                        flusher(3)
+                        torch.cuda.synchronize()
+                        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+                            g.replay()
+                            torch.cuda.synchronize()
+                        ev = sorted(cuda_events(prof), key=lambda e: e.time_range.start)
+                        t0 = ev[0].time_range.start if ev else 0
+                        for i, e in enumerate(ev):
+                            krows.append([spec, i, e.name[:200], gm.fmt(float(e.time_range.elapsed_us())),
+                                          gm.fmt(float(e.time_range.start - t0))])
+                    del g, fn
+                slope = (times[32] - times[8]) / 24.0
+                rows.append([spec, gm.fmt(times[8]), gm.fmt(times[32]), gm.fmt(slope), reps])
+                print(f"chain {spec:70s} n=8 {times[8]:8.1f} us, n=32 {times[32]:8.1f} us: {slope:.3f} us per "
+                      f"[relu, op]", flush=True)
+            except Exception as e:
+                print(f"SKIP chain {spec}: {type(e).__name__}: {str(e)[:200]}", flush=True)
+            torch.cuda.empty_cache()
+    with open(os.path.join(out, "graph_chains_h100.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["spec", "graph_us_8_pairs", "graph_us_32_pairs", "us_per_pair", "reps"])
+        w.writerows(rows)
+    with open(os.path.join(out, "graph_chains_h100_kernels.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["spec", "index", "kernel", "device_us", "start_us"])
+        w.writerows(krows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--reps", type=int, default=30)
-    ap.add_argument("--only", default="ops,graph")
+    ap.add_argument("--only", default="ops,graph,chains")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.backends.cudnn.benchmark = False
@@ -212,7 +300,8 @@ def main():
           f"{torch.backends.cudnn.version()}, driver {nvml.driver_version()}", flush=True)
     parts = a.only.split(",")
     for part, fn in (("ops", lambda: torch_ops(a.out, flusher, nvml, a.reps)),
-                     ("graph", lambda: graph_kernels(a.out, flusher))):
+                     ("graph", lambda: graph_kernels(a.out, flusher)),
+                     ("chains", lambda: chains(a.out, flusher, nvml, a.reps))):
         if part in parts:
             t0 = time.time()
             try:

@@ -17,7 +17,11 @@ const std::vector<ElementwiseFn>& elementwise_functions() {
       {"cast", 1, 1},    {"dropout", 1, 0}, {"mish", 1, 8},  {"swiglu", 2, 5}, {"leaky_relu", 1, 2},
       {"reciprocal", 1, 1}, {"abs", 1, 1}, {"max", 2, 1}, {"min", 2, 1}, {"log", 1, 4},
       // Tensor-scalar forms (one tensor operand): x * c, x + c, x ** c.
-      {"mul_scalar", 1, 1}, {"add_scalar", 1, 1}, {"pow_scalar", 1, 4}};
+      {"mul_scalar", 1, 1}, {"add_scalar", 1, 1}, {"pow_scalar", 1, 4}, {"rsqrt", 1, 2},
+      // A per-channel (or per-column) parameter times the tensor: weight * x.
+      {"scale", 1, 1},
+      // No tensor operand: fills an output (a mask being built).
+      {"fill", 0, 0}};
   return kFns;
 }
 

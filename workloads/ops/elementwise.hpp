@@ -22,6 +22,9 @@ struct ElementwiseParams {
   // Elements of the second operand where it broadcasts against the first (a squeeze-excitation
   // gate [N, C, 1, 1], rotary cos/sin tables); 0: both operands have `numel` elements.
   int64_t broadcast_numel = 0;
+  // Works on a non-contiguous view (a transposed head layout, a slice): PyTorch's generic
+  // kernel, not the vectorized one.
+  bool strided = false;
 
   int64_t macs() const { return 0; }
   int64_t vector_flops() const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "workloads/zoo/hf_ops.hpp"
 #include "workloads/zoo/net_builder.hpp"
 #include "workloads/zoo/option_checks.hpp"
 
@@ -24,12 +25,15 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
     const std::string p = fmt::format("h.{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);
     Seq qkv = b.linear(p + ".attn.c_attn", h, 3 * d);
+    // Under CUDA-graph capture transformers materializes the causal mask in every layer (the
+    // attention op models the causal mask itself, so the mask ops feed nothing in the graph).
+    causal_mask_ops(b, p + ".attn.mask", seq, seq);
     Seq a = b.attention(p + ".attn.attn", Seq{qkv.op, qkv.rows, d}, qkv, qkv, heads, heads, seq, seq, true);
     a = b.linear(p + ".attn.c_proj", a, d);
     x = b.add(p + ".add", a, x);
     h = b.layernorm(p + ".ln_2", x);
     h = b.linear(p + ".mlp.c_fc", h, 4 * d);
-    h = b.gelu_tanh_ops(p + ".mlp.act", h);
+    h = gelu_tanh_ops(b, p + ".mlp.act", h);
     h = b.linear(p + ".mlp.c_proj", h, d);
     x = b.add(p + ".add_1", h, x);
   }

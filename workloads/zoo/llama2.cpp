@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "workloads/zoo/hf_ops.hpp"
 #include "workloads/zoo/net_builder.hpp"
 #include "workloads/zoo/option_checks.hpp"
 
@@ -36,13 +37,14 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
   Seq x = b.embedding("model.embed_tokens", rows, vocab, d);
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("model.layers.{}", i);
-    Seq h = b.rmsnorm(p + ".input_layernorm", x);
+    // transformers' LlamaRMSNorm and rotary embedding, op by op (hf_ops.hpp).
+    Seq h = rmsnorm_ops(b, p + ".input_layernorm", x);
     Seq q = b.linear(p + ".self_attn.q_proj", h, d, false);
     Seq k = b.linear(p + ".self_attn.k_proj", h, kv_dim, false);
     Seq v = b.linear(p + ".self_attn.v_proj", h, kv_dim, false);
-    // Rotary embedding: x * cos + rotate_half(x) * sin against cached cos/sin tables.
-    q = b.act(p + ".self_attn.rotary_emb.q", "mul", q);
-    k = b.act(p + ".self_attn.rotary_emb.k", "mul", k);
+    q = rotary_ops(b, p + ".self_attn.rotary_emb.q", q, seq, head_dim);
+    k = rotary_ops(b, p + ".self_attn.rotary_emb.k", k, seq, head_dim);
+    if (!decode) causal_mask_ops(b, p + ".self_attn.mask", seq, kv_len);  // feeds nothing: see gpt2.cpp
     Seq a = b.attention(p + ".self_attn.attn", q, k, v, heads, kv_heads, seq, kv_len, !decode);
     if (decode) {
       // K and V are read from the cache (context + the new token), not just this step's output.
@@ -51,14 +53,14 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
     }
     a = b.linear(p + ".self_attn.o_proj", a, d, false);
     x = b.add(p + ".add", a, x);
-    h = b.rmsnorm(p + ".post_attention_layernorm", x);
+    h = rmsnorm_ops(b, p + ".post_attention_layernorm", x);
     Seq gate = b.linear(p + ".mlp.gate_proj", h, ffn, false);
     Seq up = b.linear(p + ".mlp.up_proj", h, ffn, false);
-    h = b.swiglu(p + ".mlp.act_fn", gate, up);  // silu(gate) * up
+    h = b.mul(p + ".mlp.mul", b.act(p + ".mlp.act_fn", "silu", gate), up);  // act_fn(gate) * up
     h = b.linear(p + ".mlp.down_proj", h, d, false);
     x = b.add(p + ".add_1", h, x);
   }
-  x = b.rmsnorm("model.norm", x);
+  x = rmsnorm_ops(b, "model.norm", x);
   b.linear("lm_head", x, vocab, false);
   return b.finish();
 }

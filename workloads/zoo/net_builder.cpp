@@ -13,11 +13,15 @@ NetBuilder::NetBuilder(std::string graph_name, const BuildContext& ctx)
 }
 
 size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers) {
+  return append(std::move(name), std::move(params), producers, dtype_);
+}
+
+size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers, DType dtype) {
   std::vector<size_t> real;
   real.reserve(producers.size());
   for (size_t p : producers)
     if (p != kGraphInput) real.push_back(p);
-  return graph_.add(make_op(std::move(name), std::move(params), dtype_), real);
+  return graph_.add(make_op(std::move(name), std::move(params), dtype), real);
 }
 
 Fmap NetBuilder::conv(const std::string& name, const Fmap& x, int64_t c_out, int64_t k, int64_t stride,
@@ -167,17 +171,6 @@ Seq NetBuilder::add(const std::string& name, const Seq& a, const Seq& b) {
 Seq NetBuilder::mul(const std::string& name, const Seq& a, const Seq& b) {
   ElementwiseParams p{"mul", a.rows * a.cols, 0};
   return Seq{append(name, p, {a.op, b.op}), a.rows, a.cols};
-}
-
-Seq NetBuilder::gelu_tanh_ops(const std::string& name, const Seq& x) {
-  const Seq half = act(name + ".half", "mul_scalar", x);
-  Seq inner = act(name + ".cube", "pow_scalar", x);
-  inner = act(name + ".cube_scale", "mul_scalar", inner);
-  inner = add(name + ".inner", x, inner);
-  inner = act(name + ".scale", "mul_scalar", inner);
-  inner = act(name + ".tanh", "tanh", inner);
-  inner = act(name + ".one_plus", "add_scalar", inner);
-  return mul(name + ".out", half, inner);
 }
 
 Seq NetBuilder::swiglu(const std::string& name, const Seq& gate, const Seq& up) {

@@ -70,10 +70,6 @@ class NetBuilder {
   Seq act(const std::string& name, const std::string& fn, const Seq& x);
   Seq add(const std::string& name, const Seq& a, const Seq& b);
   Seq mul(const std::string& name, const Seq& a, const Seq& b);
-  // transformers' NewGELUActivation (GPT-2's gelu_new), written out as the eight tensor ops it
-  // runs: 0.5*x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3))). Eager PyTorch (and an ONNX
-  // export) runs each as its own kernel.
-  Seq gelu_tanh_ops(const std::string& name, const Seq& x);
   Seq swiglu(const std::string& name, const Seq& gate, const Seq& up);
   Seq embedding(const std::string& name, int64_t lookups, int64_t vocab, int64_t dim);
   Seq concat_rows(const std::string& name, const Seq& a, const Seq& b);
@@ -84,6 +80,8 @@ class NetBuilder {
 
   // Any op, with producers (kGraphInput entries are the model's inputs and make no edge).
   size_t append(std::string name, OpParams params, const std::vector<size_t>& producers);
+  // The same op computed in `dtype` rather than the model's (e.g. an FP32 upcast inside a norm).
+  size_t append(std::string name, OpParams params, const std::vector<size_t>& producers, DType dtype);
 
   // Renames input `i` of op `op` (e.g. a KV cache or a tied weight read as an activation).
   void rename_input(size_t op, size_t i, std::string name) {

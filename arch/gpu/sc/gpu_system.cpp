@@ -110,6 +110,9 @@ class GpuSystem : public sc_core::sc_module {
       tail_start_ = -1;
       const double l2_wait0 = l2_wait(), dram_wait0 = dram_wait();
       const double t0 = sc_core::sc_time_stamp().to_seconds();
+      // The kernel's fixed setup (tensor-core kernels) before its CTAs stream.
+      const double fixed = kernel_fixed_seconds(spec_, kernels_[i]);
+      if (fixed > 0) sc_core::wait(sc_time(fixed, SC_SEC));
       start_.notify(sc_core::SC_ZERO_TIME);
       sc_core::wait(done_);
       const double t1 = sc_core::sc_time_stamp().to_seconds();

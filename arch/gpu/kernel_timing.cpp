@@ -58,7 +58,7 @@ double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
 
 // Time of one wave in which `active` CTAs run, at clock f.
 struct WaveTime {
-  double total = 0, math = 0, memory = 0;
+  double total = 0, math = 0, memory = 0, stall = 0;
 };
 
 WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double f) {
@@ -89,6 +89,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
   const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
   w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
+  w.stall = dependent + std::max(0.0, latency_floor - std::max(w.math, w.memory));
   return w;
 }
 
@@ -105,18 +106,21 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   if (full > 0) {
     const WaveTime w = wave_time(spec, k, slots, f);
     t.busy_seconds += static_cast<double>(full) * w.total;
+    t.stall_seconds += static_cast<double>(full) * w.stall;
     t.math_seconds += static_cast<double>(full) * w.math;
     t.memory_seconds += static_cast<double>(full) * w.memory;
   }
   if (tail > 0) {
     const WaveTime w = wave_time(spec, k, tail, f);
     t.busy_seconds += w.total;
+    t.stall_seconds += w.stall;
     t.math_seconds += w.math;
     t.memory_seconds += w.memory;
   }
   // First loads of the first wave (row kernels already wait a round trip in every wave).
   if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
   t.busy_seconds += kernel_fixed_seconds(spec, k);
+  t.stall_seconds += (k.row_per_cta ? 0.0 : spec.hbm_latency_s) + kernel_fixed_seconds(spec, k);
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
@@ -124,10 +128,10 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
                     static_cast<double>(k.ctas) * 1e-12;
   t.energy_l2_j = k.l2_bytes * spec.l2_pj_per_byte * 1e-12;
   t.energy_dram_j = (k.dram_read_bytes + k.dram_write_bytes) * spec.dram_pj_per_byte * 1e-12;
-  t.energy_active_j = spec.active_w * t.busy_seconds;
+  t.energy_active_j = spec.active_w * (t.busy_seconds - t.stall_seconds);
   t.energy_idle_j = spec.idle_w * t.seconds;
   t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
-  t.power_w = spec.idle_w + spec.active_w + (t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
   return t;
 }
 
@@ -135,10 +139,11 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds) {
   const double fixed = t.seconds - t.busy_seconds;
   t.busy_seconds = busy_seconds;
   t.seconds = busy_seconds + fixed;
-  t.energy_active_j = spec.active_w * t.busy_seconds;
+  t.stall_seconds = std::min(t.stall_seconds, busy_seconds);
+  t.energy_active_j = spec.active_w * (t.busy_seconds - t.stall_seconds);
   t.energy_idle_j = spec.idle_w * t.seconds;
   t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
-  t.power_w = spec.idle_w + spec.active_w + (t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
 }
 
 KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode, bool sustained) {

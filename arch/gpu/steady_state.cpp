@@ -17,7 +17,10 @@ SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& gr
       KernelTiming t = time_kernel(spec, k, LaunchMode::graph, true);
       // Copies of one library kernel back to back overlap each one's setup with the previous
       // one's tail (programmatic dependent launch): a loop pays no per-kernel fixed time.
-      if (const double fixed = kernel_fixed_seconds(spec, k); fixed > 0) with_busy_time(spec, t, t.busy_seconds - fixed);
+      if (const double fixed = kernel_fixed_seconds(spec, k); fixed > 0) {
+        t.stall_seconds -= fixed;
+        with_busy_time(spec, t, t.busy_seconds - fixed);
+      }
       out.seconds += t.seconds;
       out.energy_j += t.energy_j;
       if (t.seconds > longest) {

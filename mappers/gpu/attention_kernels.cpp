@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <queue>
+#include <vector>
 
 #include "mappers/gpu/stream_kernels.hpp"
 
@@ -47,26 +50,51 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   const int64_t br = 128, bc = a.head_dim <= 64 ? 128 : 64;
   const int64_t q_blocks = (a.q_len + br - 1) / br;
   const int64_t kv_blocks = (a.kv_len + bc - 1) / bc;
-  // Key blocks one CTA visits, averaged over its query blocks (causal: up to the diagonal).
-  double blocks = static_cast<double>(kv_blocks);
+  // Key blocks one CTA visits (causal: up to the diagonal, so CTAs differ). The grid ends with
+  // its busiest SM: the CTAs (longest query blocks first within each head, as they launch) go
+  // to the least-loaded SM, whose resident CTAs share its MMA rate; the timing then uses the
+  // per-CTA work that gives that SM's total, not the average.
+  const int64_t ctas_per_sm = a.head_dim <= 64 ? 2 : 1;
+  double blocks = static_cast<double>(kv_blocks), timed_blocks = blocks;
   if (a.causal) {
+    std::vector<int64_t> per_q(static_cast<size_t>(q_blocks));
     double sum = 0;
-    for (int64_t i = 0; i < q_blocks; ++i)
-      sum += static_cast<double>(std::min<int64_t>(kv_blocks, ((i + 1) * br + bc - 1) / bc));
+    for (int64_t i = 0; i < q_blocks; ++i) {
+      per_q[static_cast<size_t>(i)] = std::min<int64_t>(kv_blocks, ((i + 1) * br + bc - 1) / bc);
+      sum += static_cast<double>(per_q[static_cast<size_t>(i)]);
+    }
     blocks = sum / static_cast<double>(q_blocks);
+    const int64_t ctas = a.batch * a.heads * q_blocks, sms = spec.sm_count;
+    std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> load;
+    for (int64_t s = 0; s < std::min(sms, ctas); ++s) load.push(0);
+    int64_t busiest = 0;
+    for (int64_t c = 0; c < ctas; ++c) {
+      const int64_t total = load.top() + per_q[static_cast<size_t>(q_blocks - 1 - c % q_blocks)];
+      load.pop();
+      load.push(total);
+      busiest = std::max(busiest, total);
+    }
+    // The wave model charges, per SM, (CTAs resident on it) x (work per CTA) in each wave.
+    const int64_t slots = sms * ctas_per_sm;
+    double per_sm_units = 0;
+    for (int64_t done = 0; done < ctas; done += slots) {
+      const int64_t active = std::min(slots, ctas - done);
+      per_sm_units += static_cast<double>(std::min(ctas_per_sm, (active + sms - 1) / sms));
+    }
+    timed_blocks = std::max(blocks, static_cast<double>(busiest) / per_sm_units);
   }
-  const double keys = blocks * static_cast<double>(bc);
+  const double keys = timed_blocks * static_cast<double>(bc);
   Kernel k;
   k.name = fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : "");
   k.engine = Engine::attention;
   k.math_dtype = dtype;
   k.ctas = a.batch * a.heads * q_blocks;
-  k.ctas_per_sm = a.head_dim <= 64 ? 2 : 1;
+  k.ctas_per_sm = ctas_per_sm;
   k.tile_m = br;
   k.tile_n = bc;
   k.tile_k = a.head_dim;
   k.stages = 2;
-  k.k_iters = static_cast<int64_t>(blocks + 0.5);
+  k.k_iters = static_cast<int64_t>(timed_blocks + 0.5);
   k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * D;
   // Per score: one exp on the SFUs plus the online-softmax FP32 work FlashAttention-2 does in
   // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6

@@ -113,3 +113,26 @@ TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
 
 }  // namespace
 }  // namespace orrery::arch::gpu
+
+namespace orrery::arch::gpu {
+namespace {
+
+// Causal FlashAttention-2: query block i of 128 visits min(8, i + 1) key blocks of 128 at
+// S = 1024, d = 64 (1..8, 4.5 on average). 1 x 12 heads = 96 CTAs on 132 SMs: one per SM, so
+// the kernel lasts as long as its longest CTA, 8 blocks. 4 x 16 heads = 512 CTAs, assigned
+// (longest first within each head) to the least-loaded SM: the busiest SM gets 22 blocks, and
+// the wave model charges 2 waves x 2 resident CTAs per SM, so 22 / 4 = 5.5 blocks per CTA.
+TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
+  const GpuSpec spec = spec_with();
+  const auto one = map("attention:B=1,H=12,S=1024,D=64,causal=1,dtype=fp16", spec).kernels.at(0);
+  EXPECT_EQ(one.ctas, 96);
+  EXPECT_DOUBLE_EQ(one.flops_per_cta, 4.0 * 128 * (8 * 128) * 64);
+  const auto many = map("attention:B=4,H=16,S=1024,D=64,causal=1,dtype=fp16", spec).kernels.at(0);
+  EXPECT_EQ(many.ctas, 512);
+  EXPECT_DOUBLE_EQ(many.flops_per_cta, 4.0 * 128 * (5.5 * 128) * 64);
+  // The useful work stays the causal half.
+  EXPECT_DOUBLE_EQ(many.useful_flops, 4.0 * 4 * 16 * 1024.0 * 1024 * 64 * 0.5);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -23,8 +23,10 @@ done | sort -u | tr '\n' ':')
 HLD=${libdirs}${LD_LIBRARY_PATH:-}
 BIN=/tmp/vbuild/orrery_measure
 harness() { LD_LIBRARY_PATH=$HLD "$BIN" "$@"; }
+# NCU_METRICS adds to the default metrics (e.g. launch__grid_size,launch__block_size,...).
+NCU_METRICS=${NCU_METRICS:+,$NCU_METRICS}
 profile() { ncu --profile-from-start off --clock-control none --csv --print-units base \
-  --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum "$@"; }
+  --metrics dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum$NCU_METRICS "$@"; }
 
 t0=$(date +%s)
 stamp() { echo "=== [$(( $(date +%s) - t0 )) s] $*"; }

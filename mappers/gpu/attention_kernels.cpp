@@ -105,8 +105,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
   k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
   k.dram_read_bytes = q_bytes + kv_bytes;
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  k.dram_write_bytes = std::clamp(q_bytes + kv_bytes + o_bytes - l2_share, 0.0, o_bytes);
+  k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
   m.kernels.push_back(k);
   m.note = "FlashAttention-2 forward";
   return m;

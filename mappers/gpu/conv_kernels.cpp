@@ -45,8 +45,7 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
                 static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
   k.l2_bytes = static_cast<double>(k.ctas) * (in_tile + out_tile) * k.tile_fill + w_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  k.dram_write_bytes = std::clamp(in_bytes + w_bytes + out_bytes - l2_share, 0.0, out_bytes);
+  k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
   return k;
 }
 
@@ -81,8 +80,7 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg * static_cast<double>(kTileM + kTileN) * ib +
                out_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  k.dram_write_bytes = std::clamp(in_bytes + w_bytes + out_bytes - l2_share, 0.0, out_bytes);
+  k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
   return k;
 }
 

@@ -27,10 +27,13 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
   k.useful_flops = p.flops;
   k.l2_bytes = p.read_bytes + p.write_bytes;
   k.dram_read_bytes = p.read_bytes;
-  // Write-back L2: writes reach DRAM during the kernel only beyond the L2 share.
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  k.dram_write_bytes = std::clamp(p.read_bytes + p.write_bytes - l2_share, 0.0, p.write_bytes);
+  k.dram_write_bytes = write_back_bytes(spec, p.read_bytes, p.write_bytes);
   return k;
+}
+
+double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double write) {
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  return std::clamp(read + write - l2_share, 0.0, write);
 }
 
 }  // namespace orrery::mappers::gpu

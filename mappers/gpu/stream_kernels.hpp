@@ -21,4 +21,8 @@ struct StreamProblem {
 
 arch::gpu::Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec);
 
+// The L2 is write-back: of a kernel's `write` bytes only those beyond the L2 share its whole
+// footprint (`read` + `write`) can hold reach DRAM while it runs.
+double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double write);
+
 }  // namespace orrery::mappers::gpu

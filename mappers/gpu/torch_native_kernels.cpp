@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mappers/gpu/stream_kernels.hpp"
+
 namespace orrery::mappers::gpu {
 
 using arch::gpu::Engine;
@@ -32,8 +34,7 @@ Kernel native(const char* name, DType dtype, int64_t ctas, int64_t threads, doub
   k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
   k.l2_bytes = read + write;
   k.dram_read_bytes = read;
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  k.dram_write_bytes = std::clamp(read + write - l2_share, 0.0, write);
+  k.dram_write_bytes = write_back_bytes(spec, read, write);
   return k;
 }
 

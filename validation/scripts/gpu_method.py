@@ -185,3 +185,19 @@ def fmt(v, prec=3):
     if isinstance(v, float):
         return f"{v:.{prec}f}"
     return str(v)
+
+
+def run_parts(only, parts):
+    """Runs the (name, fn) parts named in the comma-separated `only`, timing each; a failing
+    part is reported and the others still run (their data is kept)."""
+    import sys
+    wanted = only.split(",")
+    for name, fn in parts:
+        if name not in wanted:
+            continue
+        t0 = time.time()
+        try:
+            fn()
+        except Exception as e:  # keep the other parts' data
+            print(f"FAILED {name}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+        print(f"=== {name} took {time.time() - t0:.1f} s", flush=True)

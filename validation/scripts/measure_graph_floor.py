@@ -268,16 +268,9 @@ def main():
     flusher = gm.L2Flusher()
     print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}, driver {nvml.driver_version()}",
           flush=True)
-    parts = a.only.split(",")
-    for part, fn in (("chains", lambda: chains(a.out, flusher, nvml, a.reps)),
-                     ("clocks", lambda: clocks(a.out, flusher, nvml, a.reps)), ("kernels", lambda: model_kernels(a.out))):
-        if part in parts:
-            t0 = time.time()
-            try:
-                fn()
-            except Exception as e:  # keep the other parts' data
-                print(f"FAILED {part}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
-            print(f"=== {part} took {time.time() - t0:.1f} s", flush=True)
+    gm.run_parts(a.only, (("chains", lambda: chains(a.out, flusher, nvml, a.reps)),
+                          ("clocks", lambda: clocks(a.out, flusher, nvml, a.reps)),
+                          ("kernels", lambda: model_kernels(a.out))))
 
 
 if __name__ == "__main__":

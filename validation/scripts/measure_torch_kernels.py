@@ -41,9 +41,21 @@ def cuda_events(prof):
     return [e for e in prof.events() if str(getattr(e, "device_type", "")).endswith("CUDA")]
 
 
+def profiled_replay(g, flusher):
+    """[(name, GPU us, start us from the first kernel)] of one replay of graph g after an L2 flush."""
+    from torch.profiler import ProfilerActivity, profile
+    flusher(7)
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        g.replay()
+        torch.cuda.synchronize()
+    ev = sorted(cuda_events(prof), key=lambda e: e.time_range.start)
+    t0 = ev[0].time_range.start if ev else 0
+    return [(e.name, float(e.time_range.elapsed_us()), float(e.time_range.start - t0)) for e in ev]
+
+
 def graph_kernels(out, flusher):
     import measure_models as mm
-    from torch.profiler import ProfilerActivity, profile
     rows = []
     for name, options, build, batches in mm.MODELS:
         for batch in batches:
@@ -58,21 +70,11 @@ def graph_kernels(out, flusher):
                     g = gm.capture(lambda: m(*args, **kw), 1)
                     for r in range(3):
                         g.replay()
-                    torch.cuda.synchronize()
-                    flusher(7)
-                    torch.cuda.synchronize()
-                    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-                        g.replay()
-                        torch.cuda.synchronize()
-                ev = sorted(cuda_events(prof), key=lambda e: e.time_range.start)
-                t_first = ev[0].time_range.start if ev else 0
-                span = (ev[-1].time_range.end - t_first) if ev else 0
-                busy = 0.0
-                for i, e in enumerate(ev):
-                    d = float(e.time_range.elapsed_us())
-                    busy += d
-                    rows.append([name, options, batch, i, e.name[:240], gm.fmt(d),
-                                 gm.fmt(float(e.time_range.start - t_first))])
+                    ev = profiled_replay(g, flusher)
+                span = (ev[-1][2] + ev[-1][1]) if ev else 0
+                busy = sum(d for _, d, _ in ev)
+                for i, (kname, d, start) in enumerate(ev):
+                    rows.append([name, options, batch, i, kname[:240], gm.fmt(d), gm.fmt(start)])
                 print(f"graph {name}:{options} batch {batch}: {len(ev)} kernels, {busy:.1f} us busy, span "
                       f"{span:.1f} us [{time.time() - t0:.1f} s]", flush=True)
                 del g, m, args
@@ -245,7 +247,6 @@ def chain_specs():
 
 
 def chains(out, flusher, nvml, reps):
-    from torch.profiler import ProfilerActivity, profile
     rows, krows = [], []
     with torch.inference_mode():
         for spec, build in chain_specs():
@@ -257,16 +258,8 @@ def chains(out, flusher, nvml, reps):
                     t = gm.time_cold(g.replay, flusher, nvml, reps=reps)
                     times[n] = t["median_us"]
                     if n == 8:
-                        flusher(3)
-                        torch.cuda.synchronize()
-                        with profile(activities=[ProfilerActivity.CUDA]) as prof:
-                            g.replay()
-                            torch.cuda.synchronize()
-                        ev = sorted(cuda_events(prof), key=lambda e: e.time_range.start)
-                        t0 = ev[0].time_range.start if ev else 0
-                        for i, e in enumerate(ev):
-                            krows.append([spec, i, e.name[:200], gm.fmt(float(e.time_range.elapsed_us())),
-                                          gm.fmt(float(e.time_range.start - t0))])
+                        for i, (kname, d, start) in enumerate(profiled_replay(g, flusher)):
+                            krows.append([spec, i, kname[:200], gm.fmt(d), gm.fmt(start)])
                     del g, fn
                 slope = (times[32] - times[8]) / 24.0
                 rows.append([spec, gm.fmt(times[8]), gm.fmt(times[32]), gm.fmt(slope), reps])
@@ -298,17 +291,9 @@ def main():
     flusher = gm.L2Flusher()
     print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}, cuDNN "
           f"{torch.backends.cudnn.version()}, driver {nvml.driver_version()}", flush=True)
-    parts = a.only.split(",")
-    for part, fn in (("ops", lambda: torch_ops(a.out, flusher, nvml, a.reps)),
-                     ("graph", lambda: graph_kernels(a.out, flusher)),
-                     ("chains", lambda: chains(a.out, flusher, nvml, a.reps))):
-        if part in parts:
-            t0 = time.time()
-            try:
-                fn()
-            except Exception as e:
-                print(f"FAILED {part}: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
-            print(f"=== {part} took {time.time() - t0:.1f} s", flush=True)
+    gm.run_parts(a.only, (("ops", lambda: torch_ops(a.out, flusher, nvml, a.reps)),
+                          ("graph", lambda: graph_kernels(a.out, flusher)),
+                          ("chains", lambda: chains(a.out, flusher, nvml, a.reps))))
 
 
 if __name__ == "__main__":

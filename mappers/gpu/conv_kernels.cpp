@@ -84,18 +84,25 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   return k;
 }
 
-// cuDNN 9.19's NHWC depthwise kernel (conv2d_c1_k1_nhwc, as PyTorch's bundled cuDNN runs
-// it): 256-thread CTAs, one output pixel x 8 channels per thread, each filter tap a dependent
-// load feeding the accumulation.
-arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
-                                      double w_bytes, const arch::gpu::GpuSpec& spec) {
+// A depthwise conv as a streaming problem on the CUDA cores: input and filters in, output out.
+StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                double out_bytes, double w_bytes) {
   StreamProblem p;
-  p.name = "conv2d_c1_k1_nhwc";
+  p.name = name;
   p.dtype = dtype;
   p.engine = arch::gpu::Engine::depthwise;
   p.read_bytes = in_bytes + w_bytes;
   p.write_bytes = out_bytes;
   p.flops = 2.0 * static_cast<double>(c.macs());
+  return p;
+}
+
+// cuDNN 9.19's NHWC depthwise kernel (conv2d_c1_k1_nhwc, as PyTorch's bundled cuDNN runs
+// it): 256-thread CTAs, one output pixel x 8 channels per thread, each filter tap a dependent
+// load feeding the accumulation.
+arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
+                                      double w_bytes, const arch::gpu::GpuSpec& spec) {
+  const StreamProblem p = depthwise_problem("conv2d_c1_k1_nhwc", c, dtype, in_bytes, out_bytes, w_bytes);
   arch::gpu::Kernel k = make_stream_kernel(p, spec);
   k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.out_pixels() * ceil_div(c.c_out, 8), 256));
   k.ctas_per_sm = 8;
@@ -145,13 +152,7 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     return m;
   }
   if (depthwise) {
-    StreamProblem p;
-    p.name = "conv_depthwise_direct";
-    p.dtype = dtype;
-    p.engine = arch::gpu::Engine::depthwise;
-    p.read_bytes = in_bytes + w_bytes;
-    p.write_bytes = out_bytes;
-    p.flops = 2.0 * static_cast<double>(c.macs());
+    StreamProblem p = depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes);
     p.max_ctas = c.n * c.c_out;  // cuDNN's grouped direct kernel: one output plane per CTA
     m.kernels.push_back(make_stream_kernel(p, spec));
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";

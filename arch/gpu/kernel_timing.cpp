@@ -17,10 +17,9 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
     case Engine::unaligned_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
     case Engine::implicit_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.conv_efficiency;
     case Engine::simt_gemm: return spec.cuda_fp32_flops * cal.simt_efficiency;
-    // cuDNN's tiled depthwise kernel runs plain FP32 FMAs on the CUDA cores (fp32 accumulation);
-    // the generic direct kernel (one plane per CTA) reaches only a fitted fraction of that rate.
-    case Engine::depthwise:
-      return spec.cuda_fp32_flops * (k.row_per_cta ? cal.depthwise_efficiency : 1.0);
+    // cuDNN's depthwise kernels run plain FP32 FMAs on the CUDA cores (fp32 accumulation); what
+    // bounds the direct one is its latency-bound loop (Kernel::dependent_accesses).
+    case Engine::depthwise: return spec.cuda_fp32_flops;
     case Engine::stream: return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;

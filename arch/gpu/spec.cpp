@@ -82,9 +82,6 @@ std::shared_ptr<const config::Schema> make_schema() {
        d.attention_efficiency, 0.05, 1);
   s->add_real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
        d.hbm_efficiency, 0.05, 1);
-  s->add_real("calibration.depthwise_efficiency", "",
-       "fitted: fraction of CUDA-core FP32 rate the direct depthwise-conv kernel reaches", d.depthwise_efficiency, 1e-4,
-       1);
   s->add_real("calibration.unaligned_efficiency", "",
        "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, scalar loads)",
        d.unaligned_efficiency, 0.005, 1);
@@ -152,7 +149,6 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.conv_efficiency = c.real("calibration.conv_efficiency");
   k.attention_efficiency = c.real("calibration.attention_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
-  k.depthwise_efficiency = c.real("calibration.depthwise_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");

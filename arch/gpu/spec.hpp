@@ -19,7 +19,6 @@ struct GpuCalibration {
   double simt_efficiency = 0.7;       // same for CUDA-core (SIMT) GEMMs
   double attention_efficiency = 0.45; // same for the fused flash-attention kernel
   double hbm_efficiency = 0.9;        // achievable fraction of peak HBM bandwidth (streaming)
-  double depthwise_efficiency = 0.05; // fraction of CUDA-core FP32 rate cuDNN's direct depthwise kernel reaches
   double unaligned_efficiency = 0.15; // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)

@@ -17,11 +17,14 @@ namespace {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, taken for
-// batched 3x3 filters): each CTA computes an 8x8 output tile of 64 channels (32 at stride 2),
-// reading its input tile with the halo through L2 (each input byte comes from DRAM once) and
-// storing the outputs. It is memory-bound: the FMAs (fp32 accumulation on the CUDA cores) are a
-// few percent of the time. Tiles padded past the image edge or the channel count stream
-// their empty part too, so the useful bandwidth shrinks by the tile fill.
+// batched 3x3 filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with their
+// halo through L2 (each input byte comes from DRAM once). Nsight Compute shows the kernel
+// persistent (validation/data/ops3_h100_launch.csv): 3 resident 128-thread CTAs per SM, the
+// grid one or two passes of the machine, each CTA walking tiles in rounds; a small kernel before
+// it prepares the filters. Each round is a chain of loads feeding the FMAs: ~7 dependent steps
+// per round for a 10-row input tile (more in proportion at stride 2), after ~10 to start,
+// fitted on ops3_h100.csv's calibration rows. Tiles padded past the image edge or the channel
+// count stream their empty part too.
 arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dtype, double in_bytes,
                                        double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
   constexpr int64_t kTilePixels = 8;
@@ -33,17 +36,20 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   k.name = fmt::format("conv_depthwise_tiled_8x8_g{}", g);
   k.engine = arch::gpu::Engine::depthwise;
   k.math_dtype = dtype;
-  k.ctas = c.n * tp * tq * tc;
+  const int64_t tiles = c.n * tp * tq * tc;
+  k.ctas_per_sm = 3;
+  k.ctas = std::min(tiles, spec.sm_count * k.ctas_per_sm);
+  const int64_t rounds = ceil_div(tiles, k.ctas);
+  const int64_t in_rows = (kTilePixels - 1) * s + c.kernel[1];
+  k.dependent_accesses = 10 + (7 * rounds * in_rows + 5) / 10;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
-  const double in_tile = static_cast<double>(((kTilePixels - 1) * s + c.kernel[1]) * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
+  const double in_tile = static_cast<double>(in_rows * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
   const double out_tile = static_cast<double>(kTilePixels * kTilePixels * g) * ib;
-  // 4 warps per CTA; shared memory holds 4 stages of input tiles.
-  k.ctas_per_sm = std::clamp<int64_t>(spec.shared_memory_bytes / static_cast<int64_t>(4.0 * in_tile), 1, 16);
-  k.flops_per_cta = 2.0 * static_cast<double>(kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
+  k.flops_per_cta = 2.0 * static_cast<double>(rounds * kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
   k.useful_flops = 2.0 * static_cast<double>(c.macs());
   k.tile_fill = static_cast<double>(out[1] * out[2] * c.c_out) /
                 static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
-  k.l2_bytes = static_cast<double>(k.ctas) * (in_tile + out_tile) * k.tile_fill + w_bytes;
+  k.l2_bytes = static_cast<double>(tiles) * (in_tile + out_tile) * k.tile_fill + w_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
   k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
   return k;
@@ -146,15 +152,33 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     m.note = "depthwise: cuDNN 9.19 NHWC kernel (as PyTorch's bundled cuDNN runs it)";
     return m;
   }
-  if (depthwise && c.rank == 2 && c.n > 1 && c.kernel[1] == 3 && c.kernel[2] == 3 && !c.transposed) {
+  // cuDNN 9.14 takes the tiled kernel for 3x3 filters over enough images (ops3_h100.csv: 16 and
+  // more, or 8 with maps of 14 and more); smaller batches and 5x5 filters take the direct one.
+  const int64_t out_h = c.out()[1];
+  const bool tiled = c.kernel[1] == 3 && c.kernel[2] == 3 && (c.n >= 16 || (c.n >= 8 && out_h >= 14));
+  if (depthwise && c.rank == 2 && tiled && !c.transposed) {
+    // The filter preparation kernel (a few CTAs, ops3_h100_launch.csv).
+    StreamProblem prep = depthwise_problem("depthwise_filter_prep", c, dtype, 0.0, 0.0, w_bytes);
+    prep.write_bytes = w_bytes;
+    prep.flops = 0;
+    m.kernels.push_back(make_stream_kernel(prep, spec));
     m.kernels.push_back(make_depthwise_tiled(c, dtype, in_bytes, out_bytes, w_bytes, spec));
     m.note = "depthwise: tiled memory-bound kernel (8x8 output tiles)";
     return m;
   }
   if (depthwise) {
-    StreamProblem p = depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes);
-    p.max_ctas = c.n * c.c_out;  // cuDNN's grouped direct kernel: one output plane per CTA
-    m.kernels.push_back(make_stream_kernel(p, spec));
+    // cuDNN 9.14's conv2d_grouped_direct_kernel, as Nsight Compute shows it launched
+    // (validation/data/ops3_h100_launch.csv): one thread per output element in 1024-thread CTAs,
+    // one CTA per SM (register-limited). Its time per wave hardly depends on the filter: ~32
+    // dependent steps (index arithmetic and the loads it feeds) plus one per 10 taps, fitted on
+    // the calibration rows of ops3_h100.csv (10 % there).
+    arch::gpu::Kernel k = make_stream_kernel(
+        depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes), spec);
+    k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), 1024));
+    k.ctas_per_sm = 1;
+    k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);
+    k.dependent_accesses = 32 + (c.kernel_volume() + 5) / 10;
+    m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;
   }

@@ -24,7 +24,6 @@ TIME_KEYS = {  # key: (lo, hi)
     "calibration.attention_efficiency": (0.1, 1.0),
     "calibration.simt_efficiency": (0.2, 1.0),
     "calibration.hbm_efficiency": (0.5, 1.0),
-    "calibration.depthwise_efficiency": (1e-4, 1.0),
     "calibration.unaligned_efficiency": (0.01, 1.0),
     "calibration.tile_overhead_cycles": (0.0, 5000.0),
     "launch.overhead_us": (1.0, 8.0),

@@ -1,5 +1,6 @@
 // Holds the accuracy `orrery validate` reaches on the committed H100 measurements
-// (validation/data/ops_h100.csv, ops2_h100.csv (calibration only), models_h100.csv). The
+// (validation/data/ops_h100.csv, ops2_h100.csv and ops3_h100.csv (calibration only),
+// models_h100.csv). The
 // constants of configs/gpu/h100_sxm.yaml were fitted on the calibration split only; the held-out bounds below are what the model
 // reached when this test was written (see the numbers in the report), with a small margin, so
 // that a change that makes the model worse fails here. They are not the targets
@@ -19,8 +20,10 @@ Summary run_split(const std::string& split) {
   const std::string root = ORRERY_SOURCE_DIR;
   const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
   auto rows = read_measurements(root + "/validation/data/ops_h100.csv");
-  const auto second = read_measurements(root + "/validation/data/ops2_h100.csv");
-  rows.insert(rows.end(), second.begin(), second.end());
+  for (const char* calibration_only : {"/validation/data/ops2_h100.csv", "/validation/data/ops3_h100.csv"}) {
+    const auto more = read_measurements(root + calibration_only);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
   const auto models = read_measurements(root + "/validation/data/models_h100.csv");
   rows.insert(rows.end(), models.begin(), models.end());
   return summarize(simulate_rows(cfg, select_split(rows, split)), 52428800.0);
@@ -35,10 +38,12 @@ std::map<std::string, Accuracy> by_kind(const Summary& s) {
 TEST(ValidateAccuracy, CalibrationSplit) {
   const Summary s = run_split("calibration");
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
-  EXPECT_GE(s.kernels.n, 140u);
-  EXPECT_LT(s.kernels.mape, 0.12);       // reached: 11.0 %
-  EXPECT_GT(s.kernels.spearman, 0.97);   // reached: 0.980
-  EXPECT_LT(s.energy.mape, 0.17);        // reached: 15.4 %
+  EXPECT_GE(s.kernels.n, 200u);
+  // ops3's depthwise rows include two where cuDNN picks the other kernel than the model
+  // (C=48 at 224x224, batch 1; 5x5 at batch 8): +927 % and +157 %.
+  EXPECT_LT(s.kernels.mape, 0.175);      // reached: 16.7 % (10.0 % on ops + ops2)
+  EXPECT_GT(s.kernels.spearman, 0.955);  // reached: 0.962
+  EXPECT_LT(s.energy.mape, 0.175);       // reached: 16.8 %
 }
 
 TEST(ValidateAccuracy, HeldOutSplit) {
@@ -46,22 +51,22 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 170u);
   auto k = by_kind(s);
-  // Reached when written: all kernels 14.3 % (Spearman 0.971), gemm 9.8 % (0.993), conv2d 18.1 %
-  // (the worst rows are cuDNN's direct depthwise kernel, whose rate is fitted, and kernels that
-  // transpose to NCHW first), attention 20.3 %, elementwise 10.6 %, layernorm 10.2 %, copy 9.3 %,
-  // energy 18.8 %, DRAM bytes 12.8 %, whole models 8.2 % (the `pytorch` mapper).
-  EXPECT_LT(s.kernels.mape, 0.155);
-  EXPECT_LT(k["gemm"].mape, 0.11);
-  EXPECT_LT(k["conv2d"].mape, 0.20);
-  EXPECT_LT(k["attention"].mape, 0.215);
+  // Reached when written: all kernels 13.5 % (Spearman 0.985), gemm 9.0 % (0.993), conv2d 16.4 %
+  // (the worst rows: depthwise kernels and kernels that transpose to NCHW first), attention
+  // 20.8 %, elementwise 10.6 %, layernorm 10.2 %, copy 9.3 %, energy 20.1 %, DRAM bytes 12.8 %,
+  // whole models 9.3 % (the `pytorch` mapper).
+  EXPECT_LT(s.kernels.mape, 0.145);
+  EXPECT_LT(k["gemm"].mape, 0.10);
+  EXPECT_LT(k["conv2d"].mape, 0.175);
+  EXPECT_LT(k["attention"].mape, 0.22);
   EXPECT_LT(k["elementwise"].mape, 0.115);
   EXPECT_LT(k["layernorm"].mape, 0.11);
   EXPECT_LT(k["copy"].mape, 0.11);
-  EXPECT_GT(s.kernels.spearman, 0.965);
+  EXPECT_GT(s.kernels.spearman, 0.98);
   EXPECT_GT(k["gemm"].spearman, 0.985);
   EXPECT_LT(s.dram.mape, 0.14);
-  EXPECT_LT(s.energy.mape, 0.20);
-  EXPECT_LT(s.models.mape, 0.09);
+  EXPECT_LT(s.energy.mape, 0.21);
+  EXPECT_LT(s.models.mape, 0.10);
   EXPECT_EQ(s.models.n, 22u);
 }
 

@@ -46,14 +46,25 @@ TEST(GpuCycle, AgreesExactlyWithoutContentionOrLatency) {
 }
 
 // On the H100 config the cycle model adds per-step L2/HBM queueing, per-CTA pipeline fill
-// and DRAM latency per K-step; for GEMMs of several waves it stays within 5 % of the
-// analytical model (measured: 4096^3 -0.2 %, 8192^3 -0.4 %, 4097x4096x4096 -0.1 %).
+// and DRAM latency per K-step; for GEMMs of several waves below the L2 limit it stays within 5 %
+// of the analytical model (measured: 4096^3 +1.1 %, 2048x12288x4096 +1.2 %, 4097x4096x4096
+// +1.1 %). 8192^3 runs at the L2 limit: the analytical model takes the larger of math and L2
+// time, the cycle model queues each K-step's loads on 32 L2 slices and comes out 17 % slower.
+// The two bracket the H100's 1505 us (validation/data/ops_h100.csv): -6 % and +9 %.
 TEST(GpuCycle, WithinFivePercentOnLargeGemms) {
   const auto cfg = load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml");
   const auto [ana, cyc] = both(cfg, gemms({{4096, 4096, 4096}, {8192, 8192, 8192}, {4097, 4096, 4096},
                                            {2048, 12288, 4096}}));
   for (size_t i = 0; i < ana.layers.size(); ++i) {
-    EXPECT_NEAR(cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds, 1.0, 0.05) << ana.layers[i].shape;
+    const double ratio = cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds;
+    if (i == 1) {
+      EXPECT_GT(ratio, 1.05) << "L2 contention at 8192^3";
+      EXPECT_LT(ratio, 1.25);
+      EXPECT_NEAR(ana.layers[i].stats.seconds / 1505.248e-6, 1.0, 0.12);
+      EXPECT_NEAR(cyc.layers[i].stats.seconds / 1505.248e-6, 1.0, 0.12);
+    } else {
+      EXPECT_NEAR(ratio, 1.0, 0.05) << ana.layers[i].shape;
+    }
     EXPECT_TRUE(cyc.layers[i].mapping["kernels"][0].contains("cycle"));
   }
 }

@@ -109,18 +109,24 @@ TEST(GpuTiming, UnalignedGemmLoadPathByAlignment) {
   EXPECT_FALSE(even.layers[0].mapping["kernels"][0].contains("serial_loads"));
 }
 
-// Batched 3x3 depthwise: cuDNN's tiled kernel, 8x8 output pixels x 64 channels per CTA.
+// Batched 3x3 depthwise: cuDNN's tiled kernel, tiles of 8x8 output pixels x 64 channels.
 // 56x56 outputs -> 7 x 7 tiles, 96 channels -> 2 channel tiles of 64 (fill 96/128 = 0.75):
-// 32 x 49 x 2 = 3136 CTAs. Batch 1 takes the generic direct kernel (one plane per CTA).
+// 32 x 49 x 2 = 3136 tiles, walked by a persistent grid (ops3_h100_launch.csv).
 TEST(GpuTiming, DepthwiseTiledGridAndFill) {
   const RunResult r = run("conv2d:N=32,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
-  const auto& k = r.layers[0].mapping["kernels"][0];
+  ASSERT_EQ(r.layers[0].mapping["kernels"].size(), 2u);  // filter preparation, then the tiles
+  const auto& k = r.layers[0].mapping["kernels"][1];
   EXPECT_EQ(k["kernel"], "conv_depthwise_tiled_8x8_g64");
-  EXPECT_EQ(k["ctas"], 3136);
+  // 32 images x 7 x 7 tiles x 2 channel groups = 3136 tiles over 132 x 3 persistent CTAs: 8
+  // rounds of 7 steps (10-row input tiles) after 10.
+  EXPECT_EQ(k["ctas"], 396);
+  EXPECT_EQ(k["dependent_accesses"], 10 + 56);
   EXPECT_DOUBLE_EQ(k["tile_fill"].get<double>(), 0.75);
+  // Batch 1: the direct kernel, one thread per output in 1024-thread CTAs: 96 x 3136 / 1024.
   const RunResult one = run("conv2d:N=1,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
   EXPECT_EQ(one.layers[0].mapping["kernels"][0]["kernel"], "conv_depthwise_direct");
-  EXPECT_EQ(one.layers[0].mapping["kernels"][0]["ctas"], 96);
+  EXPECT_EQ(one.layers[0].mapping["kernels"][0]["ctas"], 294);
+  EXPECT_EQ(one.layers[0].mapping["kernels"][0]["dependent_accesses"], 33);
 }
 
 // Views launch nothing; unsupported ops are errors, never silent no-ops.

@@ -87,6 +87,10 @@ std::shared_ptr<const config::Schema> make_schema() {
        d.unaligned_efficiency, 0.005, 1);
   s->add_real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
        d.l2_resident_fraction, 0.05, 1);
+  s->add_real("calibration.l2_dirty_fraction", "",
+       "fitted: fraction of L2 a kernel's footprint can take before its written lines go on to DRAM while "
+       "it runs (the rest are written back later)",
+       d.l2_dirty_fraction, 0.0, 1);
   s->add_real("calibration.tile_overhead_cycles", "cycles",
        "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
   s->add_real("calibration.dependent_access_ns", "ns",
@@ -151,6 +155,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
+  k.l2_dirty_fraction = c.real("calibration.l2_dirty_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
   k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
   k.mma_kernel_fixed_s = c.real("calibration.mma_kernel_fixed_us") * 1e-6;

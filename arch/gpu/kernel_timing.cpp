@@ -30,6 +30,7 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
     case Engine::tensor_gemm:
     case Engine::implicit_gemm:
     case Engine::unaligned_gemm:
+    case Engine::attention:
     case Engine::simt_gemm: return spec.calibration.mma_kernel_fixed_s;
     default: return 0.0;
   }

@@ -98,7 +98,7 @@ std::shared_ptr<const config::Schema> make_schema() {
        "issues: PyTorch's pooling, batch-norm and reduction loops, cuDNN's gather-without-shared-memory convs)",
        d.dependent_access_s * 1e9, 1, 1e5);
   s->add_real("calibration.mma_kernel_fixed_us", "us",
-       "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv) beyond its waves: "
+       "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv, fused attention) beyond its waves: "
        "descriptor and barrier setup, the first tile's operand fetch, the last tile's store",
        d.mma_kernel_fixed_s * 1e6, 0, 1e3);
   return s;

@@ -46,15 +46,20 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
     m.note = "decode: memory-bound split-KV read of the cache";
     return m;
   }
-  // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64.
-  const int64_t br = 128, bc = a.head_dim <= 64 ? 128 : 64;
+  // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64. Its
+  // kernels are compiled for head dims 32, 64, 96, 128, 160, 192, 224 and 256: others run the
+  // next larger one, zero-padded (Flash_fwd_kernel_traits<64, ...> for d = 40 in
+  // ops_h100.csv's kernel names), so the MMAs and shared-memory tiles are the padded size's.
+  const int64_t d_kernel = std::max<int64_t>(32, (a.head_dim + 31) / 32 * 32);
+  const double Dk = static_cast<double>(d_kernel);
+  const int64_t br = 128, bc = d_kernel <= 64 ? 128 : 64;
   const int64_t q_blocks = (a.q_len + br - 1) / br;
   const int64_t kv_blocks = (a.kv_len + bc - 1) / bc;
   // Key blocks one CTA visits (causal: up to the diagonal, so CTAs differ). The grid ends with
   // its busiest SM: the CTAs (longest query blocks first within each head, as they launch) go
   // to the least-loaded SM, whose resident CTAs share its MMA rate; the timing then uses the
   // per-CTA work that gives that SM's total, not the average.
-  const int64_t ctas_per_sm = a.head_dim <= 64 ? 2 : 1;
+  const int64_t ctas_per_sm = d_kernel <= 64 ? 2 : 1;
   double blocks = static_cast<double>(kv_blocks), timed_blocks = blocks;
   if (a.causal) {
     std::vector<int64_t> per_q(static_cast<size_t>(q_blocks));
@@ -95,7 +100,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   k.tile_k = a.head_dim;
   k.stages = 2;
   k.k_iters = static_cast<int64_t>(timed_blocks + 0.5);
-  k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * D;
+  k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
   // Per score: one exp on the SFUs plus the online-softmax FP32 work FlashAttention-2 does in
   // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6
   // FP32 ops at 128 per clock against 16 exps per clock), charged as SFU-equivalent ops.

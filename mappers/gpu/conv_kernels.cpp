@@ -21,9 +21,10 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // halo through L2 (each input byte comes from DRAM once). Nsight Compute shows the kernel
 // persistent (validation/data/ops3_h100_launch.csv): 3 resident 128-thread CTAs per SM, the
 // grid one or two passes of the machine, each CTA walking tiles in rounds; a small kernel before
-// it prepares the filters. Each round is a chain of loads feeding the FMAs: ~7 dependent steps
-// per round for a 10-row input tile (more in proportion at stride 2), after ~10 to start,
-// fitted on ops3_h100.csv's calibration rows. Tiles padded past the image edge or the channel
+// it prepares the filters. A round is a chain of loads feeding the FMAs, ~7 dependent steps for a
+// 10-row input tile (more in proportion at stride 2), after ~10 to start; later rounds prefetch
+// their tiles under the previous one's math and add one step each (fitted on the calibration
+// rows of ops3_h100.csv; the later rounds' cost ties with none there). Tiles padded past the image edge or the channel
 // count stream their empty part too.
 arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dtype, double in_bytes,
                                        double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
@@ -41,7 +42,7 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   k.ctas = std::min(tiles, spec.sm_count * k.ctas_per_sm);
   const int64_t rounds = ceil_div(tiles, k.ctas);
   const int64_t in_rows = (kTilePixels - 1) * s + c.kernel[1];
-  k.dependent_accesses = 10 + (7 * rounds * in_rows + 5) / 10;
+  k.dependent_accesses = 10 + (7 * in_rows + 5) / 10 + (rounds - 1);
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const double in_tile = static_cast<double>(in_rows * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
   const double out_tile = static_cast<double>(kTilePixels * kTilePixels * g) * ib;

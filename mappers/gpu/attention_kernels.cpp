@@ -21,37 +21,66 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   const double S = static_cast<double>(a.q_len), L = static_cast<double>(a.kv_len), D = static_cast<double>(a.head_dim);
   const double q_bytes = B * H * S * D * ib, o_bytes = q_bytes;
   const double kv_bytes = 2.0 * B * static_cast<double>(a.kv_heads) * L * D * ib;
+  // FlashAttention-2's kernels are compiled for head dims 32, 64, 96, 128, 160, 192, 224 and
+  // 256: others run the next larger one, zero-padded (Flash_fwd_kernel_traits<64, ...> for d = 40
+  // in ops_h100.csv's kernel names), so the MMAs and shared-memory tiles are the padded size's.
+  const int64_t d_kernel = std::max<int64_t>(32, (a.head_dim + 31) / 32 * 32);
+  const double Dk = static_cast<double>(d_kernel);
+  const int64_t ctas_per_sm = d_kernel <= 64 ? 2 : 1;
+  // Per score: one exp on the SFUs plus the online-softmax FP32 work FlashAttention-2 does in
+  // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6
+  // FP32 ops at 128 per clock against 16 exps per clock), charged as SFU-equivalent ops.
+  constexpr double kSoftmaxFp32OpsPerScore = 6.0;
+  const double sfu_per_score = 1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
   if (a.q_len <= 16) {
-    // Decode: split the KV sequence so that (batch x heads x splits) fills the SMs, then combine.
+    // Decode. FlashAttention-2 splits the KV sequence only while (batch x heads) leaves SMs idle
+    // (one split from 80 % of the SMs up), then combines the splits. Either kernel computes a
+    // whole query block, its one real row padded: 128 rows in the regular kernel (key blocks of
+    // 128 for d <= 64, else 64), 64 in the split-KV one (key blocks of 256, else 128), as the
+    // kernel traits in the measured names show.
     const int64_t bh = a.batch * a.heads;
     const int64_t max_splits = std::max<int64_t>(1, a.kv_len / 128);
-    const int64_t splits = std::clamp<int64_t>((2 * spec.sm_count + bh - 1) / bh, 1, std::min<int64_t>(max_splits, 128));
-    StreamProblem p;
-    p.name = fmt::format("flash_fwd_splitkv_{}", splits);
-    p.dtype = dtype;
-    p.read_bytes = kv_bytes + q_bytes;
-    p.write_bytes = splits > 1 ? static_cast<double>(splits) * B * H * S * (D + 2) * 4.0 : o_bytes;
-    p.flops = 4.0 * B * H * S * L * D;
-    p.max_ctas = bh * splits;
-    m.kernels.push_back(make_stream_kernel(p, spec));
+    const int64_t splits = 10 * bh >= 8 * spec.sm_count
+                               ? 1
+                               : std::clamp<int64_t>((2 * spec.sm_count + bh - 1) / bh, 1,
+                                                     std::min<int64_t>(max_splits, 128));
+    const int64_t br = splits > 1 ? 64 : 128;
+    const int64_t bc = splits > 1 ? (d_kernel <= 64 ? 256 : 128) : (d_kernel <= 64 ? 128 : 64);
+    const int64_t blocks = ((a.kv_len + splits - 1) / splits + bc - 1) / bc;
+    const double keys = static_cast<double>(blocks * bc);
+    Kernel k;
+    k.name = splits > 1 ? fmt::format("flash_fwd_splitkv_{}", splits)
+                        : fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim);
+    k.engine = Engine::attention;
+    k.math_dtype = dtype;
+    k.ctas = bh * splits;
+    k.ctas_per_sm = ctas_per_sm;
+    k.tile_m = br;
+    k.tile_n = bc;
+    k.tile_k = a.head_dim;
+    k.stages = 2;
+    k.k_iters = blocks;
+    k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
+    k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+    k.useful_flops = 4.0 * B * H * S * L * D;
+    const double partials = splits > 1 ? static_cast<double>(splits) * B * H * S * (D + 2) * 4.0 : o_bytes;
+    k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * D * ib + q_bytes + partials;
+    k.dram_read_bytes = q_bytes + kv_bytes;
+    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, partials);
+    m.kernels.push_back(k);
     if (splits > 1) {
       StreamProblem c;
       c.name = "flash_fwd_splitkv_combine";
       c.dtype = dtype;
-      c.read_bytes = p.write_bytes;
+      c.read_bytes = partials;
       c.write_bytes = o_bytes;
       c.max_ctas = bh;
       m.kernels.push_back(make_stream_kernel(c, spec));
     }
-    m.note = "decode: memory-bound split-KV read of the cache";
+    m.note = "decode: FlashAttention-2 over the KV cache (split-KV where the heads leave SMs idle)";
     return m;
   }
-  // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64. Its
-  // kernels are compiled for head dims 32, 64, 96, 128, 160, 192, 224 and 256: others run the
-  // next larger one, zero-padded (Flash_fwd_kernel_traits<64, ...> for d = 40 in
-  // ops_h100.csv's kernel names), so the MMAs and shared-memory tiles are the padded size's.
-  const int64_t d_kernel = std::max<int64_t>(32, (a.head_dim + 31) / 32 * 32);
-  const double Dk = static_cast<double>(d_kernel);
+  // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64.
   const int64_t br = 128, bc = d_kernel <= 64 ? 128 : 64;
   const int64_t q_blocks = (a.q_len + br - 1) / br;
   const int64_t kv_blocks = (a.kv_len + bc - 1) / bc;
@@ -59,7 +88,6 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   // its busiest SM: the CTAs (longest query blocks first within each head, as they launch) go
   // to the least-loaded SM, whose resident CTAs share its MMA rate; the timing then uses the
   // per-CTA work that gives that SM's total, not the average.
-  const int64_t ctas_per_sm = d_kernel <= 64 ? 2 : 1;
   double blocks = static_cast<double>(kv_blocks), timed_blocks = blocks;
   if (a.causal) {
     std::vector<int64_t> per_q(static_cast<size_t>(q_blocks));
@@ -101,12 +129,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   k.stages = 2;
   k.k_iters = static_cast<int64_t>(timed_blocks + 0.5);
   k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
-  // Per score: one exp on the SFUs plus the online-softmax FP32 work FlashAttention-2 does in
-  // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6
-  // FP32 ops at 128 per clock against 16 exps per clock), charged as SFU-equivalent ops.
-  constexpr double kSoftmaxFp32OpsPerScore = 6.0;
-  const double fp32_as_sfu = kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
-  k.sfu_ops_per_cta = static_cast<double>(br) * keys * (1.0 + fp32_as_sfu);
+  k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
   k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
   k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
   k.dram_read_bytes = q_bytes + kv_bytes;

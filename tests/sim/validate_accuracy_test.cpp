@@ -41,7 +41,7 @@ TEST(ValidateAccuracy, CalibrationSplit) {
   EXPECT_GE(s.kernels.n, 200u);
   // ops3's depthwise rows include two where cuDNN picks the other kernel than the model
   // (C=48 at 224x224, batch 1; 5x5 at batch 8): +927 % and +157 %.
-  EXPECT_LT(s.kernels.mape, 0.165);      // reached: 15.8 % (10.1 % on ops + ops2)
+  EXPECT_LT(s.kernels.mape, 0.165);      // reached: 15.6 % (10.1 % on ops + ops2)
   EXPECT_GT(s.kernels.spearman, 0.955);  // reached: 0.962
   EXPECT_LT(s.energy.mape, 0.175);       // reached: 16.8 %
 }
@@ -51,15 +51,15 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 170u);
   auto k = by_kind(s);
-  // Reached when written: all kernels 12.0 % (Spearman 0.986), gemm 9.0 % (0.993), conv2d 14.5 %
+  // Reached when written: all kernels 11.8 % (Spearman 0.987), gemm 9.0 % (0.993), conv2d 14.5 %
   // (the worst rows: depthwise kernels and kernels that transpose to NCHW first), conv3d 25.6 %,
-  // attention 16.1 %, elementwise 8.6 %, layernorm 6.9 %, softmax 10.5 %, copy 10.2 %, energy
-  // 20.0 %, DRAM bytes 12.8 %, whole models 7.3 % (the `pytorch` mapper).
-  EXPECT_LT(s.kernels.mape, 0.13);
+  // attention 13.3 %, elementwise 8.6 %, layernorm 6.9 %, softmax 10.5 %, copy 10.2 %, energy
+  // 19.3 %, DRAM bytes 12.8 %, whole models 7.3 % (the `pytorch` mapper).
+  EXPECT_LT(s.kernels.mape, 0.125);
   EXPECT_LT(k["gemm"].mape, 0.10);
   EXPECT_LT(k["conv2d"].mape, 0.155);
   EXPECT_LT(k["conv3d"].mape, 0.27);
-  EXPECT_LT(k["attention"].mape, 0.17);
+  EXPECT_LT(k["attention"].mape, 0.145);
   EXPECT_LT(k["elementwise"].mape, 0.095);
   EXPECT_LT(k["layernorm"].mape, 0.08);
   EXPECT_LT(k["softmax"].mape, 0.115);

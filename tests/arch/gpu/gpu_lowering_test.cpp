@@ -136,3 +136,31 @@ TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
 
 }  // namespace
 }  // namespace orrery::arch::gpu
+
+namespace orrery::arch::gpu {
+namespace {
+
+// Decode with FlashAttention-2. 1 x 32 heads leave SMs idle (32 < 0.8 x 132): split the 4096
+// keys ceil(2 x 132 / 32) = 9 ways; the split-KV kernel computes a 64-row query block (its one
+// real row padded) over key blocks of 128: ceil(ceil(4096 / 9) / 128) = 4 blocks, 512 keys;
+// 32 x 9 = 288 CTAs, then the combine. 32 x 32 heads fill the SMs: no split, the regular
+// kernel's 128-row block over 64 blocks of 64 keys.
+TEST(GpuLowering, DecodeAttentionPadsTheQueryBlock) {
+  const GpuSpec spec = spec_with();
+  const auto split = map("attention:B=1,H=32,S=1,D=128,kv=4096,dtype=fp16", spec);
+  ASSERT_EQ(split.kernels.size(), 2u);
+  EXPECT_EQ(split.kernels[0].name, "flash_fwd_splitkv_9");
+  EXPECT_EQ(split.kernels[0].ctas, 288);
+  EXPECT_DOUBLE_EQ(split.kernels[0].flops_per_cta, 4.0 * 64 * 512 * 128);
+  EXPECT_EQ(split.kernels[1].name, "flash_fwd_splitkv_combine");
+  const auto whole = map("attention:B=32,H=32,S=1,D=128,kv=4096,dtype=fp16", spec);
+  ASSERT_EQ(whole.kernels.size(), 1u);
+  EXPECT_EQ(whole.kernels[0].name, "flash_fwd_128x64_d128_decode");
+  EXPECT_EQ(whole.kernels[0].ctas, 1024);
+  EXPECT_DOUBLE_EQ(whole.kernels[0].flops_per_cta, 4.0 * 128 * 4096 * 128);
+  // The useful work is the one real row's.
+  EXPECT_DOUBLE_EQ(whole.kernels[0].useful_flops, 4.0 * 32 * 32 * 4096 * 128);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

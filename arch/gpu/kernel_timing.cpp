@@ -45,9 +45,11 @@ namespace {
 double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm:
+    case Engine::implicit_gemm: return spec.tensor_pj_per_flop(k.math_dtype);
+    // mma.sync kernels (FlashAttention-2, CUTLASS 2.x) stage every operand fragment through
+    // the register file (ldmatrix, then the MMA), where wgmma reads shared memory directly.
     case Engine::attention:
-    case Engine::implicit_gemm:
-    case Engine::unaligned_gemm: return spec.tensor_pj_per_flop(k.math_dtype);
+    case Engine::unaligned_gemm: return spec.tensor_pj_per_flop(k.math_dtype) * spec.mma_sync_energy_factor;
     case Engine::simt_gemm: return spec.pj_per_flop_cuda_fp32;
     case Engine::stream: return spec.pj_per_stream_op;
     case Engine::depthwise:
@@ -89,7 +91,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
   const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
   w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
-  w.stall = dependent + std::max(0.0, latency_floor - std::max(w.math, w.memory));
+  w.stall = std::max(0.0, latency_floor - std::max(w.math, w.memory));
   return w;
 }
 

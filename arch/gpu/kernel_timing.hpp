@@ -28,7 +28,7 @@ enum class LaunchMode { isolated, graph };
 struct KernelTiming {
   double seconds = 0;       // wall time including the fixed launch cost
   double busy_seconds = 0;  // time the SMs work (no launch cost)
-  double stall_seconds = 0; // part of busy spent waiting (first loads, dependent steps, setup): no active power
+  double stall_seconds = 0; // part of busy spent waiting with the SMs idle (first loads, setup): no active power
   double clock_hz = 0;
   bool power_capped = false;
   int64_t waves = 0;

@@ -66,6 +66,10 @@ std::shared_ptr<const config::Schema> make_schema() {
        "memory-bound kernels: energy per vector op of the op model (the loads, conversions, shuffles and "
        "exp instructions each modelled op costs on the CUDA cores)",
        std::nullopt, 0, 1e4);
+  s->add_real("energy.mma_sync_factor", "",
+              "energy per FLOP of mma.sync kernels (operands staged through registers: FlashAttention-2, "
+              "CUTLASS 2.x) over the tensor-core figure above",
+              1.0, 0.1, 20);
   s->add_real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
   s->add_real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
   s->add({.path = "lowering.fuse_epilogues", .type = KeyType::boolean,
@@ -144,6 +148,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.pj_per_flop_cuda_fp32 = c.real("energy.cuda_fp32_pj_per_flop");
   s.pj_per_flop_cuda_fp16 = c.real("energy.cuda_fp16_pj_per_flop");
   s.pj_per_stream_op = c.real("energy.stream_pj_per_op");
+  s.mma_sync_energy_factor = c.real("energy.mma_sync_factor");
   s.l2_pj_per_byte = c.real("energy.l2_pj_per_byte");
   s.dram_pj_per_byte = c.real("energy.dram_pj_per_byte");
   s.fuse_epilogues = c.boolean("lowering.fuse_epilogues");

@@ -55,6 +55,7 @@ struct GpuSpec {
   double graph_kernel_overhead_s = 0;  // per kernel inside a CUDA graph
   double memset_node_overhead_s = 0;   // extra per cudaMemset node inside a CUDA graph
   double power_window_s = 0.5;         // a run longer than this settles at the power-capped clock
+  double mma_sync_energy_factor = 1;   // energy per FLOP of mma.sync kernels over wgmma's
   // Power and energy.
   double idle_w = 0, tdp_w = 0, active_w = 0;
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,

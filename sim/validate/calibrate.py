@@ -38,6 +38,8 @@ ENERGY_KEYS = {
     # Per vector op of the op model (memory-bound kernels): it stands for the several
     # instructions (loads, conversions, shuffles, exp) each modelled op costs on the CUDA cores.
     "energy.stream_pj_per_op": (0.5, 300.0),
+    # mma.sync kernels' energy per FLOP over wgmma's (FlashAttention-2, CUTLASS 2.x).
+    "energy.mma_sync_factor": (1.0, 6.0),
 }
 
 

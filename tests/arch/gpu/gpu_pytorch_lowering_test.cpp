@@ -177,3 +177,34 @@ TEST(GpuPytorchLowering, PytorchPathsForBiasMaskAndBroadcast) {
 
 }  // namespace
 }  // namespace orrery::arch::gpu
+
+namespace orrery::arch::gpu {
+namespace {
+
+// Energy: an mma.sync kernel (FlashAttention-2) pays energy.mma_sync_factor times the
+// tensor-core energy per FLOP; time spent waiting on the first loads draws no active power.
+TEST(GpuEnergy, MmaSyncFactorAndIdleWaits) {
+  std::string text = test::gpu_test_config();
+  const std::string from = "stream_pj_per_op: 2,";
+  text.replace(text.find(from), from.size(), "stream_pj_per_op: 2, mma_sync_factor: 2.5,");
+  const GpuSpec spec = make_spec(load_arch_text(text, "gpu_test.yaml"));
+  const auto attn = mappers::gpu::map_op(
+      workloads::parse_op_spec("attention:B=1,H=12,S=1024,D=64,dtype=fp16").ops()[0], spec, Runtime::library);
+  const Kernel& k = attn.kernels.at(0);
+  const KernelTiming t = time_kernel(spec, k, LaunchMode::graph, false);
+  // 0.6 pJ/FLOP (the test config's fp16 figure) x 2.5.
+  EXPECT_NEAR(t.energy_math_j, k.flops_per_cta * static_cast<double>(k.ctas) * 0.6 * 2.5 * 1e-12, 1e-15);
+
+  std::string lat = test::gpu_test_config();
+  lat.replace(lat.find("latency_ns: 0"), 13, "latency_ns: 500");
+  lat.replace(lat.find("active_w: 0"), 11, "active_w: 100");
+  const GpuSpec ls = make_spec(load_arch_text(lat, "gpu_test.yaml"));
+  const auto relu = mappers::gpu::map_op(
+      workloads::parse_op_spec("elementwise:op=relu,numel=1024,dtype=fp16").ops()[0], ls, Runtime::library);
+  const KernelTiming r = time_kernel(ls, relu.kernels.at(0), LaunchMode::graph, false);
+  EXPECT_NEAR(r.stall_seconds, 500e-9, 1e-15);  // the first loads' latency
+  EXPECT_NEAR(r.energy_active_j, 100.0 * (r.busy_seconds - 500e-9), 1e-15);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

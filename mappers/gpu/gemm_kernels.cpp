@@ -170,7 +170,10 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   // (cutlass_75/80_tensorop_*_align1/2 in the measured names): 128x128 and 256x128 CTA tiles,
   // 64x64 only for a thin operand; small grids are filled by split-K (+ splitKreduce), not
   // by smaller tiles.
-  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {64, 64}};
+  // CUTLASS 2.x fallbacks; the 32x32 ones are the wmma kernels cuBLASLt takes for one GEMM
+  // whose sides are all below ~520 (cutlass_75_wmma_tensorop_..._32x32 in ops_h100.csv and
+  // ops3_h100.csv), and only then.
+  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {64, 64}, {32, 32}};
   static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
   Kernel best;
   bool found = false;
@@ -198,6 +201,8 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
     if (!p.aligned) {
       for (auto [tm, tn] : kUnalignedTiles) {
         if (tm == 64 && std::min(rows, cols) > 64) continue;
+        const bool wmma = p.batch == 1 && std::max(rows, cols) <= 520;  // (batched: 128x128, ops_h100.csv)
+        if ((tm == 32) != wmma) continue;
         const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
         for (int64_t split : kSplits) {
           if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * 32)) continue;

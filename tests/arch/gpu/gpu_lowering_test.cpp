@@ -164,3 +164,22 @@ TEST(GpuLowering, DecodeAttentionPadsTheQueryBlock) {
 
 }  // namespace
 }  // namespace orrery::arch::gpu
+
+namespace orrery::arch::gpu {
+namespace {
+
+// Unaligned GEMMs (odd sides): cuBLASLt falls back to CUTLASS 2.x kernels; for one small GEMM
+// (all sides below ~520) the 32x32 wmma kernel, otherwise the larger tiles (ops_h100.csv and
+// ops3_h100.csv kernel names: ..._wmma_tensorop_..._32x32_... for 127^3, 255^3, 511x513x257).
+TEST(GpuLowering, SmallUnalignedGemmTakesTheWmmaTile) {
+  const GpuSpec spec = spec_with();
+  const Kernel small = map("gemm:M=127,N=127,K=127,dtype=fp16", spec).kernels.at(0);
+  EXPECT_EQ(small.tile_m * small.tile_n, 32 * 32);
+  const Kernel batched = map("gemm:B=8,M=127,N=127,K=127,dtype=fp16", spec).kernels.at(0);
+  EXPECT_GT(batched.tile_m * batched.tile_n, 32 * 32);
+  const Kernel large = map("gemm:M=1023,N=1025,K=2047,dtype=fp16", spec).kernels.at(0);
+  EXPECT_GT(large.tile_m * large.tile_n, 32 * 32);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -111,11 +111,6 @@ TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
   EXPECT_NEAR(slow.memory_seconds, fast.memory_seconds, 1e-12);
 }
 
-}  // namespace
-}  // namespace orrery::arch::gpu
-
-namespace orrery::arch::gpu {
-namespace {
 
 // Causal FlashAttention-2: query block i of 128 visits min(8, i + 1) key blocks of 128 at
 // S = 1024, d = 64 (1..8, 4.5 on average). 1 x 12 heads = 96 CTAs on 132 SMs: one per SM, so
@@ -134,11 +129,6 @@ TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
   EXPECT_DOUBLE_EQ(many.useful_flops, 4.0 * 4 * 16 * 1024.0 * 1024 * 64 * 0.5);
 }
 
-}  // namespace
-}  // namespace orrery::arch::gpu
-
-namespace orrery::arch::gpu {
-namespace {
 
 // Decode with FlashAttention-2. 1 x 32 heads leave SMs idle (32 < 0.8 x 132): split the 4096
 // keys ceil(2 x 132 / 32) = 9 ways; the split-KV kernel computes a 64-row query block (its one
@@ -162,11 +152,6 @@ TEST(GpuLowering, DecodeAttentionPadsTheQueryBlock) {
   EXPECT_DOUBLE_EQ(whole.kernels[0].useful_flops, 4.0 * 32 * 32 * 4096 * 128);
 }
 
-}  // namespace
-}  // namespace orrery::arch::gpu
-
-namespace orrery::arch::gpu {
-namespace {
 
 // Unaligned GEMMs (odd sides): cuBLASLt falls back to CUTLASS 2.x kernels; for one small GEMM
 // (all sides below ~520) the 32x32 wmma kernel, otherwise the larger tiles (ops_h100.csv and

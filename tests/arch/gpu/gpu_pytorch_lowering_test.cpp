@@ -175,11 +175,6 @@ TEST(GpuPytorchLowering, PytorchPathsForBiasMaskAndBroadcast) {
   EXPECT_TRUE(found);
 }
 
-}  // namespace
-}  // namespace orrery::arch::gpu
-
-namespace orrery::arch::gpu {
-namespace {
 
 // Energy: an mma.sync kernel (FlashAttention-2) pays energy.mma_sync_factor times the
 // tensor-core energy per FLOP; time spent waiting on the first loads draws no active power.

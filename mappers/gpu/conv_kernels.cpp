@@ -133,7 +133,13 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
   g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
   g.k_padded_from = cg * c.kernel_volume();
   g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
-  g.implicit = true;
+  // A 1x1, stride-1, unpadded convolution over NHWC is a plain GEMM, and cuDNN hands it to
+  // cuBLAS (nvjet kernels in the measured names); every other one runs cuDNN's implicit GEMM.
+  const bool pointwise = c.kernel_volume() == 1 && c.groups == 1 && !c.transposed && c.stride[0] == 1 &&
+                         c.stride[1] == 1 && c.stride[2] == 1 && c.pad_begin == workloads::Dims3{0, 0, 0} &&
+                         c.pad_end == workloads::Dims3{0, 0, 0};
+  g.implicit = !pointwise;
+  if (pointwise) g.prefix = "conv_gemm";
   m.kernels.push_back(choose_gemm_kernel(g, spec));
   m.kernels.back().useful_flops = 2.0 * static_cast<double>(useful_macs);
 }

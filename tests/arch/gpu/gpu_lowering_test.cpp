@@ -166,5 +166,16 @@ TEST(GpuLowering, SmallUnalignedGemmTakesTheWmmaTile) {
   EXPECT_GT(large.tile_m * large.tile_n, 32 * 32);
 }
 
+// A 1x1 stride-1 convolution over NHWC is a GEMM, which cuDNN hands to cuBLAS (nvjet kernel names
+// in ops_h100.csv); with a stride it stays cuDNN's implicit GEMM.
+TEST(GpuLowering, PointwiseConvIsAGemm) {
+  const GpuSpec spec = spec_with();
+  const Kernel pw = map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=1,pad=0,dtype=fp16", spec).kernels.at(0);
+  EXPECT_EQ(pw.engine, Engine::tensor_gemm);
+  EXPECT_EQ(pw.name.rfind("conv_gemm", 0), 0u) << pw.name;
+  const Kernel strided = map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=2,pad=0,dtype=fp16", spec).kernels.at(0);
+  EXPECT_EQ(strided.engine, Engine::implicit_gemm);
+}
+
 }  // namespace
 }  // namespace orrery::arch::gpu

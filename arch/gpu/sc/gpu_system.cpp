@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/sc/bandwidth_queue.hpp"
@@ -50,21 +51,31 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   return w;
 }
 
-// The shared-memory pipeline buffers of one CTA: `capacity` stages, filled by the loader and
-// drained by the MMA loop. (Primitive channels such as sc_fifo cannot be created while the
-// simulation runs, and CTAs start then.)
-struct StageBuffers {
+// The shared-memory pipeline of one CTA: `capacity` stage buffers. The loader takes a free
+// stage and issues that K-step's loads (up to `capacity` steps in flight, as cp.async/TMA
+// pipelines do); the MMA loop waits for a step's data, consumes it and frees the stage.
+// (Primitive channels such as sc_fifo cannot be created while the simulation runs, and CTAs
+// start then.)
+struct StagePipeline {
   int capacity = 2;
-  int filled = 0;
+  int used = 0;
+  std::vector<double> arrival_s;  // per issued step: when its data is in shared memory
   sc_core::sc_event changed;
-  void fill() {
-    while (filled == capacity) sc_core::wait(changed);
-    ++filled;
+  void acquire() {
+    while (used == capacity) sc_core::wait(changed);
+    ++used;
+  }
+  void issued(double arrival) {
+    arrival_s.push_back(arrival);
     changed.notify(sc_core::SC_ZERO_TIME);
   }
-  void drain() {
-    while (filled == 0) sc_core::wait(changed);
-    --filled;
+  void wait_for(size_t step) {
+    while (arrival_s.size() <= step) sc_core::wait(changed);
+    const double dt = arrival_s[step] - sc_core::sc_time_stamp().to_seconds();
+    if (dt > 0) sc_core::wait(sc_core::sc_time(dt, sc_core::SC_SEC));
+  }
+  void release() {
+    --used;
     changed.notify(sc_core::SC_ZERO_TIME);
   }
 };
@@ -144,25 +155,26 @@ class GpuSystem : public sc_core::sc_module {
   // Async loads in stages -> MMA -> epilogue.
   void run_cta(int64_t sm, int64_t id) {
     const CtaWork w = work_;
-    StageBuffers buffers{static_cast<int>(w.stages)};
-    sc_core::sc_spawn([this, &w, &buffers, sm, id] {
+    StagePipeline pipe{static_cast<int>(w.stages)};
+    pipe.arrival_s.reserve(static_cast<size_t>(w.steps));
+    sc_core::sc_spawn([this, &w, &pipe, sm, id] {
       (void)id;
       for (int64_t s = 0; s < w.steps; ++s) {
+        pipe.acquire();  // blocks while every stage holds a step in flight or unconsumed
         // One K-step's operands stream through the SM's load port while their lines are
         // interleaved over every L2 slice and (for the misses) every HBM channel.
         double done = port_[sm]->reserve(w.load_bytes_step * w.clock_scale);
         for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step / kL2Slices));
         if (w.dram_bytes_step > 0)
           for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / kHbmChannels));
-        sc_core::wait(sc_time(done - sc_core::sc_time_stamp().to_seconds(), SC_SEC));
-        buffers.fill();  // blocks while all stages hold unconsumed data
+        pipe.issued(done);
       }
     });
     for (int64_t s = 0; s < w.steps; ++s) {
-      buffers.drain();
+      pipe.wait_for(static_cast<size_t>(s));
       math_[sm]->occupy(w.compute_s_step);
+      pipe.release();
     }
-    // The loader filled its last stage (and ended) before the last drain returned.
     if (w.epilogue_s > 0) sc_core::wait(sc_time(w.epilogue_s, SC_SEC));
   }
 

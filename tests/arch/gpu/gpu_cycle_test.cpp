@@ -5,6 +5,7 @@
 #include "arch/registry.hpp"
 #include "tests/arch/gpu/gpu_test_config.hpp"
 #include "workloads/op.hpp"
+#include "workloads/zoo/registry.hpp"
 
 namespace orrery::arch::gpu {
 namespace {
@@ -46,27 +47,29 @@ TEST(GpuCycle, AgreesExactlyWithoutContentionOrLatency) {
 }
 
 // On the H100 config the cycle model adds per-step L2/HBM queueing, per-CTA pipeline fill
-// and DRAM latency per K-step; for GEMMs of several waves below the L2 limit it stays within 5 %
-// of the analytical model (measured: 4096^3 +1.1 %, 2048x12288x4096 +1.2 %, 4097x4096x4096
-// +1.1 %). 8192^3 runs at the L2 limit: the analytical model takes the larger of math and L2
-// time, the cycle model queues each K-step's loads on 32 L2 slices and comes out 17 % slower.
-// The two bracket the H100's 1505 us (validation/data/ops_h100.csv): -6 % and +9 %.
+// (each CTA keeps up to `stages` K-steps of loads in flight) and DRAM latency; for GEMMs of
+// several waves it stays within 5 % of the analytical model (measured: 4096^3 +1.6 %, 8192^3
+// +0.9 %, 2048x12288x4096 +1.5 %); both are within 7 % of the H100's 1505 us for 8192^3
+// (validation/data/ops_h100.csv).
 TEST(GpuCycle, WithinFivePercentOnLargeGemms) {
   const auto cfg = load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml");
   const auto [ana, cyc] = both(cfg, gemms({{4096, 4096, 4096}, {8192, 8192, 8192}, {4097, 4096, 4096},
                                            {2048, 12288, 4096}}));
   for (size_t i = 0; i < ana.layers.size(); ++i) {
-    const double ratio = cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds;
-    if (i == 1) {
-      EXPECT_GT(ratio, 1.05) << "L2 contention at 8192^3";
-      EXPECT_LT(ratio, 1.25);
-      EXPECT_NEAR(ana.layers[i].stats.seconds / 1505.248e-6, 1.0, 0.12);
-      EXPECT_NEAR(cyc.layers[i].stats.seconds / 1505.248e-6, 1.0, 0.12);
-    } else {
-      EXPECT_NEAR(ratio, 1.0, 0.05) << ana.layers[i].shape;
-    }
+    EXPECT_NEAR(cyc.layers[i].stats.seconds / ana.layers[i].stats.seconds, 1.0, 0.05) << ana.layers[i].shape;
     EXPECT_TRUE(cyc.layers[i].mapping["kernels"][0].contains("cycle"));
   }
+  EXPECT_NEAR(cyc.layers[1].stats.seconds / 1505.248e-6, 1.0, 0.07);
+}
+
+// A whole model in the `pytorch` mapping (convs, batch norms, pooling, memsets, small kernels
+// at one CTA per SM): the two fidelities agree within 10 % (measured: ResNet-18 batch 1 +6.5 %,
+// the cycle model's per-step HBM latency and queueing in the small late-stage convs).
+TEST(GpuCycle, WholeModelWithinTenPercent) {
+  const auto cfg = load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml");
+  workloads::zoo::BuildContext ctx;
+  const auto [ana, cyc] = both(cfg, workloads::zoo::build_model("resnet18", ctx));
+  EXPECT_NEAR(cyc.total.seconds / ana.total.seconds, 1.0, 0.10);
 }
 
 }  // namespace

@@ -191,7 +191,9 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   }
   // Channels per group not a whole 16-byte vector (an RGB stem): cuDNN gathers without shared
   // memory, except for large batches of big-filter stems, which it first pads to 8 channels.
-  const bool vector_channels = (c.c_in / c.groups) * workloads::dtype_bits(dtype) % 128 == 0;
+  // (Tensor-core types only: fp32 without TF32 runs cuDNN's SIMT kernels.)
+  const bool vector_channels =
+      (c.c_in / c.groups) * workloads::dtype_bits(dtype) % 128 == 0 || spec.tensor_flops_per_clk(dtype) <= 0;
   const bool pad_first = !vector_channels && c.groups == 1 && c.n >= 8 && c.kernel[1] * c.kernel[2] >= 49;
   if (!vector_channels && c.groups == 1 && !c.transposed && !pad_first) {
     m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));

@@ -136,6 +136,11 @@ TEST(GpuPytorchLowering, UnalignedChannelStemGathers) {
     EXPECT_EQ(m.kernels[0].ctas, 196);
     EXPECT_EQ(m.kernels[0].dependent_accesses, 49);
   }
+  // fp32 (no TF32) has no tensor-core path: cuDNN's SIMT implicit GEMM, whatever the channels.
+  const auto simt = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp32");
+  ASSERT_EQ(simt.kernels.size(), 1u);
+  EXPECT_EQ(simt.kernels[0].engine, Engine::simt_gemm);
+  EXPECT_GT(time_kernel(test_spec(), simt.kernels[0], LaunchMode::isolated, false).seconds, 0.0);
   const auto padded = map("conv2d:N=32,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16");
   ASSERT_EQ(padded.kernels.size(), 5u);
   EXPECT_TRUE(padded.kernels[0].memset);

@@ -90,6 +90,8 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     // the torch_ops rows (which say so in a `mapper` column).
     m.mapper = text("mapper");
     if (m.mapper.empty()) m.mapper = models ? "pytorch" : "library";
+    if (m.mapper != "pytorch" && m.mapper != "library")
+      throw UsageError(fmt::format("{}: mapper: expected pytorch|library, got '{}'", where, m.mapper));
     const auto median = number("median_us");
     if (!median || *median <= 0) throw UsageError(fmt::format("{}: median_us: expected a positive number", where));
     m.median_us = *median;

@@ -39,5 +39,28 @@ TEST(ValidateMeasurements, QuotedSpecsAndIdleRow) {
   std::remove(path.c_str());
 }
 
+// Whose kernels a row measured: op rows default to the harness's libraries, model rows to
+// PyTorch; a `mapper` column overrides, and anything else is one clear error naming the line.
+TEST(ValidateMeasurements, MapperColumn) {
+  const std::string path = "/tmp/orrery_validate_mapper_" + std::to_string(::getpid()) + ".csv";
+  std::ofstream(path) << "spec,kind,median_us,mapper\n\"gemm:M=1,N=2,K=3\",gemm,4.5,\n"
+                         "\"layernorm:rows=2,cols=8\",layernorm,3,pytorch\n";
+  const auto rows = read_measurements(path);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].mapper, "library");
+  EXPECT_EQ(rows[1].mapper, "pytorch");
+  std::ofstream(path) << "model,batch,median_us\nresnet18,1,400\n";
+  EXPECT_EQ(read_measurements(path).at(0).mapper, "pytorch");
+  std::ofstream(path) << "spec,kind,median_us,mapper\n\"gemm:M=1,N=2,K=3\",gemm,4.5,tensorrt\n";
+  try {
+    read_measurements(path);
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find(":2: mapper: expected pytorch|library, got 'tensorrt'"), std::string::npos)
+        << e.what();
+  }
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace orrery::sim::validate

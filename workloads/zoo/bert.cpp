@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "workloads/zoo/hf_ops.hpp"
 #include "workloads/zoo/net_builder.hpp"
 #include "workloads/zoo/option_checks.hpp"
 
@@ -20,6 +21,7 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
   NetBuilder b("bert_base", ctx);
   const int64_t n = b.batch(), rows = n * seq;
 
+  preamble_ops(b, "position_and_mask_preamble", 8, rows);
   Seq x = b.embedding("embeddings.word_embeddings", rows, vocab, d);
   x = b.add("embeddings.add_token_type", x,
             b.embedding("embeddings.token_type_embeddings", rows, kTokenTypes, d));

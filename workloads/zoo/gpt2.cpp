@@ -19,6 +19,7 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
   NetBuilder b("gpt2", ctx);
   const int64_t rows = b.batch() * seq;
 
+  preamble_ops(b, "position_and_mask_preamble", 24, rows);
   Seq wte = b.embedding("wte", rows, kVocab, d);
   Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, kPositions, d));
   for (int64_t i = 0; i < layers; ++i) {

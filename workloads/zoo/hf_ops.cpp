@@ -56,6 +56,12 @@ Seq rotary_ops(NetBuilder& b, const std::string& name, const Seq& x, int64_t seq
   return elementwise(b, name + ".add", sum, {cos.op, sin.op}, x, b.dtype());
 }
 
+void preamble_ops(NetBuilder& b, const std::string& name, int kernels, int64_t numel) {
+  size_t prev = kGraphInput;
+  for (int i = 0; i < kernels; ++i)
+    prev = b.append(name + "." + std::to_string(i), ElementwiseParams{"add_scalar", numel}, {prev}, DType::fp32);
+}
+
 size_t causal_mask_ops(NetBuilder& b, const std::string& name, int64_t seq, int64_t kv_len) {
   const int64_t numel = b.batch() * seq * kv_len;
   const size_t lo = b.append(name + ".fill_min", ElementwiseParams{"fill", 1}, {});

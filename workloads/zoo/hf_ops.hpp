@@ -23,6 +23,13 @@ Seq rmsnorm_ops(NetBuilder& b, const std::string& name, const Seq& x);
 // [seq, head_dim] tables broadcast over the batch and heads.
 Seq rotary_ops(NetBuilder& b, const std::string& name, const Seq& x, int64_t seq, int64_t head_dim);
 
+// What transformers computes once per forward before the first layer under CUDA-graph capture,
+// where it cannot take its eager shortcuts: position ids, cache positions and the attention-mask
+// construction (arange, cumsum, compares, ands, index copies: `kernels` small kernels over about
+// batch x seq elements each, 24 for GPT-2 and Llama, 8 for BERT in
+// validation/data/model_graph_kernels_h100.csv). Written as a chain of small elementwise ops.
+void preamble_ops(NetBuilder& b, const std::string& name, int kernels, int64_t numel);
+
 // The additive causal mask each attention layer materializes under CUDA-graph capture (two
 // fills and a where over batch x seq x kv_len); returns the where op.
 size_t causal_mask_ops(NetBuilder& b, const std::string& name, int64_t seq, int64_t kv_len);

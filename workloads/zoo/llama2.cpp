@@ -34,6 +34,9 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
 
   NetBuilder b(decode ? "llama2_7b_decode" : "llama2_7b", ctx);
   const int64_t rows = b.batch() * seq;
+  // Position ids and masks (24 kernels), then the rotary cos/sin tables (10: an fp32 product of
+  // the inverse frequencies and the positions, cat, cos, sin, scalings, casts).
+  preamble_ops(b, "position_and_mask_preamble", 24 + 10, rows);
   Seq x = b.embedding("model.embed_tokens", rows, vocab, d);
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("model.layers.{}", i);

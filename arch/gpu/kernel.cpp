@@ -31,9 +31,9 @@ nlohmann::json Kernel::to_json() const {
   j["dram_read_bytes"] = dram_read_bytes;
   j["dram_write_bytes"] = dram_write_bytes;
   j["l2_bytes"] = l2_bytes;
-  if (tile_fill < 1.0) j["tile_fill"] = tile_fill;
   if (serial_loads) j["serial_loads"] = true;
   if (dependent_accesses > 0) j["dependent_accesses"] = dependent_accesses;
+  if (chain_carries_traffic) j["chain_carries_traffic"] = true;
   if (lane_ops_per_cta > 0) j["lane_ops_per_cta"] = lane_ops_per_cta;
   return j;
 }

@@ -40,10 +40,6 @@ struct Kernel {
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
   bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)
   bool row_per_cta = false;  // each CTA loads a row, reduces it, then stores (norm, softmax, depthwise plane)
-  // Fraction of each CTA tile's load/store slots that carry real data (< 1 where the tile is
-  // padded past the tensor's edge or channel count): a tiled memory-bound kernel streams whole
-  // tiles, so its achievable bandwidth in useful bytes shrinks by this fraction.
-  double tile_fill = 1.0;
   // The same warps stage operands through registers (LDG, then STS: no cp.async/TMA) and issue
   // the MMAs, so the shared-memory/load-path time adds to the math instead of hiding under it.
   bool serial_loads = false;
@@ -51,6 +47,10 @@ struct Kernel {
   // the previous value is used): each costs one dependent global access on top of the
   // streaming time of the bytes it moves (0: loads are pipelined and hide under bandwidth).
   int64_t dependent_accesses = 0;
+  // The dependent chain is the CTA walking its tiles: those steps' loads are the kernel's
+  // traffic, so the chain and the streaming overlap (time is the longer of the two) instead of
+  // the chain following the first loads.
+  bool chain_carries_traffic = false;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

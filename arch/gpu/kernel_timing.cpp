@@ -37,7 +37,7 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
 }
 
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
-  return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency * k.tile_fill;
+  return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
 }
 
 namespace {
@@ -90,7 +90,8 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   // trip per wave; other CTAs on the SM overlap it only within the wave.
   const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
   const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
-  w.total = std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
+  w.total = k.chain_carries_traffic ? std::max({w.math, w.memory, latency_floor, dependent}) + tile_overhead
+                                    : std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
   w.stall = std::max(0.0, latency_floor - std::max(w.math, w.memory));
   return w;
 }

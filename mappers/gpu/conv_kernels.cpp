@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
@@ -16,19 +17,25 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, taken for
-// batched 3x3 filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with their
-// halo through L2 (each input byte comes from DRAM once). Nsight Compute shows the kernel
-// persistent (validation/data/ops3_h100_launch.csv): 3 resident 128-thread CTAs per SM, the
-// grid one or two passes of the machine, each CTA walking tiles in rounds; a small kernel before
-// it prepares the filters. A round is a chain of loads feeding the FMAs, ~7 dependent steps for a
-// 10-row input tile (more in proportion at stride 2), after ~10 to start; later rounds prefetch
-// their tiles under the previous one's math and add one step each (fitted on the calibration
-// rows of ops3_h100.csv; the later rounds' cost ties with none there). Tiles padded past the image edge or the channel
-// count stream their empty part too.
+// cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, fp16 only,
+// taken for batched filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with
+// their halo through L2 (each input byte comes from DRAM once). Nsight Compute shows its grid
+// (validation/data/ops3_h100_launch.csv): (1, channel groups, z) of 128-thread CTAs, where the
+// whole grid is sized for one pass of the machine, `slots` = 3 CTAs per SM (4 for the 32-channel
+// variant, 2 for 5x5 filters), and z = slots / gcd(groups, slots): 4 groups give 99, 8 give 99
+// (a grid of 792), 12 give 33, 15 would give 132 (1980 CTAs). CTA (g, z0) walks the spatial
+// tiles z0, z0 + z, ... of its group in rounds; a small kernel before it prepares the filters.
+// A CTA's first round is a chain of ~19 dependent steps (filters, indices, the first tile);
+// later rounds stream with the loads in flight, so the chain and the traffic overlap; every
+// further pass of the grid over the machine costs ~15 steps, work or not (the passes without
+// tiles are what make 32 images of 960 channels at 7x7 twice as slow as 32 of 384 at 14x14).
+// The step counts are fitted on the calibration rows of ops3_h100.csv. Tiles padded past the
+// image edge or the channel count cost time, not traffic.
 arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dtype, double in_bytes,
                                        double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
   constexpr int64_t kTilePixels = 8;
+  constexpr int64_t kFirstRoundSteps = 19;  // filters, indices, then the first tile's loads
+  constexpr int64_t kEmptyPassSteps = 15;   // a pass of CTAs without tiles (filters, indices)
   const int64_t s = c.stride[2];  // dims are (depth, height, width)
   const int64_t g = s > 1 ? 32 : 64;
   const auto out = c.out();
@@ -37,20 +44,31 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   k.name = fmt::format("conv_depthwise_tiled_8x8_g{}", g);
   k.engine = arch::gpu::Engine::depthwise;
   k.math_dtype = dtype;
-  const int64_t tiles = c.n * tp * tq * tc;
-  k.ctas_per_sm = 3;
-  k.ctas = std::min(tiles, spec.sm_count * k.ctas_per_sm);
-  const int64_t rounds = ceil_div(tiles, k.ctas);
+  k.ctas_per_sm = c.kernel[1] * c.kernel[2] > 9 ? 2 : (g == 32 ? 4 : 3);
+  const int64_t slots = spec.sm_count * k.ctas_per_sm;
+  const int64_t z = slots / std::gcd(tc, slots);
+  const int64_t grid = tc * z;
+  const int64_t passes = ceil_div(grid, slots);
+  const int64_t spatial = c.n * tp * tq;  // tiles per channel group
+  const int64_t rounds = ceil_div(spatial, z);
+  // The timing sees one pass of the machine; the others are in the dependent chain.
+  k.ctas = std::min(grid, slots);
   const int64_t in_rows = (kTilePixels - 1) * s + c.kernel[1];
-  k.dependent_accesses = 10 + (7 * in_rows + 5) / 10 + (rounds - 1);
+  // Later rounds stream: a tile's loads take ~20 steps to land, and the 3x3 stride-1 kernel
+  // keeps 3 tiles in flight (stage4 in its name), the 5x5 and stride-2 ones 1 (stage2).
+  const int64_t stages = (c.kernel[1] == 3 && s == 1) ? 4 : 2;
+  const int64_t round_steps = ceil_div(20, stages - 1);
+  k.dependent_accesses = kFirstRoundSteps + (passes - 1) * kEmptyPassSteps + (rounds - 1) * round_steps;
+  k.chain_carries_traffic = true;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const double in_tile = static_cast<double>(in_rows * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
   const double out_tile = static_cast<double>(kTilePixels * kTilePixels * g) * ib;
+  const int64_t tiles = spatial * tc;
+  const double fill = static_cast<double>(out[1] * out[2] * c.c_out) /
+                      static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
   k.flops_per_cta = 2.0 * static_cast<double>(rounds * kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
   k.useful_flops = 2.0 * static_cast<double>(c.macs());
-  k.tile_fill = static_cast<double>(out[1] * out[2] * c.c_out) /
-                static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
-  k.l2_bytes = static_cast<double>(tiles) * (in_tile + out_tile) * k.tile_fill + w_bytes;
+  k.l2_bytes = static_cast<double>(tiles) * (in_tile + out_tile) * fill + w_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
   k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
   return k;
@@ -159,10 +177,12 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     m.note = "depthwise: cuDNN 9.19 NHWC kernel (as PyTorch's bundled cuDNN runs it)";
     return m;
   }
-  // cuDNN 9.14 takes the tiled kernel for 3x3 filters over enough images (ops3_h100.csv: 16 and
-  // more, or 8 with maps of 14 and more); smaller batches and 5x5 filters take the direct one.
+  // cuDNN 9.14 takes the tiled kernel (fp16 only: every bf16 row runs the direct one) over enough
+  // images (ops3_h100.csv: 16 and more, or 8 with maps of 14 and more, 3x3 and 5x5 alike) and
+  // over a single 224x224 map; smaller batches take the direct one.
   const int64_t out_h = c.out()[1];
-  const bool tiled = c.kernel[1] == 3 && c.kernel[2] == 3 && (c.n >= 16 || (c.n >= 8 && out_h >= 14));
+  const bool tiled = dtype == DType::fp16 && c.kernel[1] == c.kernel[2] && c.kernel[1] <= 5 &&
+                     (c.n >= 16 || (c.n >= 8 && out_h >= 14) || out_h >= 224);
   if (depthwise && c.rank == 2 && tiled && !c.transposed) {
     // The filter preparation kernel (a few CTAs, ops3_h100_launch.csv).
     StreamProblem prep = depthwise_problem("depthwise_filter_prep", c, dtype, 0.0, 0.0, w_bytes);

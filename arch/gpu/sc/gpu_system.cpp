@@ -26,6 +26,7 @@ struct CtaWork {
   int64_t steps = 1;
   double load_bytes_step = 0, dram_bytes_step = 0;  // per step
   double compute_s_step = 0;                        // SM math time per step
+  double chain_s_step = 0;                          // the CTA's own dependent chain per step
   double epilogue_s = 0;
   int64_t stages = 2;
   double clock_scale = 1;  // f_ref / f: SM load-port requests are sized at the reference clock (L2 has its own)
@@ -44,8 +45,13 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
   w.compute_s_step = (k.serial_loads ? math + smem : std::max(math, smem)) / steps;
   w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
-  // Latency-bound steps (dependent loads) serialize within the CTA, beside its streaming.
-  w.epilogue_s += static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
+  // Latency-bound steps (dependent loads) serialize within the CTA, beside its streaming; where
+  // the chain is the CTA walking its tiles, it paces the steps instead (their loads overlap it).
+  const double chain = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
+  if (k.chain_carries_traffic)
+    w.chain_s_step = chain / steps;
+  else
+    w.epilogue_s += chain;
   w.stages = std::max<int64_t>(1, k.stages > 0 ? k.stages : 2);
   w.clock_scale = spec.max_clock_hz / f;
   return w;
@@ -170,9 +176,14 @@ class GpuSystem : public sc_core::sc_module {
         pipe.issued(done);
       }
     });
+    double step_end = sc_core::sc_time_stamp().to_seconds();
     for (int64_t s = 0; s < w.steps; ++s) {
       pipe.wait_for(static_cast<size_t>(s));
       math_[sm]->occupy(w.compute_s_step);
+      // A step ends no sooner than its share of the CTA's chain after the previous one.
+      const double lag = step_end + w.chain_s_step - sc_core::sc_time_stamp().to_seconds();
+      if (lag > 0) sc_core::wait(sc_time(lag, SC_SEC));
+      step_end = sc_core::sc_time_stamp().to_seconds();
       pipe.release();
     }
     if (w.epilogue_s > 0) sc_core::wait(sc_time(w.epilogue_s, SC_SEC));

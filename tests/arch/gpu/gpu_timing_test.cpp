@@ -109,19 +109,32 @@ TEST(GpuTiming, UnalignedGemmLoadPathByAlignment) {
   EXPECT_FALSE(even.layers[0].mapping["kernels"][0].contains("serial_loads"));
 }
 
-// Batched 3x3 depthwise: cuDNN's tiled kernel, tiles of 8x8 output pixels x 64 channels.
-// 56x56 outputs -> 7 x 7 tiles, 96 channels -> 2 channel tiles of 64 (fill 96/128 = 0.75):
-// 32 x 49 x 2 = 3136 tiles, walked by a persistent grid (ops3_h100_launch.csv).
-TEST(GpuTiming, DepthwiseTiledGridAndFill) {
+// Batched 3x3 depthwise: cuDNN's tiled kernel, tiles of 8x8 output pixels x 64 channels, on
+// the grid Nsight Compute shows (ops3_h100_launch.csv): (1, channel groups, z) with
+// z = 396 / gcd(groups, 396) for 3 CTAs on each of 132 SMs.
+TEST(GpuTiming, DepthwiseTiledGrid) {
   const RunResult r = run("conv2d:N=32,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
   ASSERT_EQ(r.layers[0].mapping["kernels"].size(), 2u);  // filter preparation, then the tiles
   const auto& k = r.layers[0].mapping["kernels"][1];
   EXPECT_EQ(k["kernel"], "conv_depthwise_tiled_8x8_g64");
-  // 32 images x 7 x 7 tiles x 2 channel groups = 3136 tiles over 132 x 3 persistent CTAs: 8
-  // rounds; the first is 7 steps (10-row input tiles) after 10, the other 7 one each.
+  // 96 channels -> 2 groups of 64, z = 198: one pass of 396 CTAs; 32 images x 7 x 7 tiles =
+  // 1568 tiles per group over 198 CTAs = 8 rounds: 19 steps for the first, 20 / 3 -> 7 for each
+  // later one (3 tiles in flight).
   EXPECT_EQ(k["ctas"], 396);
-  EXPECT_EQ(k["dependent_accesses"], 10 + 7 + 7);
-  EXPECT_DOUBLE_EQ(k["tile_fill"].get<double>(), 0.75);
+  EXPECT_EQ(k["dependent_accesses"], 19 + 7 * 7);
+  EXPECT_EQ(k["chain_carries_traffic"], true);
+  // 960 channels -> 15 groups, gcd(15, 396) = 3 -> z = 132: a grid of 1980 CTAs is 5 passes
+  // of the machine, one with tiles (32 per group), 4 that cost 15 steps each without them.
+  const RunResult wide = run("conv2d:N=32,C=960,H=7,W=7,K=960,R=3,S=3,stride=1,pad=1,groups=960,dtype=fp16");
+  EXPECT_EQ(wide.layers[0].mapping["kernels"][1]["dependent_accesses"], 19 + 4 * 15);
+  // 5x5 filters: the stage2 variant, 2 CTAs per SM, one tile in flight (20 steps a round).
+  const RunResult five = run("conv2d:N=32,C=64,H=56,W=56,K=64,R=5,S=5,stride=1,pad=2,groups=64,dtype=fp16");
+  EXPECT_EQ(five.layers[0].mapping["kernels"][1]["ctas_per_sm"], 2);
+  // 1 group, z = 264: 1568 tiles -> 6 rounds.
+  EXPECT_EQ(five.layers[0].mapping["kernels"][1]["dependent_accesses"], 19 + 5 * 20);
+  // bf16 has no tiled kernel: the direct one, as every bf16 row of the measurements shows.
+  const RunResult bf = run("conv2d:N=32,C=64,H=56,W=56,K=64,R=5,S=5,stride=1,pad=2,groups=64,dtype=bf16");
+  EXPECT_EQ(bf.layers[0].mapping["kernels"][0]["kernel"], "conv_depthwise_direct");
   // Batch 1: the direct kernel, one thread per output in 1024-thread CTAs: 96 x 3136 / 1024.
   const RunResult one = run("conv2d:N=1,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
   EXPECT_EQ(one.layers[0].mapping["kernels"][0]["kernel"], "conv_depthwise_direct");

@@ -182,7 +182,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
     Kernel k = make_gemm_kernel(p, spec, tm, tn, split, swapped);
     if (k.ctas == 0) return;
     double s = arch::gpu::time_kernel_at(spec, k, arch::gpu::LaunchMode::isolated, spec.max_clock_hz).seconds;
-    if (split > 1)
+    if (split > 1 && !p.implicit)
       s += arch::gpu::time_kernel_at(spec, make_splitk_reduce(p, spec, split), arch::gpu::LaunchMode::graph,
                                      spec.max_clock_hz)
                .seconds;
@@ -212,17 +212,21 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       continue;
     }
     // cuDNN's sm90 implicit-GEMM convolutions come in fewer tiles (tilesize64x64x64 ...
-    // 128x256x64 in the measured names) and run the whole reduction in one CTA
-    // ("segment_k_off"): a small grid stays small instead of being split along K.
+    // 128x256x64 in the measured names) and mostly run the whole reduction in one CTA
+    // ("segment_k_off"): a small grid stays small instead of being split along K. Only very
+    // long reductions are cut into segments ("segment_k_on", reduced in the kernel through a
+    // workspace), each of at least ~96 K-steps: the calibration rows with segment_k_on at 72
+    // and 108 steps (conv2d C=512 3x3, conv3d C=256 3x3x3) run unsplit.
     static const std::pair<int64_t, int64_t> kConvTiles[] = {{128, 256}, {256, 128}, {128, 128}, {256, 64},
                                                              {64, 256},  {128, 64},  {64, 128},  {64, 64}};
+    const int64_t step_k = static_cast<int64_t>(128.0 / element_bytes(p.dtype));
+    const int64_t min_split_steps = p.implicit ? 96 : 4;
     for (auto [tm, tn] : p.implicit ? std::span<const std::pair<int64_t, int64_t>>(kConvTiles)
                                     : std::span<const std::pair<int64_t, int64_t>>(kTensorTiles)) {
       const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
-      for (int64_t split : p.implicit ? std::span<const int64_t>(kSplits, 1) : std::span<const int64_t>(kSplits)) {
-        // Split-K only where the tiles alone leave SMs idle and each split keeps >= 4 K-steps.
-        if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * static_cast<int64_t>(128.0 / element_bytes(p.dtype))))
-          continue;
+      for (int64_t split : kSplits) {
+        // Split-K only where the tiles alone leave SMs idle and each split keeps enough K-steps.
+        if (split > 1 && (tiles >= spec.sm_count || p.k / split < min_split_steps * step_k)) continue;
         consider(tm, tn, split, swapped);
       }
     }

@@ -57,7 +57,7 @@ TEST(GpuLowering, SplitKGemmLaunchesItsReduceKernel) {
 }
 
 // cuDNN's sm90 implicit-GEMM convolutions run the whole reduction in one CTA
-// ("execute_segment_k_off"): a batch-1 3x3 conv on 7x7x512 (M = 49, N = 512, K = 4608) stays
+// ("execute_segment_k_off") unless it is very long: a batch-1 3x3 conv on 7x7x512 (M = 49, N = 512, K = 4608) stays
 // at 8 CTAs of 64x64 rather than being split along K.
 TEST(GpuLowering, ImplicitGemmConvDoesNotSplitK) {
   const GpuSpec spec = spec_with();
@@ -65,6 +65,15 @@ TEST(GpuLowering, ImplicitGemmConvDoesNotSplitK) {
   ASSERT_EQ(m.kernels.size(), 1u);
   EXPECT_EQ(m.kernels[0].split_k, 1);
   EXPECT_EQ(m.kernels[0].k_iters, 4608 / 64);
+  // 3x3x3 over 256 channels (108 K-steps, the calibration row with segment_k_on): still whole.
+  const auto mid = map("conv3d:N=1,C=256,D=4,H=14,W=14,K=256,T=3,R=3,S=3,stride=1,pad=1,dtype=fp16", spec);
+  EXPECT_EQ(mid.kernels[0].split_k, 1);
+  // Over 512 channels (216 K-steps, 16 tiles of 64x64): two segments of 108 steps, reduced in
+  // the kernel (no separate reduce kernel, unlike cuBLAS's splitKreduce).
+  const auto deep = map("conv3d:N=1,C=512,D=2,H=7,W=7,K=512,T=3,R=3,S=3,stride=1,pad=1,dtype=fp16", spec);
+  ASSERT_EQ(deep.kernels.size(), 1u);
+  EXPECT_EQ(deep.kernels[0].split_k, 2);
+  EXPECT_EQ(deep.kernels[0].k_iters, 216 / 2);
 }
 
 // PyTorch eager inference batch norm (channels-last): cast the running stats, 1/sqrt(var+eps)

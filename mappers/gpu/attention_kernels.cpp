@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <queue>
 #include <vector>
@@ -13,6 +14,27 @@ namespace orrery::mappers::gpu {
 
 using arch::gpu::Engine;
 using arch::gpu::Kernel;
+
+int64_t fa2_num_splits(int64_t blocks, int64_t slots, int64_t n_blocks, int64_t max_splits) {
+  // FlashAttention-2's published heuristic: no split once the blocks fill 80 % of the slots;
+  // otherwise the fewest splits whose wave efficiency (blocks x splits over whole waves of
+  // slots) is within 85 % of the best, skipping split counts that give the same blocks per
+  // split as one fewer.
+  if (10 * blocks >= 8 * slots) return 1;
+  max_splits = std::min({max_splits, slots, n_blocks});
+  const auto ceil_div = [](int64_t x, int64_t y) { return (x + y - 1) / y; };
+  const auto eligible = [&](int64_t s) { return s == 1 || ceil_div(n_blocks, s) != ceil_div(n_blocks, s - 1); };
+  const auto efficiency = [&](int64_t s) {
+    const double waves = static_cast<double>(blocks * s) / static_cast<double>(slots);
+    return waves / std::ceil(waves);
+  };
+  double best = 0;
+  for (int64_t s = 1; s <= max_splits; ++s)
+    if (eligible(s)) best = std::max(best, efficiency(s));
+  for (int64_t s = 1; s <= max_splits; ++s)
+    if (eligible(s) && efficiency(s) >= 0.85 * best) return s;
+  return 1;
+}
 
 GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType dtype, const arch::gpu::GpuSpec& spec) {
   GpuMapping m;
@@ -31,53 +53,94 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   // the same warps between its two MMAs (scale, running max, subtract, row sum, convert: ~6
   // FP32 ops at 128 per clock against 16 exps per clock), charged as SFU-equivalent ops.
   constexpr double kSoftmaxFp32OpsPerScore = 6.0;
+  // Each CTA's own chain around its main loop: Q and the first K/V blocks in, then the final
+  // rescale and the output store; ~8 dependent accesses per wave, fitted on the calibration rows
+  // (8.4 % there; 9.5 % without it, where every small grid came out 15-25 % fast).
+  constexpr int64_t kCtaChainSteps = 8;
   const double sfu_per_score = 1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
-  if (a.q_len <= 16) {
-    // Decode. FlashAttention-2 splits the KV sequence only while (batch x heads) leaves SMs idle
-    // (one split from 80 % of the SMs up), then combines the splits. Either kernel computes a
-    // whole query block, its one real row padded: 128 rows in the regular kernel (key blocks of
-    // 128 for d <= 64, else 64), 64 in the split-KV one (key blocks of 256, else 128), as the
-    // kernel traits in the measured names show.
-    const int64_t bh = a.batch * a.heads;
-    const int64_t max_splits = std::max<int64_t>(1, a.kv_len / 128);
-    const int64_t splits = 10 * bh >= 8 * spec.sm_count
-                               ? 1
-                               : std::clamp<int64_t>((2 * spec.sm_count + bh - 1) / bh, 1,
-                                                     std::min<int64_t>(max_splits, 128));
-    const int64_t br = splits > 1 ? 64 : 128;
-    const int64_t bc = splits > 1 ? (d_kernel <= 64 ? 256 : 128) : (d_kernel <= 64 ? 128 : 64);
-    const int64_t blocks = ((a.kv_len + splits - 1) / splits + bc - 1) / bc;
-    const double keys = static_cast<double>(blocks * bc);
+  // FlashAttention-2 (as PyTorch bundles it) splits the keys whenever the grid of 64-query
+  // blocks would leave the machine poorly used, prefill and decode alike (the split-KV kernel's
+  // names in ops_h100.csv and ops3_h100.csv: B=16 H=12 decode and B=1 H=12 S=1024 causal).
+  const int64_t bh = a.batch * a.heads;
+  const int64_t split_bc = d_kernel <= 64 ? 256 : (d_kernel <= 128 ? 128 : 64);
+  const int64_t split_m_blocks = (a.q_len + 63) / 64;
+  const int64_t split_n_blocks = (a.kv_len + split_bc - 1) / split_bc;
+  const int64_t splits = fa2_num_splits(bh * split_m_blocks, 2 * spec.sm_count, split_n_blocks, 128);
+  if (splits > 1) {
+    // 64 queries per CTA, each split a contiguous run of key blocks; a causal CTA stops at the
+    // diagonal (and one wholly past it exits at once).
+    constexpr int64_t br = 64;
+    const int64_t bc = split_bc;
+    const int64_t per_split = (split_n_blocks + splits - 1) / splits;
+    double visited = 0;
+    for (int64_t mb = 0; mb < split_m_blocks; ++mb) {
+      const int64_t last_key = a.causal ? std::min(a.kv_len, (mb + 1) * br + (a.kv_len - a.q_len)) : a.kv_len;
+      const int64_t limit = (last_key + bc - 1) / bc;
+      for (int64_t sp = 0; sp < splits; ++sp)
+        visited += static_cast<double>(std::clamp<int64_t>(limit - sp * per_split, 0, per_split));
+    }
+    // Without a mask every split but the last is full, and the wave waits for those; causal
+    // CTAs differ and spread over the waves (their average).
+    const double blocks =
+        a.causal ? visited / static_cast<double>(split_m_blocks * splits) : static_cast<double>(per_split);
+    const double keys = blocks * static_cast<double>(bc);
     Kernel k;
-    k.name = splits > 1 ? fmt::format("flash_fwd_splitkv_{}", splits)
-                        : fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim);
+    k.name = fmt::format("flash_fwd_splitkv_{}", splits);
     k.engine = Engine::attention;
     k.math_dtype = dtype;
-    k.ctas = bh * splits;
+    k.ctas = bh * split_m_blocks * splits;
     k.ctas_per_sm = ctas_per_sm;
     k.tile_m = br;
     k.tile_n = bc;
     k.tile_k = a.head_dim;
     k.stages = 2;
+  k.dependent_accesses = kCtaChainSteps;
+    k.k_iters = std::max<int64_t>(1, static_cast<int64_t>(blocks + 0.5));
+    k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
+    k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+    k.useful_flops = 4.0 * B * H * S * L * D * (a.causal && a.q_len > 1 ? 0.5 : 1.0);
+    const double partials = static_cast<double>(splits) * B * H * S * (D + 2) * 4.0;
+    k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + partials;
+    k.dram_read_bytes = q_bytes + kv_bytes;
+    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, partials);
+    m.kernels.push_back(k);
+    StreamProblem c;
+    c.name = "flash_fwd_splitkv_combine";
+    c.dtype = dtype;
+    c.read_bytes = partials;
+    c.write_bytes = o_bytes;
+    c.max_ctas = bh * split_m_blocks;
+    m.kernels.push_back(make_stream_kernel(c, spec));
+    m.note = "FlashAttention-2 split-KV (the query blocks alone leave SMs idle), then the combine";
+    return m;
+  }
+  if (a.q_len <= 16) {
+    // Decode without splits: the regular kernel computes a whole query block of 128 rows, its
+    // real rows padded (key blocks of 128 for d <= 64, else 64), as the kernel traits in the
+    // measured names show.
+    const int64_t br = 128, bc = d_kernel <= 64 ? 128 : 64;
+    const int64_t blocks = (a.kv_len + bc - 1) / bc;
+    const double keys = static_cast<double>(blocks * bc);
+    Kernel k;
+    k.name = fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim);
+    k.engine = Engine::attention;
+    k.math_dtype = dtype;
+    k.ctas = bh;
+    k.ctas_per_sm = ctas_per_sm;
+    k.tile_m = br;
+    k.tile_n = bc;
+    k.tile_k = a.head_dim;
+    k.stages = 2;
+  k.dependent_accesses = kCtaChainSteps;
     k.k_iters = blocks;
     k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
     k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
     k.useful_flops = 4.0 * B * H * S * L * D;
-    const double partials = splits > 1 ? static_cast<double>(splits) * B * H * S * (D + 2) * 4.0 : o_bytes;
-    k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * D * ib + q_bytes + partials;
+    k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * D * ib + q_bytes + o_bytes;
     k.dram_read_bytes = q_bytes + kv_bytes;
-    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, partials);
+    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
     m.kernels.push_back(k);
-    if (splits > 1) {
-      StreamProblem c;
-      c.name = "flash_fwd_splitkv_combine";
-      c.dtype = dtype;
-      c.read_bytes = partials;
-      c.write_bytes = o_bytes;
-      c.max_ctas = bh;
-      m.kernels.push_back(make_stream_kernel(c, spec));
-    }
-    m.note = "decode: FlashAttention-2 over the KV cache (split-KV where the heads leave SMs idle)";
+    m.note = "decode: FlashAttention-2 over the KV cache";
     return m;
   }
   // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64.
@@ -127,6 +190,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   k.tile_n = bc;
   k.tile_k = a.head_dim;
   k.stages = 2;
+  k.dependent_accesses = kCtaChainSteps;
   k.k_iters = static_cast<int64_t>(timed_blocks + 0.5);
   k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
   k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;

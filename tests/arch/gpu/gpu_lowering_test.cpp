@@ -7,6 +7,7 @@
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/spec.hpp"
 #include "arch/registry.hpp"
+#include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/library_mapper.hpp"
 #include "tests/arch/gpu/gpu_test_config.hpp"
@@ -128,9 +129,15 @@ TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
 // the wave model charges 2 waves x 2 resident CTAs per SM, so 22 / 4 = 5.5 blocks per CTA.
 TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
   const GpuSpec spec = spec_with();
+  // 1 x 12 heads x 16 query blocks of 64 = 192 < 0.8 x 264: FlashAttention-2 splits the keys
+  // (4 blocks of 256) 4 ways (wave efficiency 768 / 264 / 3 = 0.97; 1 and 2 ways give 0.73, 3
+  // ways is no different from 2), as the measured kernel name shows. A causal CTA stops at the
+  // diagonal: query block m reaches ceil(64 (m + 1) / 256) key blocks, one per split, so the 16
+  // blocks visit 4 x (1 + 2 + 3 + 4) = 40 of their 64 (block, split) pairs.
   const auto one = map("attention:B=1,H=12,S=1024,D=64,causal=1,dtype=fp16", spec).kernels.at(0);
-  EXPECT_EQ(one.ctas, 96);
-  EXPECT_DOUBLE_EQ(one.flops_per_cta, 4.0 * 128 * (8 * 128) * 64);
+  EXPECT_EQ(one.name, "flash_fwd_splitkv_4");
+  EXPECT_EQ(one.ctas, 12 * 16 * 4);
+  EXPECT_DOUBLE_EQ(one.flops_per_cta, 4.0 * 64 * (40.0 / 64 * 256) * 64);
   const auto many = map("attention:B=4,H=16,S=1024,D=64,causal=1,dtype=fp16", spec).kernels.at(0);
   EXPECT_EQ(many.ctas, 512);
   EXPECT_DOUBLE_EQ(many.flops_per_cta, 4.0 * 128 * (5.5 * 128) * 64);
@@ -139,24 +146,30 @@ TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
 }
 
 
-// Decode with FlashAttention-2. 1 x 32 heads leave SMs idle (32 < 0.8 x 132): split the 4096
-// keys ceil(2 x 132 / 32) = 9 ways; the split-KV kernel computes a 64-row query block (its one
-// real row padded) over key blocks of 128: ceil(ceil(4096 / 9) / 128) = 4 blocks, 512 keys;
-// 32 x 9 = 288 CTAs, then the combine. 32 x 32 heads fill the SMs: no split, the regular
-// kernel's 128-row block over 64 blocks of 64 keys.
+// Decode with FlashAttention-2. 1 x 32 heads leave SMs idle (32 < 0.8 x 2 x 132): the 32 key
+// blocks of 128 split s ways with wave efficiency 32 s / 264 (s <= 8): the best is 0.97 at 8,
+// and 7 is the fewest within 85 % of it (0.85). The split-KV kernel computes a 64-row query block
+// (its one real row padded) over ceil(32 / 7) = 5 blocks, 640 keys; 32 x 7 = 224 CTAs, then the
+// combine. 32 x 32 heads fill the SMs: no split, the regular kernel's 128-row block over 64
+// blocks of 64 keys.
 TEST(GpuLowering, DecodeAttentionPadsTheQueryBlock) {
   const GpuSpec spec = spec_with();
   const auto split = map("attention:B=1,H=32,S=1,D=128,kv=4096,dtype=fp16", spec);
   ASSERT_EQ(split.kernels.size(), 2u);
-  EXPECT_EQ(split.kernels[0].name, "flash_fwd_splitkv_9");
-  EXPECT_EQ(split.kernels[0].ctas, 288);
-  EXPECT_DOUBLE_EQ(split.kernels[0].flops_per_cta, 4.0 * 64 * 512 * 128);
+  EXPECT_EQ(split.kernels[0].name, "flash_fwd_splitkv_7");
+  EXPECT_EQ(split.kernels[0].ctas, 224);
+  EXPECT_DOUBLE_EQ(split.kernels[0].flops_per_cta, 4.0 * 64 * 640 * 128);
   EXPECT_EQ(split.kernels[1].name, "flash_fwd_splitkv_combine");
   const auto whole = map("attention:B=32,H=32,S=1,D=128,kv=4096,dtype=fp16", spec);
   ASSERT_EQ(whole.kernels.size(), 1u);
   EXPECT_EQ(whole.kernels[0].name, "flash_fwd_128x64_d128_decode");
   EXPECT_EQ(whole.kernels[0].ctas, 1024);
   EXPECT_DOUBLE_EQ(whole.kernels[0].flops_per_cta, 4.0 * 128 * 4096 * 128);
+  // FlashAttention-2's split heuristic on its own: a grid over 80 % of the slots never splits;
+  // the two cases above.
+  EXPECT_EQ(mappers::gpu::fa2_num_splits(300, 264, 64, 128), 1);
+  EXPECT_EQ(mappers::gpu::fa2_num_splits(32, 264, 32, 128), 7);
+  EXPECT_EQ(mappers::gpu::fa2_num_splits(192, 264, 4, 128), 4);
   // The useful work is the one real row's.
   EXPECT_DOUBLE_EQ(whole.kernels[0].useful_flops, 4.0 * 32 * 32 * 4096 * 128);
 }

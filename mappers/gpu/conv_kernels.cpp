@@ -196,15 +196,16 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   if (depthwise) {
     // cuDNN 9.14's conv2d_grouped_direct_kernel, as Nsight Compute shows it launched
     // (validation/data/ops3_h100_launch.csv): one thread per output element in 1024-thread CTAs,
-    // one CTA per SM (register-limited). Its time per wave hardly depends on the filter: ~32
-    // dependent steps (index arithmetic and the loads it feeds) plus one per 10 taps, fitted on
-    // the calibration rows of ops3_h100.csv (10 % there).
+    // one CTA per SM (register-limited). Each wave is a chain of ~27 dependent steps (index
+    // arithmetic and the loads it feeds) plus one per 2 taps x stride (a strided warp's tap
+    // loads span that many more input columns), fitted on the 19 calibration rows of
+    // ops3_h100.csv and ops_h100.csv (9.7 % there; the grid a = 25-27, b = 0.5-0.7 is flat).
     arch::gpu::Kernel k = make_stream_kernel(
         depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes), spec);
     k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), 1024));
     k.ctas_per_sm = 1;
     k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);
-    k.dependent_accesses = 32 + (c.kernel_volume() + 5) / 10;
+    k.dependent_accesses = 27 + (5 * c.kernel_volume() * c.stride[2] + 5) / 10;
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

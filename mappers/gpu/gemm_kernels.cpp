@@ -70,6 +70,21 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   k.flops_per_cta = 2.0 * static_cast<double>(tm * tn) * static_cast<double>(kc);
   k.useful_flops = 2.0 * static_cast<double>(p.batch) * static_cast<double>(p.m) * static_cast<double>(p.n) *
                    static_cast<double>(p.k);
+  if (simt) {
+    // CUTLASS's SIMT kernels (sm80_xmma_gemm_f32f32_..._ffma in the measured names): 4 warps
+    // (2 for 32x32), each thread an a x b block of outputs. Per k it issues a x b FFMAs and
+    // (a + b) / 4 LDS.128 for its fragments, plus ~1 instruction of loop, address and copy
+    // overhead; those share the issue slots with the FFMAs, so small tiles lose a larger share.
+    const int64_t threads = tm * tn <= 32 * 32 ? 64 : 128;
+    const double micro = static_cast<double>(tm * tn) / static_cast<double>(threads);
+    const double fragment_loads = 2.0 * std::sqrt(micro) / 4.0;
+    k.lane_ops_per_cta = static_cast<double>(threads) * static_cast<double>(kc) * (fragment_loads + 1.0);
+    // Three stages (stage3 in every measured name): a K-step's loads are issued two steps
+    // ahead, so the loop runs no faster than one load latency per two steps.
+    k.stages = 3;
+    k.dependent_accesses = ceil_div(k.k_iters, k.stages - 1);
+    k.chain_carries_traffic = true;
+  }
   // wgmma reads A once per 64-row warpgroup slice and B once per slice.
   k.smem_bytes_per_cta =
       simt ? 0.0
@@ -165,7 +180,8 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       {256, 128}, {128, 256}, {192, 192}, {192, 128}, {128, 192}, {128, 128}, {256, 64}, {192, 64},
       {96, 128},  {128, 96},  {128, 64},  {64, 128},  {64, 256},  {64, 192},  {96, 64}, {128, 32},
       {64, 64},   {128, 16},  {64, 32},   {64, 16},   {128, 8},   {64, 8}};
-  static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 128}, {64, 64}, {32, 64}};
+  // SIMT tiles as the measured names show them (tilesize128x128x8 ... 32x32x8).
+  static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 64}, {32, 32}};
   // Rows not 16-byte aligned leave the TMA/wgmma kernels for CUTLASS 2.x mma.sync kernels
   // (cutlass_75/80_tensorop_*_align1/2 in the measured names): 128x128 and 256x128 CTA tiles,
   // 64x64 only for a thin operand; small grids are filled by split-K (+ splitKreduce), not

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <string>
 #include <vector>
 
 #include "mappers/gpu/stream_kernels.hpp"
@@ -58,6 +59,27 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
   // (8.4 % there; 9.5 % without it, where every small grid came out 15-25 % fast).
   constexpr int64_t kCtaChainSteps = 8;
   const double sfu_per_score = 1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
+  // One FlashAttention-2 kernel: `ctas` CTAs of `br` queries, each over `blocks` key blocks of
+  // `bc` (the padded head dim's MMAs and exps); the caller adds its traffic.
+  const auto flash_kernel = [&](std::string name, int64_t ctas, int64_t br, int64_t bc, double blocks) {
+    const double keys = blocks * static_cast<double>(bc);
+    Kernel k;
+    k.name = std::move(name);
+    k.engine = Engine::attention;
+    k.math_dtype = dtype;
+    k.ctas = ctas;
+    k.ctas_per_sm = ctas_per_sm;
+    k.tile_m = br;
+    k.tile_n = bc;
+    k.tile_k = a.head_dim;
+    k.stages = 2;
+    k.dependent_accesses = kCtaChainSteps;
+    k.k_iters = std::max<int64_t>(1, static_cast<int64_t>(blocks + 0.5));
+    k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
+    k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+    k.dram_read_bytes = q_bytes + kv_bytes;
+    return k;
+  };
   // FlashAttention-2 (as PyTorch bundles it) splits the keys whenever the grid of 64-query
   // blocks would leave the machine poorly used, prefill and decode alike (the split-KV kernel's
   // names in ops_h100.csv and ops3_h100.csv: B=16 H=12 decode and B=1 H=12 S=1024 causal).
@@ -84,24 +106,10 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
     const double blocks =
         a.causal ? visited / static_cast<double>(split_m_blocks * splits) : static_cast<double>(per_split);
     const double keys = blocks * static_cast<double>(bc);
-    Kernel k;
-    k.name = fmt::format("flash_fwd_splitkv_{}", splits);
-    k.engine = Engine::attention;
-    k.math_dtype = dtype;
-    k.ctas = bh * split_m_blocks * splits;
-    k.ctas_per_sm = ctas_per_sm;
-    k.tile_m = br;
-    k.tile_n = bc;
-    k.tile_k = a.head_dim;
-    k.stages = 2;
-  k.dependent_accesses = kCtaChainSteps;
-    k.k_iters = std::max<int64_t>(1, static_cast<int64_t>(blocks + 0.5));
-    k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
-    k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+    Kernel k = flash_kernel(fmt::format("flash_fwd_splitkv_{}", splits), bh * split_m_blocks * splits, br, bc, blocks);
     k.useful_flops = 4.0 * B * H * S * L * D * (a.causal && a.q_len > 1 ? 0.5 : 1.0);
     const double partials = static_cast<double>(splits) * B * H * S * (D + 2) * 4.0;
     k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + partials;
-    k.dram_read_bytes = q_bytes + kv_bytes;
     k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, partials);
     m.kernels.push_back(k);
     StreamProblem c;
@@ -121,23 +129,10 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
     const int64_t br = 128, bc = d_kernel <= 64 ? 128 : 64;
     const int64_t blocks = (a.kv_len + bc - 1) / bc;
     const double keys = static_cast<double>(blocks * bc);
-    Kernel k;
-    k.name = fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim);
-    k.engine = Engine::attention;
-    k.math_dtype = dtype;
-    k.ctas = bh;
-    k.ctas_per_sm = ctas_per_sm;
-    k.tile_m = br;
-    k.tile_n = bc;
-    k.tile_k = a.head_dim;
-    k.stages = 2;
-  k.dependent_accesses = kCtaChainSteps;
-    k.k_iters = blocks;
-    k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
-    k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+    Kernel k = flash_kernel(fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim), bh, br, bc,
+                            static_cast<double>(blocks));
     k.useful_flops = 4.0 * B * H * S * L * D;
     k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * D * ib + q_bytes + o_bytes;
-    k.dram_read_bytes = q_bytes + kv_bytes;
     k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
     m.kernels.push_back(k);
     m.note = "decode: FlashAttention-2 over the KV cache";
@@ -180,23 +175,10 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
     timed_blocks = std::max(blocks, static_cast<double>(busiest) / per_sm_units);
   }
   const double keys = timed_blocks * static_cast<double>(bc);
-  Kernel k;
-  k.name = fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : "");
-  k.engine = Engine::attention;
-  k.math_dtype = dtype;
-  k.ctas = a.batch * a.heads * q_blocks;
-  k.ctas_per_sm = ctas_per_sm;
-  k.tile_m = br;
-  k.tile_n = bc;
-  k.tile_k = a.head_dim;
-  k.stages = 2;
-  k.dependent_accesses = kCtaChainSteps;
-  k.k_iters = static_cast<int64_t>(timed_blocks + 0.5);
-  k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * Dk;
-  k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+  Kernel k = flash_kernel(fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : ""),
+                          a.batch * a.heads * q_blocks, br, bc, timed_blocks);
   k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
   k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
-  k.dram_read_bytes = q_bytes + kv_bytes;
   k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
   m.kernels.push_back(k);
   m.note = "FlashAttention-2 forward";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "mappers/gpu/gemm_kernels.hpp"
@@ -16,6 +17,24 @@ using workloads::DType;
 namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Fraction of a convolution's filter taps that land inside the (unpadded) input, averaged over
+// the output positions: kernels that predicate off the padding taps issue only these loads.
+double taps_inside(const workloads::ConvParams& c) {
+  const auto out = c.out();
+  double fraction = 1.0;
+  for (size_t d = 0; d < 3; ++d) {
+    if (c.kernel[d] <= 1 || out[d] <= 0) continue;
+    int64_t inside = 0;
+    for (int64_t o = 0; o < out[d]; ++o)
+      for (int64_t t = 0; t < c.kernel[d]; ++t) {
+        const int64_t x = o * c.stride[d] - c.pad_begin[d] + t * c.dilation[d];
+        inside += (x >= 0 && x < c.in[d]) ? 1 : 0;
+      }
+    fraction *= static_cast<double>(inside) / static_cast<double>(out[d] * c.kernel[d]);
+  }
+  return fraction;
+}
 
 // cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, fp16 only,
 // taken for batched filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with
@@ -195,17 +214,22 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   }
   if (depthwise) {
     // cuDNN 9.14's conv2d_grouped_direct_kernel, as Nsight Compute shows it launched
-    // (validation/data/ops3_h100_launch.csv): one thread per output element in 1024-thread CTAs,
-    // one CTA per SM (register-limited). Each wave is a chain of ~27 dependent steps (index
-    // arithmetic and the loads it feeds) plus one per 2 taps x stride (a strided warp's tap
-    // loads span that many more input columns), fitted on the 19 calibration rows of
-    // ops3_h100.csv and ops_h100.csv (9.7 % there; the grid a = 25-27, b = 0.5-0.7 is flat).
+    // (validation/data/ops3_h100_launch.csv, ops4_h100_ncu.csv): one thread per output element
+    // in 1024-thread CTAs, one CTA per SM (register-limited); each warp load touches 16 pixels of
+    // a channel pair (16 sectors a request at every C). Each wave is a latency-bound chain: ~14
+    // dependent steps, plus 1.25 per tap load that falls inside the image (padding taps are
+    // predicated off), scaled by the L1 wavefronts a request costs (16 pixels C x element bytes
+    // apart span min(16, C x bytes / 8) 128-byte lines; small C also hits more in L1) and by the
+    // stride. Fitted on the 46 calibration rows of ops_h100.csv, ops3_h100.csv and ops4_h100.csv
+    // (13.5 % there; the same form without the wavefronts gives 15.9 %).
     arch::gpu::Kernel k = make_stream_kernel(
         depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes), spec);
     k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), 1024));
     k.ctas_per_sm = 1;
     k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);
-    k.dependent_accesses = 27 + (5 * c.kernel_volume() * c.stride[2] + 5) / 10;
+    const double lines = std::min(1.0, static_cast<double>(c.c_in) * ib / 128.0);
+    const double tap_loads = static_cast<double>(c.kernel_volume()) * taps_inside(c) * lines * static_cast<double>(c.stride[2]);
+    k.dependent_accesses = std::llround(14.0 + 1.25 * tap_loads);
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

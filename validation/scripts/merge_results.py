@@ -11,6 +11,11 @@ cell becomes its kernel names joined by ';' and its DRAM bytes the sums over tho
   merge_results.py --ops ops.txt --rows harness.csv [--rows attention.csv]
                    [--ncu ncu_harness.csv] [--ncu ncu_attention.csv] --out ops_h100.csv
                    [--ncu-out ncu_summary.csv] [--details D1.csv --details D2.csv --details-out D.csv]
+                   [--kernels-out K.csv]
+
+--kernels-out writes one row per profiled kernel (spec, its index in the op's range, name, grid,
+block and every metric ncu reported, in base units; times in us), e.g. the launch, sector and
+stall metrics that NCU_METRICS adds in run_device.sh.
 """
 import argparse
 import csv
@@ -53,7 +58,8 @@ def read_ncu(path):
     kernels = OrderedDict()
     for r in rows:
         kid = (r.get("Process ID", ""), r["ID"])
-        k = kernels.setdefault(kid, {"name": short_name(r["Kernel Name"]), "grid": r.get("Grid Size", ""), "m": {}})
+        k = kernels.setdefault(kid, {"name": short_name(r["Kernel Name"]), "grid": r.get("Grid Size", ""),
+                                     "block": r.get("Block Size", ""), "m": {}})
         raw = (r.get("Metric Value") or "").replace(",", "")
         try:
             val = float(raw)
@@ -68,17 +74,31 @@ def read_ncu(path):
             m = re.match(r"\(\s*(\d+)", k["grid"])
             current = int(m.group(1)) - 1 if m else None
             if current is not None:
-                out[current] = {"kernels": [], "read": 0.0, "write": 0.0, "time_us": 0.0}
+                out[current] = {"kernels": [], "read": 0.0, "write": 0.0, "time_us": 0.0, "launches": []}
             continue
         if current is None:
             continue
         o = out[current]
+        o["launches"].append(k)
         if k["name"] not in o["kernels"]:
             o["kernels"].append(k["name"])
         o["read"] += k["m"].get("dram__bytes_read.sum", 0.0)
         o["write"] += k["m"].get("dram__bytes_write.sum", 0.0)
         o["time_us"] += k["m"].get("gpu__time_duration.sum", 0.0)
     return out
+
+
+def write_kernels(path, lines, ncu):
+    """One row per profiled kernel of each op, with every metric ncu reported."""
+    metrics = sorted({m for p in ncu.values() for k in p["launches"] for m in k["m"]})
+    with open(path + ".tmp", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["spec", "index", "kernel", "grid", "block"] + metrics)
+        for index, spec, _, _ in lines:
+            for i, k in enumerate(ncu.get(index, {}).get("launches", [])):
+                w.writerow([spec, i, k["name"], k["grid"], k["block"]] +
+                           ["%.6g" % k["m"][m] if m in k["m"] else "" for m in metrics])
+    os.replace(path + ".tmp", path)
 
 
 def main():
@@ -90,6 +110,7 @@ def main():
     ap.add_argument("--ncu-out")
     ap.add_argument("--details", action="append", default=[], help="details CSVs to combine (op-list order)")
     ap.add_argument("--details-out")
+    ap.add_argument("--kernels-out", help="one row per profiled kernel with every metric")
     a = ap.parse_args()
     lines = gm.read_op_list(a.ops)
     rows = {}
@@ -131,6 +152,8 @@ def main():
             n += 1
     os.replace(a.out + ".tmp", a.out)
     print(f"merge: {n} op rows (+{len(extra)} idle) -> {a.out}; ncu data for {len(ncu)} ops")
+    if a.kernels_out:
+        write_kernels(a.kernels_out, lines, ncu)
     if a.details_out:
         det, cols = {}, []
         for path in a.details:

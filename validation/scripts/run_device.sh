@@ -90,7 +90,8 @@ for phase in "$@"; do
     stamp merge
     $PY "$ROOT/validation/scripts/merge_results.py" --ops "$OPS" --rows "$R/harness.csv" --rows "$R/attention.csv" \
       --ncu "$R/ncu_harness.csv" --ncu "$R/ncu_attention.csv" --out "$R/ops_h100.csv" --ncu-out "$R/ncu_summary.csv" \
-      --details "$R/harness_details.csv" --details "$R/attention_details.csv" --details-out "$R/ops_h100_details.csv"
+      --details "$R/harness_details.csv" --details "$R/attention_details.csv" --details-out "$R/ops_h100_details.csv" \
+      --kernels-out "$R/ncu_kernels.csv"
     ;;
   models)
     stamp models

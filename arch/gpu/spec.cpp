@@ -92,8 +92,8 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
        d.l2_resident_fraction, 0.05, 1);
   s->add_real("calibration.l2_dirty_fraction", "",
-       "fitted: fraction of L2 a kernel's footprint can take before its written lines go on to DRAM while "
-       "it runs (the rest are written back later)",
+       "fitted: fraction of L2 that holds a kernel's last writes, dirty, when it ends (written back later, "
+       "in proportion to the written share of its footprint); earlier writes reach DRAM while it runs",
        d.l2_dirty_fraction, 0.0, 1);
   s->add_real("calibration.tile_overhead_cycles", "cycles",
        "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);

@@ -33,7 +33,8 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
 
 double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double write) {
   const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_dirty_fraction;
-  return std::clamp(read + write - l2_share, 0.0, write);
+  const double total = read + write;
+  return total > 0 ? std::clamp(write - l2_share * write / total, 0.0, write) : 0.0;
 }
 
 }  // namespace orrery::mappers::gpu

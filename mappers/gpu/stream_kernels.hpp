@@ -21,8 +21,9 @@ struct StreamProblem {
 
 arch::gpu::Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec);
 
-// The L2 is write-back: of a kernel's `write` bytes only those beyond the L2 share its whole
-// footprint (`read` + `write`) can hold reach DRAM while it runs.
+// The L2 is write-back: the lines a kernel leaves dirty in it when it ends are written back
+// later, not while it runs. Those are its last writes, as many as the written share of its
+// footprint (`write` / (`read` + `write`)) of the L2's dirty share; the rest reach DRAM.
 double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double write);
 
 }  // namespace orrery::mappers::gpu

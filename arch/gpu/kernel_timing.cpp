@@ -36,7 +36,7 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
   }
 }
 
-double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
+double dram_bytes_per_s(const GpuSpec& spec) {
   return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
 }
 
@@ -81,7 +81,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_s,
                                 static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
   const double l2 = k.l2_bytes * share / l2_bw;
-  const double dram_bw = std::min(dram_bytes_per_s(spec, k),
+  const double dram_bw = std::min(dram_bytes_per_s(spec),
                                   static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
   const double dram = (k.dram_read_bytes + k.dram_write_bytes) * share / dram_bw;
   w.memory = std::max(l2, dram);

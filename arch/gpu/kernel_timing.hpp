@@ -54,10 +54,10 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds);
 // applied). Exposed for the SystemC model, which must use the same rates.
 double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);
 
-// Achievable HBM bandwidth in bytes per second for this kernel's engine.
 // Device time a kernel spends outside its waves, whatever its size (tensor-core library kernels).
 double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k);
 
-double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k);
+// Achievable HBM bandwidth in bytes per second (both fidelities use it).
+double dram_bytes_per_s(const GpuSpec& spec);
 
 }  // namespace orrery::arch::gpu

@@ -8,6 +8,7 @@ back-to-back loop of CUDA-graph replays lasting >= `seconds`.
 NVML is reached through ctypes (libnvidia-ml.so.1 ships with the driver), so nothing beyond
 torch is needed.
 """
+import csv
 import ctypes
 import math
 import statistics
@@ -177,6 +178,14 @@ def kernel_names(fn):
         if str(getattr(e, "device_type", "")).endswith("CUDA") and e.name not in names:
             names.append(e.name)
     return names
+
+
+def write_csv(path, header, rows):
+    """Writes `rows` under `header` to `path` (one CSV, replaced whole)."""
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
 
 
 def fmt(v, prec=3):

@@ -16,7 +16,6 @@
 writes DIR/chains_h100.csv, DIR/clocks_h100.csv, DIR/model_kernels_h100.csv.
 """
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -151,11 +150,9 @@ def chains(out, flusher, nvml, reps):
             print(f"chain {name:22s} kernels/call {len(names)} (expected {kpc}): n=1 {times[1]:.2f} us, "
                   f"n=16 {times[16]:.1f}, n=64 {times[64]:.1f}; {slope:.3f} us per call, "
                   f"{slope / max(1, len(names)):.3f} us per kernel", flush=True)
-    with open(os.path.join(out, "chains_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["op", "calls_in_graph", "kernels_per_call", "median_us", "min_us", "max_us", "reps",
-                    "sm_clock_mhz", "kernels"])
-        w.writerows(rows)
+    gm.write_csv(os.path.join(out, "chains_h100.csv"),
+                 ["op", "calls_in_graph", "kernels_per_call", "median_us", "min_us", "max_us", "reps",
+                  "sm_clock_mhz", "kernels"], rows)
 
 
 def clocks(out, flusher, nvml, reps):
@@ -212,12 +209,10 @@ def clocks(out, flusher, nvml, reps):
                   f"(min {sl['clock_min_mhz']}) {sl['power_median_w']} W", flush=True)
             del g
             time.sleep(1.0)
-    with open(os.path.join(out, "clocks_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["spec", "timed_median_us", "timed_clock_median_mhz", "timed_clock_min_mhz", "timed_power_median_w",
-                    "loop_us_per_op", "loop_clock_median_mhz", "loop_clock_min_mhz", "loop_power_median_w",
-                    "loop_samples"])
-        w.writerows(rows)
+    gm.write_csv(os.path.join(out, "clocks_h100.csv"),
+                 ["spec", "timed_median_us", "timed_clock_median_mhz", "timed_clock_min_mhz", "timed_power_median_w",
+                  "loop_us_per_op", "loop_clock_median_mhz", "loop_clock_min_mhz", "loop_power_median_w",
+                  "loop_samples"], rows)
 
 
 def model_kernels(out):
@@ -250,10 +245,8 @@ def model_kernels(out):
             print(f"kernels {name}:{options} batch {batch}: {len(kernels)} kernels, {total:.1f} us summed", flush=True)
             del m, args
             torch.cuda.empty_cache()
-    with open(os.path.join(out, "model_kernels_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["model", "options", "batch", "index", "kernel", "device_us"])
-        w.writerows(rows)
+    gm.write_csv(os.path.join(out, "model_kernels_h100.csv"),
+                 ["model", "options", "batch", "index", "kernel", "device_us"], rows)
 
 
 def main():

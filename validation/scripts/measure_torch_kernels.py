@@ -23,7 +23,6 @@ writes DIR/model_graph_kernels_h100.csv, DIR/torch_ops_h100.csv, DIR/torch_ops_h
 DIR/graph_chains_h100.csv, DIR/graph_chains_h100_kernels.csv.
 """
 import argparse
-import csv
 import os
 import sys
 import time
@@ -81,10 +80,8 @@ def graph_kernels(out, flusher):
             except Exception as e:  # keep the other models
                 print(f"SKIP graph {name}:{options} batch {batch}: {type(e).__name__}: {str(e)[:200]}", flush=True)
             torch.cuda.empty_cache()
-    with open(os.path.join(out, "model_graph_kernels_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["model", "options", "batch", "index", "kernel", "device_us", "start_us"])
-        w.writerows(rows)
+    gm.write_csv(os.path.join(out, "model_graph_kernels_h100.csv"),
+                 ["model", "options", "batch", "index", "kernel", "device_us", "start_us"], rows)
 
 
 def cl(x):
@@ -196,14 +193,9 @@ def torch_ops(out, flusher, nvml, reps):
                   f"{';'.join(n[:50] for n in names)}", flush=True)
             del fn
             torch.cuda.empty_cache()
-    with open(os.path.join(out, "torch_ops_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(gm.CSV_COLUMNS + ["mapper"])  # orrery validate: these ran PyTorch's kernels
-        w.writerows(rows)
-    with open(os.path.join(out, "torch_ops_h100_kernels.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["spec", "index", "kernel", "device_us"])
-        w.writerows(krows)
+    # The `mapper` column tells orrery validate that these ran PyTorch's kernels.
+    gm.write_csv(os.path.join(out, "torch_ops_h100.csv"), gm.CSV_COLUMNS + ["mapper"], rows)
+    gm.write_csv(os.path.join(out, "torch_ops_h100_kernels.csv"), ["spec", "index", "kernel", "device_us"], krows)
 
 
 def chain_specs():
@@ -268,14 +260,10 @@ def chains(out, flusher, nvml, reps):
             except Exception as e:
                 print(f"SKIP chain {spec}: {type(e).__name__}: {str(e)[:200]}", flush=True)
             torch.cuda.empty_cache()
-    with open(os.path.join(out, "graph_chains_h100.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["spec", "graph_us_8_pairs", "graph_us_32_pairs", "us_per_pair", "reps"])
-        w.writerows(rows)
-    with open(os.path.join(out, "graph_chains_h100_kernels.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["spec", "index", "kernel", "device_us", "start_us"])
-        w.writerows(krows)
+    gm.write_csv(os.path.join(out, "graph_chains_h100.csv"),
+                 ["spec", "graph_us_8_pairs", "graph_us_32_pairs", "us_per_pair", "reps"], rows)
+    gm.write_csv(os.path.join(out, "graph_chains_h100_kernels.csv"),
+                 ["spec", "index", "kernel", "device_us", "start_us"], krows)
 
 
 def main():

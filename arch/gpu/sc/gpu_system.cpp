@@ -96,7 +96,7 @@ class GpuSystem : public sc_core::sc_module {
     for (int i = 0; i < kL2Slices; ++i)
       l2_.push_back(std::make_unique<BandwidthQueue>(("l2_slice_" + std::to_string(i)).c_str(),
                                                      spec.l2_bandwidth_bytes_per_s / kL2Slices, 0.0));
-    const double hbm = spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
+    const double hbm = dram_bytes_per_s(spec);
     for (int i = 0; i < kHbmChannels; ++i)
       hbm_.push_back(std::make_unique<BandwidthQueue>(("hbm_channel_" + std::to_string(i)).c_str(),
                                                       hbm / kHbmChannels, spec.hbm_latency_s));

@@ -25,6 +25,14 @@ mappers::gpu::GpuMapping map(const std::string& op, const GpuSpec& spec) {
   return mappers::gpu::map_op(workloads::parse_op_spec(op).ops()[0], spec);
 }
 
+// One op of a zoo model, mapped (the test fails if the model has no op of that name).
+mappers::gpu::GpuMapping map_zoo_op(const std::string& model, const std::string& op, const GpuSpec& spec) {
+  const workloads::Graph g = test::build(model);
+  const workloads::Op* found = test::find_op(g, op);
+  EXPECT_NE(found, nullptr) << model << " has no op " << op;
+  return found ? mappers::gpu::map_op(*found, spec) : mappers::gpu::GpuMapping{};
+}
+
 // TMA multicast (nvjet_..._128x256_..._2x1): a 128x256 tile runs in clusters of two along M
 // that share the 256-column B panel. 1024^3 fp16: 8 x 4 = 32 CTAs, each reading 128 rows of A
 // and half of its 256 B columns over K = 1024 at 2 B: 32 x (128 + 128) x 1024 x 2 = 16,777,216 B,
@@ -81,11 +89,7 @@ TEST(GpuLowering, ImplicitGemmConvDoesNotSplitK) {
 // per channel, then the transform; 3 kernels (the profile of torchvision's ResNet-18 shows 20
 // batch norms as 60 kernels).
 TEST(GpuLowering, BatchNormIsThreeKernels) {
-  const GpuSpec spec = spec_with();
-  const workloads::Graph g = test::build("resnet18");
-  const workloads::Op* bn = test::find_op(g, "layer1.0.bn1");
-  ASSERT_NE(bn, nullptr);
-  const auto m = mappers::gpu::map_op(*bn, spec);
+  const auto m = map_zoo_op("resnet18", "layer1.0.bn1", spec_with());
   ASSERT_EQ(m.kernels.size(), 3u);
   EXPECT_EQ(m.kernels[0].name, "batchnorm_stats_cast");
   EXPECT_EQ(m.kernels[1].name, "batchnorm_invstd");
@@ -97,11 +101,7 @@ TEST(GpuLowering, BatchNormIsThreeKernels) {
 
 // torchvision's VGG convs carry a bias: PyTorch runs cuDNN's conv, then a broadcasting add.
 TEST(GpuLowering, ConvBiasIsASeparateKernel) {
-  const GpuSpec spec = spec_with();
-  const workloads::Graph g = test::build("vgg16");
-  const workloads::Op* conv = test::find_op(g, "features.0");
-  ASSERT_NE(conv, nullptr);
-  const auto m = mappers::gpu::map_op(*conv, spec);
+  const auto m = map_zoo_op("vgg16", "features.0", spec_with());
   ASSERT_EQ(m.kernels.size(), 2u);
   EXPECT_EQ(m.kernels[1].name, "conv_bias_add");
 }

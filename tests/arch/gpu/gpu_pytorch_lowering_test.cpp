@@ -19,6 +19,13 @@ using mappers::gpu::Runtime;
 
 GpuSpec test_spec() { return make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml")); }
 
+// The test config with one piece of its text replaced (a key added beside an existing one).
+GpuSpec test_spec_replacing(const std::string& from, const std::string& to) {
+  std::string text = test::gpu_test_config();
+  text.replace(text.find(from), from.size(), to);
+  return make_spec(load_arch_text(text, "gpu_test.yaml"));
+}
+
 mappers::gpu::GpuMapping map(const std::string& op, Runtime rt = Runtime::pytorch) {
   return mappers::gpu::map_op(workloads::parse_op_spec(op).ops()[0], test_spec(), rt);
 }
@@ -97,10 +104,7 @@ TEST(GpuPytorchLowering, GlobalAveragePoolIsAReduction) {
 
 // A memset node costs its fill plus launch.memset_node_us beyond a kernel's graph overhead.
 TEST(GpuPytorchLowering, MemsetNodeCostInAGraph) {
-  std::string text = test::gpu_test_config();
-  const std::string from = "graph_overhead_us: 0}";
-  text.replace(text.find(from), from.size(), "graph_overhead_us: 1, memset_node_us: 5.5}");
-  const GpuSpec spec = make_spec(load_arch_text(text, "gpu_test.yaml"));
+  const GpuSpec spec = test_spec_replacing("graph_overhead_us: 0}", "graph_overhead_us: 1, memset_node_us: 5.5}");
   const auto m = mappers::gpu::map_op(
       workloads::parse_op_spec("avgpool:N=1,C=112,H=56,W=56,R=56,S=56,dtype=fp16").ops()[0], spec, Runtime::pytorch);
   const KernelTiming memset = time_kernel(spec, m.kernels[0], LaunchMode::graph, false);
@@ -184,10 +188,7 @@ TEST(GpuPytorchLowering, PytorchPathsForBiasMaskAndBroadcast) {
 // Energy: an mma.sync kernel (FlashAttention-2) pays energy.mma_sync_factor times the
 // tensor-core energy per FLOP; time spent waiting on the first loads draws no active power.
 TEST(GpuEnergy, MmaSyncFactorAndIdleWaits) {
-  std::string text = test::gpu_test_config();
-  const std::string from = "stream_pj_per_op: 2,";
-  text.replace(text.find(from), from.size(), "stream_pj_per_op: 2, mma_sync_factor: 2.5,");
-  const GpuSpec spec = make_spec(load_arch_text(text, "gpu_test.yaml"));
+  const GpuSpec spec = test_spec_replacing("stream_pj_per_op: 2,", "stream_pj_per_op: 2, mma_sync_factor: 2.5,");
   const auto attn = mappers::gpu::map_op(
       workloads::parse_op_spec("attention:B=1,H=12,S=1024,D=64,dtype=fp16").ops()[0], spec, Runtime::library);
   const Kernel& k = attn.kernels.at(0);

@@ -21,6 +21,8 @@ nlohmann::json Kernel::to_json() const {
                    {"dtype", std::string(workloads::to_string(math_dtype))},
                    {"ctas", ctas},
                    {"ctas_per_sm", ctas_per_sm}};
+  if (max_resident_ctas > 0) j["max_resident_ctas"] = max_resident_ctas;
+  if (setup_s > 0) j["setup_us"] = setup_s * 1e6;
   if (tile_m > 0) {
     j["tile"] = {{"m", tile_m}, {"n", tile_n}, {"k", tile_k}};
     j["stages"] = stages;
@@ -28,9 +30,12 @@ nlohmann::json Kernel::to_json() const {
     j["k_iters"] = k_iters;
     j["swapped"] = swapped;
   }
+  j["flops_per_cta"] = flops_per_cta;
+  if (sfu_ops_per_cta > 0) j["sfu_ops_per_cta"] = sfu_ops_per_cta;
   j["dram_read_bytes"] = dram_read_bytes;
   j["dram_write_bytes"] = dram_write_bytes;
   j["l2_bytes"] = l2_bytes;
+  if (sm_bytes > 0) j["sm_bytes"] = sm_bytes;
   if (serial_loads) j["serial_loads"] = true;
   if (dependent_accesses > 0) j["dependent_accesses"] = dependent_accesses;
   if (chain_carries_traffic) j["chain_carries_traffic"] = true;

@@ -29,11 +29,19 @@ struct Kernel {
   workloads::DType math_dtype = workloads::DType::fp16;
   int64_t ctas = 1;         // grid size
   int64_t ctas_per_sm = 1;  // resident at once on one SM
+  // A persistent grid: at most this many CTAs resident at once, each walking tiles in turn
+  // (0: as many as the SMs hold). cuDNN's sm90 convolutions launch 30 clusters of 4 CTAs.
+  int64_t max_resident_ctas = 0;
+  // Device time before the first tile streams, beyond the engine's own fixed cost.
+  double setup_s = 0;
   double flops_per_cta = 0;       // math each CTA executes (padded tile, FMA = 2)
   double smem_bytes_per_cta = 0;  // shared-memory operand reads feeding the MMA units
   double sfu_ops_per_cta = 0;     // special-function ops (exp) not overlapped with the MMAs
   double useful_flops = 0;        // 2 * MACs of the op, plus vector FLOPs
   double l2_bytes = 0;            // all L2 <-> SM traffic (loads and stores)
+  // Bytes the CTAs move through their SMs' load/store ports (0: l2_bytes). An operand panel
+  // multicast to a cluster is read from L2 once but lands in every CTA's shared memory.
+  double sm_bytes = 0;
   double dram_read_bytes = 0;     // predicted HBM reads (compulsory + re-fetch)
   double dram_write_bytes = 0;    // predicted HBM writes during the kernel (L2 is write-back)
   // GEMM-like kernels: the CTA tile and its pipeline (0 elsewhere).

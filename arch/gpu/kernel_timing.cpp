@@ -31,9 +31,14 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
     case Engine::implicit_gemm:
     case Engine::unaligned_gemm:
     case Engine::attention:
-    case Engine::simt_gemm: return spec.calibration.mma_kernel_fixed_s;
-    default: return 0.0;
+    case Engine::simt_gemm: return spec.calibration.mma_kernel_fixed_s + k.setup_s;
+    default: return k.setup_s;
   }
+}
+
+int64_t resident_slots(const GpuSpec& spec, const Kernel& k) {
+  const int64_t fit = spec.sm_count * k.ctas_per_sm;
+  return k.max_resident_ctas > 0 ? std::min(fit, k.max_resident_ctas) : fit;
 }
 
 double dram_bytes_per_s(const GpuSpec& spec) {
@@ -58,9 +63,30 @@ double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
   return 0;
 }
 
+// Dynamic energy per SM operation at clock f over its value at the max clock: the square of the
+// supply voltage, taken linear in the clock between the sustained floor and the max.
+double sm_energy_scale(const GpuSpec& spec, double f) {
+  const double span = spec.max_clock_hz - spec.sustained_clock_hz;
+  if (span <= 0) return 1.0;
+  const double below = std::clamp((spec.max_clock_hz - f) / span, 0.0, 1.0);
+  const double v = 1.0 - (1.0 - spec.voltage_at_sustained) * below;
+  return v * v;
+}
+
+// Active, idle and total energy and the average power, from the timing and the per-operation
+// energies already in `t`.
+void finish_energy(const GpuSpec& spec, KernelTiming& t) {
+  const double active_w = spec.active_w + spec.sm_active_w * t.sm_busy_fraction * sm_energy_scale(spec, t.clock_hz);
+  t.energy_active_j = active_w * (t.busy_seconds - t.stall_seconds);
+  t.energy_idle_j = spec.idle_w * t.seconds;
+  t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
+  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+}
+
 // Time of one wave in which `active` CTAs run, at clock f.
 struct WaveTime {
   double total = 0, math = 0, memory = 0, stall = 0;
+  double busy_sm_share = 1;  // SMs holding at least one CTA, over all SMs
 };
 
 WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double f) {
@@ -69,6 +95,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const int64_t busy_sms = std::min<int64_t>(sms, active);
   const double share = static_cast<double>(active) / static_cast<double>(k.ctas);
   WaveTime w;
+  w.busy_sm_share = static_cast<double>(busy_sms) / static_cast<double>(sms);
   const double math = k.flops_per_cta * static_cast<double>(per_sm) / (math_flops_per_clk(spec, k) * f);
   const double smem =
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
@@ -77,12 +104,11 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   w.math = k.serial_loads ? math + sfu + lanes + smem : std::max(math + sfu + lanes, smem);
   // L2 bandwidth is spread over the partitions and runs in its own clock domain; a wave using
   // few SMs cannot draw all of it (each SM's load path is about half the shared-memory width, at
-  // the SM clock).
-  const double l2_bw = std::min(spec.l2_bandwidth_bytes_per_s,
-                                static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
-  const double l2 = k.l2_bytes * share / l2_bw;
-  const double dram_bw = std::min(dram_bytes_per_s(spec),
-                                  static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f);
+  // the SM clock), and every CTA receives its whole operand panels, multicast or not.
+  const double port_bw = static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f;
+  const double l2 = std::max(k.l2_bytes * share / spec.l2_bandwidth_bytes_per_s,
+                             (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) * share / port_bw);
+  const double dram_bw = std::min(dram_bytes_per_s(spec), port_bw);
   const double dram = (k.dram_read_bytes + k.dram_write_bytes) * share / dram_bw;
   w.memory = std::max(l2, dram);
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
@@ -103,11 +129,13 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
     throw SimulationError("gpu kernel '" + k.name + "': empty grid or zero clock");
   KernelTiming t;
   t.clock_hz = f;
-  const int64_t slots = spec.sm_count * k.ctas_per_sm;
+  const int64_t slots = resident_slots(spec, k);
   const int64_t full = k.ctas / slots, tail = k.ctas % slots;
   t.waves = full + (tail > 0 ? 1 : 0);
+  double sm_share_seconds = 0;  // sum over waves of busy SM share x wave time
   if (full > 0) {
     const WaveTime w = wave_time(spec, k, slots, f);
+    sm_share_seconds += static_cast<double>(full) * w.total * w.busy_sm_share;
     t.busy_seconds += static_cast<double>(full) * w.total;
     t.stall_seconds += static_cast<double>(full) * w.stall;
     t.math_seconds += static_cast<double>(full) * w.math;
@@ -115,11 +143,13 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   }
   if (tail > 0) {
     const WaveTime w = wave_time(spec, k, tail, f);
+    sm_share_seconds += w.total * w.busy_sm_share;
     t.busy_seconds += w.total;
     t.stall_seconds += w.stall;
     t.math_seconds += w.math;
     t.memory_seconds += w.memory;
   }
+  if (t.busy_seconds > 0) t.sm_busy_fraction = sm_share_seconds / t.busy_seconds;
   // First loads of the first wave (row kernels already wait a round trip in every wave).
   if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
   t.busy_seconds += kernel_fixed_seconds(spec, k);
@@ -128,13 +158,10 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
   t.energy_math_j = (k.flops_per_cta * pj_per_flop(spec, k) + k.lane_ops_per_cta * spec.pj_per_flop_cuda_fp32) *
-                    static_cast<double>(k.ctas) * 1e-12;
+                    static_cast<double>(k.ctas) * 1e-12 * sm_energy_scale(spec, f);
   t.energy_l2_j = k.l2_bytes * spec.l2_pj_per_byte * 1e-12;
   t.energy_dram_j = (k.dram_read_bytes + k.dram_write_bytes) * spec.dram_pj_per_byte * 1e-12;
-  t.energy_active_j = spec.active_w * (t.busy_seconds - t.stall_seconds);
-  t.energy_idle_j = spec.idle_w * t.seconds;
-  t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
-  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  finish_energy(spec, t);
   return t;
 }
 
@@ -143,10 +170,7 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds) {
   t.busy_seconds = busy_seconds;
   t.seconds = busy_seconds + fixed;
   t.stall_seconds = std::min(t.stall_seconds, busy_seconds);
-  t.energy_active_j = spec.active_w * (t.busy_seconds - t.stall_seconds);
-  t.energy_idle_j = spec.idle_w * t.seconds;
-  t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
-  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  finish_energy(spec, t);
 }
 
 KernelTiming time_kernel(const GpuSpec& spec, const Kernel& k, LaunchMode mode, bool sustained) {

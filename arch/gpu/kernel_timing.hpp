@@ -12,9 +12,11 @@
 //
 // Clock: the kernel runs at the max clock unless its power there (idle + active + dynamic
 // energy / time) exceeds the board limit; then the clock is lowered (bisection) until the
-// power meets the limit, but not below the configured sustained clock. Energy per operation
-// is taken as independent of clock (voltage scaling is not modelled).
-// Energy: idle power x time + active power x busy time + FLOPs x pJ/FLOP(dtype, unit)
+// power meets the limit, but not below the configured sustained clock. The SMs' dynamic energy
+// per operation (math, SM active power) scales with the square of their voltage, taken linear
+// in the clock (power.voltage_at_sustained); the L2's and DRAM's do not (their own domains).
+// Energy: idle power x time + (active power + SM power x share of SMs holding CTAs) x busy time
+//   + FLOPs x pJ/FLOP(dtype, unit)
 //   + L2 bytes x pJ/B + DRAM bytes x pJ/B.
 #include <cstdint>
 
@@ -29,6 +31,7 @@ struct KernelTiming {
   double seconds = 0;       // wall time including the fixed launch cost
   double busy_seconds = 0;  // time the SMs work (no launch cost)
   double stall_seconds = 0; // part of busy spent waiting with the SMs idle (first loads, setup): no active power
+  double sm_busy_fraction = 1;  // share of the SMs holding CTAs, averaged over the waves' time
   double clock_hz = 0;
   bool power_capped = false;
   int64_t waves = 0;
@@ -56,6 +59,9 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);
 
 // Device time a kernel spends outside its waves, whatever its size (tensor-core library kernels).
 double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k);
+
+// CTAs resident at once: the SMs' slots, or a persistent grid's size (both fidelities use it).
+int64_t resident_slots(const GpuSpec& spec, const Kernel& k);
 
 // Achievable HBM bandwidth in bytes per second (both fidelities use it).
 double dram_bytes_per_s(const GpuSpec& spec);

@@ -20,6 +20,11 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
   s->add_integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
   s->add_integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
+  s->add_integer("sm.cluster4_ctas", "CTAs",
+                 "CTAs that 4-CTA thread-block clusters can place at once (a cluster stays inside one GPC, so "
+                 "GPCs whose SM count is not a multiple of 4 leave SMs over): the persistent grid of cuDNN's sm90 "
+                 "implicit-GEMM kernels; 0 = sm.count (no clusters)",
+                 0, 0, 1 << 20);
   s->add_real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1, 1e5);
   s->add_real("clock.sustained_mhz", "MHz",
        "lowest SM clock the power limiter drops to under sustained tensor-core load", std::nullopt, 1, 1e5);
@@ -53,8 +58,19 @@ std::shared_ptr<const config::Schema> make_schema() {
               500.0, 0, 1e7);
   s->add_real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
   s->add_real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
-  s->add_real("power.active_w", "W", "extra power while a kernel occupies the SMs, beyond per-operation energy", 0.0, 0,
-       1e5);
+  s->add_real("power.active_w", "W",
+              "extra power while a kernel runs, whatever the SMs do (clocks, crossbar, L2 and memory controllers "
+              "awake), beyond per-operation energy",
+              0.0, 0, 1e5);
+  s->add_real("power.voltage_at_sustained", "ratio",
+              "SM supply voltage at clock.sustained_mhz over the voltage at clock.max_mhz (linear in the clock in "
+              "between): the SMs' dynamic energy per operation scales with its square, so a capped clock saves "
+              "power even where it costs no time (1: no voltage scaling)",
+              1.0, 0.3, 1.0);
+  s->add_real("power.sm_active_w", "W",
+              "extra power of the SMs themselves while every SM holds a CTA (in proportion to the SMs that do: a "
+              "16-CTA kernel draws 16/132 of it on an H100), beyond per-operation energy",
+              0.0, 0, 1e5);
   s->add_real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock", std::nullopt, 0, 1e4);
   s->add_real("energy.bf16_pj_per_flop", "pJ/FLOP", "tensor-core BF16", std::nullopt, 0, 1e4);
   s->add_real("energy.tf32_pj_per_flop", "pJ/FLOP", "tensor-core TF32", std::nullopt, 0, 1e4);
@@ -105,6 +121,10 @@ std::shared_ptr<const config::Schema> make_schema() {
        "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv, fused attention) beyond its waves: "
        "descriptor and barrier setup, the first tile's operand fetch, the last tile's store",
        d.mma_kernel_fixed_s * 1e6, 0, 1e3);
+  s->add_real("calibration.conv_setup_us", "us",
+       "fitted: further device time of a cuDNN sm90 implicit-GEMM convolution before its first tile streams "
+       "(per kernel, beyond mma_kernel_fixed_us), for a 128x128 tile; it scales with the tile's accumulators",
+       d.conv_setup_s * 1e6, 0, 1e3);
   return s;
 }
 
@@ -119,6 +139,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.sfu_ops_per_clk = c.real("sm.sfu_ops_per_clk");
   s.max_ctas_per_sm = c.integer("sm.max_ctas");
   s.max_threads_per_sm = c.integer("sm.max_threads");
+  s.cluster4_ctas = c.integer("sm.cluster4_ctas") > 0 ? c.integer("sm.cluster4_ctas") : s.sm_count;
   s.max_clock_hz = c.real("clock.max_mhz") * 1e6;
   s.sustained_clock_hz = c.real("clock.sustained_mhz") * 1e6;
   s.tensor_fp16_flops = c.real("tensor.fp16_flops_per_clk");
@@ -140,6 +161,8 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.idle_w = c.real("power.idle_w");
   s.tdp_w = c.real("power.tdp_w");
   s.active_w = c.real("power.active_w");
+  s.sm_active_w = c.real("power.sm_active_w");
+  s.voltage_at_sustained = c.real("power.voltage_at_sustained");
   s.pj_per_flop_fp16 = c.real("energy.fp16_pj_per_flop");
   s.pj_per_flop_bf16 = c.real("energy.bf16_pj_per_flop");
   s.pj_per_flop_tf32 = c.real("energy.tf32_pj_per_flop");
@@ -164,6 +187,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
   k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
   k.mma_kernel_fixed_s = c.real("calibration.mma_kernel_fixed_us") * 1e-6;
+  k.conv_setup_s = c.real("calibration.conv_setup_us") * 1e-6;
   return s;
 }
 

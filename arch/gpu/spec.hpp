@@ -25,6 +25,7 @@ struct GpuCalibration {
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
   double dependent_access_s = 270e-9; // one load -> use step of a latency-bound loop (no loads in flight across steps)
   double mma_kernel_fixed_s = 0;      // per tensor-core library kernel: setup, first operand fetch, last store
+  double conv_setup_s = 0;            // further setup of a cuDNN sm90 implicit-GEMM kernel (128x128 tile)
 };
 
 struct GpuSpec {
@@ -44,6 +45,7 @@ struct GpuSpec {
   double sfu_ops_per_clk = 0;  // special-function unit (exp, rsqrt) throughput per SM
   int64_t max_ctas_per_sm = 0;
   int64_t max_threads_per_sm = 0;
+  int64_t cluster4_ctas = 0;  // CTAs that 4-CTA clusters place at once (<= sm_count)
   // L2 and HBM.
   int64_t l2_bytes = 0;
   double l2_bandwidth_bytes_per_s = 0;  // whole chip (own clock domain, independent of the SM clock)
@@ -58,6 +60,8 @@ struct GpuSpec {
   double mma_sync_energy_factor = 1;   // energy per FLOP of mma.sync kernels over wgmma's
   // Power and energy.
   double idle_w = 0, tdp_w = 0, active_w = 0;
+  double sm_active_w = 0;  // SM power while all SMs hold CTAs (scaled by the share that do)
+  double voltage_at_sustained = 1;  // SM voltage at the sustained clock over the max clock's
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
          pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;
   double pj_per_stream_op = 0;  // memory-bound kernels, per vector op of the op model

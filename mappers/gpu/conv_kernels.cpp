@@ -36,6 +36,27 @@ double taps_inside(const workloads::ConvParams& c) {
   return fraction;
 }
 
+// L1 wavefronts one warp load costs when its `pixels` 4-byte words sit `stride_bytes` apart: each
+// falls in its own 32-byte sector, and one wavefront reads at most one sector from each of the
+// four 32-byte bank groups of a 128-byte row, so sectors at the same offset within their lines
+// conflict. A channel count whose pixel stride is a multiple of 128 bytes puts all 16 at the same
+// offset (16 wavefronts); 160-byte strides spread them over the four groups (4 wavefronts).
+// The direct depthwise kernel's measured times split exactly along this line (ops4_h100.csv:
+// C = 192 and 320 at 56x56 take 7.6 us a wave, C = 160 and 240 take 5-6).
+int64_t l1_wavefronts_per_load(double stride_bytes, int64_t pixels) {
+  int64_t at_offset[4] = {0, 0, 0, 0};
+  for (int64_t i = 0; i < pixels; ++i) {
+    const auto byte = static_cast<int64_t>(std::llround(static_cast<double>(i) * stride_bytes)) % 128;
+    ++at_offset[byte / 32];
+  }
+  return *std::max_element(at_offset, at_offset + 4);
+}
+
+// Dependent steps of the direct depthwise kernel's waves: fixed, and per in-image tap load at
+// 16 wavefronts (fitted, see map_conv).
+constexpr double kDirectDepthwiseFixedSteps = 13.5;
+constexpr double kDirectDepthwiseStepsPerTap = 2.36;
+
 // cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, fp16 only,
 // taken for batched filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with
 // their halo through L2 (each input byte comes from DRAM once). Nsight Compute shows its grid
@@ -216,20 +237,20 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     // cuDNN 9.14's conv2d_grouped_direct_kernel, as Nsight Compute shows it launched
     // (validation/data/ops3_h100_launch.csv, ops4_h100_ncu.csv): one thread per output element
     // in 1024-thread CTAs, one CTA per SM (register-limited); each warp load touches 16 pixels of
-    // a channel pair (16 sectors a request at every C). Each wave is a latency-bound chain: ~14
-    // dependent steps, plus 1.25 per tap load that falls inside the image (padding taps are
-    // predicated off), scaled by the L1 wavefronts a request costs (16 pixels C x element bytes
-    // apart span min(16, C x bytes / 8) 128-byte lines; small C also hits more in L1) and by the
-    // stride. Fitted on the 46 calibration rows of ops_h100.csv, ops3_h100.csv and ops4_h100.csv
-    // (13.5 % there; the same form without the wavefronts gives 15.9 %).
+    // a channel pair (16 sectors a request at every C). Each wave is a latency-bound chain: a
+    // fixed number of dependent steps, plus per tap load that falls inside the image (padding
+    // taps are predicated off) the L1 wavefronts that load costs (l1_wavefronts_per_load).
+    // Fitted on the 46 calibration rows of ops_h100.csv, ops3_h100.csv and ops4_h100.csv (6.0 %
+    // there; charging every load 16 wavefronts, scaled by the stride, gave 13.3 %).
     arch::gpu::Kernel k = make_stream_kernel(
         depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes), spec);
     k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), 1024));
     k.ctas_per_sm = 1;
     k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);
-    const double lines = std::min(1.0, static_cast<double>(c.c_in) * ib / 128.0);
-    const double tap_loads = static_cast<double>(c.kernel_volume()) * taps_inside(c) * lines * static_cast<double>(c.stride[2]);
-    k.dependent_accesses = std::llround(14.0 + 1.25 * tap_loads);
+    const double pixel_stride_bytes = static_cast<double>(c.c_in * c.stride[2]) * ib;
+    const double wavefronts = l1_wavefronts_per_load(pixel_stride_bytes, 16) / 16.0;
+    const double tap_loads = static_cast<double>(c.kernel_volume()) * taps_inside(c);
+    k.dependent_accesses = std::llround(kDirectDepthwiseFixedSteps + kDirectDepthwiseStepsPerTap * tap_loads * wavefronts);
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

@@ -56,7 +56,9 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   k.split_k = split;
   k.swapped = swapped;
   k.k_iters = kc / tk;
-  k.ctas_per_sm = (tm * tn >= 128 * 128) ? 1 : 2;
+  // cuDNN's sm90 implicit-GEMM kernels are 384-thread CTAs (a producer and two consumer
+  // warpgroups) that take most of shared memory: one per SM (ops4_h100_ncu.csv).
+  k.ctas_per_sm = (tm * tn >= 128 * 128 || p.implicit) ? 1 : 2;
   const double stage_bytes = static_cast<double>(tm + tn) * static_cast<double>(tk) * ib;
   const double smem_per_cta = static_cast<double>(spec.shared_memory_bytes) / static_cast<double>(k.ctas_per_sm);
   // Leave room for the epilogue's staging of a C tile slice (1/4 of the tile in fp32 at most 32 KiB).
@@ -67,6 +69,13 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
     return k;
   }
   k.ctas = p.batch * mt * nt * split;
+  if (p.implicit) {
+    // A grid larger than one wave becomes a persistent grid of 4-CTA clusters, each CTA walking
+    // tiles in turn (30 clusters on an H100: grid (30, 4, 1) in ops4_h100_ncu.csv); before its
+    // first tile streams, the kernel pays a setup that grows with the tile's accumulators.
+    if (k.ctas > spec.sm_count) k.max_resident_ctas = spec.cluster4_ctas;
+    k.setup_s = spec.calibration.conv_setup_s * static_cast<double>(tm * tn) / (128.0 * 128.0);
+  }
   k.flops_per_cta = 2.0 * static_cast<double>(tm * tn) * static_cast<double>(kc);
   k.useful_flops = 2.0 * static_cast<double>(p.batch) * static_cast<double>(p.m) * static_cast<double>(p.n) *
                    static_cast<double>(p.k);
@@ -116,12 +125,18 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   // the longer side to both (nvjet names: 128x256 ..._2x1, 256x128 ..._1x2): that panel is read
   // from L2 once per pair.
   const int64_t multicast = (tm >= tn ? nt : mt) >= 2 ? cluster_multicast(p, simt) : 1;
-  const double a_reads = tm >= tn ? 1.0 / static_cast<double>(multicast) : 1.0;
-  const double b_reads = tm >= tn ? 1.0 : 1.0 / static_cast<double>(multicast);
-  k.l2_bytes = static_cast<double>(k.ctas) *
-                   (std::min<double>(tm, M) * a_reads + std::min<double>(tn, N) * b_reads) *
-                   static_cast<double>(std::min(kc, p.k)) * ib +
-               c_bytes + partial_bytes;
+  double a_reads = tm >= tn ? 1.0 / static_cast<double>(multicast) : 1.0;
+  double b_reads = tm >= tn ? 1.0 : 1.0 / static_cast<double>(multicast);
+  if (p.implicit) {
+    // cuDNN's 4-CTA clusters: 2 x 2 tiles, each operand panel read once per pair; a grid one tile
+    // wide lines its cluster up along the other side, whose 4 CTAs share the one panel. (The L2
+    // read sectors Nsight Compute counts for ops4's convs are 0.9-1.1x what this gives.)
+    a_reads = mt >= 2 && nt >= 2 ? 0.5 : 1.0 / static_cast<double>(std::clamp<int64_t>(nt, 1, 4));
+    b_reads = mt >= 2 && nt >= 2 ? 0.5 : 1.0 / static_cast<double>(std::clamp<int64_t>(mt, 1, 4));
+  }
+  const double panels = static_cast<double>(std::min(kc, p.k)) * ib * static_cast<double>(k.ctas);
+  k.l2_bytes = panels * (std::min<double>(tm, M) * a_reads + std::min<double>(tn, N) * b_reads) + c_bytes + partial_bytes;
+  k.sm_bytes = panels * (std::min<double>(tm, M) + std::min<double>(tn, N)) + c_bytes + partial_bytes;
 
   // DRAM reads: compulsory when the operands fit the L2 share; otherwise each wave fetches the
   // panels of the block of tiles it covers (the library rasterizes CTAs in square-ish blocks).
@@ -234,7 +249,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
     // workspace), each of at least ~96 K-steps: the calibration rows with segment_k_on at 72
     // and 108 steps (conv2d C=512 3x3, conv3d C=256 3x3x3) run unsplit.
     static const std::pair<int64_t, int64_t> kConvTiles[] = {{128, 256}, {256, 128}, {128, 128}, {256, 64},
-                                                             {64, 256},  {128, 64},  {64, 128},  {64, 64}};
+                                                             {128, 64},  {64, 128},  {64, 64}};
     const int64_t step_k = static_cast<int64_t>(128.0 / element_bytes(p.dtype));
     const int64_t min_split_steps = p.implicit ? 96 : 4;
     for (auto [tm, tn] : p.implicit ? std::span<const std::pair<int64_t, int64_t>>(kConvTiles)

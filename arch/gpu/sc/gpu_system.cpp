@@ -24,7 +24,8 @@ constexpr int kHbmChannels = 32;   // HBM3 pseudo-channels, modelled as 32 equal
 // Per-CTA work of one kernel, split into pipeline steps.
 struct CtaWork {
   int64_t steps = 1;
-  double load_bytes_step = 0, dram_bytes_step = 0;  // per step
+  double load_bytes_step = 0, dram_bytes_step = 0;  // per step: L2 reads (after multicast), HBM
+  double port_bytes_step = 0;                       // per step through the SM's load port
   double compute_s_step = 0;                        // SM math time per step
   double chain_s_step = 0;                          // the CTA's own dependent chain per step
   double epilogue_s = 0;
@@ -40,6 +41,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   const double steps = static_cast<double>(w.steps);
   w.load_bytes_step = load / steps;
   w.dram_bytes_step = dram / steps;
+  w.port_bytes_step = (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) / ctas / steps;
   const double math = k.flops_per_cta / (math_flops_per_clk(spec, k) * f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f) +
                       k.lane_ops_per_cta / (spec.cuda_fp32_flops * 0.5 * f);
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
@@ -145,7 +147,8 @@ class GpuSystem : public sc_core::sc_module {
   void slot_thread(int64_t sm, int64_t slot) {
     for (;;) {
       sc_core::wait(start_);
-      if (slot >= kernels_[current_].ctas_per_sm) continue;
+      const Kernel& k = kernels_[current_];
+      if (slot >= k.ctas_per_sm || slot * spec_.sm_count + sm >= resident_slots(spec_, k)) continue;
       for (;;) {
         if (next_cta_ >= kernels_[current_].ctas) {
           if (tail_start_ < 0) tail_start_ = sc_core::sc_time_stamp().to_seconds();
@@ -169,7 +172,7 @@ class GpuSystem : public sc_core::sc_module {
         pipe.acquire();  // blocks while every stage holds a step in flight or unconsumed
         // One K-step's operands stream through the SM's load port while their lines are
         // interleaved over every L2 slice and (for the misses) every HBM channel.
-        double done = port_[sm]->reserve(w.load_bytes_step * w.clock_scale);
+        double done = port_[sm]->reserve(w.port_bytes_step * w.clock_scale);
         for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step / kL2Slices));
         if (w.dram_bytes_step > 0)
           for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / kHbmChannels));

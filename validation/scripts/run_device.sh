@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
 # (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
-# models exports zooref. Example (the whole set):
+# models exports zooref micro clocks. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
 # The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
@@ -105,6 +105,20 @@ for phase in "$@"; do
   zooref)
     stamp zooref
     $PY "$ROOT/tests/data/zoo_reference.py" --out "$R/zoo_reference.json"
+    ;;
+  micro)
+    stamp micro
+    /tmp/vbuild/orrery_l2_bandwidth > "$R/l2_bandwidth.csv"
+    LD_LIBRARY_PATH=$HLD /tmp/vbuild/orrery_sm_power "${POWER_S:-1.0}" > "$R/sm_power.csv"
+    ;;
+  clocks)
+    # The SM clock inside each kernel of CLOCK_OPS, timed alone (one launch after a warm-up and a flush).
+    stamp clocks
+    CLOCK_OPS=${CLOCK_OPS:-$ROOT/validation/data/clock_ops.txt}
+    NCU_METRICS=",sm__cycles_elapsed.avg.per_second,smsp__cycles_active.avg.pct_of_peak_sustained_elapsed"
+    profile --log-file "$R/ncu_clocks_harness.csv" "$BIN" --ops "$CLOCK_OPS" --profile > "$R/ncu_clocks_stdout.txt" 2>&1
+    profile --log-file "$R/ncu_clocks_attention.csv" $PY "$ROOT/validation/scripts/measure_attention.py" --ops "$CLOCK_OPS" \
+      --profile >> "$R/ncu_clocks_stdout.txt" 2>&1
     ;;
   *) echo "unknown phase $phase"; exit 2 ;;
   esac

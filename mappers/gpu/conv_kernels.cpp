@@ -52,10 +52,11 @@ int64_t l1_wavefronts_per_load(double stride_bytes, int64_t pixels) {
   return *std::max_element(at_offset, at_offset + 4);
 }
 
-// Dependent steps of the direct depthwise kernel's waves: fixed, and per in-image tap load at
-// 16 wavefronts (fitted, see map_conv).
-constexpr double kDirectDepthwiseFixedSteps = 13.5;
-constexpr double kDirectDepthwiseStepsPerTap = 2.36;
+// Dependent steps of the direct depthwise kernel's waves: fixed; per in-image tap load at 16
+// wavefronts; and per tap load that misses L1 (fitted, see map_conv).
+constexpr double kDirectDepthwiseFixedSteps = 13.1;
+constexpr double kDirectDepthwiseStepsPerTap = 2.35;
+constexpr double kDirectDepthwiseStepsPerMiss = 1.06;
 
 // cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, fp16 only,
 // taken for batched filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with
@@ -239,9 +240,13 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     // in 1024-thread CTAs, one CTA per SM (register-limited); each warp load touches 16 pixels of
     // a channel pair (16 sectors a request at every C). Each wave is a latency-bound chain: a
     // fixed number of dependent steps, plus per tap load that falls inside the image (padding
-    // taps are predicated off) the L1 wavefronts that load costs (l1_wavefronts_per_load).
-    // Fitted on the 46 calibration rows of ops_h100.csv, ops3_h100.csv and ops4_h100.csv (6.0 %
-    // there; charging every load 16 wavefronts, scaled by the stride, gave 13.3 %).
+    // taps are predicated off) the L1 wavefronts that load costs (l1_wavefronts_per_load), and
+    // for the loads that miss L1 an L2 round trip: neighbouring outputs share all but
+    // stride^2 / taps of their input pixels, and a pixel narrower than a 128-byte line shares
+    // its line with others (Nsight Compute's L2/L1 sector ratio in ops4_h100_ncu.csv: 0.09-0.23
+    // at stride 1 for 3x3, 0.03-0.05 for 5x5, 0.48-0.73 at stride 2). Fitted on the 46
+    // calibration rows of ops_h100.csv, ops3_h100.csv and ops4_h100.csv (5.7 % there; charging
+    // every load 16 wavefronts, scaled by the stride, gave 13.3 %).
     arch::gpu::Kernel k = make_stream_kernel(
         depthwise_problem("conv_depthwise_direct", c, dtype, in_bytes, out_bytes, w_bytes), spec);
     k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), 1024));
@@ -250,7 +255,11 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     const double pixel_stride_bytes = static_cast<double>(c.c_in * c.stride[2]) * ib;
     const double wavefronts = l1_wavefronts_per_load(pixel_stride_bytes, 16) / 16.0;
     const double tap_loads = static_cast<double>(c.kernel_volume()) * taps_inside(c);
-    k.dependent_accesses = std::llround(kDirectDepthwiseFixedSteps + kDirectDepthwiseStepsPerTap * tap_loads * wavefronts);
+    const double misses = std::min(1.0, static_cast<double>(c.stride[1] * c.stride[2]) /
+                                            static_cast<double>(c.kernel[1] * c.kernel[2])) *
+                          std::min(1.0, static_cast<double>(c.c_in) * ib / 128.0);
+    k.dependent_accesses = std::llround(kDirectDepthwiseFixedSteps + tap_loads * (kDirectDepthwiseStepsPerTap * wavefronts +
+                                                                                  kDirectDepthwiseStepsPerMiss * misses));
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

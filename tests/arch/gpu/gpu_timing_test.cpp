@@ -147,16 +147,17 @@ TEST(GpuTiming, DepthwiseTiledGrid) {
   const RunResult one = run("conv2d:N=1,C=96,H=56,W=56,K=96,R=3,S=3,stride=1,pad=1,groups=96,dtype=fp16");
   EXPECT_EQ(one.layers[0].mapping["kernels"][0]["kernel"], "conv_depthwise_direct");
   EXPECT_EQ(one.layers[0].mapping["kernels"][0]["ctas"], 294);
-  // Its chain: 13.5 steps + 2.36 per tap load inside the image (at 56x56 with padding 1, 166 of
-  // each 168 row taps: 9 x (166/168)^2 = 8.79) at 16 L1 wavefronts, scaled by the wavefronts a
-  // load costs. A warp load is 16 pixels 96 x 2 = 192 bytes apart: byte offsets 0, 64, 0, 64 ...
-  // within their 128-byte lines, 8 at each of two 32-byte bank groups -> 8 wavefronts:
-  // 13.5 + 2.36 x 8.79 x 8/16 = 23.9 -> 24.
+  // Its chain: 13.1 steps, plus per tap load inside the image (at 56x56 with padding 1, 166 of
+  // each 168 row taps: 9 x (166/168)^2 = 8.79) 2.35 steps at 16 L1 wavefronts, scaled by the
+  // wavefronts a load costs, and 1.06 steps for the share that misses L1 (stride^2 / taps = 1/9
+  // of them, a 192-byte pixel filling its line). A warp load is 16 pixels 96 x 2 = 192 bytes
+  // apart: byte offsets 0, 64, 0, 64 ... within their 128-byte lines, 8 at each of two 32-byte
+  // bank groups -> 8 wavefronts: 13.1 + 8.79 x (2.35 x 8/16 + 1.06 / 9) = 24.5 -> 24.
   EXPECT_EQ(one.layers[0].mapping["kernels"][0]["dependent_accesses"], 24);
-  // 64 channels: 128 bytes apart, all 16 at offset 0 -> 16 wavefronts: 13.5 + 20.7 -> 34.
+  // 64 channels: 128 bytes apart, all 16 at offset 0 -> 16 wavefronts: 13.1 + 21.7 -> 35.
   const RunResult c64 = run("conv2d:N=1,C=64,H=56,W=56,K=64,R=3,S=3,stride=1,pad=1,groups=64,dtype=fp16");
-  EXPECT_EQ(c64.layers[0].mapping["kernels"][0]["dependent_accesses"], 34);
-  // 80 channels: 160 bytes apart, offsets 0, 32, 64, 96 -> 4 wavefronts: 13.5 + 5.19 -> 19.
+  EXPECT_EQ(c64.layers[0].mapping["kernels"][0]["dependent_accesses"], 35);
+  // 80 channels: 160 bytes apart, offsets 0, 32, 64, 96 -> 4 wavefronts: 13.1 + 6.2 -> 19.
   const RunResult c80 = run("conv2d:N=1,C=80,H=56,W=56,K=80,R=3,S=3,stride=1,pad=1,groups=80,dtype=fp16");
   EXPECT_EQ(c80.layers[0].mapping["kernels"][0]["dependent_accesses"], 19);
   // Stride 2 puts the pixels twice as far apart: 96 channels -> 384 bytes, all at offset 0.

@@ -25,6 +25,18 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
   return 1;
 }
 
+double math_flops_per_s(const GpuSpec& spec, const Kernel& k, double f) {
+  const double per_clk = math_flops_per_clk(spec, k);
+  const double clock_eff = spec.calibration.tensor_clock_efficiency;
+  const bool tensor = k.engine == Engine::tensor_gemm || k.engine == Engine::implicit_gemm ||
+                      k.engine == Engine::attention || k.engine == Engine::unaligned_gemm;
+  if (!tensor || clock_eff <= 0) return per_clk * f;
+  // At the max clock a library MMA loop reaches its engine's efficiency; below it, the rate is
+  // bounded by that same throughput or by clock_eff of the lower clock's peak, whichever is less.
+  const double peak_per_clk = spec.tensor_flops_per_clk(k.math_dtype);
+  return std::min(per_clk * spec.max_clock_hz, peak_per_clk * clock_eff * f);
+}
+
 double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm:
@@ -96,7 +108,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double share = static_cast<double>(active) / static_cast<double>(k.ctas);
   WaveTime w;
   w.busy_sm_share = static_cast<double>(busy_sms) / static_cast<double>(sms);
-  const double math = k.flops_per_cta * static_cast<double>(per_sm) / (math_flops_per_clk(spec, k) * f);
+  const double math = k.flops_per_cta * static_cast<double>(per_sm) / math_flops_per_s(spec, k, f);
   const double smem =
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
   const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);

@@ -57,6 +57,11 @@ void with_busy_time(const GpuSpec& spec, KernelTiming& t, double busy_seconds);
 // applied). Exposed for the SystemC model, which must use the same rates.
 double math_flops_per_clk(const GpuSpec& spec, const Kernel& k);
 
+// Math rate of one SM for this kernel at clock f (FLOP per second): math_flops_per_clk x f, but
+// for tensor-core engines no more than their max-clock throughput when the clock is lowered and
+// calibration.tensor_clock_efficiency is set.
+double math_flops_per_s(const GpuSpec& spec, const Kernel& k, double f);
+
 // Device time a kernel spends outside its waves, whatever its size (tensor-core library kernels).
 double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k);
 

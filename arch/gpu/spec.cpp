@@ -97,6 +97,11 @@ std::shared_ptr<const config::Schema> make_schema() {
        d.tensor_efficiency, 0.05, 1);
   s->add_real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
        d.conv_efficiency, 0.05, 1);
+  s->add_real("calibration.tensor_clock_efficiency", "",
+       "fitted: fraction of a lowered clock's MMA peak that tensor-core kernels reach when power-capped: their rate "
+       "is the lesser of their max-clock throughput (the engine efficiencies) and this fraction of the capped "
+       "clock's peak (0: the engine efficiency at every clock)",
+       d.tensor_clock_efficiency, 0, 1);
   s->add_real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
   s->add_real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
        d.attention_efficiency, 0.05, 1);
@@ -179,6 +184,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.tensor_efficiency = c.real("calibration.tensor_efficiency");
   k.simt_efficiency = c.real("calibration.simt_efficiency");
   k.conv_efficiency = c.real("calibration.conv_efficiency");
+  k.tensor_clock_efficiency = c.real("calibration.tensor_clock_efficiency");
   k.attention_efficiency = c.real("calibration.attention_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");

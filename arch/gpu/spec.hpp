@@ -15,6 +15,7 @@ namespace orrery::arch::gpu {
 // values and the fit live in the config's `calibration:` section.
 struct GpuCalibration {
   double tensor_efficiency = 0.8;     // fraction of peak MMA issue a library GEMM main loop sustains
+  double tensor_clock_efficiency = 0;  // per-clock MMA efficiency below the max clock (0: as at the max)
   double conv_efficiency = 0.6;       // same for cuDNN implicit-GEMM convolutions
   double simt_efficiency = 0.7;       // same for CUDA-core (SIMT) GEMMs
   double attention_efficiency = 0.45; // same for the fused flash-attention kernel

@@ -35,6 +35,8 @@ ENERGY_KEYS = {
     "power.active_w": (0.0, 400.0),
     "power.sm_active_w": (0.0, 600.0),
     "energy.fp16_pj_per_flop": (0.05, 3.0),
+    # CUDA-core FP32 FMAs of the SIMT GEMMs and depthwise kernels (operand delivery included).
+    "energy.cuda_fp32_pj_per_flop": (0.5, 30.0),
     "energy.dram_pj_per_byte": (1.0, 100.0),
     "energy.l2_pj_per_byte": (0.5, 30.0),
     # Per vector op of the op model (memory-bound kernels): it stands for the several

@@ -32,7 +32,9 @@ TIME_KEYS = {  # key: (lo, hi)
 }
 LOOP_KEYS = {"launch.graph_overhead_us": (0.1, 6.0)}  # fitted on the energy loops' time per op
 ENERGY_KEYS = {
-    "power.active_w": (0.0, 400.0),
+    # power.active_w (the chip's share of active power) is not fitted here: the calibration
+    # objective is flat in it (30-80 W within 0.1 %); the config takes it from a regression of the
+    # loops' energy on their measured times (see the config).
     "power.sm_active_w": (0.0, 600.0),
     "energy.fp16_pj_per_flop": (0.05, 3.0),
     # CUDA-core FP32 FMAs of the SIMT GEMMs and depthwise kernels (operand delivery included).

@@ -16,8 +16,9 @@ SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& gr
       if (k.dram_read_bytes + k.dram_write_bytes <= l2_share) k.dram_read_bytes = k.dram_write_bytes = 0;
       KernelTiming t = time_kernel(spec, k, LaunchMode::graph, true);
       // Copies of one library kernel back to back overlap each one's setup with the previous
-      // one's tail (programmatic dependent launch): a loop pays no per-kernel fixed time.
-      if (const double fixed = kernel_fixed_seconds(spec, k); fixed > 0) {
+      // one's tail (programmatic dependent launch): a loop pays no per-kernel fixed time. (A
+      // kernel's own setup before its first tile, Kernel::setup_s, recurs.)
+      if (const double fixed = kernel_fixed_seconds(spec, k) - k.setup_s; fixed > 0) {
         t.stall_seconds -= fixed;
         with_busy_time(spec, t, t.busy_seconds - fixed);
       }

@@ -44,6 +44,7 @@ struct Kernel {
   double sm_bytes = 0;
   double dram_read_bytes = 0;     // predicted HBM reads (compulsory + re-fetch)
   double dram_write_bytes = 0;    // predicted HBM writes during the kernel (L2 is write-back)
+  double written_bytes = 0;       // what the kernel stores (its outputs, partials)
   // GEMM-like kernels: the CTA tile and its pipeline (0 elsewhere).
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
   bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)

@@ -116,6 +116,11 @@ std::shared_ptr<const config::Schema> make_schema() {
        "fitted: fraction of L2 that holds a kernel's last writes, dirty, when it ends (written back later, "
        "in proportion to the written share of its footprint); earlier writes reach DRAM while it runs",
        d.l2_dirty_fraction, 0.0, 1);
+  s->add_real("calibration.l2_loop_fraction", "",
+       "fitted: fraction of L2 that a kernel run back to back (a loop, a CUDA graph of copies) keeps resident "
+       "from one copy to the next: a footprint (inputs + outputs) within it is served from the L2, a larger "
+       "one streams from DRAM",
+       d.l2_loop_fraction, 0.0, 1);
   s->add_real("calibration.tile_overhead_cycles", "cycles",
        "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
   s->add_real("calibration.dependent_access_ns", "ns",
@@ -190,6 +195,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.l2_dirty_fraction = c.real("calibration.l2_dirty_fraction");
+  k.l2_loop_fraction = c.real("calibration.l2_loop_fraction");
   k.tile_overhead_cycles = c.real("calibration.tile_overhead_cycles");
   k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
   k.mma_kernel_fixed_s = c.real("calibration.mma_kernel_fixed_us") * 1e-6;

@@ -23,6 +23,7 @@ struct GpuCalibration {
   double unaligned_efficiency = 0.15; // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
   double l2_dirty_fraction = 0.7;     // fraction of L2 holding a kernel's last writes, dirty, when it ends
+  double l2_loop_fraction = 0.7;      // fraction of L2 a loop of one kernel keeps resident across copies
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
   double dependent_access_s = 270e-9; // one load -> use step of a latency-bound loop (no loads in flight across steps)
   double mma_kernel_fixed_s = 0;      // per tensor-core library kernel: setup, first operand fetch, last store

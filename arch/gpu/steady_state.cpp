@@ -7,13 +7,19 @@ namespace orrery::arch::gpu {
 
 SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& graph, bool pytorch) {
   const GpuSpec spec = make_spec(cfg);
-  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  const double loop_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_loop_fraction;
   SteadyState out;
   double longest = 0;
   const auto rt = pytorch ? mappers::gpu::Runtime::pytorch : mappers::gpu::Runtime::library;
   for (const auto& m : mappers::gpu::map_graph(graph, spec, graph.size() > 1 && spec.fuse_epilogues, rt)) {
     for (Kernel k : m.kernels) {
-      if (k.dram_read_bytes + k.dram_write_bytes <= l2_share) k.dram_read_bytes = k.dram_write_bytes = 0;
+      // Back to back, a kernel whose inputs and outputs fit the L2's loop share finds them there
+      // and leaves its writes there; a larger one streams as when cold, and all it writes reaches
+      // DRAM (the next copy's writes evict the last one's).
+      if (k.dram_read_bytes + k.written_bytes <= loop_share)
+        k.dram_read_bytes = k.dram_write_bytes = 0;
+      else
+        k.dram_write_bytes = k.written_bytes;
       KernelTiming t = time_kernel(spec, k, LaunchMode::graph, true);
       // Copies of one library kernel back to back overlap each one's setup with the previous
       // one's tail (programmatic dependent launch): a loop pays no per-kernel fixed time. (A

@@ -166,6 +166,7 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   // DRAM writes: L2 is write-back; dirty lines reach DRAM during the kernel only when the
   // kernel's footprint overflows the L2 share.
   const double footprint = compulsory + c_bytes + partial_bytes;
+  k.written_bytes = c_bytes + partial_bytes;
   k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes);
 
   k.name = fmt::format("{}_{}_{}x{}_{}x{}", p.prefix, simt ? "simt" : p.aligned ? "tc" : "mma_sync_unaligned", tm, tn,

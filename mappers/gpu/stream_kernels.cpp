@@ -27,6 +27,7 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
   k.useful_flops = p.flops;
   k.l2_bytes = p.read_bytes + p.write_bytes;
   k.dram_read_bytes = p.read_bytes;
+  k.written_bytes = p.write_bytes;
   k.dram_write_bytes = write_back_bytes(spec, p.read_bytes, p.write_bytes);
   return k;
 }

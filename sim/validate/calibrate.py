@@ -46,6 +46,8 @@ ENERGY_KEYS = {
     "energy.stream_pj_per_op": (0.5, 300.0),
     # mma.sync kernels' energy per FLOP over wgmma's (FlashAttention-2, CUTLASS 2.x).
     "energy.mma_sync_factor": (1.0, 6.0),
+    # What a loop of one kernel keeps in the L2 from copy to copy: it sets the loops' DRAM traffic.
+    "calibration.l2_loop_fraction": (0.05, 1.0),
 }
 
 

@@ -44,7 +44,7 @@ TEST(ValidateAccuracy, CalibrationSplit) {
   // bf16 RGB conv3d cuDNN transposes to NCHW first (-68 %).
   EXPECT_LT(s.kernels.mape, 0.085);      // reached: 7.7 %
   EXPECT_GT(s.kernels.spearman, 0.98);   // reached: 0.988
-  EXPECT_LT(s.energy.mape, 0.105);       // reached: 9.9 %
+  EXPECT_LT(s.energy.mape, 0.10);        // reached: 9.4 %
 }
 
 TEST(ValidateAccuracy, HeldOutSplit) {

@@ -207,6 +207,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   // ops3_h100.csv), and only then.
   static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {64, 64}, {32, 32}};
   static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
+  constexpr double kTieTolerance = 0.01;
   Kernel best;
   bool found = false;
   double best_s = 0, best_padded = 0;
@@ -218,11 +219,12 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       s += arch::gpu::time_kernel_at(spec, make_splitk_reduce(p, spec, split), arch::gpu::LaunchMode::graph,
                                      spec.max_clock_hz)
                .seconds;
-    // Equal times (a kernel bounded by its fixed costs): the tile that pads the problem least,
-    // as the library's 64x64 for a 64x64 batch entry; then the bigger tile (listed first).
+    // Times within 1 % are a tie (the library's heuristic does not resolve them, nor does the
+    // model): the tile that pads the problem least, as cuBLAS's 64x64 for a 64x64 batch entry;
+    // then the bigger tile (listed first), not the grid of the most small CTAs.
     const double padded = k.flops_per_cta * static_cast<double>(k.ctas);
-    const bool tie = found && std::abs(s - best_s) <= best_s * 1e-9;
-    if (!found || s < best_s * (1.0 - 1e-9) || (tie && padded < best_padded * (1.0 - 1e-9))) {
+    const bool tie = found && std::abs(s - best_s) <= best_s * kTieTolerance;
+    if (!found || (!tie && s < best_s) || (tie && padded < best_padded * (1.0 - 1e-9))) {
       found = true;
       best = std::move(k);
       best_s = s;

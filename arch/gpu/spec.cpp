@@ -62,6 +62,10 @@ std::shared_ptr<const config::Schema> make_schema() {
               "extra power while a kernel runs, whatever the SMs do (clocks, crossbar, L2 and memory controllers "
               "awake), beyond per-operation energy",
               0.0, 0, 1e5);
+  s->add_real("power.sm_memory_bound_share", "",
+              "share of power.sm_active_w that the SMs of a memory-bound kernel (streaming, depthwise) draw: "
+              "their warps mostly wait on loads, their math pipes idle",
+              1.0, 0.0, 1.0);
   s->add_real("power.voltage_at_sustained", "ratio",
               "SM supply voltage at clock.sustained_mhz over the voltage at clock.max_mhz (linear in the clock in "
               "between): the SMs' dynamic energy per operation scales with its square, so a capped clock saves "
@@ -172,6 +176,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.tdp_w = c.real("power.tdp_w");
   s.active_w = c.real("power.active_w");
   s.sm_active_w = c.real("power.sm_active_w");
+  s.sm_memory_bound_share = c.real("power.sm_memory_bound_share");
   s.voltage_at_sustained = c.real("power.voltage_at_sustained");
   s.pj_per_flop_fp16 = c.real("energy.fp16_pj_per_flop");
   s.pj_per_flop_bf16 = c.real("energy.bf16_pj_per_flop");

@@ -63,6 +63,7 @@ struct GpuSpec {
   // Power and energy.
   double idle_w = 0, tdp_w = 0, active_w = 0;
   double sm_active_w = 0;  // SM power while all SMs hold CTAs (scaled by the share that do)
+  double sm_memory_bound_share = 1;  // share of sm_active_w a memory-bound kernel's SMs draw
   double voltage_at_sustained = 1;  // SM voltage at the sustained clock over the max clock's
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
          pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;

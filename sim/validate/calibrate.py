@@ -36,6 +36,7 @@ ENERGY_KEYS = {
     # objective is flat in it (30-80 W within 0.1 %); the config takes it from a regression of the
     # loops' energy on their measured times (see the config).
     "power.sm_active_w": (0.0, 600.0),
+    "power.sm_memory_bound_share": (0.1, 1.0),
     "energy.fp16_pj_per_flop": (0.05, 3.0),
     # CUDA-core FP32 FMAs of the SIMT GEMMs and depthwise kernels (operand delivery included).
     "energy.cuda_fp32_pj_per_flop": (0.5, 30.0),

@@ -4,7 +4,8 @@
 // constants of configs/gpu/h100_sxm.yaml were fitted on the calibration split only; the held-out bounds below are what the model
 // reached when this test was written (see the numbers in the report), with a small margin, so
 // that a change that makes the model worse fails here. The targets (held-out kernel
-// MAPE <= 8 %, no kind above 15 %, models <= 10 %, energy <= 10 %) are reached but for energy.
+// MAPE <= 8 %, no kind above 15 %, models <= 10 %, energy <= 10 %, DRAM bytes <= 20 %) are all
+// reached, kernels and energy with little margin.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -44,7 +45,7 @@ TEST(ValidateAccuracy, CalibrationSplit) {
   // bf16 RGB conv3d cuDNN transposes to NCHW first (-68 %).
   EXPECT_LT(s.kernels.mape, 0.085);      // reached: 7.7 %
   EXPECT_GT(s.kernels.spearman, 0.98);   // reached: 0.988
-  EXPECT_LT(s.energy.mape, 0.097);       // reached: 9.1 %
+  EXPECT_LT(s.energy.mape, 0.093);       // reached: 8.7 %
 }
 
 TEST(ValidateAccuracy, HeldOutSplit) {
@@ -54,7 +55,7 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   auto k = by_kind(s);
   // Reached when written: all kernels 7.8 % (Spearman 0.995), gemm 7.8 % (0.996), conv2d 7.6 %,
   // conv3d 11.4 %, attention 7.2 %, elementwise 8.4 %, layernorm 5.3 %, softmax 10.9 %, copy
-  // 8.6 %, energy 10.1 %, DRAM bytes 7.7 %, whole models 6.4 % (the `pytorch` mapper).
+  // 8.6 %, energy 9.6 %, DRAM bytes 7.7 %, whole models 6.4 % (the `pytorch` mapper).
   EXPECT_LT(s.kernels.mape, 0.085);
   EXPECT_LT(k["gemm"].mape, 0.085);
   EXPECT_LT(k["conv2d"].mape, 0.085);
@@ -67,7 +68,7 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_GT(s.kernels.spearman, 0.99);
   EXPECT_GT(k["gemm"].spearman, 0.99);
   EXPECT_LT(s.dram.mape, 0.085);
-  EXPECT_LT(s.energy.mape, 0.107);
+  EXPECT_LT(s.energy.mape, 0.10);
   EXPECT_LT(s.models.mape, 0.072);
   EXPECT_EQ(s.models.n, 22u);
 }

@@ -102,7 +102,7 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
        d.conv_efficiency, 0.05, 1);
   s->add_real("calibration.tensor_clock_efficiency", "",
-       "fitted: fraction of a lowered clock's MMA peak that tensor-core kernels reach when power-capped: their rate "
+       "fraction of a lowered clock's MMA peak that tensor-core kernels reach when power-capped: their rate "
        "is the lesser of their max-clock throughput (the engine efficiencies) and this fraction of the capped "
        "clock's peak (0: the engine efficiency at every clock)",
        d.tensor_clock_efficiency, 0, 1);
@@ -241,6 +241,9 @@ void check(const config::Resolved& c) {
   if (c.real("clock.sustained_mhz") > c.real("clock.max_mhz"))
     fail("clock.sustained_mhz", fmt::format("expected <= clock.max_mhz ({}), got {}", c.real("clock.max_mhz"),
                                             c.real("clock.sustained_mhz")));
+  if (c.integer("sm.cluster4_ctas") > c.integer("sm.count"))
+    fail("sm.cluster4_ctas", fmt::format("expected <= sm.count ({}), got {}", c.integer("sm.count"),
+                                         c.integer("sm.cluster4_ctas")));
   if (c.real("power.idle_w") >= c.real("power.tdp_w"))
     fail("power.idle_w", fmt::format("expected < power.tdp_w ({}), got {}", c.real("power.tdp_w"),
                                      c.real("power.idle_w")));

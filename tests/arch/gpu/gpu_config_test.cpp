@@ -33,6 +33,15 @@ TEST(GpuConfig, EfficiencyOutOfRangeIsAnError) {
                ConfigError);
 }
 
+TEST(GpuConfig, ClusterSlotsAboveSmCountIsAnError) {
+  try {
+    load_arch_text(test::gpu_test_config(), "t.yaml", {{"sm.cluster4_ctas", "200"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sm.cluster4_ctas"), std::string::npos) << e.what();
+  }
+}
+
 TEST(GpuConfig, IdleAboveTdpIsAnError) {
   EXPECT_THROW(load_arch_text(test::gpu_test_config(), "t.yaml", {{"power.idle_w", "800"}}), ConfigError);
 }

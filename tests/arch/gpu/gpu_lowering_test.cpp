@@ -51,6 +51,43 @@ TEST(GpuLowering, ClusterMulticastHalvesTheSharedPanel) {
   EXPECT_DOUBLE_EQ(u.l2_bytes, 32.0 * (128 + 256) * 1024 * 2 + 2097152.0);
 }
 
+// cuDNN's sm90 implicit-GEMM convs (ops4_h100_ncu.csv: grid (30, 4, 1) of 384-thread CTAs for
+// 196 and 392 tiles, (98, 1, 1) for 98): one CTA per SM; a grid beyond the SMs becomes a
+// persistent grid of 4-CTA clusters (the test config sets 120 slots), each cluster 2 x 2 tiles
+// reading each operand panel from L2 once per pair, while every CTA still receives whole panels.
+// M = 25088 (8 x 56 x 56), N = 128, K = 576 at 128x128: 196 x 1 tiles, one tile wide, so the
+// cluster lines up along M and its 4 CTAs share the one B panel: per CTA A 128 x 576 x 2 plus
+// B 128 x 576 x 2 / 4 from L2 = 147,456 + 36,864 B; through the SM ports 294,912 B; plus C
+// 25088 x 128 x 2 = 6,422,528 B either way. Setup: conv_setup_us (2 us here) x 128x128 / 128x128.
+TEST(GpuLowering, CudnnConvPersistentClusterGrid) {
+  const GpuSpec spec = make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
+                                                {{"sm.cluster4_ctas", "120"}, {"calibration.conv_setup_us", "2"}}));
+  mappers::gpu::GemmProblem p;
+  p.implicit = true;
+  p.m = 25088;
+  p.n = 128;
+  p.k = 576;
+  p.a_dram_bytes = 8.0 * 64 * 56 * 56 * 2;
+  const Kernel k = mappers::gpu::make_gemm_kernel(p, spec, 128, 128, 1, false);
+  EXPECT_EQ(k.ctas, 196);
+  EXPECT_EQ(k.ctas_per_sm, 1);
+  EXPECT_EQ(k.max_resident_ctas, 120);
+  EXPECT_EQ(resident_slots(spec, k), 120);
+  EXPECT_DOUBLE_EQ(k.l2_bytes, 196.0 * (147456.0 + 36864.0) + 6422528.0);
+  EXPECT_DOUBLE_EQ(k.sm_bytes, 196.0 * 294912.0 + 6422528.0);
+  EXPECT_DOUBLE_EQ(k.setup_s, 2e-6);
+  // 196 tiles take two rounds of the 120-CTA grid: two waves, the second of 76 CTAs.
+  EXPECT_EQ(time_kernel_at(spec, k, LaunchMode::isolated, spec.max_clock_hz).waves, 2);
+  // 2 x 2 clusters where the grid is at least two tiles each way: N = 256 -> both panels halved.
+  p.n = 256;
+  const Kernel w = mappers::gpu::make_gemm_kernel(p, spec, 128, 128, 1, false);
+  EXPECT_DOUBLE_EQ(w.l2_bytes, 392.0 * (147456.0 / 2 + 147456.0 / 2) + 25088.0 * 256 * 2);
+  // 98 tiles fit one wave: an ordinary grid.
+  p.m = 12544;
+  p.n = 128;
+  EXPECT_EQ(mappers::gpu::make_gemm_kernel(p, spec, 128, 128, 1, false).max_resident_ctas, 0);
+}
+
 // cuBLASLt's split-K GEMMs end with a splitKreduce kernel: it reads split x M x N fp32 partials
 // and writes the 16-bit C. 128 x 128 x 65536 has at most 8 output tiles for 132 SMs, so the
 // library splits K.

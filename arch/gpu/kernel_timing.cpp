@@ -88,11 +88,13 @@ double sm_energy_scale(const GpuSpec& spec, double f) {
 // Active, idle and total energy and the average power, from the timing and the per-operation
 // energies already in `t`.
 void finish_energy(const GpuSpec& spec, KernelTiming& t) {
-  const double active_w = spec.active_w + spec.sm_active_w * t.sm_busy_fraction * sm_energy_scale(spec, t.clock_hz) * t.sm_activity;
+  const double active_w = spec.active_w + spec.sm_active_w * t.sm_busy_fraction *
+                                              sm_energy_scale(spec, t.clock_hz) * t.sm_activity;
   t.energy_active_j = active_w * (t.busy_seconds - t.stall_seconds);
   t.energy_idle_j = spec.idle_w * t.seconds;
   t.energy_j = t.energy_idle_j + t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j;
-  t.power_w = spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
+  t.power_w =
+      spec.idle_w + (t.energy_active_j + t.energy_math_j + t.energy_l2_j + t.energy_dram_j) / t.busy_seconds;
 }
 
 // Time of one wave in which `active` CTAs run, at clock f.
@@ -169,12 +171,14 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
-  t.energy_math_j = (k.flops_per_cta * pj_per_flop(spec, k) + k.lane_ops_per_cta * spec.pj_per_flop_cuda_fp32) *
-                    static_cast<double>(k.ctas) * 1e-12 * sm_energy_scale(spec, f);
+  t.energy_math_j =
+      (k.flops_per_cta * pj_per_flop(spec, k) + k.lane_ops_per_cta * spec.pj_per_flop_cuda_fp32) *
+      static_cast<double>(k.ctas) * 1e-12 * sm_energy_scale(spec, f);
   t.energy_l2_j = k.l2_bytes * spec.l2_pj_per_byte * 1e-12;
   t.energy_dram_j = (k.dram_read_bytes + k.dram_write_bytes) * spec.dram_pj_per_byte * 1e-12;
   // The SMs of a memory-bound kernel mostly wait on loads: they draw a share of the SM power.
-  t.sm_activity = (k.engine == Engine::stream || k.engine == Engine::depthwise) ? spec.sm_memory_bound_share : 1.0;
+  t.sm_activity =
+      (k.engine == Engine::stream || k.engine == Engine::depthwise) ? spec.sm_memory_bound_share : 1.0;
   finish_energy(spec, t);
   return t;
 }

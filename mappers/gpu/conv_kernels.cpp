@@ -260,8 +260,9 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     const double misses = std::min(1.0, static_cast<double>(c.stride[1] * c.stride[2]) /
                                             static_cast<double>(c.kernel[1] * c.kernel[2])) *
                           std::min(1.0, static_cast<double>(c.c_in) * ib / 128.0);
-    k.dependent_accesses = std::llround(kDirectDepthwiseFixedSteps + tap_loads * (kDirectDepthwiseStepsPerTap * wavefronts +
-                                                                                  kDirectDepthwiseStepsPerMiss * misses));
+    k.dependent_accesses =
+        std::llround(kDirectDepthwiseFixedSteps + tap_loads * (kDirectDepthwiseStepsPerTap * wavefronts +
+                                                               kDirectDepthwiseStepsPerMiss * misses));
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

@@ -135,7 +135,8 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
     b_reads = mt >= 2 && nt >= 2 ? 0.5 : 1.0 / static_cast<double>(std::clamp<int64_t>(mt, 1, 4));
   }
   const double panels = static_cast<double>(std::min(kc, p.k)) * ib * static_cast<double>(k.ctas);
-  k.l2_bytes = panels * (std::min<double>(tm, M) * a_reads + std::min<double>(tn, N) * b_reads) + c_bytes + partial_bytes;
+  k.l2_bytes = panels * (std::min<double>(tm, M) * a_reads + std::min<double>(tn, N) * b_reads) + c_bytes +
+               partial_bytes;
   k.sm_bytes = panels * (std::min<double>(tm, M) + std::min<double>(tn, N)) + c_bytes + partial_bytes;
 
   // DRAM reads: compulsory when the operands fit the L2 share; otherwise each wave fetches the

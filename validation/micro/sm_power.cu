@@ -22,9 +22,9 @@
 namespace {
 
 constexpr int kThreads = 256;
-constexpr size_t kSmemBytes = 120 * 1024;  // > half of the 228 KB an SM offers: one CTA per SM
-constexpr size_t kL2SliceBytes = 128 * 1024;        // per CTA: 132 slices = 16.5 MB, L2-resident
-constexpr size_t kHbmSliceBytes = 24ull << 20;      // per CTA: 132 slices = 3.2 GB, streamed
+constexpr size_t kSmemBytes = 120 * 1024;       // > half of the 228 KB an SM offers: one CTA per SM
+constexpr size_t kL2SliceBytes = 128 * 1024;    // per CTA: 132 slices = 16.5 MB, L2-resident
+constexpr size_t kHbmSliceBytes = 24ull << 20;  // per CTA: 132 slices = 3.2 GB, streamed
 
 __global__ void spin_kernel(long long ns, float* sink) {
   extern __shared__ float smem[];
@@ -135,7 +135,8 @@ int main(int argc, char** argv) {
   orrery::validation::Nvml nvml(bus);
   const int sms = prop.multiProcessorCount;
   std::fprintf(stderr, "device %s, %d SMs, NVML %s\n", prop.name, sms, nvml.ok() ? "ok" : "missing");
-  for (auto fn : {(const void*)spin_kernel, (const void*)ffma_kernel, (const void*)hmma_kernel, (const void*)read_kernel})
+  for (auto fn : {(const void*)spin_kernel, (const void*)ffma_kernel, (const void*)hmma_kernel,
+                  (const void*)read_kernel})
     CHECK(cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize, int(kSmemBytes)));
   Buffers buf;
   CHECK(cudaMalloc(&buf.l2, kL2SliceBytes * sms));
@@ -146,8 +147,10 @@ int main(int argc, char** argv) {
   CHECK(cudaDeviceSynchronize());
 
   // Amount per launch sized for ~2 ms at the full grid (spin: microseconds).
-  const std::vector<Kind> kinds = {{"spin", "none", launch_spin},  {"ffma", "flop", launch_ffma},
-                                   {"hmma", "flop", launch_hmma},  {"l2read", "byte", launch_l2},
+  const std::vector<Kind> kinds = {{"spin", "none", launch_spin},
+                                   {"ffma", "flop", launch_ffma},
+                                   {"hmma", "flop", launch_hmma},
+                                   {"l2read", "byte", launch_l2},
                                    {"hbmread", "byte", launch_hbm}};
   const std::vector<int> amounts = {2000, 200000, 100000, 400, 1};
   std::vector<int> grid = {1, 8, 16, 33, 66, 99, sms};
@@ -175,11 +178,13 @@ int main(int argc, char** argv) {
     const auto e0 = nvml.energy_mj();
     const auto t0 = std::chrono::steady_clock::now();
     double elapsed = 0;
-    while (elapsed < loop_s) elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    while (elapsed < loop_s)
+      elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto e1 = nvml.energy_mj();
     const double joules = (e0 && e1) ? double(*e1 - *e0) * 1e-3 : -1;
-    std::printf("idle,0,%.4f,0,%.4f,%.2f,%u,%u,0,none\n", elapsed, joules, joules > 0 ? joules / elapsed : -1.0,
-                nvml.sm_clock_mhz().value_or(0), nvml.mem_clock_mhz().value_or(0));
+    std::printf("idle,0,%.4f,0,%.4f,%.2f,%u,%u,0,none\n", elapsed, joules,
+                joules > 0 ? joules / elapsed : -1.0, nvml.sm_clock_mhz().value_or(0),
+                nvml.mem_clock_mhz().value_or(0));
   }
   for (size_t k = 0; k < kinds.size(); ++k)
     for (int ctas : grid) {

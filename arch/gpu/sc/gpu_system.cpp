@@ -42,7 +42,8 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   w.load_bytes_step = load / steps;
   w.dram_bytes_step = dram / steps;
   w.port_bytes_step = (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) / ctas / steps;
-  const double math = k.flops_per_cta / math_flops_per_s(spec, k, f) + k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f) +
+  const double math = k.flops_per_cta / math_flops_per_s(spec, k, f) +
+                      k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f) +
                       k.lane_ops_per_cta / (spec.cuda_fp32_flops * 0.5 * f);
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
   w.compute_s_step = (k.serial_loads ? math + smem : std::max(math, smem)) / steps;

@@ -60,8 +60,9 @@ TEST(GpuLowering, ClusterMulticastHalvesTheSharedPanel) {
 // B 128 x 576 x 2 / 4 from L2 = 147,456 + 36,864 B; through the SM ports 294,912 B; plus C
 // 25088 x 128 x 2 = 6,422,528 B either way. Setup: conv_setup_us (2 us here) x 128x128 / 128x128.
 TEST(GpuLowering, CudnnConvPersistentClusterGrid) {
-  const GpuSpec spec = make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
-                                                {{"sm.cluster4_ctas", "120"}, {"calibration.conv_setup_us", "2"}}));
+  const GpuSpec spec =
+      make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
+                               {{"sm.cluster4_ctas", "120"}, {"calibration.conv_setup_us", "2"}}));
   mappers::gpu::GemmProblem p;
   p.implicit = true;
   p.m = 25088;

@@ -31,14 +31,15 @@ Kernel quarter_grid(Engine engine) {
 //        + 33 x 8,110,080 FLOP x 0.6 pJ = 100 + 53 + 160.58 uJ.
 TEST(GpuPower, ActivePowerFollowsTheBusySms) {
   const GpuSpec spec = spec_with({{"power.active_w", "20"}, {"power.sm_active_w", "132"}});
-  const KernelTiming t = time_kernel_at(spec, quarter_grid(Engine::tensor_gemm), LaunchMode::isolated, 1980e6);
+  const KernelTiming t =
+      time_kernel_at(spec, quarter_grid(Engine::tensor_gemm), LaunchMode::isolated, 1980e6);
   EXPECT_NEAR(t.busy_seconds, 1e-6, 1e-15);
   EXPECT_NEAR(t.sm_busy_fraction, 0.25, 1e-12);
   EXPECT_NEAR(t.energy_active_j, 53e-6, 1e-12);
   EXPECT_NEAR(t.energy_j, 100e-6 + 53e-6 + 33 * 4096.0 * 1980.0 * 0.6e-12, 1e-12);
   // A memory-bound kernel's SMs draw power.sm_memory_bound_share of the SM part: 20 + 33 x 0.5.
-  const GpuSpec half = spec_with({{"power.active_w", "20"}, {"power.sm_active_w", "132"},
-                                  {"power.sm_memory_bound_share", "0.5"}});
+  const GpuSpec half = spec_with(
+      {{"power.active_w", "20"}, {"power.sm_active_w", "132"}, {"power.sm_memory_bound_share", "0.5"}});
   const KernelTiming s = time_kernel_at(half, quarter_grid(Engine::stream), LaunchMode::isolated, 1980e6);
   EXPECT_NEAR(s.energy_active_j / s.busy_seconds, 20.0 + 33.0 * 0.5, 1e-9);
 }
@@ -68,7 +69,8 @@ TEST(GpuPower, CappedTensorKernelKeepsItsMaxClockRate) {
   EXPECT_NEAR(time_kernel_at(spec, k, LaunchMode::isolated, 900e6).busy_seconds, 2e-6 * 990.0 / 900.0, 1e-15);
   // Without it (0), the rate follows the clock: 2 us x 1980/1200 at 1200 MHz.
   const GpuSpec plain = spec_with({{"calibration.tensor_efficiency", "0.5"}});
-  EXPECT_NEAR(time_kernel_at(plain, k, LaunchMode::isolated, 1200e6).busy_seconds, 2e-6 * 1980.0 / 1200.0, 1e-15);
+  EXPECT_NEAR(time_kernel_at(plain, k, LaunchMode::isolated, 1200e6).busy_seconds, 2e-6 * 1980.0 / 1200.0,
+              1e-15);
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 // power meets the limit, but not below the configured sustained clock. The SMs' dynamic energy
 // per operation (math, SM active power) scales with the square of their voltage, taken linear
 // in the clock (power.voltage_at_sustained); the L2's and DRAM's do not (their own domains).
-// Energy: idle power x time + (active power + SM power x share of SMs holding CTAs) x busy time
-//   + FLOPs x pJ/FLOP(dtype, unit)
+// Energy: idle power x time + (active power + SM power x share of SMs holding CTAs, a share of
+//   it for memory-bound kernels) x busy time + FLOPs x pJ/FLOP(dtype, unit)
 //   + L2 bytes x pJ/B + DRAM bytes x pJ/B.
 #include <cstdint>
 

@@ -110,8 +110,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
     k.useful_flops = 4.0 * B * H * S * L * D * (a.causal && a.q_len > 1 ? 0.5 : 1.0);
     const double partials = static_cast<double>(splits) * B * H * S * (D + 2) * 4.0;
     k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + partials;
-    k.written_bytes = partials;
-    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, partials);
+    set_writes(k, spec, q_bytes + kv_bytes, partials);
     m.kernels.push_back(k);
     StreamProblem c;
     c.name = "flash_fwd_splitkv_combine";
@@ -134,8 +133,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
                             static_cast<double>(blocks));
     k.useful_flops = 4.0 * B * H * S * L * D;
     k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * D * ib + q_bytes + o_bytes;
-    k.written_bytes = o_bytes;
-    k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
+    set_writes(k, spec, q_bytes + kv_bytes, o_bytes);
     m.kernels.push_back(k);
     m.note = "decode: FlashAttention-2 over the KV cache";
     return m;
@@ -181,8 +179,7 @@ GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType d
                           a.batch * a.heads * q_blocks, br, bc, timed_blocks);
   k.useful_flops = 4.0 * B * H * S * L * D * (a.causal ? 0.5 : 1.0);
   k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * D * ib + 2.0 * keys * D * ib) + o_bytes;
-  k.written_bytes = o_bytes;
-  k.dram_write_bytes = write_back_bytes(spec, q_bytes + kv_bytes, o_bytes);
+  set_writes(k, spec, q_bytes + kv_bytes, o_bytes);
   m.kernels.push_back(k);
   m.note = "FlashAttention-2 forward";
   return m;

@@ -111,8 +111,7 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   k.useful_flops = 2.0 * static_cast<double>(c.macs());
   k.l2_bytes = static_cast<double>(tiles) * (in_tile + out_tile) * fill + w_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
-  k.written_bytes = out_bytes;
-  k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
+  set_writes(k, spec, in_bytes + w_bytes, out_bytes);
   return k;
 }
 
@@ -147,8 +146,7 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg * static_cast<double>(kTileM + kTileN) * ib +
                out_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
-  k.written_bytes = out_bytes;
-  k.dram_write_bytes = write_back_bytes(spec, in_bytes + w_bytes, out_bytes);
+  set_writes(k, spec, in_bytes + w_bytes, out_bytes);
   return k;
 }
 

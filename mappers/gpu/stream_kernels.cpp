@@ -27,8 +27,7 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
   k.useful_flops = p.flops;
   k.l2_bytes = p.read_bytes + p.write_bytes;
   k.dram_read_bytes = p.read_bytes;
-  k.written_bytes = p.write_bytes;
-  k.dram_write_bytes = write_back_bytes(spec, p.read_bytes, p.write_bytes);
+  set_writes(k, spec, p.read_bytes, p.write_bytes);
   return k;
 }
 
@@ -36,6 +35,11 @@ double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double writ
   const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_dirty_fraction;
   const double total = read + write;
   return total > 0 ? std::clamp(write - l2_share * write / total, 0.0, write) : 0.0;
+}
+
+void set_writes(arch::gpu::Kernel& k, const arch::gpu::GpuSpec& spec, double read, double write) {
+  k.written_bytes = write;
+  k.dram_write_bytes = write_back_bytes(spec, read, write);
 }
 
 }  // namespace orrery::mappers::gpu

@@ -26,4 +26,8 @@ arch::gpu::Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::Gp
 // footprint (`write` / (`read` + `write`)) of the L2's dirty share; the rest reach DRAM.
 double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double write);
 
+// Records what `k` stores (`write` bytes, after reading `read`) and the part of it that reaches
+// DRAM during the kernel (write_back_bytes).
+void set_writes(arch::gpu::Kernel& k, const arch::gpu::GpuSpec& spec, double read, double write);
+
 }  // namespace orrery::mappers::gpu

@@ -34,8 +34,7 @@ Kernel native(const char* name, DType dtype, int64_t ctas, int64_t threads, doub
   k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
   k.l2_bytes = read + write;
   k.dram_read_bytes = read;
-  k.written_bytes = write;
-  k.dram_write_bytes = write_back_bytes(spec, read, write);
+  set_writes(k, spec, read, write);
   return k;
 }
 

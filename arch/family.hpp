@@ -1,13 +1,20 @@
 #pragma once
 // An architecture family (systolic, gpu, fpga): its config schema, its mappers and its models.
 // Each family lives in arch/<family>/ and is listed once in arch/registry.cpp.
+//
+// A run is two steps, as in Timeloop: map (choose a mapping for every op; a search may take a
+// while) and evaluate (time a given mapping at a fidelity). The orchestration around them
+// (checks, finalize) is written once here; a mapping saved to JSON can be evaluated again
+// without mapping (arch/mapping_file.hpp).
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "arch/mappings.hpp"
 #include "arch/stats.hpp"
 #include "common/config/resolved.hpp"
 #include "workloads/graph.hpp"
@@ -17,10 +24,23 @@ namespace orrery::arch {
 enum class Fidelity { analytical, cycle };
 std::string_view to_string(Fidelity f);
 
+struct MapOptions {
+  std::string mapper;  // empty: the family's default mapper
+  int64_t batch = 1;   // inferences per run (an FPGA pipeline folds for it)
+};
+
+struct EvalOptions {
+  Fidelity fidelity = Fidelity::analytical;
+  int64_t batch = 1;  // inferences per run, for throughput
+};
+
+// Map and evaluate in one call.
 struct RunOptions {
   std::string mapper;  // empty: the family's default mapper
   Fidelity fidelity = Fidelity::analytical;
   int64_t batch = 1;   // inferences per run, for throughput
+  MapOptions map() const { return {mapper, batch}; }
+  EvalOptions eval() const { return {fidelity, batch}; }
 };
 
 struct LayerResult {
@@ -28,7 +48,15 @@ struct LayerResult {
   std::string op;     // op kind
   std::string shape;  // Op::describe()
   Stats stats;
-  nlohmann::json mapping;  // the Mapping as the mapper chose it
+  nlohmann::json mapping;  // the op's mapping (Mappings::layer_json)
+  nlohmann::json timing = nullptr;  // how the model timed it, where it says more than stats (GPU kernels)
+};
+
+// A pipeline overlaps its layers: the run takes fill + period x images, not the sum of layers.
+struct OverlappedTotal {
+  int64_t cycles = 0;
+  double seconds = 0;
+  double utilization = 0;
 };
 
 struct RunResult {
@@ -37,6 +65,7 @@ struct RunResult {
   Stats total;
   double throughput_per_s = 0;        // inferences per second (batch / seconds unless pipelined)
   nlohmann::json resources = nullptr;  // FPGA: dsp, lut, ff, bram, uram, fits; null elsewhere
+  std::optional<OverlappedTotal> overlapped;  // set by pipelined engines; finalize applies it
 };
 
 class Family {
@@ -51,13 +80,39 @@ class Family {
   // throws ConfigError naming the file and keys.
   virtual void check(const config::Resolved& cfg) const = 0;
 
-  // Maps and times every op of `graph`. Throws WorkloadError for an op the family cannot run,
-  // UsageError for an unknown mapper. The cycle fidelity elaborates SystemC: once per process.
-  virtual RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph,
-                             const RunOptions& options) const = 0;
+  // One mapping per op of `graph`. Throws WorkloadError for an op the family cannot run
+  // ("not supported yet: ..."), UsageError for an unknown mapper.
+  virtual std::unique_ptr<const Mappings> map(const config::Resolved& cfg, const workloads::Graph& graph,
+                                              const MapOptions& options) const = 0;
+
+  // Times `mappings` of `graph` (from map() or read back from a file): per-layer stats, and
+  // throughput/resources where the family has them; run() finalizes. The cycle fidelity runs
+  // SystemC in a forked child (arch/isolated_run.hpp), so a process may evaluate many times.
+  virtual RunResult evaluate(const config::Resolved& cfg, const workloads::Graph& graph,
+                             const Mappings& mappings, const EvalOptions& options) const = 0;
+
+  // The family's typed mappings from the JSON that Mappings::layer_json / graph_json wrote
+  // (`layers` has one entry per op of `graph`). Throws MappingError on a malformed entry or one
+  // that contradicts `cfg` (e.g. folds for another array size).
+  virtual std::unique_ptr<const Mappings> read_mappings(const std::string& mapper, const nlohmann::json& layers,
+                                                        const nlohmann::json& graph_part,
+                                                        const config::Resolved& cfg,
+                                                        const workloads::Graph& graph) const = 0;
+
+  // Die area of the configured design, for perf-per-area objectives; nullopt where the family
+  // has no area model (has_area_model() false: sweeps reject area objectives on it).
+  virtual bool has_area_model() const { return false; }
+  virtual std::optional<double> area_mm2(const config::Resolved&) const { return std::nullopt; }
+
+  // evaluate, then finalize (the mapping must be this family's and cover `graph`).
+  RunResult run(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
+                const EvalOptions& options) const;
+  // map, then run.
+  RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph, const RunOptions& options) const;
 };
 
-// Sums layer stats into total and sets throughput = batch / seconds; checks invariants.
+// Sums layer stats into total (or takes the pipeline's overlapped total) and sets throughput =
+// batch / seconds unless the family set it; checks invariants.
 void finalize(RunResult& result, int64_t batch);
 
 }  // namespace orrery::arch

@@ -30,6 +30,13 @@ class UsageError : public InputError {
   using InputError::InputError;
 };
 
+// A mapping file (--mapping, a Timeloop mapping) is malformed, or contradicts the architecture or
+// the workload it is applied to.
+class MappingError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // The simulation reached a state that breaks an invariant (negative stall, traffic below the
 // compulsory minimum): a bug in orrery, never the user's fault.
 class SimulationError : public std::logic_error {

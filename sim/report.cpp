@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace orrery::sim {
 namespace {
@@ -26,6 +29,54 @@ std::string csv_value(const arch::Stats& s, const arch::StatField& f) {
   return std::visit([&](auto member) { return fmt::format("{}", s.*member); }, f.member);
 }
 
+std::string scalar_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_number_integer()) return fmt::format("{}", v.get<int64_t>());
+  if (v.is_number()) return fmt::format("{:.6g}", v.get<double>());
+  return v.dump();
+}
+
+// Every scalar under `j`, depth first, as dotted keys.
+void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+  for (const auto& [key, v] : j.items()) {
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (v.is_object())
+      flatten(v, path, out);
+    else
+      out.emplace_back(path, scalar_text(v));
+  }
+}
+
+// Resources (FPGA): the fabric's five resources as used / available / utilization, then every
+// other entry (fits, overflow, power, pipeline, ...) as a key and value per line.
+void write_resources_table(std::ostream& out, const nlohmann::json& res) {
+  static constexpr const char* kResources[] = {"dsp", "lut", "ff", "bram", "uram"};
+  const nlohmann::json detail = res.value("detail", nlohmann::json::object());
+  out << fmt::format("resources ({} engine)\n", res.value("engine", std::string("?")));
+  out << fmt::format("  {:<10} {:>14} {:>14} {:>8}\n", "resource", "used", "available", "util%");
+  for (const char* name : kResources) {
+    if (!res.contains(name)) continue;
+    const double used = res[name].get<double>();
+    if (detail.contains(name)) {
+      const auto& d = detail[name];
+      out << fmt::format("  {:<10} {:>14.0f} {:>14.0f} {:>8.2f}\n", name, used, d["available"].get<double>(),
+                         d["utilization"].get<double>() * 100);
+    } else {
+      out << fmt::format("  {:<10} {:>14.0f} {:>14} {:>8}\n", name, used, "-", "-");
+    }
+  }
+  nlohmann::json rest = res;
+  for (const char* name : kResources) rest.erase(name);
+  rest.erase("detail");
+  rest.erase("engine");
+  std::vector<std::pair<std::string, std::string>> rows;
+  flatten(rest, "", rows);
+  size_t key_w = 0;
+  for (const auto& [k, v] : rows) key_w = std::max(key_w, k.size());
+  for (const auto& [k, v] : rows) out << fmt::format("  {:<{}}  {}\n", k, key_w, v);
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& r) {
@@ -46,6 +97,7 @@ nlohmann::json to_json(const Report& r) {
     lj["op"] = l.op;
     lj["shape"] = l.shape;
     lj["mapping"] = l.mapping;
+    if (!l.timing.is_null()) lj["timing"] = l.timing;
     j["layers"].push_back(std::move(lj));
   }
   if (!r.result.resources.is_null()) j["resources"] = r.result.resources;
@@ -84,7 +136,7 @@ void write_table(std::ostream& out, const Report& r) {
   row("TOTAL", "", r.result.total);
   out << fmt::format("workload: {} ops, {} params, {} MACs; throughput {:.3f} /s\n", r.workload_ops,
                      r.workload_params, r.workload_macs, r.result.throughput_per_s);
-  if (!r.result.resources.is_null()) out << "resources: " << r.result.resources.dump() << "\n";
+  if (!r.result.resources.is_null()) write_resources_table(out, r.result.resources);
 }
 
 }  // namespace orrery::sim

@@ -28,12 +28,21 @@ int64_t Op::params_count() const {
   return n;
 }
 
+namespace {
+int64_t sum_bytes(const std::vector<Tensor>& list, const std::string& where) {
+  int64_t b = 0;
+  for (const auto& t : list) b = checked_add(b, t.bytes(), where);
+  return b;
+}
+}  // namespace
+
+int64_t Op::input_bytes() const { return sum_bytes(inputs, name); }
+int64_t Op::weight_bytes() const { return sum_bytes(weights, name); }
+int64_t Op::output_bytes() const { return sum_bytes(outputs, name); }
+
 int64_t Op::bytes() const {
   if (auto* dm = get<DataMovementParams>(); dm && dm->is_view()) return 0;
-  int64_t b = 0;
-  for (const auto* list : {&inputs, &weights, &outputs})
-    for (const auto& t : *list) b = checked_add(b, t.bytes(), name);
-  return b;
+  return checked_add(checked_add(input_bytes(), weight_bytes(), name), output_bytes(), name);
 }
 
 LoopNest Op::loop_nest() const {

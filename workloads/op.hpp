@@ -43,6 +43,9 @@ struct Op {
   int64_t vector_flops() const;  // non-MAC arithmetic (activation functions, norms, softmax)
   int64_t params_count() const;  // elements of all weights
   int64_t bytes() const;         // compulsory traffic: every input, weight and output once
+  int64_t input_bytes() const;   // the activations' bytes, as stored (each input once)
+  int64_t weight_bytes() const;  // the weights' bytes
+  int64_t output_bytes() const;  // the outputs' bytes
   LoopNest loop_nest() const;    // with the op's real tensor names
   std::string describe() const;
 

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/checked_math.hpp"
+
 namespace orrery::arch::fpga {
 namespace {
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 int64_t bram36_for_bank(int64_t depth, int64_t width_bits) {

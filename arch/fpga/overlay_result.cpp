@@ -18,10 +18,10 @@ namespace {
 constexpr int64_t kScImagesPerCore = 3;
 }  // namespace
 
-RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, const RunOptions& options) {
+RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, const std::vector<OverlayMapping>& maps,
+                           const EvalOptions& options) {
   const auto& o = spec.overlay;
   const int64_t batch = std::max<int64_t>(1, options.batch);
-  const std::vector<OverlayMapping> maps = mappers::fpga::map_overlay_graph(graph, o, batch);
 
   const OverlayRun run = overlay_run(maps, spec, batch);
   const bool cycle = options.fidelity == Fidelity::cycle;
@@ -64,25 +64,24 @@ RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, 
     // Energy of this layer on one core; the board's static power is shared by the busy cores.
     if (s.cycles > 0) {
       s.add_energy("static", pw.static_w / static_cast<double>(o.cores) * s.seconds);
-      if (on_array) s.add_energy("dsp", o.per_core.dsp * pw.dsp_uw_per_mhz * 1e-6 * dsp_mhz * t.compute_cycles / f);
-      s.add_energy("bram", (o.per_core.bram36 * pw.bram_uw_per_mhz + o.per_core.uram * pw.uram_uw_per_mhz) * 1e-6 *
-                               fabric_mhz * s.seconds);
-      s.add_energy("logic", (o.per_core.lut / 1000.0 * pw.klut_uw_per_mhz + o.per_core.ff / 1000.0 * pw.kff_uw_per_mhz) *
-                                1e-6 * fabric_mhz * s.seconds);
+      if (on_array) s.add_energy("dsp", dynamic_w(o.per_core.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * t.compute_cycles / f);
+      s.add_energy("bram", memory_w(pw, o.per_core.bram36, o.per_core.uram, fabric_mhz) * s.seconds);
+      s.add_energy("logic", logic_w(pw, o.per_core.lut, o.per_core.ff, fabric_mhz) * s.seconds);
       s.add_energy("ddr", static_cast<double>(m.dram_bytes()) * pw.ddr_pj_per_byte * 1e-12);
     }
     r.layers.push_back(std::move(l));
   }
   r.throughput_per_s = cycle ? sc_run.throughput_per_s * static_cast<double>(batch) : run.throughput_per_s;
-  finalize(r, batch);
+  // Nothing on the cores (only host and fused ops): no time, so no rate either.
+  if (!std::isfinite(r.throughput_per_s)) r.throughput_per_s = 0;
 
   Resources used = o.per_core;
   for (int64_t c = 1; c < o.cores; ++c) used += o.per_core;
   const double run_cycles = cycle ? sc_run.first_inference_cycles : run.cycles_per_inference;
   const double cores = static_cast<double>(o.cores);
   const PowerBreakdown power =
-      estimate_power(spec, used, {.dsp = std::min(1.0, array_busy_cycles / run_cycles), .memory = 1.0},
-                     cores * bytes * f / run_cycles);
+      estimate_power(spec, used, {.dsp = run_cycles > 0 ? std::min(1.0, array_busy_cycles / run_cycles) : 0.0, .memory = 1.0},
+                     run_cycles > 0 ? cores * bytes * f / run_cycles : 0.0);
   r.resources = {{"engine", "overlay"},
                  {"dsp", used.dsp},
                  {"lut", used.lut},
@@ -100,16 +99,19 @@ RunResult simulate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, 
                  {"latency_s", run_cycles / f},
                  {"single_thread_latency_s", run.single_core_cycles / f},
                  {"single_thread_throughput_per_s",
-                  static_cast<double>(batch * o.images_per_batch) * f / run.single_core_cycles},
+                  run.single_core_cycles > 0
+                      ? static_cast<double>(batch * o.images_per_batch) * f / run.single_core_cycles
+                      : 0.0},
                  {"images_per_batch", o.images_per_batch},
                  {"power_w", power.total_w()},
                  {"power_uncertainty", power.uncertainty},
                  {"power", power.to_json()},
                  {"calibration",
-                  {{"ddr_efficiency", kOverlayCalibration.ddr_efficiency},
-                   {"layer_overhead_cycles", kOverlayCalibration.layer_overhead_cycles},
-                   {"block_overhead_cycles", kOverlayCalibration.block_overhead_cycles},
-                   {"tile_overhead_cycles", kOverlayCalibration.tile_overhead_cycles}}}};
+                  {{"ddr_efficiency", o.calibration.ddr_efficiency},
+                   {"weight_burst_efficiency", o.calibration.weight_burst_efficiency},
+                   {"layer_overhead_cycles", o.calibration.layer_overhead_cycles},
+                   {"block_overhead_cycles", o.calibration.block_overhead_cycles},
+                   {"tile_overhead_cycles", o.calibration.tile_overhead_cycles}}}};
   return r;
 }
 

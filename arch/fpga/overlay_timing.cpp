@@ -19,18 +19,19 @@ OverlayTile overlay_tile(const OverlayMapping& m, const OverlayCalibration& cal)
   return {compute / tiles + cal.tile_overhead_cycles, bytes / tiles};
 }
 
-double overlay_sustained_bytes_per_cycle(const FpgaSpec& spec, const OverlayCalibration& cal) {
+double overlay_sustained_bytes_per_cycle(const FpgaSpec& spec) {
+  const OverlayCalibration& cal = spec.overlay.calibration;
   return spec.memory.bandwidth_bytes_per_s * cal.ddr_efficiency / spec.fabric_hz;
 }
 
-double overlay_core_bytes_per_cycle(const FpgaSpec& spec, const OverlayCalibration& cal) {
-  return std::min(spec.overlay.port_bytes_per_cycle, overlay_sustained_bytes_per_cycle(spec, cal));
+double overlay_core_bytes_per_cycle(const FpgaSpec& spec) {
+  return std::min(spec.overlay.port_bytes_per_cycle, overlay_sustained_bytes_per_cycle(spec));
 }
 
 double overlay_latency_cycles(const FpgaSpec& spec) { return spec.memory.latency_s * spec.fabric_hz; }
 
-OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec& spec, double bytes_per_cycle,
-                                        const OverlayCalibration& cal) {
+OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec& spec, double bytes_per_cycle) {
+  const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayLayerTiming t;
   if (!overlay_runs(m)) return t;
   const OverlayTile tile = overlay_tile(m, cal);
@@ -45,24 +46,23 @@ OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec&
 }
 
 namespace {
-double inference_cycles(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, double b,
-                        const OverlayCalibration& cal) {
+double inference_cycles(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, double b) {
   double total = 0;
-  for (const auto& m : layers) total += overlay_layer_timing(m, spec, b, cal).cycles;
+  for (const auto& m : layers) total += overlay_layer_timing(m, spec, b).cycles;
   return total;
 }
 }  // namespace
 
-OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, int64_t images_per_run,
-                       const OverlayCalibration& cal) {
+OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, int64_t images_per_run) {
+  const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayRun r;
   double bytes = 0;
   for (const auto& m : layers) bytes += overlay_tile(m, cal).bytes * static_cast<double>(std::max<int64_t>(1, m.tiles));
   const double cores = static_cast<double>(spec.overlay.cores);
-  const double supply = overlay_sustained_bytes_per_cycle(spec, cal);
-  double b = overlay_core_bytes_per_cycle(spec, cal);
-  r.single_core_cycles = inference_cycles(layers, spec, b, cal);
-  auto demand = [&](double bw) { return cores * bytes / inference_cycles(layers, spec, bw, cal); };
+  const double supply = overlay_sustained_bytes_per_cycle(spec);
+  double b = overlay_core_bytes_per_cycle(spec);
+  r.single_core_cycles = inference_cycles(layers, spec, b);
+  auto demand = [&](double bw) { return cores * bytes / inference_cycles(layers, spec, bw); };
   if (bytes > 0 && demand(b) > supply) {
     // Shrink each core's share until the cores' total demand meets the supply (demand falls
     // monotonically with the share: a slower core asks for bytes at a lower rate).
@@ -75,7 +75,7 @@ OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec
     b = lo;
   }
   r.bytes_per_cycle = b;
-  r.cycles_per_inference = inference_cycles(layers, spec, b, cal);
+  r.cycles_per_inference = inference_cycles(layers, spec, b);
   r.throughput_per_s = cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) * spec.fabric_hz /
                        r.cycles_per_inference;
   return r;

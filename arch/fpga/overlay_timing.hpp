@@ -27,16 +27,16 @@ struct OverlayTile {
   double compute_cycles = 0;  // one tile on the array, block and tile overheads included
   double bytes = 0;           // DDR bytes one tile moves (reads and writes)
 };
-OverlayTile overlay_tile(const mappers::fpga::OverlayMapping& m, const OverlayCalibration& cal = kOverlayCalibration);
+OverlayTile overlay_tile(const mappers::fpga::OverlayMapping& m, const OverlayCalibration& cal);
 bool overlay_runs(const mappers::fpga::OverlayMapping& m);  // false for fused and host ops
 
 OverlayLayerTiming overlay_layer_timing(const mappers::fpga::OverlayMapping& m, const FpgaSpec& spec,
-                                        double bytes_per_cycle, const OverlayCalibration& cal = kOverlayCalibration);
+                                        double bytes_per_cycle);
 
 // Sustained off-chip bandwidth of the board, bytes per fabric cycle (calibrated efficiency).
-double overlay_sustained_bytes_per_cycle(const FpgaSpec& spec, const OverlayCalibration& cal = kOverlayCalibration);
+double overlay_sustained_bytes_per_cycle(const FpgaSpec& spec);
 // One core's bandwidth with the memory to itself.
-double overlay_core_bytes_per_cycle(const FpgaSpec& spec, const OverlayCalibration& cal = kOverlayCalibration);
+double overlay_core_bytes_per_cycle(const FpgaSpec& spec);
 double overlay_latency_cycles(const FpgaSpec& spec);
 
 struct OverlayRun {
@@ -47,6 +47,6 @@ struct OverlayRun {
   bool bandwidth_bound = false;     // the cores' demand exceeds the sustained bandwidth
 };
 OverlayRun overlay_run(const std::vector<mappers::fpga::OverlayMapping>& layers, const FpgaSpec& spec,
-                       int64_t images_per_run, const OverlayCalibration& cal = kOverlayCalibration);
+                       int64_t images_per_run);
 
 }  // namespace orrery::arch::fpga

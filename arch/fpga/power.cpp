@@ -14,10 +14,10 @@ PowerBreakdown estimate_power(const FpgaSpec& spec, const Resources& used, const
   PowerBreakdown b;
   b.uncertainty = p.uncertainty;
   b.static_w = p.static_w;
-  b.dsp_w = used.dsp * p.dsp_uw_per_mhz * 1e-6 * dsp_mhz * activity.dsp;
-  b.bram_w = used.bram36 * p.bram_uw_per_mhz * 1e-6 * fabric_mhz * activity.memory;
-  b.uram_w = used.uram * p.uram_uw_per_mhz * 1e-6 * fabric_mhz * activity.memory;
-  b.logic_w = (used.lut / 1000.0 * p.klut_uw_per_mhz + used.ff / 1000.0 * p.kff_uw_per_mhz) * 1e-6 * fabric_mhz;
+  b.dsp_w = dynamic_w(used.dsp, p.dsp_uw_per_mhz, dsp_mhz) * activity.dsp;
+  b.bram_w = dynamic_w(used.bram36, p.bram_uw_per_mhz, fabric_mhz) * activity.memory;
+  b.uram_w = dynamic_w(used.uram, p.uram_uw_per_mhz, fabric_mhz) * activity.memory;
+  b.logic_w = logic_w(p, used.lut, used.ff, fabric_mhz);
   b.ddr_w = ddr_bytes_per_s * p.ddr_pj_per_byte * 1e-12;
   return b;
 }

@@ -21,6 +21,17 @@ struct PowerBreakdown {
   nlohmann::json to_json() const;
 };
 
+// The three dynamic-power formulas every FPGA figure uses (board power and per-layer energy):
+// `count` resources of `uw_per_mhz` each on a clock of `mhz` (watts, at full activity);
+// block memories (BRAM36 and URAM288 together); logic (LUTs and flip-flops).
+inline double dynamic_w(double count, double uw_per_mhz, double mhz) { return count * uw_per_mhz * 1e-6 * mhz; }
+inline double memory_w(const PowerSpec& p, double bram36, double uram, double mhz) {
+  return (bram36 * p.bram_uw_per_mhz + uram * p.uram_uw_per_mhz) * 1e-6 * mhz;
+}
+inline double logic_w(const PowerSpec& p, double lut, double ff, double mhz) {
+  return (lut / 1000.0 * p.klut_uw_per_mhz + ff / 1000.0 * p.kff_uw_per_mhz) * 1e-6 * mhz;
+}
+
 PowerBreakdown estimate_power(const FpgaSpec& spec, const Resources& used, const Activity& activity,
                               double ddr_bytes_per_s);
 

@@ -76,6 +76,26 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_integer("overlay.uram_per_core", "URAM288", "URAM288 one core uses (0 unless the buffers map to URAM)", 0, 0,
           1e6);
   // Streaming engine: per-unit cost constants (rough, from fpgaConvNet/FINN resource models).
+  // The overlay's fitted constants (overlay_calibration.hpp says what each was fitted on); the
+  // defaults are the fit, which every shipped overlay config uses.
+  const OverlayCalibration& fit = kOverlayCalibration;
+  s->add_real("overlay.calibration.ddr_efficiency", "",
+              "fitted (ZCU102 ResNet-50/VGG-16/MobileNetV2, U250 ResNet-50): fraction of peak off-chip bandwidth the "
+              "engine's AXI masters sustain",
+              fit.ddr_efficiency, 0.01, 1);
+  s->add_real("overlay.calibration.weight_burst_efficiency", "",
+              "fitted (VGG-16 against MobileNetV2 on the ZCU102): bandwidth efficiency of short weight bursts relative "
+              "to feature-map bursts",
+              fit.weight_burst_efficiency, 0.01, 1);
+  s->add_real("overlay.calibration.layer_overhead_cycles", "cycles",
+              "fitted (to 0: the tile overhead covers it): per-layer instruction fetch, sync and drain",
+              fit.layer_overhead_cycles, 0, 1e9);
+  s->add_real("overlay.calibration.block_overhead_cycles", "cycles",
+              "fitted (ResNet-50 on ZCU102 and U250): per output block, accumulator load and result drain",
+              fit.block_overhead_cycles, 0, 1e6);
+  s->add_real("overlay.calibration.tile_overhead_cycles", "cycles",
+              "fitted (ResNet-50 and MobileNetV2 on the ZCU102): per tile, descriptor and buffer switch",
+              fit.tile_overhead_cycles, 0, 1e9);
   s->add_integer("streaming.fifo_depth_rows", "rows", "depth of each inter-stage FIFO, in feature-map rows", 4, 1, 1 << 20);
   s->add_real("streaming.max_utilization", "", "fraction of each device resource the mapper may fill", 0.85, 0.01, 1);
   s->add_real("streaming.lut_per_mac_lane", "LUTs", "accumulator and adder-tree LUTs per parallel multiplier", 40, 0, 1e4);
@@ -126,6 +146,11 @@ FpgaSpec make_spec(const config::Resolved& c) {
                 .ff = static_cast<double>(c.integer("overlay.ff_per_core")),
                 .bram36 = static_cast<double>(c.integer("overlay.bram_per_core")),
                 .uram = static_cast<double>(c.integer("overlay.uram_per_core"))};
+  o.calibration = {.ddr_efficiency = c.real("overlay.calibration.ddr_efficiency"),
+                   .weight_burst_efficiency = c.real("overlay.calibration.weight_burst_efficiency"),
+                   .layer_overhead_cycles = c.real("overlay.calibration.layer_overhead_cycles"),
+                   .block_overhead_cycles = c.real("overlay.calibration.block_overhead_cycles"),
+                   .tile_overhead_cycles = c.real("overlay.calibration.tile_overhead_cycles")};
   auto& st = s.streaming;
   st.fifo_depth_rows = c.integer("streaming.fifo_depth_rows");
   st.max_utilization = c.real("streaming.max_utilization");

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "arch/fpga/overlay_calibration.hpp"
 #include "common/config/resolved.hpp"
 
 namespace orrery::arch::fpga {
@@ -52,6 +53,7 @@ struct OverlaySpec {
   int64_t misc_lanes = 0;              // elements per cycle of the misc (pool/eltwise) engine
   int64_t images_per_batch = 1;        // images a core runs together, sharing each weight fetch
   Resources per_core;                  // resource use of one core (PG338 tables)
+  OverlayCalibration calibration = kOverlayCalibration;  // overlay.calibration.* (fitted)
   int64_t macs_per_cycle() const { return pp * icp * ocp; }
 };
 

@@ -11,108 +11,129 @@ namespace orrery::arch::fpga {
 
 using mappers::fpga::StreamingMapping;
 
-RunResult simulate_streaming(const FpgaSpec& spec, const workloads::Graph& graph, const RunOptions& options) {
-  const int64_t batch = std::max<int64_t>(1, options.batch);
-  const StreamingMapping m = mappers::fpga::map_streaming(graph, spec, batch);
-  const StreamingTiming t = streaming_timing(m, batch);
-  const bool cycle = options.fidelity == Fidelity::cycle;
-  sc::StreamingScResult sc_run;
-  if (cycle) sc_run = sc::run_streaming_sc(m, batch);
+namespace {
 
+// How the pipeline ran: from the analytical timing or from the SystemC run.
+struct PipelineRun {
+  int64_t batch = 1;
+  int64_t period_cycles = 0, run_cycles = 0, latency_cycles = 0, fill_cycles = 0;
+  double run_s = 0;
+  const sc::StreamingScResult* sc = nullptr;  // cycle fidelity
+  int64_t busy_cycles(const mappers::fpga::StreamingStage& stage, size_t si) const {
+    return sc ? sc->stage_busy_cycles[si] : stage.cost.cycles_per_image * batch;
+  }
+};
+
+// One stage's layer: its busy cycles, the DMA bytes at the pipeline's ends, and its energy: the
+// stage's DSPs while busy; its memories and logic and its share of the static power (by LUTs)
+// for the whole run; the DMA bytes.
+Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, int64_t macs, const PipelineRun& run) {
   const double f = spec.fabric_hz, fabric_mhz = f / 1e6, dsp_mhz = spec.dsp_hz / 1e6;
   const auto& pw = spec.power;
-  const int64_t period = cycle ? sc_run.period_cycles : t.period_cycles;
-  const int64_t run_cycles = cycle ? sc_run.batch_cycles : t.batch_cycles;
-  const double run_s = static_cast<double>(run_cycles) / f;
+  const auto& stage = m.stages[si];
+  Stats s;
+  s.macs = macs;
+  const int64_t busy = run.busy_cycles(stage, si);
+  s.cycles = busy;
+  s.seconds = static_cast<double>(busy) / f;
+  s.compute_cycles = busy;
+  s.stall_cycles = run.sc ? run.sc->stage_blocked_cycles[si] : 0;
+  if (stage.shape.kind == StageKind::matrix && busy > 0)
+    s.utilization = std::min(1.0, static_cast<double>(s.macs) /
+                                      (static_cast<double>(stage.folding.lanes()) * static_cast<double>(busy)));
+  if (si == 0) s.dram_read_bytes = m.dma_in_bytes_per_image * run.batch;
+  if (si + 1 == m.stages.size()) s.dram_write_bytes = m.dma_out_bytes_per_image * run.batch;
+  const auto& c = stage.cost;
+  const double lut_share = m.used.lut > 0 ? static_cast<double>(c.lut) / m.used.lut : 0.0;
+  const Resources r = c.resources();
+  s.add_energy("static", pw.static_w * run.run_s * lut_share);
+  s.add_energy("dsp", dynamic_w(r.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * s.seconds);
+  s.add_energy("bram", memory_w(pw, r.bram36, r.uram, fabric_mhz) * run.run_s);
+  s.add_energy("logic", logic_w(pw, r.lut, r.ff, fabric_mhz) * run.run_s);
+  s.add_energy("ddr", static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * pw.ddr_pj_per_byte * 1e-12);
+  return s;
+}
 
-  // Which stage runs each op.
-  std::vector<int> stage_of(graph.size(), -1);
-  std::vector<bool> fused(graph.size(), false);
-  for (size_t s = 0; s < m.stages.size(); ++s) {
-    stage_of[m.stages[s].op_index] = static_cast<int>(s);
-    for (size_t k : m.stages[s].fused_ops) {
-      stage_of[k] = static_cast<int>(s);
-      fused[k] = true;
-    }
-  }
-  double total_lanes = 0, dsp_busy = 0, total_dsp = 0;
+// The design's resources (fits, overflow), its power at the run's activity and the pipeline's
+// shape (period, fill, latency, bottleneck).
+nlohmann::json pipeline_resources(const FpgaSpec& spec, const StreamingMapping& m, const PipelineRun& run,
+                                  int64_t dram_bytes) {
+  const double f = spec.fabric_hz;
+  double dsp_busy = 0, total_dsp = 0;
   for (const auto& s : m.stages) {
-    if (s.shape.kind == StageKind::matrix) total_lanes += static_cast<double>(s.folding.lanes());
     total_dsp += static_cast<double>(s.cost.dsp);
-    dsp_busy += static_cast<double>(s.cost.dsp * s.cost.cycles_per_image * batch);
+    dsp_busy += static_cast<double>(s.cost.dsp * s.cost.cycles_per_image * run.batch);
   }
-
-  RunResult r;
-  for (size_t i = 0; i < graph.size(); ++i) {
-    const auto& op = graph.ops()[i];
-    const int si = stage_of[i];
-    const auto& stage = m.stages[static_cast<size_t>(si)];
-    LayerResult l{op.name, std::string(op.kind_name()), op.describe(), {}, nullptr};
-    auto& s = l.stats;
-    s.macs = op.macs();
-    if (fused[i]) {
-      l.mapping = {{"fused_into", stage.name}};
-      r.layers.push_back(std::move(l));
-      continue;
-    }
-    l.mapping = m.stage_json(static_cast<size_t>(si));
-    const int64_t busy = cycle ? sc_run.stage_busy_cycles[static_cast<size_t>(si)]
-                               : stage.cost.cycles_per_image * batch;
-    s.cycles = busy;
-    s.seconds = static_cast<double>(busy) / f;
-    s.compute_cycles = busy;
-    s.stall_cycles = cycle ? sc_run.stage_blocked_cycles[static_cast<size_t>(si)] : 0;
-    if (stage.shape.kind == StageKind::matrix && busy > 0)
-      s.utilization = std::min(1.0, static_cast<double>(s.macs) / (static_cast<double>(stage.folding.lanes()) *
-                                                                    static_cast<double>(busy)));
-    if (si == 0) s.dram_read_bytes = m.dma_in_bytes_per_image * batch;
-    if (static_cast<size_t>(si) + 1 == m.stages.size()) s.dram_write_bytes = m.dma_out_bytes_per_image * batch;
-    // Energy: the stage's DSPs while busy; its memories and logic and its share of the static
-    // power (by LUTs) for the whole run; the DMA bytes at the pipeline's ends.
-    const auto& c = stage.cost;
-    const double lut_share = m.used.lut > 0 ? static_cast<double>(c.lut) / m.used.lut : 0.0;
-    s.add_energy("static", pw.static_w * run_s * lut_share);
-    s.add_energy("dsp", static_cast<double>(c.dsp) * pw.dsp_uw_per_mhz * 1e-6 * dsp_mhz * s.seconds);
-    s.add_energy("bram", (static_cast<double>(c.bram36) * pw.bram_uw_per_mhz +
-                          static_cast<double>(c.uram) * pw.uram_uw_per_mhz) * 1e-6 * fabric_mhz * run_s);
-    s.add_energy("logic", (static_cast<double>(c.lut) / 1000.0 * pw.klut_uw_per_mhz +
-                           static_cast<double>(c.ff) / 1000.0 * pw.kff_uw_per_mhz) * 1e-6 * fabric_mhz * run_s);
-    s.add_energy("ddr", static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * pw.ddr_pj_per_byte * 1e-12);
-    r.layers.push_back(std::move(l));
-  }
-  r.throughput_per_s = period > 0 ? f / static_cast<double>(period) : 0;
-  finalize(r, batch);
-  // A pipeline overlaps its stages: the run takes fill + period x images, not the sum of stages.
-  r.total.cycles = run_cycles;
-  r.total.seconds = run_s;
-  r.total.utilization =
-      total_lanes > 0 ? std::min(1.0, static_cast<double>(r.total.macs) / (total_lanes * static_cast<double>(run_cycles)))
-                      : 0.0;
-  r.total.check_invariants("total");
-
-  const double ddr_bytes = static_cast<double>(r.total.dram_read_bytes + r.total.dram_write_bytes);
-  const PowerBreakdown power =
-      estimate_power(spec, m.used,
-                     {.dsp = total_dsp > 0 ? std::min(1.0, dsp_busy / (total_dsp * static_cast<double>(run_cycles))) : 0,
-                      .memory = 1.0},
-                     ddr_bytes / run_s);
-  r.resources = m.resources_json();
-  r.resources["power_w"] = power.total_w();
-  r.resources["power_uncertainty"] = power.uncertainty;
-  r.resources["power"] = power.to_json();
+  const double ddr_bytes = static_cast<double>(dram_bytes);
+  const PowerBreakdown power = estimate_power(
+      spec, m.used,
+      {.dsp = total_dsp > 0 ? std::min(1.0, dsp_busy / (total_dsp * static_cast<double>(run.run_cycles))) : 0,
+       .memory = 1.0},
+      ddr_bytes / run.run_s);
+  nlohmann::json res = m.resources_json();
+  res["power_w"] = power.total_w();
+  res["power_uncertainty"] = power.uncertainty;
+  res["power"] = power.to_json();
   size_t bottleneck = 0;
   for (size_t s = 1; s < m.stages.size(); ++s)
     if (m.stages[s].cost.cycles_per_image > m.stages[bottleneck].cost.cycles_per_image) bottleneck = s;
-  r.resources["pipeline"] = {{"stages", m.stages.size()},
-                             {"period_cycles", period},
-                             {"fill_cycles", t.fill_cycles},
-                             {"latency_s", static_cast<double>(cycle ? sc_run.first_image_cycles : t.latency_cycles) / f},
-                             {"bottleneck", m.period_cycles() == m.stages[bottleneck].cost.cycles_per_image
-                                                ? m.stages[bottleneck].name
-                                                : std::string("dma")},
-                             {"dma_in_cycles", m.dma_in_cycles},
-                             {"dma_out_cycles", m.dma_out_cycles},
-                             {"fifo_depth_rows", m.fifo_depth_rows}};
+  res["pipeline"] = {{"stages", m.stages.size()},
+                     {"period_cycles", run.period_cycles},
+                     {"fill_cycles", run.fill_cycles},
+                     {"latency_s", static_cast<double>(run.latency_cycles) / f},
+                     {"bottleneck", m.period_cycles() == m.stages[bottleneck].cost.cycles_per_image
+                                        ? m.stages[bottleneck].name
+                                        : std::string("dma")},
+                     {"dma_in_cycles", m.dma_in_cycles},
+                     {"dma_out_cycles", m.dma_out_cycles},
+                     {"fifo_depth_rows", m.fifo_depth_rows}};
+  return res;
+}
+
+}  // namespace
+
+RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph, const StreamingMappings& mappings,
+                             const EvalOptions& options) {
+  const StreamingMapping& m = mappings.design();
+  PipelineRun run;
+  run.batch = std::max<int64_t>(1, options.batch);
+  const StreamingTiming t = streaming_timing(m, run.batch);
+  sc::StreamingScResult sc_run;
+  if (options.fidelity == Fidelity::cycle) {
+    sc_run = sc::run_streaming_sc(m, run.batch);
+    run.sc = &sc_run;
+  }
+  run.period_cycles = run.sc ? sc_run.period_cycles : t.period_cycles;
+  run.run_cycles = run.sc ? sc_run.batch_cycles : t.batch_cycles;
+  run.latency_cycles = run.sc ? sc_run.first_image_cycles : t.latency_cycles;
+  run.fill_cycles = t.fill_cycles;
+  run.run_s = static_cast<double>(run.run_cycles) / spec.fabric_hz;
+
+  RunResult r;
+  int64_t macs = 0, dram_bytes = 0;
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const auto& op = graph.ops()[i];
+    LayerResult l;
+    l.name = op.name;
+    l.op = std::string(op.kind_name());
+    l.shape = op.describe();
+    l.mapping = mappings.layer_json(i);
+    l.stats.macs = op.macs();
+    if (!mappings.fused(i)) l.stats = stage_stats(spec, m, mappings.stage_of(i), op.macs(), run);
+    macs += l.stats.macs;
+    dram_bytes += l.stats.dram_read_bytes + l.stats.dram_write_bytes;
+    r.layers.push_back(std::move(l));
+  }
+  r.throughput_per_s = run.period_cycles > 0 ? spec.fabric_hz / static_cast<double>(run.period_cycles) : 0;
+  // A pipeline overlaps its stages: the run takes fill + period x images, not the sum of stages.
+  double total_lanes = 0;
+  for (const auto& s : m.stages)
+    if (s.shape.kind == StageKind::matrix) total_lanes += static_cast<double>(s.folding.lanes());
+  r.overlapped = OverlappedTotal{
+      run.run_cycles, run.run_s,
+      total_lanes > 0 ? std::min(1.0, static_cast<double>(macs) / (total_lanes * static_cast<double>(run.run_cycles)))
+                      : 0.0};
+  r.resources = pipeline_resources(spec, m, run, dram_bytes);
   return r;
 }
 

@@ -1,11 +1,11 @@
 #include "arch/fpga/streaming_stage.hpp"
 
+#include "common/checked_math.hpp"
 #include "arch/fpga/dsp_cost.hpp"
 #include "arch/fpga/memory_blocks.hpp"
 
 namespace orrery::arch::fpga {
 namespace {
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 int64_t max_coarse_in(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_in_g : 1; }

@@ -8,8 +8,51 @@
 #include "arch/gpu/spec.hpp"
 #include "common/error.hpp"
 #include "mappers/gpu/library_mapper.hpp"
+#include "mappers/gpu/registry.hpp"
 
 namespace orrery::arch::gpu {
+
+using mappers::gpu::GpuMapping;
+using GpuMappings = LayerMappings<GpuMapping>;
+
+namespace {
+
+// How one kernel was timed: the analytical timing, and the cycle model's view where it ran.
+nlohmann::json kernel_timing_json(const KernelTiming& t, const sc::ScKernelResult* cycle) {
+  nlohmann::json j{{"us", t.seconds * 1e6},     {"busy_us", t.busy_seconds * 1e6},
+                   {"clock_mhz", t.clock_hz / 1e6}, {"power_capped", t.power_capped},
+                   {"waves", t.waves},              {"power_w", t.power_w}};
+  if (cycle)
+    j["cycle"] = {{"busy_us", cycle->busy_seconds * 1e6},
+                  {"l2_queueing_us", cycle->l2_wait_s * 1e6},
+                  {"hbm_queueing_us", cycle->dram_wait_s * 1e6},
+                  {"tail_us", cycle->tail_seconds * 1e6}};
+  return j;
+}
+
+// Analytical timing of every kernel of every op (it also chooses each kernel's clock). A run
+// shorter than the power limiter's window is a burst at the max clock; a longer one settles at
+// the power-capped clock. An op timed alone pays the isolated launch cost once; its further
+// kernels (split-K reduce, bias, batch-norm stages) follow back to back as in a graph.
+std::vector<std::vector<KernelTiming>> time_all(const GpuSpec& spec, const std::vector<GpuMapping>& layers,
+                                                LaunchMode mode) {
+  std::vector<std::vector<KernelTiming>> timing(layers.size());
+  auto pass = [&](bool sustained) {
+    double busy = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      timing[i].clear();
+      for (const auto& k : layers[i].kernels) {
+        timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : LaunchMode::graph, sustained));
+        busy += timing[i].back().seconds;
+      }
+    }
+    return busy;
+  };
+  if (pass(false) > spec.power_window_s) pass(true);
+  return timing;
+}
+
+}  // namespace
 
 GpuFamily::GpuFamily() : schema_(make_schema()) {}
 
@@ -18,79 +61,74 @@ std::string_view GpuFamily::doc() const {
 }
 
 std::vector<std::string> GpuFamily::mappers() const {
-  return {mappers::gpu::kPytorchMapper, mappers::gpu::kLibraryMapper};
+  std::vector<std::string> names;
+  for (const auto& m : mappers::gpu::mappers()) names.emplace_back(m.name);
+  return names;
 }
 
 void GpuFamily::check(const config::Resolved& cfg) const { gpu::check(cfg); }
 
-RunResult GpuFamily::simulate(const config::Resolved& cfg, const workloads::Graph& graph,
-                              const RunOptions& options) const {
-  const std::string mapper = options.mapper.empty() ? mappers()[0] : options.mapper;
-  if (mapper != mappers::gpu::kPytorchMapper && mapper != mappers::gpu::kLibraryMapper)
-    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}|{}, got '{}'", mappers::gpu::kPytorchMapper,
-                                 mappers::gpu::kLibraryMapper, options.mapper));
-  const auto rt = mapper == mappers::gpu::kPytorchMapper ? mappers::gpu::Runtime::pytorch : mappers::gpu::Runtime::library;
+std::unique_ptr<const Mappings> GpuFamily::map(const config::Resolved& cfg, const workloads::Graph& graph,
+                                               const MapOptions& options) const {
+  const std::string mapper = options.mapper.empty() ? mappers().front() : options.mapper;
+  const auto* entry = mappers::gpu::find_mapper(mapper);
+  if (!entry)
+    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}, got '{}'", mappers::gpu::mapper_names(),
+                                 options.mapper));
   const GpuSpec spec = make_spec(cfg);
   const bool whole_graph = graph.size() > 1;
-  const LaunchMode mode = whole_graph ? LaunchMode::graph : LaunchMode::isolated;
-  const auto mappings = mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues, rt);
-  // Analytical timing of every kernel (it also chooses each kernel's clock).
-  std::vector<std::vector<KernelTiming>> timing(graph.size());
-  std::vector<Kernel> all;
-  std::vector<double> clocks;
-  // A run shorter than the power limiter's window is a burst at the max clock; a longer one
-  // settles at the power-capped clock.
-  auto time_all = [&](bool sustained) {
-    double busy = 0;
-    all.clear();
-    clocks.clear();
-    for (size_t i = 0; i < graph.size(); ++i) {
-      timing[i].clear();
-      for (const auto& k : mappings[i].kernels) {
-        // An op timed alone pays the isolated launch cost once; its further kernels (split-K
-        // reduce, bias, batch-norm stages) follow back to back as in a graph.
-        timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : LaunchMode::graph, sustained));
-        all.push_back(k);
-        clocks.push_back(timing[i].back().clock_hz);
-        busy += timing[i].back().seconds;
-      }
-    }
-    return busy;
-  };
-  if (time_all(false) > spec.power_window_s) time_all(true);
+  return std::make_unique<GpuMappings>(
+      std::string(name()), mapper, mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues, entry->runtime));
+}
+
+RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
+                              const EvalOptions& options) const {
+  const auto& layers = mappings_as<GpuMappings>(mappings, name()).layers();
+  const GpuSpec spec = make_spec(cfg);
+  const LaunchMode mode = graph.size() > 1 ? LaunchMode::graph : LaunchMode::isolated;
+  std::vector<std::vector<KernelTiming>> timing = time_all(spec, layers, mode);
   // Cycle fidelity: the SystemC model re-times the busy part of every kernel at that clock
   // (one elaboration for the whole graph); fixed launch costs and energy rates are unchanged.
   std::vector<sc::ScKernelResult> cycle;
-  if (options.fidelity == Fidelity::cycle) cycle = sc::run_cycle_model(spec, all, clocks);
+  if (options.fidelity == Fidelity::cycle) {
+    std::vector<Kernel> all;
+    std::vector<double> clocks;
+    for (size_t i = 0; i < layers.size(); ++i)
+      for (size_t j = 0; j < layers[i].kernels.size(); ++j) {
+        all.push_back(layers[i].kernels[j]);
+        clocks.push_back(timing[i][j].clock_hz);
+      }
+    cycle = sc::run_cycle_model(spec, all, clocks);
+  }
   RunResult result;
-  result.mapper = mapper;
   size_t flat = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
     const workloads::Op& op = graph.ops()[i];
-    std::vector<KernelTiming> timings;
-    nlohmann::json mapping = mappings[i].to_json();
-    for (size_t j = 0; j < mappings[i].kernels.size(); ++j, ++flat) {
-      timings.push_back(timing[i][j]);
-      auto& kj = mapping["kernels"][j];
-      if (!cycle.empty()) {
-        with_busy_time(spec, timings.back(), cycle[flat].busy_seconds);
-        kj["cycle"] = {{"busy_us", cycle[flat].busy_seconds * 1e6},
-                       {"l2_queueing_us", cycle[flat].l2_wait_s * 1e6},
-                       {"hbm_queueing_us", cycle[flat].dram_wait_s * 1e6},
-                       {"tail_us", cycle[flat].tail_seconds * 1e6}};
-      }
-      kj["us"] = timings.back().seconds * 1e6;
-      kj["busy_us"] = timings.back().busy_seconds * 1e6;
-      kj["clock_mhz"] = timings.back().clock_hz / 1e6;
-      kj["power_capped"] = timings.back().power_capped;
-      kj["waves"] = timings.back().waves;
-      kj["power_w"] = timings.back().power_w;
+    nlohmann::json kernels = nlohmann::json::array();
+    for (auto& t : timing[i]) {
+      const sc::ScKernelResult* c = cycle.empty() ? nullptr : &cycle[flat++];
+      if (c) with_busy_time(spec, t, c->busy_seconds);
+      kernels.push_back(kernel_timing_json(t, c));
     }
     result.layers.push_back({op.name, std::string(op.kind_name()), op.describe(),
-                             op_stats(spec, op, mappings[i].kernels, timings), std::move(mapping)});
+                             op_stats(spec, op, layers[i].kernels, timing[i]), layers[i].to_json(),
+                             {{"kernels", std::move(kernels)}}});
   }
-  finalize(result, options.batch);
   return result;
+}
+
+std::unique_ptr<const Mappings> GpuFamily::read_mappings(const std::string& mapper, const nlohmann::json& layers,
+                                                         const nlohmann::json&, const config::Resolved&,
+                                                         const workloads::Graph& graph) const {
+  std::vector<GpuMapping> mappings;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    try {
+      mappings.push_back(GpuMapping::from_json(layers[i]));
+    } catch (const std::exception& e) {
+      throw MappingError(fmt::format("layers[{}] ('{}'): {}", i, graph.ops()[i].name, e.what()));
+    }
+  }
+  return std::make_unique<GpuMappings>(std::string(name()), mapper, std::move(mappings));
 }
 
 }  // namespace orrery::arch::gpu

@@ -67,7 +67,10 @@ struct Kernel {
   // than between two kernels (launch.memset_node_us).
   bool memset = false;
 
+  // Every field that the timing models read, so a saved mapping re-times identically; fields at
+  // their defaults are left out. from_json throws MappingError naming the key.
   nlohmann::json to_json() const;
+  static Kernel from_json(const nlohmann::json& j);
 };
 
 }  // namespace orrery::arch::gpu

@@ -20,6 +20,7 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
     // cuDNN's depthwise kernels run plain FP32 FMAs on the CUDA cores (fp32 accumulation); what
     // bounds the direct one is its latency-bound loop (Kernel::dependent_accesses).
     case Engine::depthwise: return spec.cuda_fp32_flops;
+    // An elementwise op is one lane-op per clock; the rates count an FMA as 2 FLOP.
     case Engine::stream: return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;
@@ -114,12 +115,13 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double smem =
       k.smem_bytes_per_cta * static_cast<double>(per_sm) / (spec.shared_bandwidth_bytes_per_clk * f);
   const double sfu = k.sfu_ops_per_cta * static_cast<double>(per_sm) / (spec.sfu_ops_per_clk * f);
+  // One integer op per FP32 lane per clock (the FP32 rate counts an FMA as 2 FLOP).
   const double lanes = k.lane_ops_per_cta * static_cast<double>(per_sm) / (spec.cuda_fp32_flops * 0.5 * f);
   w.math = k.serial_loads ? math + sfu + lanes + smem : std::max(math + sfu + lanes, smem);
   // L2 bandwidth is spread over the partitions and runs in its own clock domain; a wave using
-  // few SMs cannot draw all of it (each SM's load path is about half the shared-memory width, at
-  // the SM clock), and every CTA receives its whole operand panels, multicast or not.
-  const double port_bw = static_cast<double>(busy_sms) * spec.shared_bandwidth_bytes_per_clk * 0.5 * f;
+  // few SMs cannot draw all of it (each SM's load path: sm.load_port_bytes_per_clk at the SM
+  // clock), and every CTA receives its whole operand panels, multicast or not.
+  const double port_bw = static_cast<double>(busy_sms) * spec.load_port_bytes_per_clk * f;
   const double l2 = std::max(k.l2_bytes * share / spec.l2_bandwidth_bytes_per_s,
                              (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) * share / port_bw);
   const double dram_bw = std::min(dram_bytes_per_s(spec), port_bw);

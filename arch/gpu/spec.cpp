@@ -17,6 +17,10 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt, 1, 1 << 20);
   s->add_integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1, 1 << 20);
   s->add_real("sm.shared_bandwidth_bytes_per_clk", "B/clk", "shared-memory bandwidth per SM", 128.0, 1, 1e6);
+  s->add_real("sm.load_port_bytes_per_clk", "B/clk",
+              "bytes one SM's load path takes from the L2 per SM clock (a wave on few SMs cannot draw the whole "
+              "L2 bandwidth); H100: half the shared-memory width, read off the few-CTA calibration rows",
+              std::nullopt, 1, 1e6);
   s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
   s->add_integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
   s->add_integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
@@ -41,6 +45,12 @@ std::shared_ptr<const config::Schema> make_schema() {
        "clock of the L2/crossbar domain: L2 bandwidth = bandwidth_bytes_per_clk x this clock, whatever the SM "
        "clock (the power limiter slows the SMs, not the L2)",
        std::nullopt, 100, 1e4);
+  s->add_integer("l2.slices", "queues",
+                 "L2 slices the cycle model queues requests on (equal shares of the L2 bandwidth)", std::nullopt, 1,
+                 4096);
+  s->add_integer("hbm.channels", "queues",
+                 "DRAM (pseudo-)channels the cycle model queues misses on (equal shares of the bandwidth)",
+                 std::nullopt, 1, 4096);
   s->add_real("hbm.bandwidth_gbps", "GB/s", "peak DRAM bandwidth (1 GB = 1e9 B)", std::nullopt, 1, 1e6);
   s->add_real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
   s->add_real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
@@ -139,6 +149,33 @@ std::shared_ptr<const config::Schema> make_schema() {
        "fitted: further device time of a cuDNN sm90 implicit-GEMM convolution before its first tile streams "
        "(per kernel, beyond mma_kernel_fixed_us), for a 128x128 tile; it scales with the tile's accumulators",
        d.conv_setup_s * 1e6, 0, 1e3);
+  s->add_real("calibration.depthwise_direct_fixed_steps", "steps",
+              "fitted (ops4_h100.csv calibration rows, 13.5 % there): dependent steps of each wave of cuDNN's direct "
+              "depthwise kernel before its tap loads",
+              d.depthwise_direct_fixed_steps, 0, 1e4);
+  s->add_real("calibration.depthwise_direct_steps_per_tap", "steps",
+              "fitted with depthwise_direct_fixed_steps: dependent steps per in-image tap load at 16 L1 wavefronts "
+              "(scaled by the wavefronts a load costs)",
+              d.depthwise_direct_steps_per_tap, 0, 1e4);
+  s->add_real("calibration.depthwise_direct_steps_per_miss", "steps",
+              "fitted with depthwise_direct_fixed_steps: further steps per tap load that misses L1 (an L2 round trip)",
+              d.depthwise_direct_steps_per_miss, 0, 1e4);
+  s->add_integer("calibration.depthwise_tiled_first_round_steps", "steps",
+                 "fitted (ops3_h100.csv calibration rows): a CTA's first round in cuDNN's tiled depthwise kernel "
+                 "(filters, indices, then the first tile's loads)",
+                 d.depthwise_tiled_first_round_steps, 0, 10000);
+  s->add_integer("calibration.depthwise_tiled_empty_pass_steps", "steps",
+                 "fitted with the first-round steps: each further pass of the tiled depthwise grid over the machine, "
+                 "tiles or not",
+                 d.depthwise_tiled_empty_pass_steps, 0, 10000);
+  s->add_integer("calibration.depthwise_tiled_load_steps", "steps",
+                 "steps a streamed tile's loads take to land in the tiled depthwise kernel, spread over its "
+                 "stages - 1 tiles in flight (read off the Nsight stall profile in ops3_h100_launch.csv)",
+                 d.depthwise_tiled_load_steps, 1, 10000);
+  s->add_integer("calibration.attention_cta_chain_steps", "steps",
+                 "fitted (calibration rows, 8.4 % there, 9.5 % without): dependent accesses per wave of a "
+                 "FlashAttention-2 CTA around its main loop (Q and the first K/V blocks in, rescale, store)",
+                 d.attention_cta_chain_steps, 0, 10000);
   return s;
 }
 
@@ -150,6 +187,9 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.shared_memory_bytes = c.integer("sm.shared_memory_kb") * 1024;
   s.l1_shared_bytes = c.integer("sm.l1_shared_kb") * 1024;
   s.shared_bandwidth_bytes_per_clk = c.real("sm.shared_bandwidth_bytes_per_clk");
+  s.load_port_bytes_per_clk = c.real("sm.load_port_bytes_per_clk");
+  s.l2_slices = c.integer("l2.slices");
+  s.hbm_channels = c.integer("hbm.channels");
   s.sfu_ops_per_clk = c.real("sm.sfu_ops_per_clk");
   s.max_ctas_per_sm = c.integer("sm.max_ctas");
   s.max_threads_per_sm = c.integer("sm.max_threads");
@@ -205,6 +245,13 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.dependent_access_s = c.real("calibration.dependent_access_ns") * 1e-9;
   k.mma_kernel_fixed_s = c.real("calibration.mma_kernel_fixed_us") * 1e-6;
   k.conv_setup_s = c.real("calibration.conv_setup_us") * 1e-6;
+  k.depthwise_direct_fixed_steps = c.real("calibration.depthwise_direct_fixed_steps");
+  k.depthwise_direct_steps_per_tap = c.real("calibration.depthwise_direct_steps_per_tap");
+  k.depthwise_direct_steps_per_miss = c.real("calibration.depthwise_direct_steps_per_miss");
+  k.depthwise_tiled_first_round_steps = c.integer("calibration.depthwise_tiled_first_round_steps");
+  k.depthwise_tiled_empty_pass_steps = c.integer("calibration.depthwise_tiled_empty_pass_steps");
+  k.depthwise_tiled_load_steps = c.integer("calibration.depthwise_tiled_load_steps");
+  k.attention_cta_chain_steps = c.integer("calibration.attention_cta_chain_steps");
   return s;
 }
 

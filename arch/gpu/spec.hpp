@@ -28,6 +28,15 @@ struct GpuCalibration {
   double dependent_access_s = 270e-9; // one load -> use step of a latency-bound loop (no loads in flight across steps)
   double mma_kernel_fixed_s = 0;      // per tensor-core library kernel: setup, first operand fetch, last store
   double conv_setup_s = 0;            // further setup of a cuDNN sm90 implicit-GEMM kernel (128x128 tile)
+  // Dependent-step counts of kernels whose waves are latency chains (mappers/gpu/conv_kernels,
+  // attention_kernels), in units of dependent_access_s; the H100 fits are the defaults.
+  double depthwise_direct_fixed_steps = 13.1;    // cuDNN direct depthwise: per wave
+  double depthwise_direct_steps_per_tap = 2.35;  // ... per in-image tap load at 16 L1 wavefronts
+  double depthwise_direct_steps_per_miss = 1.06; // ... per tap load that misses L1
+  int64_t depthwise_tiled_first_round_steps = 19;  // cuDNN tiled depthwise: filters, indices, first tile
+  int64_t depthwise_tiled_empty_pass_steps = 15;   // ... each further pass of the grid over the machine
+  int64_t depthwise_tiled_load_steps = 20;         // ... a streamed tile's loads landing (split over stages - 1)
+  int64_t attention_cta_chain_steps = 8;           // FlashAttention-2: a CTA's chain around its main loop
 };
 
 struct GpuSpec {
@@ -44,6 +53,8 @@ struct GpuSpec {
   int64_t shared_memory_bytes = 0;  // max shared memory usable by resident CTAs
   int64_t l1_shared_bytes = 0;      // combined L1 + shared capacity
   double shared_bandwidth_bytes_per_clk = 0;
+  double load_port_bytes_per_clk = 0;  // what one SM's load path takes from L2 per SM clock
+  int64_t l2_slices = 1, hbm_channels = 1;  // the cycle model's L2 and HBM queues
   double sfu_ops_per_clk = 0;  // special-function unit (exp, rsqrt) throughput per SM
   int64_t max_ctas_per_sm = 0;
   int64_t max_threads_per_sm = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "arch/systolic/area.hpp"
 #include "arch/systolic/layer_timing.hpp"
 #include "arch/systolic/sc/run_cycle.hpp"
 #include "arch/systolic/spec.hpp"
@@ -9,6 +10,9 @@
 #include "mappers/systolic/registry.hpp"
 
 namespace orrery::arch::systolic {
+
+using mappers::systolic::SystolicMapping;
+using SystolicMappings = LayerMappings<SystolicMapping>;
 
 SystolicFamily::SystolicFamily() : schema_(make_schema()) {}
 
@@ -24,43 +28,64 @@ std::vector<std::string> SystolicFamily::mappers() const {
 
 void SystolicFamily::check(const config::Resolved& cfg) const { systolic::check(cfg); }
 
-RunResult SystolicFamily::simulate(const config::Resolved& cfg, const workloads::Graph& graph,
-                                   const RunOptions& options) const {
-  const std::string mapper_name = options.mapper.empty() ? "fixed" : options.mapper;
+std::optional<double> SystolicFamily::area_mm2(const config::Resolved& cfg) const {
+  return area(make_spec(cfg)).total_mm2;
+}
+
+std::unique_ptr<const Mappings> SystolicFamily::map(const config::Resolved& cfg, const workloads::Graph& graph,
+                                                    const MapOptions& options) const {
+  const std::string mapper_name = options.mapper.empty() ? mappers().front() : options.mapper;
   const auto* mapper = mappers::systolic::find_mapper(mapper_name);
   if (!mapper)
     throw UsageError(fmt::format("--mapper: unknown mapper '{}' for the systolic family (expected {})", mapper_name,
                                  mappers::systolic::mapper_names()));
   const SystolicSpec spec = make_spec(cfg);
-
-  std::vector<mappers::systolic::SystolicMapping> mappings;
+  std::vector<SystolicMapping> mappings;
   mappings.reserve(graph.size());
   for (const auto& op : graph.ops()) {
     auto result = mapper->map(op, spec);
     if (const auto* bad = std::get_if<mappers::Infeasible>(&result))
       throw WorkloadError(fmt::format("mapper {}: no feasible mapping: {}", mapper_name, bad->reason));
-    mappings.push_back(std::get<mappers::systolic::SystolicMapping>(std::move(result)));
+    mappings.push_back(std::get<SystolicMapping>(std::move(result)));
   }
+  return std::make_unique<SystolicMappings>(std::string(name()), mapper_name, std::move(mappings));
+}
 
+RunResult SystolicFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph,
+                                   const Mappings& mappings, const EvalOptions& options) const {
+  const auto& layers = mappings_as<SystolicMappings>(mappings, name()).layers();
+  const SystolicSpec spec = make_spec(cfg);
   std::vector<LayerCounts> counts;
   if (options.fidelity == Fidelity::cycle) {
-    counts = run_cycle(mappings, spec);
+    counts = run_cycle(layers, spec);
   } else {
-    counts.reserve(mappings.size());
-    for (const auto& m : mappings) counts.push_back(time_layer(m, spec));
+    counts.reserve(layers.size());
+    for (const auto& m : layers) counts.push_back(time_layer(m, spec));
   }
-
   RunResult result;
-  result.mapper = mapper_name;
   result.layers.reserve(graph.size());
   for (size_t i = 0; i < graph.size(); ++i) {
     const auto& op = graph.ops()[i];
-    LayerResult layer{op.name, std::string(op.kind_name()), op.describe(),
-                      layer_stats(counts[i], mappings[i], spec, op.macs(), op.name), mappings[i].to_json()};
-    result.layers.push_back(std::move(layer));
+    result.layers.push_back({op.name, std::string(op.kind_name()), op.describe(),
+                             layer_stats(counts[i], layers[i], spec, op.macs(), op.name), layers[i].to_json()});
   }
-  finalize(result, options.batch);
   return result;
+}
+
+std::unique_ptr<const Mappings> SystolicFamily::read_mappings(const std::string& mapper,
+                                                              const nlohmann::json& layers, const nlohmann::json&,
+                                                              const config::Resolved& cfg,
+                                                              const workloads::Graph& graph) const {
+  const SystolicSpec spec = make_spec(cfg);
+  std::vector<SystolicMapping> mappings;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    try {
+      mappings.push_back(SystolicMapping::from_json(layers[i], spec));
+    } catch (const std::exception& e) {
+      throw MappingError(fmt::format("layers[{}] ('{}'): {}", i, graph.ops()[i].name, e.what()));
+    }
+  }
+  return std::make_unique<SystolicMappings>(std::string(name()), mapper, std::move(mappings));
 }
 
 }  // namespace orrery::arch::systolic

@@ -11,8 +11,15 @@ class SystolicFamily final : public Family {
   std::shared_ptr<const config::Schema> schema() const override { return schema_; }
   std::vector<std::string> mappers() const override;
   void check(const config::Resolved& cfg) const override;
-  RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph,
-                     const RunOptions& options) const override;
+  std::unique_ptr<const Mappings> map(const config::Resolved& cfg, const workloads::Graph& graph,
+                                      const MapOptions& options) const override;
+  RunResult evaluate(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
+                     const EvalOptions& options) const override;
+  std::unique_ptr<const Mappings> read_mappings(const std::string& mapper, const nlohmann::json& layers,
+                                                const nlohmann::json& graph_part, const config::Resolved& cfg,
+                                                const workloads::Graph& graph) const override;
+  bool has_area_model() const override { return true; }
+  std::optional<double> area_mm2(const config::Resolved& cfg) const override;
 
  private:
   std::shared_ptr<const config::Schema> schema_;

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <variant>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 
 namespace orrery::mappers::fpga {
@@ -26,16 +28,45 @@ nlohmann::json OverlayMapping::to_json() const {
   if (!fused_into.empty()) j["fused_into"] = fused_into;
   if (unit == OverlayUnit::fused || unit == OverlayUnit::host) return j;
   j.update({{"fused_eltwise", fused_eltwise}, {"input_on_chip", input_on_chip}, {"output_on_chip", output_on_chip}});
-  j.update({{"array_cycles", array_cycles}, {"blocks", blocks}, {"array_utilization", array_utilization},
+  j.update({{"macs", macs}, {"array_cycles", array_cycles}, {"blocks", blocks}, {"array_utilization", array_utilization},
             {"oc_tiles", oc_tiles}, {"row_tiles", row_tiles}, {"loop_order", loop_order}, {"tiles", tiles},
             {"weight_read_bytes", weight_read_bytes}, {"fmap_read_bytes", fmap_read_bytes},
             {"write_bytes", write_bytes}});
   return j;
 }
 
-namespace {
+OverlayMapping OverlayMapping::from_json(const nlohmann::json& j) {
+  OverlayMapping m;
+  const std::string unit = j.at("unit").get<std::string>();
+  bool known = false;
+  for (OverlayUnit u : {OverlayUnit::conv, OverlayUnit::dwconv, OverlayUnit::misc, OverlayUnit::fused, OverlayUnit::host})
+    if (to_string(u) == unit) {
+      m.unit = u;
+      known = true;
+    }
+  if (!known) throw MappingError(fmt::format("unit: expected conv|dwconv|misc|fused|host, got '{}'", unit));
+  m.fused_into = j.value("fused_into", std::string());
+  if (m.unit == OverlayUnit::fused || m.unit == OverlayUnit::host) return m;
+  m.fused_eltwise = j.at("fused_eltwise").get<bool>();
+  m.input_on_chip = j.at("input_on_chip").get<bool>();
+  m.output_on_chip = j.at("output_on_chip").get<bool>();
+  m.macs = j.at("macs").get<int64_t>();
+  m.array_cycles = j.at("array_cycles").get<int64_t>();
+  m.blocks = j.at("blocks").get<int64_t>();
+  m.array_utilization = j.at("array_utilization").get<double>();
+  m.oc_tiles = j.at("oc_tiles").get<int64_t>();
+  m.row_tiles = j.at("row_tiles").get<int64_t>();
+  m.loop_order = j.at("loop_order").get<std::string>();
+  m.tiles = j.at("tiles").get<int64_t>();
+  m.weight_read_bytes = j.at("weight_read_bytes").get<int64_t>();
+  m.fmap_read_bytes = j.at("fmap_read_bytes").get<int64_t>();
+  m.write_bytes = j.at("write_bytes").get<int64_t>();
+  if (m.tiles < 1 || m.oc_tiles < 1 || m.row_tiles < 1 || m.array_cycles < 0)
+    throw MappingError("tiles, oc_tiles and row_tiles must be >= 1, array_cycles >= 0");
+  return m;
+}
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+namespace {
 
 // A layer on the MAC array, described as a (possibly grouped) convolution.
 struct ArrayLayer {
@@ -150,42 +181,63 @@ OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch
 
 }  // namespace
 
-OverlayMapping map_overlay(const Op& op, const arch::fpga::OverlaySpec& spec) {
-  using namespace workloads;
-  if (const auto* p = op.get<ConvParams>()) return map_conv(op, *p, spec);
-  if (const auto* p = op.get<GemmParams>()) return map_gemm(op, *p, spec);
-  if (const auto* p = op.get<PoolParams>()) {
-    const auto o = p->out();
-    const int64_t outs = p->n * p->c * o[0] * o[1] * o[2];
-    const int64_t ins = p->n * p->c * p->in[0] * p->in[1] * p->in[2];
-    const int64_t window = p->kernel[0] * p->kernel[1] * p->kernel[2];
+namespace {
+
+OverlayMapping on_host() {
+  OverlayMapping m;
+  m.unit = OverlayUnit::host;
+  return m;
+}
+
+// One overload per op kind (a kind without one does not compile).
+struct MapOverlayOp {
+  const Op& op;
+  const arch::fpga::OverlaySpec& spec;
+
+  OverlayMapping operator()(const workloads::ConvParams& p) const { return map_conv(op, p, spec); }
+  OverlayMapping operator()(const workloads::GemmParams& p) const { return map_gemm(op, p, spec); }
+  OverlayMapping operator()(const workloads::PoolParams& p) const {
+    const auto o = p.out();
+    const int64_t outs = p.n * p.c * o[0] * o[1] * o[2];
+    const int64_t ins = p.n * p.c * p.in[0] * p.in[1] * p.in[2];
+    const int64_t window = p.kernel[0] * p.kernel[1] * p.kernel[2];
     return map_misc(std::max(ins, outs * window), ins, outs, spec);
   }
-  if (const auto* p = op.get<ElementwiseParams>()) {
-    const auto* fn = find_elementwise(p->fn);
+  OverlayMapping operator()(const workloads::ElementwiseParams& p) const {
+    const auto* fn = workloads::find_elementwise(p.fn);
     if (fn && fn->arity <= 1) return OverlayMapping{};  // activation: fused into the producer
     const int64_t arity = fn ? fn->arity : 2;
-    return map_misc(p->numel, arity * p->numel, p->numel, spec);
+    return map_misc(p.numel, arity * p.numel, p.numel, spec);
   }
-  if (const auto* p = op.get<NormParams>()) {
-    if (p->type == NormParams::Type::batch) return OverlayMapping{};  // folded into the conv weights
-    throw WorkloadError(fmt::format("{}: not supported yet: {} norm on the overlay", op.name, to_string(p->type)));
+  OverlayMapping operator()(const workloads::NormParams& p) const {
+    if (p.type == workloads::NormParams::Type::batch) return OverlayMapping{};  // folded into the conv weights
+    throw WorkloadError(fmt::format("{}: not supported yet: {} norm on the overlay", op.name, to_string(p.type)));
   }
-  if (const auto* p = op.get<DataMovementParams>()) {
-    using K = DataMovementParams::Kind;
-    if (p->kind == K::reshape || p->kind == K::concat || p->kind == K::split || p->kind == K::slice)
+  OverlayMapping operator()(const workloads::DataMovementParams& p) const {
+    using K = workloads::DataMovementParams::Kind;
+    if (p.kind == K::reshape || p.kind == K::concat || p.kind == K::split || p.kind == K::slice)
       return OverlayMapping{};  // addressing only: producers write in place
     int64_t ins = 0;
-    for (auto n : p->in_numels) ins += n;
-    return map_misc(p->out_numel, ins, p->out_numel, spec);
+    for (auto n : p.in_numels) ins += n;
+    return map_misc(p.out_numel, ins, p.out_numel, spec);
   }
-  if (const auto* p = op.get<ReduceParams>()) return map_misc(p->in_numel, p->in_numel, p->out_numel, spec);
-  if (op.get<SoftmaxParams>()) {
-    OverlayMapping m;
-    m.unit = OverlayUnit::host;
-    return m;
+  OverlayMapping operator()(const workloads::ReduceParams& p) const {
+    return map_misc(p.in_numel, p.in_numel, p.out_numel, spec);
   }
-  throw WorkloadError(fmt::format("{}: not supported yet: {} ops on the FPGA overlay", op.name, op.kind_name()));
+  OverlayMapping operator()(const workloads::SoftmaxParams&) const { return on_host(); }  // as Vitis AI runs it
+  OverlayMapping operator()(const workloads::AttentionParams&) const { return unsupported(); }
+  OverlayMapping operator()(const workloads::EmbeddingParams&) const { return unsupported(); }
+  OverlayMapping operator()(const workloads::SpmmParams&) const { return unsupported(); }
+
+  OverlayMapping unsupported() const {
+    throw WorkloadError(fmt::format("{}: not supported yet: {} ops on the FPGA overlay", op.name, op.kind_name()));
+  }
+};
+
+}  // namespace
+
+OverlayMapping map_overlay(const Op& op, const arch::fpga::OverlaySpec& spec) {
+  return std::visit(MapOverlayOp{op, spec}, op.params);
 }
 
 }  // namespace orrery::mappers::fpga

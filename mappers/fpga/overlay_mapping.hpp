@@ -42,6 +42,7 @@ struct OverlayMapping {
   int64_t dram_bytes() const { return read_bytes() + write_bytes; }
 
   nlohmann::json to_json() const;
+  static OverlayMapping from_json(const nlohmann::json& j);  // throws MappingError naming the key
 };
 
 }  // namespace orrery::mappers::fpga

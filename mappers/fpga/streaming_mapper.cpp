@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <variant>
 #include <limits>
 #include <optional>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 
 namespace orrery::mappers::fpga {
@@ -19,8 +22,6 @@ using workloads::Op;
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 // The smallest divisor of n above `current`, if any.
 std::optional<int64_t> next_divisor(int64_t n, int64_t current) {
   for (int64_t d = current + 1; d <= n; ++d)
@@ -28,90 +29,98 @@ std::optional<int64_t> next_divisor(int64_t n, int64_t current) {
   return std::nullopt;
 }
 
-std::optional<StageShape> shape_of(const Op& op, int64_t batch, int64_t prev_out_h) {
-  using namespace workloads;
-  StageShape s;
-  s.a_bits = s.w_bits = dtype_bits(op.dtype);
-  const int64_t images = std::max<int64_t>(1, batch);
-  if (const auto* p = op.get<ConvParams>()) {
-    if (p->transposed)
+// A stage's shape, one overload per op kind (a kind without one does not compile); nullopt for
+// the kinds the engine has no stage for.
+struct StageShapeOf {
+  const Op& op;
+  StageShape s;  // dtype widths set
+  int64_t images;
+  int64_t prev_out_h;
+
+  std::optional<StageShape> operator()(const workloads::ConvParams& p) {
+    if (p.transposed)
       throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the streaming engine", op.name));
-    const auto o = p->out();
+    const auto o = p.out();
     s.kind = StageKind::matrix;
-    s.images = p->n;
-    s.c_in_g = p->c_in / p->groups;
-    s.c_out = p->c_out;
-    s.kernel = p->kernel_volume();
-    s.kernel_h = p->kernel[1];
-    s.out_pixels = p->out_pixels();
-    s.in_h = p->in[0] * p->in[1];
-    s.in_w = p->in[2];
-    s.in_c = p->c_in;
+    s.images = p.n;
+    s.c_in_g = p.c_in / p.groups;
+    s.c_out = p.c_out;
+    s.kernel = p.kernel_volume();
+    s.kernel_h = p.kernel[1];
+    s.out_pixels = p.out_pixels();
+    s.in_h = p.in[0] * p.in[1];
+    s.in_w = p.in[2];
+    s.in_c = p.c_in;
     s.out_h = o[0] * o[1];
-    s.stride_h = p->stride[1];
-    s.pad_top = p->pad_begin[1];
-    s.weights = p->c_out * s.c_in_g * s.kernel;
+    s.stride_h = p.stride[1];
+    s.pad_top = p.pad_begin[1];
+    s.weights = p.c_out * s.c_in_g * s.kernel;
     return s;
   }
-  if (const auto* p = op.get<GemmParams>()) {
-    if (!p->b_is_weight)
+  std::optional<StageShape> operator()(const workloads::GemmParams& p) {
+    if (!p.b_is_weight)
       throw WorkloadError(
           fmt::format("{}: not supported yet: activation x activation matmul on the streaming engine", op.name));
     s.kind = StageKind::matrix;
-    s.images = p->batch;
-    s.c_in_g = p->k;
-    s.c_out = p->n;
-    s.out_pixels = p->m;
-    s.in_c = p->k;
-    s.weights = p->k * p->n;
+    s.images = p.batch;
+    s.c_in_g = p.k;
+    s.c_out = p.n;
+    s.out_pixels = p.m;
+    s.in_c = p.k;
+    s.weights = p.k * p.n;
     s.whole_input = true;
     return s;
   }
-  s.kind = StageKind::misc;
-  s.images = images;
-  s.out_h = std::max<int64_t>(1, prev_out_h);
-  s.in_h = s.out_h;
-  if (const auto* p = op.get<PoolParams>()) {
-    const auto o = p->out();
-    s.images = p->n;
-    s.c_out = p->c;
-    s.elements = p->c * p->in[0] * p->in[1] * p->in[2];
-    s.kernel_h = p->kernel[1];
-    s.in_h = p->in[0] * p->in[1];
-    s.in_w = p->in[2];
-    s.in_c = p->c;
+  std::optional<StageShape> operator()(const workloads::PoolParams& p) {
+    misc();
+    const auto o = p.out();
+    s.images = p.n;
+    s.c_out = p.c;
+    s.elements = p.c * p.in[0] * p.in[1] * p.in[2];
+    s.kernel_h = p.kernel[1];
+    s.in_h = p.in[0] * p.in[1];
+    s.in_w = p.in[2];
+    s.in_c = p.c;
     s.out_h = o[0] * o[1];
-    s.stride_h = p->stride[1];
-    s.pad_top = p->pad_begin[1];
+    s.stride_h = p.stride[1];
+    s.pad_top = p.pad_begin[1];
     s.whole_input = s.out_h == 1 && s.kernel_h >= s.in_h;
     return s;
   }
-  auto per_image = [&](int64_t n) { return std::max<int64_t>(1, n / images); };
-  if (const auto* p = op.get<ElementwiseParams>()) {
-    s.elements = per_image(p->numel);
+  std::optional<StageShape> operator()(const workloads::ElementwiseParams& p) { return streamed(p.numel, false); }
+  std::optional<StageShape> operator()(const workloads::DataMovementParams& p) { return streamed(p.out_numel, false); }
+  std::optional<StageShape> operator()(const workloads::ReduceParams& p) { return streamed(p.in_numel, true); }
+  std::optional<StageShape> operator()(const workloads::SoftmaxParams& p) { return streamed(p.rows * p.cols, true); }
+  std::optional<StageShape> operator()(const workloads::NormParams&) { return std::nullopt; }
+  std::optional<StageShape> operator()(const workloads::AttentionParams&) { return std::nullopt; }
+  std::optional<StageShape> operator()(const workloads::EmbeddingParams&) { return std::nullopt; }
+  std::optional<StageShape> operator()(const workloads::SpmmParams&) { return std::nullopt; }
+
+  // A misc stage streams row by row behind its producer.
+  void misc() {
+    s.kind = StageKind::misc;
+    s.images = images;
+    s.out_h = std::max<int64_t>(1, prev_out_h);
+    s.in_h = s.out_h;
+  }
+  // A misc stage over `numel` elements of the whole batch; `whole` if it needs all its input
+  // before its first output (a reduction).
+  std::optional<StageShape> streamed(int64_t numel, bool whole) {
+    misc();
+    s.elements = std::max<int64_t>(1, numel / images);
     s.c_out = s.elements;
+    if (whole) {
+      s.whole_input = true;
+      s.out_h = 1;
+    }
     return s;
   }
-  if (const auto* p = op.get<DataMovementParams>()) {
-    s.elements = per_image(p->out_numel);
-    s.c_out = s.elements;
-    return s;
-  }
-  if (const auto* p = op.get<ReduceParams>()) {
-    s.elements = per_image(p->in_numel);
-    s.c_out = s.elements;
-    s.whole_input = true;
-    s.out_h = 1;
-    return s;
-  }
-  if (const auto* p = op.get<SoftmaxParams>()) {
-    s.elements = per_image(p->rows * p->cols);
-    s.c_out = s.elements;
-    s.whole_input = true;
-    s.out_h = 1;
-    return s;
-  }
-  return std::nullopt;
+};
+
+std::optional<StageShape> shape_of(const Op& op, int64_t batch, int64_t prev_out_h) {
+  StageShape s;
+  s.a_bits = s.w_bits = workloads::dtype_bits(op.dtype);
+  return std::visit(StageShapeOf{op, s, std::max<int64_t>(1, batch), prev_out_h}, op.params);
 }
 
 // True for ops a streaming design folds into the stage that produces their input.
@@ -149,15 +158,16 @@ Resources minus(Resources a, const Resources& b) {
 
 }  // namespace
 
-StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
+StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
   StreamingMapping m;
   const auto& st = spec.streaming;
+  m.batch = std::max<int64_t>(1, batch);
   m.fifo_depth_rows = st.fifo_depth_rows;
   m.available = spec.device.available;
   m.budget = {m.available.dsp * st.max_utilization, m.available.lut * st.max_utilization,
               m.available.ff * st.max_utilization, m.available.bram36 * st.max_utilization,
               m.available.uram * st.max_utilization};
-  const int64_t images = std::max<int64_t>(1, batch);
+  const int64_t images = m.batch;
 
   // Stages, in graph order.
   int64_t prev_out_h = 1;
@@ -192,31 +202,97 @@ StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::
   const double bytes_per_cycle = spec.memory_bytes_per_cycle();
   m.dma_in_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_in_bytes_per_image) / bytes_per_cycle));
   m.dma_out_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_out_bytes_per_image) / bytes_per_cycle));
+  for (const auto& s : m.stages) m.used += s.cost.resources();
+  return m;
+}
 
-  auto total = [&] {
-    Resources r;
-    for (const auto& s : m.stages) r += s.cost.resources();
-    return r;
-  };
-  m.used = total();
-  // Weights that overflow the BRAM budget move to URAM, biggest BRAM users first.
-  if (m.used.bram36 > m.budget.bram36 && m.available.uram > 0) {
-    std::vector<size_t> order(m.stages.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return m.stages[a].cost.bram36 > m.stages[b].cost.bram36; });
-    for (size_t i : order) {
-      if (m.used.bram36 <= m.budget.bram36) break;
-      auto& s = m.stages[i];
-      if (s.shape.kind != StageKind::matrix) continue;
-      const auto moved = arch::fpga::stage_cost(s.shape, s.folding, st, WeightStore::uram);
-      if (m.used.uram - s.cost.uram + moved.uram > m.budget.uram) continue;
-      m.used = minus(m.used, s.cost.resources());
-      m.used += moved.resources();
-      s.cost = moved;
-      s.store = WeightStore::uram;
-    }
+namespace {
+
+// Weights that overflow the BRAM budget move to URAM, biggest BRAM users first.
+void move_weights_to_uram(StreamingMapping& m, const arch::fpga::StreamingSpec& st) {
+  if (m.used.bram36 <= m.budget.bram36 || m.available.uram <= 0) return;
+  std::vector<size_t> order(m.stages.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return m.stages[a].cost.bram36 > m.stages[b].cost.bram36; });
+  for (size_t i : order) {
+    if (m.used.bram36 <= m.budget.bram36) break;
+    auto& s = m.stages[i];
+    if (s.shape.kind != StageKind::matrix) continue;
+    const auto moved = arch::fpga::stage_cost(s.shape, s.folding, st, WeightStore::uram);
+    if (m.used.uram - s.cost.uram + moved.uram > m.budget.uram) continue;
+    m.used = minus(m.used, s.cost.resources());
+    m.used += moved.resources();
+    s.cost = moved;
+    s.store = WeightStore::uram;
   }
+}
+
+// One greedy step's best move for the bottleneck stage `s`: the next divisor of one folding
+// factor (and the weight store) that buys the most cycles per unit of the scarcest resource
+// while the design stays within the budget; nullopt if none does.
+struct Candidate {
+  Folding folding;
+  WeightStore store;
+  arch::fpga::StageCost cost;
+  double score;
+};
+std::optional<Candidate> best_unfolding(const StreamingMapping& m, const StreamingStage& s,
+                                        const arch::fpga::StreamingSpec& st) {
+  std::optional<Candidate> best;
+  auto consider = [&](Folding f) {
+    for (WeightStore store : {s.store, WeightStore::uram}) {
+      if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix)) continue;
+      const auto cost = arch::fpga::stage_cost(s.shape, f, st, store);
+      if (cost.cycles_per_image >= s.cost.cycles_per_image) return;
+      Resources after = minus(m.used, s.cost.resources());
+      after += cost.resources();
+      if (!fits_in(after, m.budget)) continue;
+      const double gain = static_cast<double>(s.cost.cycles_per_image - cost.cycles_per_image) /
+                          static_cast<double>(s.cost.cycles_per_image);
+      const double price = scarcest(minus(cost.resources(), s.cost.resources()), m.budget) + 1e-9;
+      const double score = gain / price;
+      if (!best || score > best->score) best = Candidate{f, store, cost, score};
+      return;
+    }
+  };
+  const Folding f0 = s.folding;
+  if (auto d = next_divisor(arch::fpga::max_coarse_in(s.shape), f0.coarse_in)) consider({*d, f0.coarse_out, f0.fine});
+  if (auto d = next_divisor(arch::fpga::max_coarse_out(s.shape), f0.coarse_out)) consider({f0.coarse_in, *d, f0.fine});
+  if (auto d = next_divisor(arch::fpga::max_fine(s.shape), f0.fine)) consider({f0.coarse_in, f0.coarse_out, *d});
+  return best;
+}
+
+// Greedy unfolding of the bottleneck stage until it cannot unfold or the DMA is the bottleneck.
+void unfold_bottlenecks(StreamingMapping& m, const arch::fpga::StreamingSpec& st) {
+  for (;;) {
+    size_t b = 0;
+    for (size_t i = 1; i < m.stages.size(); ++i)
+      if (m.stages[i].cost.cycles_per_image > m.stages[b].cost.cycles_per_image) b = i;
+    auto& s = m.stages[b];
+    if (std::max(m.dma_in_cycles, m.dma_out_cycles) >= s.cost.cycles_per_image) {
+      m.stop_reason = "off-chip bandwidth (DMA stage) is the bottleneck";
+      return;
+    }
+    const auto best = best_unfolding(m, s, st);
+    if (!best) {
+      m.stop_reason = fmt::format("bottleneck stage '{}' cannot unfold further within the budget", s.name);
+      return;
+    }
+    m.used = minus(m.used, s.cost.resources());
+    m.used += best->cost.resources();
+    s.folding = best->folding;
+    s.store = best->store;
+    s.cost = best->cost;
+    ++m.greedy_steps;
+  }
+}
+
+}  // namespace
+
+StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
+  StreamingMapping m = build_pipeline(graph, spec, batch);
+  move_weights_to_uram(m, spec.streaming);
   if (!fits_in(m.used, m.available)) {
     m.fits = false;
     m.stop_reason = "the fully folded design does not fit the device";
@@ -228,58 +304,29 @@ StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::
   m.budget.ff = std::max(m.budget.ff, m.used.ff);
   m.budget.bram36 = std::max(m.budget.bram36, m.used.bram36);
   m.budget.uram = std::max(m.budget.uram, m.used.uram);
-
-  // Greedy unfolding of the bottleneck stage.
-  for (;;) {
-    size_t b = 0;
-    for (size_t i = 1; i < m.stages.size(); ++i)
-      if (m.stages[i].cost.cycles_per_image > m.stages[b].cost.cycles_per_image) b = i;
-    auto& s = m.stages[b];
-    if (std::max(m.dma_in_cycles, m.dma_out_cycles) >= s.cost.cycles_per_image) {
-      m.stop_reason = "off-chip bandwidth (DMA stage) is the bottleneck";
-      break;
-    }
-    struct Candidate {
-      Folding folding;
-      WeightStore store;
-      arch::fpga::StageCost cost;
-      double score;
-    };
-    std::optional<Candidate> best;
-    auto consider = [&](Folding f) {
-      for (WeightStore store : {s.store, WeightStore::uram}) {
-        if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix)) continue;
-        const auto cost = arch::fpga::stage_cost(s.shape, f, st, store);
-        if (cost.cycles_per_image >= s.cost.cycles_per_image) return;
-        Resources after = minus(m.used, s.cost.resources());
-        after += cost.resources();
-        if (!fits_in(after, m.budget)) continue;
-        const double gain = static_cast<double>(s.cost.cycles_per_image - cost.cycles_per_image) /
-                            static_cast<double>(s.cost.cycles_per_image);
-        const double price = scarcest(minus(cost.resources(), s.cost.resources()), m.budget) + 1e-9;
-        const double score = gain / price;
-        if (!best || score > best->score) best = Candidate{f, store, cost, score};
-        return;
-      }
-    };
-    const Folding f0 = s.folding;
-    if (auto d = next_divisor(arch::fpga::max_coarse_in(s.shape), f0.coarse_in)) consider({*d, f0.coarse_out, f0.fine});
-    if (auto d = next_divisor(arch::fpga::max_coarse_out(s.shape), f0.coarse_out))
-      consider({f0.coarse_in, *d, f0.fine});
-    if (auto d = next_divisor(arch::fpga::max_fine(s.shape), f0.fine)) consider({f0.coarse_in, f0.coarse_out, *d});
-    if (!best) {
-      m.stop_reason = fmt::format("bottleneck stage '{}' cannot unfold further within the budget", s.name);
-      break;
-    }
-    m.used = minus(m.used, s.cost.resources());
-    m.used += best->cost.resources();
-    s.folding = best->folding;
-    s.store = best->store;
-    s.cost = best->cost;
-    ++m.greedy_steps;
-  }
+  unfold_bottlenecks(m, spec.streaming);
   m.fits = true;
   return m;
+}
+
+void apply_stage_choice(StreamingMapping& m, size_t stage, const Folding& folding, WeightStore store,
+                        const arch::fpga::StreamingSpec& st) {
+  auto& s = m.stages.at(stage);
+  const auto check = [&](const char* factor, int64_t v, int64_t max) {
+    if (v < 1 || v > max)
+      throw MappingError(fmt::format("stage '{}': folding.{} = {}: expected 1..{}", s.name, factor, v, max));
+  };
+  check("coarse_in", folding.coarse_in, arch::fpga::max_coarse_in(s.shape));
+  check("coarse_out", folding.coarse_out, arch::fpga::max_coarse_out(s.shape));
+  check("fine", folding.fine, arch::fpga::max_fine(s.shape));
+  if (store == WeightStore::uram && s.shape.kind != StageKind::matrix)
+    throw MappingError(fmt::format("stage '{}': weights_in: uram: a misc stage holds no weights", s.name));
+  m.used = minus(m.used, s.cost.resources());
+  s.folding = folding;
+  s.store = store;
+  s.cost = arch::fpga::stage_cost(s.shape, folding, st, store);
+  m.used += s.cost.resources();
+  m.fits = fits_in(m.used, m.available);
 }
 
 }  // namespace orrery::mappers::fpga

@@ -26,6 +26,7 @@ struct StreamingStage {
 };
 
 struct StreamingMapping {
+  int64_t batch = 1;  // images the pipeline was built for (stage shapes depend on it)
   std::vector<StreamingStage> stages;
   int64_t dma_in_bytes_per_image = 0, dma_out_bytes_per_image = 0;
   int64_t dma_in_cycles = 0, dma_out_cycles = 0;  // per image, at the fabric clock

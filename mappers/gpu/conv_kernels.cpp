@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/checked_math.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
@@ -16,7 +17,6 @@ using workloads::DType;
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Fraction of a convolution's filter taps that land inside the (unpadded) input, averaged over
 // the output positions: kernels that predicate off the padding taps issue only these loads.
@@ -52,12 +52,6 @@ int64_t l1_wavefronts_per_load(double stride_bytes, int64_t pixels) {
   return *std::max_element(at_offset, at_offset + 4);
 }
 
-// Dependent steps of the direct depthwise kernel's waves: fixed; per in-image tap load at 16
-// wavefronts; and per tap load that misses L1 (fitted, see map_conv).
-constexpr double kDirectDepthwiseFixedSteps = 13.1;
-constexpr double kDirectDepthwiseStepsPerTap = 2.35;
-constexpr double kDirectDepthwiseStepsPerMiss = 1.06;
-
 // cuDNN's tiled depthwise kernel (sm90_xmma_depthwise_convolution_fprop_tiling, fp16 only,
 // taken for batched filters). Tiles are 8x8 outputs of 64 channels (32 at stride 2), read with
 // their halo through L2 (each input byte comes from DRAM once). Nsight Compute shows its grid
@@ -70,13 +64,13 @@ constexpr double kDirectDepthwiseStepsPerMiss = 1.06;
 // later rounds stream with the loads in flight, so the chain and the traffic overlap; every
 // further pass of the grid over the machine costs ~15 steps, work or not (the passes without
 // tiles are what make 32 images of 960 channels at 7x7 twice as slow as 32 of 384 at 14x14).
-// The step counts are fitted on the calibration rows of ops3_h100.csv. Tiles padded past the
+// The step counts (calibration.depthwise_tiled_*) are fitted on the calibration rows of
+// ops3_h100.csv. Tiles padded past the
 // image edge or the channel count cost time, not traffic.
 arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dtype, double in_bytes,
                                        double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
   constexpr int64_t kTilePixels = 8;
-  constexpr int64_t kFirstRoundSteps = 19;  // filters, indices, then the first tile's loads
-  constexpr int64_t kEmptyPassSteps = 15;   // a pass of CTAs without tiles (filters, indices)
+  const auto& cal = spec.calibration;
   const int64_t s = c.stride[2];  // dims are (depth, height, width)
   const int64_t g = s > 1 ? 32 : 64;
   const auto out = c.out();
@@ -98,8 +92,9 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   // Later rounds stream: a tile's loads take ~20 steps to land, and the 3x3 stride-1 kernel
   // keeps 3 tiles in flight (stage4 in its name), the 5x5 and stride-2 ones 1 (stage2).
   const int64_t stages = (c.kernel[1] == 3 && s == 1) ? 4 : 2;
-  const int64_t round_steps = ceil_div(20, stages - 1);
-  k.dependent_accesses = kFirstRoundSteps + (passes - 1) * kEmptyPassSteps + (rounds - 1) * round_steps;
+  const int64_t round_steps = ceil_div(cal.depthwise_tiled_load_steps, stages - 1);
+  k.dependent_accesses = cal.depthwise_tiled_first_round_steps + (passes - 1) * cal.depthwise_tiled_empty_pass_steps +
+                         (rounds - 1) * round_steps;
   k.chain_carries_traffic = true;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const double in_tile = static_cast<double>(in_rows * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
@@ -258,9 +253,12 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     const double misses = std::min(1.0, static_cast<double>(c.stride[1] * c.stride[2]) /
                                             static_cast<double>(c.kernel[1] * c.kernel[2])) *
                           std::min(1.0, static_cast<double>(c.c_in) * ib / 128.0);
-    k.dependent_accesses =
-        std::llround(kDirectDepthwiseFixedSteps + tap_loads * (kDirectDepthwiseStepsPerTap * wavefronts +
-                                                               kDirectDepthwiseStepsPerMiss * misses));
+    // Dependent steps of each wave: fixed, per in-image tap load at 16 wavefronts, and per tap
+    // load that misses L1 (calibration.depthwise_direct_*).
+    const auto& cal = spec.calibration;
+    k.dependent_accesses = std::llround(cal.depthwise_direct_fixed_steps +
+                                        tap_loads * (cal.depthwise_direct_steps_per_tap * wavefronts +
+                                                     cal.depthwise_direct_steps_per_miss * misses));
     m.kernels.push_back(k);
     m.note = "depthwise: direct memory-bound kernel on the CUDA cores";
     return m;

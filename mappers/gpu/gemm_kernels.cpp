@@ -6,6 +6,7 @@
 #include <cmath>
 #include <span>
 
+#include "common/checked_math.hpp"
 #include "arch/gpu/kernel_timing.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 
@@ -18,7 +19,6 @@ using workloads::DType;
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 double element_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
@@ -31,6 +31,46 @@ double output_bytes(DType dt) {
 // path (cuBLAS's nvjet kernels); 1 for SIMT, the CUTLASS 2.x fallback and cuDNN's implicit-GEMM
 // convolutions (their names show no cluster shape).
 int64_t cluster_multicast(const GemmProblem& p, bool simt) { return simt || !p.aligned || p.implicit ? 1 : 2; }
+
+// CUTLASS's SIMT kernels (sm80_xmma_gemm_f32f32_..._ffma in the measured names): 4 warps (2 for
+// 32x32), each thread an a x b block of outputs. Per k it issues a x b FFMAs and (a + b) / 4
+// LDS.128 for its fragments, plus ~1 instruction of loop, address and copy overhead; those share
+// the issue slots with the FFMAs, so small tiles lose a larger share. Three stages (stage3 in
+// every measured name): a K-step's loads are issued two steps ahead, so the loop runs no faster
+// than one load latency per two steps.
+void set_simt_issue(Kernel& k, int64_t tm, int64_t tn, int64_t kc) {
+  const int64_t threads = tm * tn <= 32 * 32 ? 64 : 128;
+  const double micro = static_cast<double>(tm * tn) / static_cast<double>(threads);
+  const double fragment_loads = 2.0 * std::sqrt(micro) / 4.0;
+  k.lane_ops_per_cta = static_cast<double>(threads) * static_cast<double>(kc) * (fragment_loads + 1.0);
+  k.stages = 3;
+  k.dependent_accesses = ceil_div(k.k_iters, k.stages - 1);
+  k.chain_carries_traffic = true;
+}
+
+// mma.sync kernels: 64x64 warp tiles read their A and B fragments with ldmatrix (A once per
+// 64-column warp, B once per 64-row warp), and every warp-wide global load of align_elems-element
+// vectors is one L1 wavefront; scalar (align1) kernels also store each one to shared memory
+// (another wavefront) and issue them from the MMA warps. One wavefront is one shared-bandwidth
+// cycle (128 B).
+void set_mma_sync_smem(Kernel& k, const GemmProblem& p, const GpuSpec& spec, double ib) {
+  const int64_t tm = k.tile_m, tn = k.tile_n, tk = k.tile_k;
+  const double frag = static_cast<double>(tm * ceil_div(tn, 64) + tn * ceil_div(tm, 64)) * static_cast<double>(tk) * ib;
+  const double vectors = static_cast<double>((tm + tn) * tk) / (32.0 * static_cast<double>(p.align_elems));
+  const bool scalar = p.align_elems <= 1;
+  k.smem_bytes_per_cta =
+      static_cast<double>(k.k_iters) * (frag + vectors * (scalar ? 2.0 : 1.0) * spec.shared_bandwidth_bytes_per_clk);
+  k.serial_loads = scalar;
+}
+
+// Rows of A and B panels one wave of `wave_ctas` CTAs fetches (times the panels' scales), the
+// library rasterizing the CTAs in square-ish blocks of tiles.
+double wave_panel_bytes(const Kernel& k, int64_t mt, int64_t nt, int64_t wave_ctas, double a_panel, double b_panel) {
+  int64_t a_w = std::min<int64_t>(mt, std::max<int64_t>(1, std::llround(std::sqrt(double(wave_ctas)))));
+  const int64_t b_w = std::min<int64_t>(nt, ceil_div(wave_ctas, a_w));
+  a_w = std::min<int64_t>(mt, ceil_div(wave_ctas, b_w));
+  return static_cast<double>(a_w * k.tile_m) * a_panel + static_cast<double>(b_w * k.tile_n) * b_panel;
+}
 
 }  // namespace
 
@@ -79,39 +119,13 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   k.flops_per_cta = 2.0 * static_cast<double>(tm * tn) * static_cast<double>(kc);
   k.useful_flops = 2.0 * static_cast<double>(p.batch) * static_cast<double>(p.m) * static_cast<double>(p.n) *
                    static_cast<double>(p.k);
-  if (simt) {
-    // CUTLASS's SIMT kernels (sm80_xmma_gemm_f32f32_..._ffma in the measured names): 4 warps
-    // (2 for 32x32), each thread an a x b block of outputs. Per k it issues a x b FFMAs and
-    // (a + b) / 4 LDS.128 for its fragments, plus ~1 instruction of loop, address and copy
-    // overhead; those share the issue slots with the FFMAs, so small tiles lose a larger share.
-    const int64_t threads = tm * tn <= 32 * 32 ? 64 : 128;
-    const double micro = static_cast<double>(tm * tn) / static_cast<double>(threads);
-    const double fragment_loads = 2.0 * std::sqrt(micro) / 4.0;
-    k.lane_ops_per_cta = static_cast<double>(threads) * static_cast<double>(kc) * (fragment_loads + 1.0);
-    // Three stages (stage3 in every measured name): a K-step's loads are issued two steps
-    // ahead, so the loop runs no faster than one load latency per two steps.
-    k.stages = 3;
-    k.dependent_accesses = ceil_div(k.k_iters, k.stages - 1);
-    k.chain_carries_traffic = true;
-  }
+  if (simt) set_simt_issue(k, tm, tn, kc);
   // wgmma reads A once per 64-row warpgroup slice and B once per slice.
   k.smem_bytes_per_cta =
       simt ? 0.0
            : static_cast<double>(k.k_iters) * static_cast<double>(tm + tn * ceil_div(tm, 64)) *
                  static_cast<double>(tk) * ib;
-  if (!simt && !p.aligned) {
-    // mma.sync kernels: 64x64 warp tiles read their A and B fragments with ldmatrix (A once per
-    // 64-column warp, B once per 64-row warp), and every warp-wide global load of
-    // align_elems-element vectors is one L1 wavefront; scalar (align1) kernels also store each
-    // one to shared memory (another wavefront) and issue them from the MMA warps. One
-    // wavefront is one shared-bandwidth cycle (128 B).
-    const double frag = static_cast<double>(tm * ceil_div(tn, 64) + tn * ceil_div(tm, 64)) * static_cast<double>(tk) * ib;
-    const double vectors = static_cast<double>((tm + tn) * tk) / (32.0 * static_cast<double>(p.align_elems));
-    const bool scalar = p.align_elems <= 1;
-    k.smem_bytes_per_cta = static_cast<double>(k.k_iters) *
-                           (frag + vectors * (scalar ? 2.0 : 1.0) * spec.shared_bandwidth_bytes_per_clk);
-    k.serial_loads = scalar;
-  }
+  if (!simt && !p.aligned) set_mma_sync_smem(k, p, spec, ib);
 
   const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
   const double batch = static_cast<double>(p.batch);
@@ -148,22 +162,16 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const double a_total = batch * a_bytes;
   const double compulsory = a_total + b_total;
   const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
-  double dram_read = compulsory;
+  k.dram_read_bytes = compulsory;
   const int64_t wave_ctas = spec.sm_count * k.ctas_per_sm;
-  const int64_t tiles_per_batch = mt * nt * split;
-  if (compulsory + c_bytes > l2_share && tiles_per_batch > wave_ctas) {
-    int64_t a_w = std::min<int64_t>(mt, std::max<int64_t>(1, std::llround(std::sqrt(double(wave_ctas)))));
-    const int64_t b_w = std::min<int64_t>(nt, ceil_div(wave_ctas, a_w));
-    a_w = std::min<int64_t>(mt, ceil_div(wave_ctas, b_w));
+  if (compulsory + c_bytes > l2_share && mt * nt * split > wave_ctas) {
     // An implicit GEMM's A panel is a window of the input tensor, not the im2col matrix.
     const double a_scale = std::min(1.0, a_bytes / ((swapped ? K * N : M * K) * ib));
-    const double a_panel = swapped ? 1.0 : a_scale, b_panel = swapped ? a_scale : 1.0;
-    const double per_wave =
-        (static_cast<double>(a_w * tm) * a_panel + static_cast<double>(b_w * tn) * b_panel) * K * ib;
-    const double waves = static_cast<double>(tiles_per_batch) / static_cast<double>(wave_ctas);
-    dram_read = std::max(compulsory, batch * waves * per_wave);
+    const double per_wave = wave_panel_bytes(k, mt, nt, wave_ctas, swapped ? 1.0 : a_scale, swapped ? a_scale : 1.0) *
+                            K * ib;
+    const double waves = static_cast<double>(mt * nt * split) / static_cast<double>(wave_ctas);
+    k.dram_read_bytes = std::max(compulsory, batch * waves * per_wave);
   }
-  k.dram_read_bytes = dram_read;
   // DRAM writes: L2 is write-back; dirty lines reach DRAM during the kernel only when the
   // kernel's footprint overflows the L2 share.
   const double footprint = compulsory + c_bytes + partial_bytes;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
 #include "common/error.hpp"
 #include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
@@ -15,12 +17,6 @@ namespace orrery::mappers::gpu {
 using namespace workloads;
 
 namespace {
-
-double tensors_bytes(const std::vector<Tensor>& ts) {
-  double b = 0;
-  for (const auto& t : ts) b += static_cast<double>(t.bytes());
-  return b;
-}
 
 GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name, double read, double write,
                   int64_t max_ctas = 0) {
@@ -92,83 +88,100 @@ GpuMapping map_pool_pytorch(const Op& op, const PoolParams& p, const arch::gpu::
   return stream(op, spec, "pool", in, out);
 }
 
-GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec, Runtime rt) {
-  const double in = tensors_bytes(op.inputs) + tensors_bytes(op.weights), out = tensors_bytes(op.outputs);
-  if (const auto* g = op.get<GemmParams>()) {
+namespace {
+
+GpuMapping one_kernel(arch::gpu::Kernel k, std::string note) {
+  GpuMapping m;
+  m.kernels.push_back(std::move(k));
+  m.note = std::move(note);
+  return m;
+}
+
+// One overload per op kind (a kind without one does not compile); `in`/`out` are the op's
+// tensor bytes (inputs and weights, outputs).
+struct MapOp {
+  const Op& op;
+  const arch::gpu::GpuSpec& spec;
+  Runtime rt;
+  double in, out;
+
+  GpuMapping operator()(const GemmParams& g) const {
     GemmProblem p;
-    p.batch = g->batch;
-    p.m = g->m;
-    p.n = g->n;
-    p.k = g->k;
+    p.batch = g.batch;
+    p.m = g.m;
+    p.n = g.n;
+    p.k = g.k;
     p.dtype = op.dtype;
-    p.b_shared = g->b_is_weight;
+    p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    p.aligned = g->k % vec == 0 && g->n % vec == 0;
+    p.aligned = g.k % vec == 0 && g.n % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
-    while (p.align_elems > 1 && (g->k % p.align_elems != 0 || g->n % p.align_elems != 0)) p.align_elems /= 2;
-    GpuMapping m;
-    m.kernels.push_back(choose_gemm_kernel(p, spec));
+    while (p.align_elems > 1 && (g.k % p.align_elems != 0 || g.n % p.align_elems != 0)) p.align_elems /= 2;
+    GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(op.dtype) > 0
+                                                                 ? "cuBLASLt tensor-core GEMM"
+                                                                 : "SIMT GEMM (CUDA cores)");
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
     if (const int64_t split = m.kernels.back().split_k; split > 1) m.kernels.push_back(make_splitk_reduce(p, spec, split));
-    m.note = spec.tensor_flops_per_clk(op.dtype) > 0 ? "cuBLASLt tensor-core GEMM" : "SIMT GEMM (CUDA cores)";
     return m;
   }
-  if (const auto* c = op.get<ConvParams>()) return map_conv(*c, op.dtype, spec, rt);
-  if (const auto* a = op.get<AttentionParams>()) {
-    if (rt == Runtime::pytorch && a->padding_mask) return map_attention_math(*a, op.dtype, spec);
-    GpuMapping m = map_attention(*a, op.dtype, spec);
+  GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
+  GpuMapping operator()(const AttentionParams& a) const {
+    if (rt == Runtime::pytorch && a.padding_mask) return map_attention_math(a, op.dtype, spec);
+    GpuMapping m = map_attention(a, op.dtype, spec);
     // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.
-    if (rt == Runtime::pytorch && a->q_len > 16) m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
+    if (rt == Runtime::pytorch && a.q_len > 16) m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
     return m;
   }
-  if (const auto* e = op.get<ElementwiseParams>()) {
+  GpuMapping operator()(const ElementwiseParams& e) const {
     // PyTorch vectorizes only same-shape operands; a broadcast takes the generic kernel.
-    if (rt == Runtime::pytorch && (e->broadcast_numel > 0 || e->weight_numel > 0 || e->strided)) {
-      const auto* f = find_elementwise(e->fn);
-      const int operands = (f ? f->arity : 1) + (e->weight_numel > 0 ? 1 : 0) + 1;
-      GpuMapping m;
-      m.kernels.push_back(generic_elementwise(("generic_" + e->fn).c_str(), e->numel, in, out, operands, op.dtype, spec));
-      m.note = "ATen elementwise_kernel (broadcasting, not vectorized)";
-      return m;
+    if (rt == Runtime::pytorch && (e.broadcast_numel > 0 || e.weight_numel > 0 || e.strided)) {
+      const auto* f = find_elementwise(e.fn);
+      const int operands = (f ? f->arity : 1) + (e.weight_numel > 0 ? 1 : 0) + 1;
+      return one_kernel(generic_elementwise(("generic_" + e.fn).c_str(), e.numel, in, out, operands, op.dtype, spec),
+                        "ATen elementwise_kernel (broadcasting, not vectorized)");
     }
-    return stream(op, spec, "elementwise_" + e->fn, in, out);
+    return stream(op, spec, "elementwise_" + e.fn, in, out);
   }
-  if (const auto* n = op.get<NormParams>()) {
-    if (n->type == NormParams::Type::batch) return map_batch_norm_inference(op, *n, spec, in, out, rt);
-    if (rt == Runtime::pytorch && n->type == NormParams::Type::layer) {
-      GpuMapping m;
-      m.kernels.push_back(layer_norm_rows(n->rows, n->cols, op.dtype, spec));
-      m.note = "ATen vectorized_layer_norm_kernel";
-      return m;
-    }
-    return stream(op, spec, fmt::format("{}norm", to_string(n->type)), in, out, n->rows);
+  GpuMapping operator()(const NormParams& n) const {
+    if (n.type == NormParams::Type::batch) return map_batch_norm_inference(op, n, spec, in, out, rt);
+    if (rt == Runtime::pytorch && n.type == NormParams::Type::layer)
+      return one_kernel(layer_norm_rows(n.rows, n.cols, op.dtype, spec), "ATen vectorized_layer_norm_kernel");
+    return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
-  if (const auto* s = op.get<SoftmaxParams>()) return stream(op, spec, "softmax", in, out, s->rows);
-  if (const auto* p = op.get<PoolParams>())
-    return rt == Runtime::pytorch ? map_pool_pytorch(op, *p, spec, in, out) : stream(op, spec, "pool", in, out);
-  if (const auto* r = op.get<ReduceParams>()) {
-    if (rt == Runtime::pytorch && r->out_numel > 0) {
-      GpuMapping m;
-      m.kernels.push_back(spatial_mean_reduce(1, r->out_numel, r->in_numel / r->out_numel, op.dtype, spec));
-      m.note = "ATen reduce_kernel";
-      return m;
-    }
+  GpuMapping operator()(const SoftmaxParams& s) const { return stream(op, spec, "softmax", in, out, s.rows); }
+  GpuMapping operator()(const PoolParams& p) const {
+    return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out) : stream(op, spec, "pool", in, out);
+  }
+  GpuMapping operator()(const ReduceParams& r) const {
+    if (rt == Runtime::pytorch && r.out_numel > 0)
+      return one_kernel(spatial_mean_reduce(1, r.out_numel, r.in_numel / r.out_numel, op.dtype, spec),
+                        "ATen reduce_kernel");
     return stream(op, spec, "reduce", in, out);
   }
-  if (const auto* e = op.get<EmbeddingParams>()) {
-    const double row = static_cast<double>(e->dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
-    return stream(op, spec, "embedding_gather", static_cast<double>(e->lookups) * (row + 4.0), out);
+  GpuMapping operator()(const EmbeddingParams& e) const {
+    const double row = static_cast<double>(e.dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
+    return stream(op, spec, "embedding_gather", static_cast<double>(e.lookups) * (row + 4.0), out);
   }
-  if (const auto* d = op.get<DataMovementParams>()) {
-    if (d->is_view()) {
+  GpuMapping operator()(const DataMovementParams& d) const {
+    if (d.is_view()) {
       GpuMapping m;
       m.note = "view: no kernel";
       return m;
     }
-    const bool partial_read = d->kind == DataMovementParams::Kind::slice || d->kind == DataMovementParams::Kind::gather;
-    return stream(op, spec, std::string(to_string(d->kind)), partial_read ? out : in, out);
+    const bool partial_read = d.kind == DataMovementParams::Kind::slice || d.kind == DataMovementParams::Kind::gather;
+    return stream(op, spec, std::string(to_string(d.kind)), partial_read ? out : in, out);
   }
-  throw WorkloadError(fmt::format("op '{}': not supported yet: {} on the gpu family", op.name, op.kind_name()));
+  GpuMapping operator()(const SpmmParams&) const {
+    throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
+  }
+};
+
+}  // namespace
+
+GpuMapping map_op(const Op& op, const arch::gpu::GpuSpec& spec, Runtime rt) {
+  const double in = static_cast<double>(op.input_bytes() + op.weight_bytes());
+  const double out = static_cast<double>(op.output_bytes());
+  return std::visit(MapOp{op, spec, rt, in, out}, op.params);
 }
 
 std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& spec, bool fuse, Runtime rt) {

@@ -29,6 +29,14 @@ struct GpuMapping {
     if (!note.empty()) j["note"] = note;
     return j;
   }
+
+  static GpuMapping from_json(const nlohmann::json& j) {
+    GpuMapping m;
+    for (const auto& k : j.at("kernels")) m.kernels.push_back(arch::gpu::Kernel::from_json(k));
+    m.fused_into = j.value("fused_into", std::string());
+    m.note = j.value("note", std::string());
+    return m;
+  }
 };
 
 }  // namespace orrery::mappers::gpu

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/checked_math.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 
 namespace orrery::mappers::gpu {
@@ -13,7 +14,6 @@ using workloads::DType;
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int64_t last_pow2(int64_t n) {  // largest power of two <= n (ATen's lastPow2), 1 for n < 1
   int64_t p = 1;

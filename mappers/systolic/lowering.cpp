@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
 #include "common/checked_math.hpp"
 #include "common/error.hpp"
 
@@ -100,26 +102,55 @@ void lower_attention(const workloads::AttentionParams& p, const SystolicSpec& s,
   if (p.kv_heads != p.heads) out.notes.push_back("grouped-query attention: K and V are re-read for every head");
 }
 
-MemoryPass memory_pass(const Op& op, const SystolicSpec& s) {
-  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+// An op with no MACs: not run on the array, streamed once through the chip.
+MemoryPass stream_pass(const Op& op, const SystolicSpec& s) {
   MemoryPass m;
-  if (const auto* dm = op.get<workloads::DataMovementParams>(); dm && dm->is_view()) {
-    m.reason = "view: no data moved";
-    return m;
-  }
-  if (const auto* e = op.get<workloads::EmbeddingParams>()) {
-    m.read_bytes = mul({e->lookups, 4}) + mul({e->lookups, e->dim, ib});  // 32-bit indices + looked-up rows
-    m.write_bytes = mul({e->lookups, e->dim, ob});
-    m.reason = "embedding: no MACs; the looked-up rows stream through the chip, bound by DRAM bandwidth";
-    return m;
-  }
-  m.read_bytes = checked_add(mul({numel_sum(op.inputs), ib}), mul({numel_sum(op.weights), ib}), op.name);
-  m.write_bytes = mul({numel_sum(op.outputs), ob});
+  m.read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}), mul({numel_sum(op.weights), s.input_bytes}),
+                             op.name);
+  m.write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
   m.reason = fmt::format("{}: no MACs; not run on the array, streamed once through the chip, bound by DRAM "
                          "bandwidth (its {} vector FLOPs are assumed hidden under the transfer)",
                          op.kind_name(), op.vector_flops());
   return m;
 }
+
+// One overload per op kind (a kind without one does not compile): the MAC ops become GEMM
+// passes on the array, the rest memory passes, spmm an explicit "not supported yet".
+struct LowerOp {
+  const Op& op;
+  const SystolicSpec& s;
+  Lowering& out;
+
+  void operator()(const workloads::ConvParams& p) const { lower_conv(p, s, out); }
+  void operator()(const workloads::GemmParams& p) const { lower_gemm(p, s, out); }
+  void operator()(const workloads::AttentionParams& p) const { lower_attention(p, s, out); }
+  void operator()(const workloads::SpmmParams&) const {
+    throw WorkloadError(fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a "
+                                    "dense gemm op for a dense fallback)",
+                                    op.name));
+  }
+  void operator()(const workloads::EmbeddingParams& e) const {
+    MemoryPass m;
+    m.read_bytes = mul({e.lookups, 4}) + mul({e.lookups, e.dim, s.input_bytes});  // 32-bit indices + looked-up rows
+    m.write_bytes = mul({e.lookups, e.dim, s.output_bytes});
+    m.reason = "embedding: no MACs; the looked-up rows stream through the chip, bound by DRAM bandwidth";
+    out.memory = m;
+  }
+  void operator()(const workloads::DataMovementParams& d) const {
+    if (!d.is_view()) {
+      out.memory = stream_pass(op, s);
+      return;
+    }
+    MemoryPass m;
+    m.reason = "view: no data moved";
+    out.memory = m;
+  }
+  void operator()(const workloads::PoolParams&) const { out.memory = stream_pass(op, s); }
+  void operator()(const workloads::ElementwiseParams&) const { out.memory = stream_pass(op, s); }
+  void operator()(const workloads::NormParams&) const { out.memory = stream_pass(op, s); }
+  void operator()(const workloads::SoftmaxParams&) const { out.memory = stream_pass(op, s); }
+  void operator()(const workloads::ReduceParams&) const { out.memory = stream_pass(op, s); }
+};
 
 }  // namespace
 
@@ -129,18 +160,7 @@ int64_t scalesim_conv_out(int64_t padded_in, int64_t kernel_extent, int64_t stri
 
 Lowering lower(const Op& op, const SystolicSpec& s) {
   Lowering out;
-  if (const auto* c = op.get<workloads::ConvParams>())
-    lower_conv(*c, s, out);
-  else if (const auto* g = op.get<workloads::GemmParams>())
-    lower_gemm(*g, s, out);
-  else if (const auto* a = op.get<workloads::AttentionParams>())
-    lower_attention(*a, s, out);
-  else if (op.get<workloads::SpmmParams>())
-    throw WorkloadError(fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a dense "
-                                    "gemm op for a dense fallback)",
-                                    op.name));
-  else
-    out.memory = memory_pass(op, s);
+  std::visit(LowerOp{op, s, out}, op.params);
 
   if (out.memory) {
     out.compulsory_read_bytes = out.memory->read_bytes;

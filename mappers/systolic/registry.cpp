@@ -1,5 +1,7 @@
 #include "mappers/systolic/registry.hpp"
 
+#include "mappers/registry_lookup.hpp"
+
 #include <array>
 
 #include "mappers/systolic/fixed_mapper.hpp"
@@ -14,16 +16,8 @@ std::span<const MapperEntry> mappers() {
   return kMappers;
 }
 
-const MapperEntry* find_mapper(std::string_view name) {
-  for (const auto& m : mappers())
-    if (m.name == name) return &m;
-  return nullptr;
-}
+const MapperEntry* find_mapper(std::string_view name) { return find_by_name(mappers(), name); }
 
-std::string mapper_names() {
-  std::string s;
-  for (const auto& m : mappers()) s += (s.empty() ? "" : "|") + std::string(m.name);
-  return s;
-}
+std::string mapper_names() { return names_joined(mappers()); }
 
 }  // namespace orrery::mappers::systolic

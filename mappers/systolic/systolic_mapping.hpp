@@ -60,6 +60,10 @@ struct SystolicMapping {
   std::vector<std::string> notes;
 
   nlohmann::json to_json() const;
+  // The inverse of to_json for a mapping applied to `spec`: the array must be the spec's size
+  // (the folds depend on it); the fold grids are derived again from each GEMM's dims. Throws
+  // MappingError naming the key.
+  static SystolicMapping from_json(const nlohmann::json& j, const arch::systolic::SystolicSpec& spec);
 };
 
 using MappingResult = std::variant<SystolicMapping, Infeasible>;

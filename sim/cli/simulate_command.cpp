@@ -1,9 +1,11 @@
 // `orrery simulate`: one architecture, one workload, one report.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "arch/mapping_file.hpp"
 #include "arch/registry.hpp"
 #include "common/error.hpp"
 #include "sim/atomic_file.hpp"
@@ -24,7 +26,27 @@ struct SimulateArgs {
   std::string format = "table";
   std::string out;
   std::string resolved_out;
+  std::string mapping_in;   // --mapping: evaluate this saved mapping instead of mapping
+  std::string mapping_out;  // --save-mapping
 };
+
+// The mappings to evaluate: read back from --mapping, or made by the family's mapper.
+std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const arch::Family& family,
+                                                   const config::Resolved& cfg, const workloads::Graph& graph,
+                                                   int64_t batch) {
+  if (a.mapping_in.empty()) return family.map(cfg, graph, {a.mapper, batch});
+  if (!a.mapper.empty())
+    throw UsageError("--mapper and --mapping exclude each other: a saved mapping is evaluated as it is");
+  std::ifstream in(a.mapping_in);
+  if (!in) throw UsageError(fmt::format("--mapping: cannot read '{}'", a.mapping_in));
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw MappingError(fmt::format("{}: not a JSON mapping file: {}", a.mapping_in, e.what()));
+  }
+  return arch::read_mapping_document(doc, a.mapping_in, family, cfg, graph);
+}
 
 int simulate(const SimulateArgs& a) {
   arch::Fidelity fidelity;
@@ -46,10 +68,13 @@ int simulate(const SimulateArgs& a) {
   if (!a.dtype.empty()) w.dtype = a.dtype;
   const workloads::Graph graph = load_workload(w);
 
-  arch::RunOptions options{a.mapper, fidelity, w.batch};
+  const auto mappings = mappings_for(a, *family, cfg, graph, w.batch);
+  if (!a.mapping_out.empty())
+    write_file_atomically(a.mapping_out, arch::mapping_document(*mappings, cfg, graph).dump(2) + "\n",
+                          "--save-mapping");
   Report report{cfg.name(), cfg.family(), a.arch_file, cfg.hash(), graph.name(),
                 static_cast<int64_t>(graph.size()), graph.params(), graph.macs(), fidelity,
-                family->simulate(cfg, graph, options)};
+                family->run(cfg, graph, *mappings, {fidelity, w.batch})};
 
   std::ostringstream text;
   if (a.format == "json")
@@ -86,6 +111,8 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--fidelity", args->fidelity, "analytical|cycle");
   app->add_option("--format", args->format, "table|csv|json");
   app->add_option("--out", args->out, "write the report to FILE instead of stdout");
+  app->add_option("--mapping", args->mapping_in, "evaluate a mapping saved by --save-mapping (no mapper runs)");
+  app->add_option("--save-mapping", args->mapping_out, "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");
   return {app, [args] { return simulate(*args); }};
 }

@@ -1,15 +1,17 @@
 #include "sim/sweep/area.hpp"
 
-#include "arch/systolic/area.hpp"
+#include "arch/registry.hpp"
 
 namespace orrery::sim::sweep {
 
-// One line per family with an area model.
-bool has_area_model(const std::string& family) { return family == "systolic"; }
+bool has_area_model(const std::string& family) {
+  const arch::Family* f = arch::find_family(family);
+  return f && f->has_area_model();
+}
 
 std::optional<double> area_mm2(const config::Resolved& cfg) {
-  if (cfg.family() == "systolic") return arch::systolic::area(arch::systolic::make_spec(cfg)).total_mm2;
-  return std::nullopt;
+  const arch::Family* f = arch::find_family(cfg.family());
+  return f ? f->area_mm2(cfg) : std::nullopt;
 }
 
 }  // namespace orrery::sim::sweep

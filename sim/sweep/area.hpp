@@ -1,7 +1,7 @@
 #pragma once
-// Die-area models by family, for perf-per-area objectives: the explicit list of families that
-// have one. A family without a model has no area (nullopt), and a spec asking for area on it is
-// rejected when it is parsed.
+// Die-area models, for perf-per-area objectives: asked of the family (Family::area_mm2). A
+// family without a model has no area (nullopt), and a spec asking for area on it is rejected
+// when it is parsed.
 #include <optional>
 #include <string>
 

@@ -6,7 +6,7 @@
 //   energy  = macs x 1 pJ + buffer.kb x 1 nJ
 //   dram    = 1000 B read, 10 B written per op
 // check(): buffer.kb must be >= pe.count / 16 (else the point is invalid).
-// simulate(): when the environment names ORRERY_FAKE_RUN_LOG, appends "config-hash graph pid\n"
+// evaluate(): when the environment names ORRERY_FAKE_RUN_LOG, appends "config-hash graph pid\n"
 // to that file (one O_APPEND write, atomic across processes) so tests can count runs; sleeps
 // ORRERY_FAKE_SLEEP_US microseconds per op when set; throws WorkloadError for op kind softmax.
 #include <fcntl.h>
@@ -62,8 +62,29 @@ class FakeFamily final : public arch::Family {
     if (cfg.integer("buffer.kb") * 16 < cfg.integer("pe.count"))
       throw ConfigError(fmt::format("buffer.kb: too small for {} PEs", cfg.integer("pe.count")));
   }
-  arch::RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph,
-                           const arch::RunOptions& options) const override {
+  // One mapping per op: the op's name (the fake family has nothing to choose).
+  struct FakeMapping {
+    std::string op;
+    nlohmann::json to_json() const { return {{"op", op}}; }
+  };
+  using FakeMappings = arch::LayerMappings<FakeMapping>;
+
+  std::unique_ptr<const arch::Mappings> map(const config::Resolved&, const workloads::Graph& graph,
+                                            const arch::MapOptions& options) const override {
+    std::vector<FakeMapping> layers;
+    for (const auto& op : graph.ops()) layers.push_back({op.name});
+    return std::make_unique<FakeMappings>("fake", options.mapper.empty() ? "plain" : options.mapper,
+                                          std::move(layers));
+  }
+  std::unique_ptr<const arch::Mappings> read_mappings(const std::string& mapper, const nlohmann::json& layers,
+                                                      const nlohmann::json&, const config::Resolved&,
+                                                      const workloads::Graph&) const override {
+    std::vector<FakeMapping> out;
+    for (const auto& l : layers) out.push_back({l.at("op").get<std::string>()});
+    return std::make_unique<FakeMappings>("fake", mapper, std::move(out));
+  }
+  arch::RunResult evaluate(const config::Resolved& cfg, const workloads::Graph& graph, const arch::Mappings&,
+                           const arch::EvalOptions&) const override {
     if (const char* log = std::getenv("ORRERY_FAKE_RUN_LOG")) {
       const std::string line = cfg.hash() + " " + graph.name() + " " + std::to_string(::getpid()) + "\n";
       int fd = ::open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
@@ -73,7 +94,6 @@ class FakeFamily final : public arch::Family {
     if (const char* us = std::getenv("ORRERY_FAKE_SLEEP_US"))
       ::usleep(static_cast<useconds_t>(std::atoi(us)));
     arch::RunResult r;
-    r.mapper = options.mapper.empty() ? "plain" : options.mapper;
     const int64_t pes = cfg.integer("pe.count");
     for (const auto& op : graph.ops()) {
       if (op.kind() == workloads::OpKind::softmax) throw WorkloadError("fake: softmax not supported");
@@ -91,7 +111,6 @@ class FakeFamily final : public arch::Family {
       s.utilization = s.cycles ? static_cast<double>(s.macs) / static_cast<double>(s.cycles * pes) : 0;
       r.layers.push_back(std::move(l));
     }
-    arch::finalize(r, options.batch);
     return r;
   }
 

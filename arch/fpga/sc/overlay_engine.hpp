@@ -5,8 +5,8 @@
 // channel that serves transfers in arrival order at the sustained bandwidth. Each core runs
 // `images_per_core` inferences layer by layer. With one core or ample bandwidth it reproduces
 // arch/fpga/overlay_timing exactly; with several cores the bandwidth contention emerges from
-// the channel's queue rather than from the analytical fixed point. Elaborates SystemC: call
-// once per process.
+// the channel's queue rather than from the analytical fixed point. Runs in a forked child
+// (arch/isolated_run.hpp): any number of calls per process.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "arch/fpga/sc/streaming_pipeline.hpp"
 
+#include "arch/isolated_run.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -122,7 +124,9 @@ constexpr int64_t kMinImages = 6;
 
 }  // namespace
 
-StreamingScResult run_streaming_sc(const mappers::fpga::StreamingMapping& m, int64_t batch) {
+namespace {
+
+StreamingScResult run_here(const mappers::fpga::StreamingMapping& m, int64_t batch) {
   if (m.stages.empty()) throw SimulationError("streaming SystemC model: no stages");
   const int64_t images = std::max(batch, kMinImages);
   const int depth = static_cast<int>(std::max<int64_t>(1, m.fifo_depth_rows));
@@ -159,6 +163,36 @@ StreamingScResult run_streaming_sc(const mappers::fpga::StreamingMapping& m, int
   r.first_image_cycles = sink.done.front();
   r.batch_cycles = sink.done[static_cast<size_t>(batch - 1)];
   r.period_cycles = sink.done[static_cast<size_t>(images - 1)] - sink.done[static_cast<size_t>(images - 2)];
+  return r;
+}
+
+struct Summary {
+  int64_t first_image_cycles, batch_cycles, period_cycles, images_simulated;
+};
+struct StageRow {
+  int64_t busy_cycles, blocked_cycles;
+};
+
+}  // namespace
+
+StreamingScResult run_streaming_sc(const mappers::fpga::StreamingMapping& m, int64_t batch) {
+  const auto child = run_isolated<Summary, StageRow>("streaming SystemC model", [&] {
+    const StreamingScResult r = run_here(m, batch);
+    IsolatedResult<Summary, StageRow> out{{r.first_image_cycles, r.batch_cycles, r.period_cycles, r.images_simulated},
+                                          {}};
+    for (size_t i = 0; i < r.stage_busy_cycles.size(); ++i)
+      out.rows.push_back({r.stage_busy_cycles[i], r.stage_blocked_cycles[i]});
+    return out;
+  });
+  StreamingScResult r;
+  r.first_image_cycles = child.summary.first_image_cycles;
+  r.batch_cycles = child.summary.batch_cycles;
+  r.period_cycles = child.summary.period_cycles;
+  r.images_simulated = child.summary.images_simulated;
+  for (const auto& row : child.rows) {
+    r.stage_busy_cycles.push_back(row.busy_cycles);
+    r.stage_blocked_cycles.push_back(row.blocked_cycles);
+  }
   return r;
 }
 

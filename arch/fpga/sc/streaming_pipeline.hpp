@@ -6,7 +6,7 @@
 // output FIFO is full. With deep FIFOs the steady-state period equals the analytical slowest
 // stage; shallow FIFOs between stages with bursty rates (a stage that needs its whole input
 // before its first output) stall the producer and lower throughput, which the analytical model
-// cannot show. Elaborates SystemC: call once per process.
+// cannot show. Runs in a forked child (arch/isolated_run.hpp): any number of calls per process.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "arch/gpu/sc/gpu_system.hpp"
 
+#include "arch/isolated_run.hpp"
+
 #include <systemc>
 
 #include <algorithm>
@@ -18,8 +20,6 @@ namespace {
 using sc_core::sc_time;
 using sc_core::SC_SEC;
 
-constexpr int kL2Slices = 32;      // H100: 2 partitions; slices modelled as 32 equal queues
-constexpr int kHbmChannels = 32;   // HBM3 pseudo-channels, modelled as 32 equal queues
 
 // Per-CTA work of one kernel, split into pipeline steps.
 struct CtaWork {
@@ -44,7 +44,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   w.port_bytes_step = (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) / ctas / steps;
   const double math = k.flops_per_cta / math_flops_per_s(spec, k, f) +
                       k.sfu_ops_per_cta / (spec.sfu_ops_per_clk * f) +
-                      k.lane_ops_per_cta / (spec.cuda_fp32_flops * 0.5 * f);
+                      k.lane_ops_per_cta / (spec.cuda_fp32_flops * 0.5 * f);  // one int op per FP32 lane
   const double smem = k.smem_bytes_per_cta / (spec.shared_bandwidth_bytes_per_clk * f);
   w.compute_s_step = (k.serial_loads ? math + smem : std::max(math, smem)) / steps;
   w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
@@ -96,20 +96,20 @@ class GpuSystem : public sc_core::sc_module {
             const std::vector<double>& clocks)
       : sc_core::sc_module(name), spec_(spec), kernels_(kernels), clocks_(clocks), results_(kernels.size()) {
     const double f_ref = spec.max_clock_hz;
-    for (int i = 0; i < kL2Slices; ++i)
+    for (int i = 0; i < spec_.l2_slices; ++i)
       l2_.push_back(std::make_unique<BandwidthQueue>(("l2_slice_" + std::to_string(i)).c_str(),
-                                                     spec.l2_bandwidth_bytes_per_s / kL2Slices, 0.0));
+                                                     spec.l2_bandwidth_bytes_per_s / spec_.l2_slices, 0.0));
     const double hbm = dram_bytes_per_s(spec);
-    for (int i = 0; i < kHbmChannels; ++i)
+    for (int i = 0; i < spec_.hbm_channels; ++i)
       hbm_.push_back(std::make_unique<BandwidthQueue>(("hbm_channel_" + std::to_string(i)).c_str(),
-                                                      hbm / kHbmChannels, spec.hbm_latency_s));
+                                                      hbm / spec_.hbm_channels, spec.hbm_latency_s));
     int64_t max_slots = 1;
     for (const auto& k : kernels) max_slots = std::max(max_slots, k.ctas_per_sm);
     for (int64_t sm = 0; sm < spec.sm_count; ++sm) {
       const std::string n = std::to_string(sm);
       math_.push_back(std::make_unique<BandwidthQueue>(("sm_math_" + n).c_str(), 1.0, 0.0));
       port_.push_back(std::make_unique<BandwidthQueue>(
-          ("sm_load_port_" + n).c_str(), spec.shared_bandwidth_bytes_per_clk * 0.5 * f_ref, 0.0));
+          ("sm_load_port_" + n).c_str(), spec.load_port_bytes_per_clk * f_ref, 0.0));
     }
     // Slot-major order: the first wave spreads over all SMs before doubling up.
     for (int64_t slot = 0; slot < max_slots; ++slot)
@@ -174,9 +174,9 @@ class GpuSystem : public sc_core::sc_module {
         // One K-step's operands stream through the SM's load port while their lines are
         // interleaved over every L2 slice and (for the misses) every HBM channel.
         double done = port_[sm]->reserve(w.port_bytes_step * w.clock_scale);
-        for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step / kL2Slices));
+        for (auto& q : l2_) done = std::max(done, q->reserve(w.load_bytes_step / spec_.l2_slices));
         if (w.dram_bytes_step > 0)
-          for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / kHbmChannels));
+          for (auto& q : hbm_) done = std::max(done, q->reserve(w.dram_bytes_step / spec_.hbm_channels));
         pipe.issued(done);
       }
     });
@@ -222,9 +222,15 @@ std::vector<ScKernelResult> run_cycle_model(const GpuSpec& spec, const std::vect
                                             const std::vector<double>& clock_hz) {
   if (kernels.size() != clock_hz.size()) throw SimulationError("run_cycle_model: one clock per kernel");
   if (kernels.empty()) return {};
-  auto top = std::make_unique<GpuSystem>("gpu", spec, kernels, clock_hz);
-  sc_core::sc_start();
-  return top->results();
+  struct NoSummary {};
+  auto r = run_isolated<NoSummary, ScKernelResult>("gpu cycle model", [&] {
+    auto top = std::make_unique<GpuSystem>("gpu", spec, kernels, clock_hz);
+    sc_core::sc_start();
+    return IsolatedResult<NoSummary, ScKernelResult>{{}, top->results()};
+  });
+  if (r.rows.size() != kernels.size())
+    throw SimulationError("gpu cycle model: the child returned results for the wrong number of kernels");
+  return r.rows;
 }
 
 }  // namespace orrery::arch::gpu::sc

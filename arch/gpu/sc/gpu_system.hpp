@@ -21,8 +21,8 @@ struct ScKernelResult {
   double tail_seconds = 0;   // time during which some SM slots had no CTA left to run
 };
 
-// Runs `kernels` back to back at the given clocks (one per kernel). Calls sc_start once:
-// at most one call per process.
+// Runs `kernels` back to back at the given clocks (one per kernel), in a forked child
+// (arch/isolated_run.hpp): any number of calls per process.
 std::vector<ScKernelResult> run_cycle_model(const GpuSpec& spec, const std::vector<Kernel>& kernels,
                                             const std::vector<double>& clock_hz);
 

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::systolic::pe {
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int64_t stream_length(Dataflow dataflow, int64_t m, int64_t n, int64_t k) {
   switch (dataflow) {

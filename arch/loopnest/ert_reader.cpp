@@ -11,7 +11,8 @@ namespace {
 
 EnergyReferenceTable build(const YAML::Node& root, const std::string& source) {
   const YAML::Node tables = yaml::child(yaml::child(root, {"ERT"}), {"tables"});
-  if (!tables || !tables.IsSequence()) yaml::fail(source, root, "ERT.tables", "a sequence of tables", "nothing");
+  if (!tables || !tables.IsSequence())
+    yaml::fail(source, root, "ERT.tables", "a sequence of tables", "nothing");
   EnergyReferenceTable ert;
   ert.source = source;
   for (size_t i = 0; i < tables.size(); ++i) {
@@ -20,15 +21,16 @@ EnergyReferenceTable build(const YAML::Node& root, const std::string& source) {
     if (const auto lb = name.find('['); lb != std::string::npos) name = name.substr(0, lb);
     if (const auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
     const YAML::Node actions = tables[i]["actions"];
-    if (!actions || !actions.IsSequence()) yaml::fail(source, tables[i], key + ".actions", "a sequence",
-                                                      yaml::describe(actions));
+    if (!actions || !actions.IsSequence())
+      yaml::fail(source, tables[i], key + ".actions", "a sequence", yaml::describe(actions));
     auto& table = ert.energy_pj[name];
     for (size_t a = 0; a < actions.size(); ++a) {
       const std::string akey = fmt::format("{}({}).actions[{}]", key, name, a);
       const std::string action = yaml::as_string(actions[a]["name"], source, akey + ".name");
       const double e = yaml::as_double(actions[a]["energy"], source, akey + ".energy");
-      if (e < 0) yaml::fail(source, actions[a]["energy"], akey + ".energy", "a number >= 0",
-                            yaml::describe(actions[a]["energy"]));
+      if (e < 0)
+        yaml::fail(source, actions[a]["energy"], akey + ".energy", "a number >= 0",
+                   yaml::describe(actions[a]["energy"]));
       table.emplace(action, e);  // first entry wins
     }
   }
@@ -37,7 +39,9 @@ EnergyReferenceTable build(const YAML::Node& root, const std::string& source) {
 
 }  // namespace
 
-EnergyReferenceTable read_accelergy_ert(const std::string& path) { return build(yaml::load_file(path), path); }
+EnergyReferenceTable read_accelergy_ert(const std::string& path) {
+  return build(yaml::load_file(path), path);
+}
 
 EnergyReferenceTable parse_accelergy_ert(const std::string& yaml_text, const std::string& source) {
   return build(yaml::load_text(yaml_text, source), source);

@@ -10,13 +10,13 @@ struct LoopNestSpec;
 struct Problem;
 
 enum class InfeasibleKind {
-  kLevelCount,       // the mapping has a different number of levels than the architecture
-  kFactorProduct,    // product of a dimension's factors over all levels != its bound
-  kFanoutX,          // spatial X factors of a level exceed its fan-out
+  kLevelCount,     // the mapping has a different number of levels than the architecture
+  kFactorProduct,  // product of a dimension's factors over all levels != its bound
+  kFanoutX,        // spatial X factors of a level exceed its fan-out
   kFanoutY,
-  kCapacity,         // the kept tiles of a level exceed its capacity
-  kBackingStore,     // the outermost level does not keep a data space
-  kDummyKeeps,       // a spatial-only level is asked to keep data
+  kCapacity,      // the kept tiles of a level exceed its capacity
+  kBackingStore,  // the outermost level does not keep a data space
+  kDummyKeeps,    // a spatial-only level is asked to keep data
 };
 
 struct Infeasible {

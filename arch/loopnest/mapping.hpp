@@ -12,7 +12,7 @@
 namespace orrery::arch::loopnest {
 
 struct LevelMapping {
-  std::array<int64_t, kMaxDims> temporal{};   // factor per dimension (1 = no loop)
+  std::array<int64_t, kMaxDims> temporal{};  // factor per dimension (1 = no loop)
   std::array<int64_t, kMaxDims> spatial_x{};
   std::array<int64_t, kMaxDims> spatial_y{};
   // Temporal loop order: permutation[0] is the innermost loop's dimension. Holds every dimension

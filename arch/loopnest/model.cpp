@@ -13,13 +13,15 @@ using DimArray = std::array<int64_t, kMaxDims>;
 
 // Per-evaluation scratch, on the stack.
 struct Nest {
-  std::array<DimArray, kMaxLevels> extent{};  // extent[i][d]: level i's tile along d (all loops at or below i)
+  std::array<DimArray, kMaxLevels>
+      extent{};  // extent[i][d]: level i's tile along d (all loops at or below i)
   std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> tile{};  // footprint of that tile
   std::array<int64_t, kMaxLevels> spatial_all{};  // product of level i's spatial factors (its fan-out used)
   std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> spatial_relevant{};  // ... over relevant dims
 };
 
-std::optional<Infeasible> fail(InfeasibleKind kind, int level, int dim, int ds, int64_t found, int64_t limit) {
+std::optional<Infeasible> fail(InfeasibleKind kind, int level, int dim, int ds, int64_t found,
+                               int64_t limit) {
   Infeasible inf;
   inf.kind = kind;
   inf.level = level;
@@ -33,8 +35,8 @@ std::optional<Infeasible> fail(InfeasibleKind kind, int level, int dim, int ds, 
 // The structural checks, filling the tile extents on the way (what both check() and evaluate()
 // need). Order of checks: level count, factor products, fan-out, keep rules, capacity.
 std::optional<Infeasible> analyse(const LoopNestSpec& spec, const Problem& problem,
-                                  const std::array<CompiledProjection, kMaxDataSpaces>& proj, const Mapping& m,
-                                  Nest& nest) {
+                                  const std::array<CompiledProjection, kMaxDataSpaces>& proj,
+                                  const Mapping& m, Nest& nest) {
   const int num_levels = spec.num_levels();
   const int num_dims = problem.num_dims();
   const int num_ds = problem.num_data_spaces();
@@ -75,7 +77,8 @@ std::optional<Infeasible> analyse(const LoopNestSpec& spec, const Problem& probl
       if (i == num_levels - 1 && !lm.keep[s]) return fail(InfeasibleKind::kBackingStore, i, -1, s, 0, 0);
       if (!lm.keep[s]) continue;
       if (ls.is_dummy) return fail(InfeasibleKind::kDummyKeeps, i, -1, s, 0, 0);
-      used_words += static_cast<int64_t>(std::ceil(static_cast<double>(nest.tile[i][s]) * ls.multiple_buffering));
+      used_words +=
+          static_cast<int64_t>(std::ceil(static_cast<double>(nest.tile[i][s]) * ls.multiple_buffering));
       if (capacity && used_words > *capacity)
         return fail(InfeasibleKind::kCapacity, i, -1, s, used_words, *capacity);
     }
@@ -160,7 +163,8 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
     DimArray spatial_box{};
     for (int d = 0; d < num_dims; ++d) {
       int64_t spatial_above = 1;
-      for (int j = i + 1; j < num_levels; ++j) spatial_above *= m.levels[j].spatial_x[d] * m.levels[j].spatial_y[d];
+      for (int j = i + 1; j < num_levels; ++j)
+        spatial_above *= m.levels[j].spatial_x[d] * m.levels[j].spatial_y[d];
       bounds[d] = problem_.dim_bounds[d];
       spatial_box[d] = spatial_above;
     }
@@ -262,10 +266,12 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
     if (ls.write_bandwidth_words_per_cycle > 0)
       need = std::max(need, static_cast<double>(write_words) / ls.write_bandwidth_words_per_cycle);
     if (ls.shared_bandwidth_words_per_cycle > 0)
-      need = std::max(need, static_cast<double>(read_words + write_words) / ls.shared_bandwidth_words_per_cycle);
+      need =
+          std::max(need, static_cast<double>(read_words + write_words) / ls.shared_bandwidth_words_per_cycle);
     const int64_t level_cycles = static_cast<int64_t>(std::ceil(need));
     out.levels[i].cycles = level_cycles;
-    out.levels[i].bandwidth_throttling = static_cast<double>(compute_cycles) / static_cast<double>(level_cycles);
+    out.levels[i].bandwidth_throttling =
+        static_cast<double>(compute_cycles) / static_cast<double>(level_cycles);
     cycles = std::max(cycles, level_cycles);
   }
   out.cycles = cycles;
@@ -288,7 +294,8 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
       st.energy_pj_total = st.energy_pj_per_instance * static_cast<double>(st.utilized_instances);
       level_energy += st.energy_pj_total;
     }
-    lv.leakage_energy_pj = e.leak_pj_per_cycle * static_cast<double>(cycles) * static_cast<double>(ls.instances);
+    lv.leakage_energy_pj =
+        e.leak_pj_per_cycle * static_cast<double>(cycles) * static_cast<double>(ls.instances);
     lv.energy_pj = level_energy + lv.leakage_energy_pj;
     energy += lv.energy_pj;
   }

@@ -21,10 +21,10 @@ struct StorageEnergy {
 
 struct StorageLevelSpec {
   std::string name;
-  std::string component_class;      // Accelergy class (DRAM, SRAM, regfile, ...), informative
-  std::optional<int64_t> depth;     // entries (blocks); nullopt = unbounded (DRAM)
+  std::string component_class;   // Accelergy class (DRAM, SRAM, regfile, ...), informative
+  std::optional<int64_t> depth;  // entries (blocks); nullopt = unbounded (DRAM)
   int word_bits = 8;
-  int block_size_words = 1;         // words per entry (width / word bits)
+  int block_size_words = 1;  // words per entry (width / word bits)
   int64_t instances = 1;
   int64_t mesh_x = 1;
   int64_t mesh_y = 1;

@@ -33,14 +33,14 @@ struct LoopNestStats {
   int num_levels = 0;
   int num_data_spaces = 0;
   std::array<LevelStats, kMaxLevels> levels{};
-  int64_t computes = 0;                // MACs in total
+  int64_t computes = 0;  // MACs in total
   int64_t utilized_mac_instances = 0;
-  int64_t compute_cycles = 0;          // temporal iterations: cycles if no level throttles
+  int64_t compute_cycles = 0;  // temporal iterations: cycles if no level throttles
   int64_t cycles = 0;
   double compute_energy_pj = 0.0;
   double energy_pj = 0.0;
 
-  double utilization_fraction = 0.0;   // utilized MACs x compute cycles / (all MACs x cycles)
+  double utilization_fraction = 0.0;  // utilized MACs x compute cycles / (all MACs x cycles)
   double edp_joule_cycles() const { return energy_pj * 1e-12 * static_cast<double>(cycles); }
 };
 

@@ -64,7 +64,8 @@ void walk_nodes(const YAML::Node& list, const std::string& source, int64_t& mesh
       if (sp) {
         const int64_t mx = sp["meshX"] ? yaml::as_int(sp["meshX"], source, key + ".spatial.meshX") : 1;
         const int64_t my = sp["meshY"] ? yaml::as_int(sp["meshY"], source, key + ".spatial.meshY") : 1;
-        if (mx < 1 || my < 1) yaml::fail(source, sp, key + ".spatial", "meshX, meshY >= 1", yaml::describe(sp));
+        if (mx < 1 || my < 1)
+          yaml::fail(source, sp, key + ".spatial", "meshX, meshY >= 1", yaml::describe(sp));
         if (mx * my > 1) {
           RawComponent d;
           d.name = "inter_" + name + "_spatial";
@@ -82,7 +83,7 @@ void walk_nodes(const YAML::Node& list, const std::string& source, int64_t& mesh
       RawComponent rc;
       rc.name = yaml::as_string(n["name"], source, key + ".name");
       rc.component_class = n["class"] ? yaml::as_string(n["class"], source, key + ".class") : "";
-      rc.attributes = n["attributes"];
+      if (n["attributes"]) rc.attributes = n["attributes"];  // assigning an absent node throws
       rc.node = n;
       rc.mesh_x = mesh_x;
       rc.mesh_y = mesh_y;
@@ -99,7 +100,8 @@ void walk_nodes(const YAML::Node& list, const std::string& source, int64_t& mesh
 // --- subtree:/local: form -------------------------------------------------------------------
 void walk_subtree(const YAML::Node& list, const std::string& source, int64_t multiplier,
                   std::vector<RawComponent>& out) {
-  if (!list.IsSequence()) yaml::fail(source, list, "architecture.subtree", "a sequence", yaml::describe(list));
+  if (!list.IsSequence())
+    yaml::fail(source, list, "architecture.subtree", "a sequence", yaml::describe(list));
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node t = list[i];
     const std::string tname = yaml::as_string(t["name"], source, fmt::format("subtree[{}].name", i));
@@ -107,27 +109,33 @@ void walk_subtree(const YAML::Node& list, const std::string& source, int64_t mul
     (void)base;
     const int64_t mult = multiplier * (count > 0 ? count : 1);
     if (const YAML::Node local = t["local"]) {
-      if (!local.IsSequence()) yaml::fail(source, local, tname + ".local", "a sequence", yaml::describe(local));
+      if (!local.IsSequence())
+        yaml::fail(source, local, tname + ".local", "a sequence", yaml::describe(local));
       for (size_t k = 0; k < local.size(); ++k) {
         const YAML::Node c = local[k];
         const std::string key = fmt::format("{}.local[{}]", tname, k);
-        const auto [cname, ccount] = split_range(yaml::as_string(c["name"], source, key + ".name"), source, c);
+        const auto [cname, ccount] =
+            split_range(yaml::as_string(c["name"], source, key + ".name"), source, c);
         RawComponent rc;
         rc.name = cname;
         rc.component_class = c["class"] ? yaml::as_string(c["class"], source, key + ".class") : "";
-        rc.attributes = c["attributes"];
+        if (c["attributes"]) rc.attributes = c["attributes"];
         rc.node = c;
         const int64_t instances = ccount > 0 ? ccount : mult;
         const YAML::Node mx = yaml::child(rc.attributes, {"meshX"});
         const YAML::Node my = yaml::child(rc.attributes, {"meshY"});
         rc.mesh_x = mx ? yaml::as_int(mx, source, rc.name + ".attributes.meshX") : 0;
         rc.mesh_y = my ? yaml::as_int(my, source, rc.name + ".attributes.meshY") : 0;
-        if (rc.mesh_x == 0 && rc.mesh_y == 0) rc.mesh_x = instances, rc.mesh_y = 1;
-        else if (rc.mesh_x == 0) rc.mesh_x = instances / rc.mesh_y;
-        else if (rc.mesh_y == 0) rc.mesh_y = instances / rc.mesh_x;
+        if (rc.mesh_x == 0 && rc.mesh_y == 0)
+          rc.mesh_x = instances, rc.mesh_y = 1;
+        else if (rc.mesh_x == 0)
+          rc.mesh_x = instances / rc.mesh_y;
+        else if (rc.mesh_y == 0)
+          rc.mesh_y = instances / rc.mesh_x;
         if (rc.mesh_x * rc.mesh_y != instances)
           yaml::fail(source, c, rc.name + ".attributes.meshX x meshY",
-                     fmt::format("the instance count {}", instances), fmt::format("{} x {}", rc.mesh_x, rc.mesh_y));
+                     fmt::format("the instance count {}", instances),
+                     fmt::format("{} x {}", rc.mesh_x, rc.mesh_y));
         rc.dummy = rc.component_class == "dummy_storage";
         read_constraints(c, rc, source);
         out.push_back(rc);
@@ -171,7 +179,8 @@ StorageLevelSpec to_storage(const RawComponent& rc, const std::string& source) {
   if (YAML::Node n = yaml::child(a, {"sizeKB"}); n && !l.depth)
     l.depth = static_cast<int64_t>(yaml::as_double(n, source, k + "sizeKB") * 1024 * 8 /
                                    (l.word_bits * l.block_size_words));
-  if (l.depth && *l.depth < 1) yaml::fail(source, a, k + "depth", "an integer >= 1", std::to_string(*l.depth));
+  if (l.depth && *l.depth < 1)
+    yaml::fail(source, a, k + "depth", "an integer >= 1", std::to_string(*l.depth));
   auto bw = [&](std::initializer_list<const char*> names, const char* key) {
     YAML::Node n = yaml::child(a, names);
     if (!n) return 0.0;
@@ -184,7 +193,8 @@ StorageLevelSpec to_storage(const RawComponent& rc, const std::string& source) {
   l.shared_bandwidth_words_per_cycle = bw({"shared_bandwidth", "shared-bandwidth"}, "shared_bandwidth");
   if (YAML::Node n = yaml::child(a, {"multiple_buffering", "multiple-buffering"})) {
     l.multiple_buffering = yaml::as_double(n, source, k + "multiple_buffering");
-    if (l.multiple_buffering < 1) yaml::fail(source, n, k + "multiple_buffering", "a number >= 1", yaml::describe(n));
+    if (l.multiple_buffering < 1)
+      yaml::fail(source, n, k + "multiple_buffering", "a number >= 1", yaml::describe(n));
   }
   return l;
 }
@@ -207,7 +217,8 @@ LoopNestSpec build(const YAML::Node& root, const std::string& source) {
     yaml::fail(source, arch, "architecture", "at least one storage level and the arithmetic level",
                fmt::format("{} components", comps.size()));
   const RawComponent& mac = comps.back();
-  if (mac.dummy) yaml::fail(source, mac.node, "architecture", "the arithmetic component last", "a spatial container");
+  if (mac.dummy)
+    yaml::fail(source, mac.node, "architecture", "the arithmetic component last", "a spatial container");
   spec.arithmetic.name = mac.name;
   spec.arithmetic.mesh_x = mac.mesh_x;
   spec.arithmetic.mesh_y = mac.mesh_y;
@@ -228,7 +239,9 @@ LoopNestSpec build(const YAML::Node& root, const std::string& source) {
 
 }  // namespace
 
-LoopNestSpec read_timeloop_architecture(const std::string& path) { return build(yaml::load_file(path), path); }
+LoopNestSpec read_timeloop_architecture(const std::string& path) {
+  return build(yaml::load_file(path), path);
+}
 
 LoopNestSpec parse_timeloop_architecture(const std::string& yaml_text, const std::string& source) {
   return build(yaml::load_text(yaml_text, source), source);

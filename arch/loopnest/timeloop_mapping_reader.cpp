@@ -25,8 +25,8 @@ std::string dim_list(const Problem& p) {
 }
 
 // "R=3 P=16" | "R=3,P=16" | "C1 M8" | ["R=3", "P=16"]
-void parse_factors(const YAML::Node& node, const std::string& source, const std::string& key, const Problem& p,
-                   std::array<int64_t, kMaxDims>& out) {
+void parse_factors(const YAML::Node& node, const std::string& source, const std::string& key,
+                   const Problem& p, std::array<int64_t, kMaxDims>& out) {
   for (const std::string& tok : yaml::as_string_list(node, source, key)) {
     std::string name;
     std::string value;
@@ -87,18 +87,27 @@ std::vector<int> parse_data_spaces(const YAML::Node& node, const std::string& so
   return out;
 }
 
-std::vector<MappingDirective> build(const YAML::Node& root, const std::string& source, const LoopNestSpec& spec,
-                                    const Problem& p) {
-  YAML::Node list = yaml::child(root, {"mapping"});
+std::vector<MappingDirective> build_from(const YAML::Node& list, const std::string& base,
+                                         const std::string& source, const LoopNestSpec& spec,
+                                         const Problem& p);
+
+std::vector<MappingDirective> build(const YAML::Node& root, const std::string& source,
+                                    const LoopNestSpec& spec, const Problem& p) {
   std::string base = "mapping";
-  if (!list) {
-    if (const YAML::Node c = yaml::child(root, {"constraints", "mapspace_constraints"})) {
-      list = c.IsMap() ? c["targets"] : c;
-      base = "constraints.targets";
-    }
+  YAML::Node list = yaml::child(root, {"mapping"});
+  const YAML::Node c = yaml::child(root, {"constraints", "mapspace_constraints"});
+  if (!list && c) {
+    base = "constraints.targets";
+    return build_from(c.IsMap() ? yaml::child(c, {"targets"}) : c, base, source, spec, p);
   }
+  return build_from(list, base, source, spec, p);
+}
+
+std::vector<MappingDirective> build_from(const YAML::Node& list, const std::string& base,
+                                         const std::string& source, const LoopNestSpec& spec,
+                                         const Problem& p) {
   if (!list || !list.IsSequence())
-    yaml::fail(source, root, base, "a sequence of mapping directives", yaml::describe(list));
+    yaml::fail(source, list, base, "a sequence of mapping directives", yaml::describe(list));
   std::vector<MappingDirective> out;
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node e = list[i];
@@ -107,8 +116,9 @@ std::vector<MappingDirective> build(const YAML::Node& root, const std::string& s
     const std::string target = yaml::as_string(e["target"], source, key + ".target");
     md.level = spec.level_index(target);
     if (md.level < 0) md.level = spec.level_index("inter_" + target + "_spatial");
-    if (md.level < 0) yaml::fail(source, e["target"], key + ".target", "a level among " + level_names(spec),
-                                 "'" + target + "'");
+    if (md.level < 0)
+      yaml::fail(source, e["target"], key + ".target", "a level among " + level_names(spec),
+                 "'" + target + "'");
     const std::string type = yaml::as_string(e["type"], source, key + ".type");
     if (type == "temporal") {
       md.type = DirectiveType::kTemporal;
@@ -122,7 +132,8 @@ std::vector<MappingDirective> build(const YAML::Node& root, const std::string& s
     }
     const std::string k2 = key + "(" + target + ")";
     if (e["factors"]) parse_factors(e["factors"], source, k2 + ".factors", p, md.factors);
-    if (e["permutation"]) md.permutation = parse_permutation(e["permutation"], source, k2 + ".permutation", p);
+    if (e["permutation"])
+      md.permutation = parse_permutation(e["permutation"], source, k2 + ".permutation", p);
     if (e["split"]) md.split = static_cast<int>(yaml::as_int(e["split"], source, k2 + ".split"));
     if (e["keep"]) md.keep = parse_data_spaces(e["keep"], source, k2 + ".keep", p);
     if (e["bypass"]) md.bypass = parse_data_spaces(e["bypass"], source, k2 + ".bypass", p);
@@ -138,8 +149,9 @@ std::vector<MappingDirective> read_mapping_directives(const std::string& path, c
   return build(yaml::load_file(path), path, spec, problem);
 }
 
-std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_text, const std::string& source,
-                                                       const LoopNestSpec& spec, const Problem& problem) {
+std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_text,
+                                                       const std::string& source, const LoopNestSpec& spec,
+                                                       const Problem& problem) {
   return build(yaml::load_text(yaml_text, source), source, spec, problem);
 }
 
@@ -169,7 +181,8 @@ Mapping mapping_from_directives(const std::vector<MappingDirective>& directives,
       for (int q = 0; q < num_dims; ++q) {
         const int d = perm[q];
         const int64_t f = md.factors[d] > 0 ? md.factors[d] : 1;
-        const bool to_x = md.split ? q < *md.split : x * f <= spec.fanout_x(md.level);
+        const bool to_x =
+            md.split ? q < *md.split : (x * f <= spec.fanout_x(md.level) || spec.fanout_y(md.level) == 1);
         lm.spatial_x[d] = to_x ? f : 1;
         lm.spatial_y[d] = to_x ? 1 : f;
         if (to_x) x *= f;
@@ -186,8 +199,8 @@ Mapping read_timeloop_mapping(const std::string& path, const LoopNestSpec& spec,
   return mapping_from_directives(read_mapping_directives(path, spec, problem), spec, problem);
 }
 
-Mapping parse_timeloop_mapping(const std::string& yaml_text, const std::string& source, const LoopNestSpec& spec,
-                               const Problem& problem) {
+Mapping parse_timeloop_mapping(const std::string& yaml_text, const std::string& source,
+                               const LoopNestSpec& spec, const Problem& problem) {
   return mapping_from_directives(parse_mapping_directives(yaml_text, source, spec, problem), spec, problem);
 }
 

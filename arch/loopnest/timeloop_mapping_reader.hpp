@@ -27,14 +27,15 @@ struct MappingDirective {
   std::array<int64_t, kMaxDims> factors{};  // 0 = not given
   std::vector<int> permutation;             // dimensions given, innermost first
   std::optional<int> split;
-  std::vector<int> keep;                    // data space indices
+  std::vector<int> keep;  // data space indices
   std::vector<int> bypass;
 };
 
 std::vector<MappingDirective> read_mapping_directives(const std::string& path, const LoopNestSpec& spec,
                                                       const Problem& problem);
-std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_text, const std::string& source,
-                                                       const LoopNestSpec& spec, const Problem& problem);
+std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_text,
+                                                       const std::string& source, const LoopNestSpec& spec,
+                                                       const Problem& problem);
 
 // A complete mapping from directives: factors not given are 1, dimensions missing from a
 // permutation go outermost in problem order, data spaces not named are kept (spatial-only
@@ -44,7 +45,7 @@ Mapping mapping_from_directives(const std::vector<MappingDirective>& directives,
 
 // read + build.
 Mapping read_timeloop_mapping(const std::string& path, const LoopNestSpec& spec, const Problem& problem);
-Mapping parse_timeloop_mapping(const std::string& yaml_text, const std::string& source, const LoopNestSpec& spec,
-                               const Problem& problem);
+Mapping parse_timeloop_mapping(const std::string& yaml_text, const std::string& source,
+                               const LoopNestSpec& spec, const Problem& problem);
 
 }  // namespace orrery::arch::loopnest

@@ -19,7 +19,8 @@ std::string join(const std::vector<std::string>& v) {
 
 Problem build(const YAML::Node& root, const std::string& source) {
   const YAML::Node prob = yaml::child(root, {"problem"});
-  if (!prob || !prob.IsMap()) yaml::fail(source, root, "problem", "a map with shape: and instance:", "nothing");
+  if (!prob || !prob.IsMap())
+    yaml::fail(source, root, "problem", "a map with shape: and instance:", "nothing");
   const YAML::Node shape = prob["shape"];
   const YAML::Node inst = prob["instance"];
   if (!shape || !shape.IsMap()) yaml::fail(source, prob, "problem.shape", "a map", yaml::describe(shape));
@@ -41,8 +42,7 @@ Problem build(const YAML::Node& root, const std::string& source) {
   for (auto& [n, v] : coef)
     if (inst[n]) v = yaml::as_int(inst[n], source, "problem.instance." + n);
   for (const auto& d : p.dim_names) {
-    if (!inst[d])
-      yaml::fail(source, inst, "problem.instance." + d, "the bound of dimension " + d, "nothing");
+    if (!inst[d]) yaml::fail(source, inst, "problem.instance." + d, "the bound of dimension " + d, "nothing");
     p.dim_bounds.push_back(yaml::as_int(inst[d], source, "problem.instance." + d));
     if (p.dim_bounds.back() < 1)
       yaml::fail(source, inst[d], "problem.instance." + d, "an integer >= 1", yaml::describe(inst[d]));
@@ -66,19 +66,20 @@ Problem build(const YAML::Node& root, const std::string& source) {
     if (YAML::Node rw = yaml::child(dn, {"read_write", "read-write"}))
       ds.read_write = yaml::as_bool(rw, source, key + ".read_write");
     const YAML::Node proj = dn["projection"];
-    if (!proj || !proj.IsSequence()) yaml::fail(source, dn, key + ".projection", "a list of axes", yaml::describe(proj));
+    if (!proj || !proj.IsSequence())
+      yaml::fail(source, dn, key + ".projection", "a list of axes", yaml::describe(proj));
     for (size_t a = 0; a < proj.size(); ++a) {
       const YAML::Node axis = proj[a];
       const std::string akey = fmt::format("{}({}).projection[{}]", key, ds.name, a);
-      if (!axis.IsSequence()) yaml::fail(source, axis, akey, "a list of terms [dim] or [dim, coefficient]",
-                                         yaml::describe(axis));
+      if (!axis.IsSequence())
+        yaml::fail(source, axis, akey, "a list of terms [dim] or [dim, coefficient]", yaml::describe(axis));
       std::vector<ProjectionTerm> terms;
       for (size_t t = 0; t < axis.size(); ++t) {
         const YAML::Node term = axis[t];
         const std::string tkey = fmt::format("{}[{}]", akey, t);
         std::vector<std::string> parts = yaml::as_string_list(term, source, tkey);
-        if (parts.empty() || parts.size() > 2) yaml::fail(source, term, tkey, "[dim] or [dim, coefficient]",
-                                                          yaml::describe(term));
+        if (parts.empty() || parts.size() > 2)
+          yaml::fail(source, term, tkey, "[dim] or [dim, coefficient]", yaml::describe(term));
         ProjectionTerm pt;
         pt.dim = -1;
         for (const auto& part : parts) {

@@ -21,8 +21,8 @@ YAML::Node load_text(const std::string& text, const std::string& source) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", source, e.mark.line + 1, e.mark.column + 1,
-                                  e.msg));
+    throw ConfigError(
+        fmt::format("{}:{}:{}: YAML syntax error: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
 }
 
@@ -38,8 +38,8 @@ std::string describe(const YAML::Node& node) {
   return "a map";
 }
 
-void fail(const std::string& source, const YAML::Node& node, const std::string& key, const std::string& expected,
-          const std::string& got) {
+void fail(const std::string& source, const YAML::Node& node, const std::string& key,
+          const std::string& expected, const std::string& got) {
   throw ConfigError(fmt::format("{}: {}: expected {}, got {}", where(source, node), key, expected, got));
 }
 
@@ -81,11 +81,13 @@ std::string as_string(const YAML::Node& node, const std::string& source, const s
   return node.Scalar();
 }
 
-std::vector<std::string> as_string_list(const YAML::Node& node, const std::string& source, const std::string& key) {
+std::vector<std::string> as_string_list(const YAML::Node& node, const std::string& source,
+                                        const std::string& key) {
   std::vector<std::string> out;
   if (!node || node.IsNull()) return out;
   if (node.IsSequence()) {
-    for (size_t i = 0; i < node.size(); ++i) out.push_back(as_string(node[i], source, fmt::format("{}[{}]", key, i)));
+    for (size_t i = 0; i < node.size(); ++i)
+      out.push_back(as_string(node[i], source, fmt::format("{}[{}]", key, i)));
     return out;
   }
   if (!node.IsScalar()) fail(source, node, key, "a list of names", describe(node));

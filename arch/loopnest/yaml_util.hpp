@@ -30,7 +30,8 @@ double as_double(const YAML::Node& node, const std::string& source, const std::s
 bool as_bool(const YAML::Node& node, const std::string& source, const std::string& key);
 std::string as_string(const YAML::Node& node, const std::string& source, const std::string& key);
 // A sequence of strings, or one string of names separated by spaces or commas.
-std::vector<std::string> as_string_list(const YAML::Node& node, const std::string& source, const std::string& key);
+std::vector<std::string> as_string_list(const YAML::Node& node, const std::string& source,
+                                        const std::string& key);
 
 // First of the given spellings present in a map (Timeloop accepts both data-spaces and
 // data_spaces, word-bits and word_bits, ...); null node when none.

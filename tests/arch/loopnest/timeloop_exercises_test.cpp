@@ -23,10 +23,10 @@ const std::string kData = std::string(ORRERY_SOURCE_DIR) + "/tests/data/loopnest
 struct ExerciseCase {
   std::string label;
   std::string dir;
-  std::string ref;      // ref-output subfolder ("" for none)
+  std::string ref;  // ref-output subfolder ("" for none)
   std::string prob;
-  std::string map;      // relative to dir; a mapper's output map.yaml for exercise 06
-  std::string prefix;   // timeloop-model or timeloop-mapper
+  std::string map;     // relative to dir; a mapper's output map.yaml for exercise 06
+  std::string prefix;  // timeloop-model or timeloop-mapper
 };
 
 std::ostream& operator<<(std::ostream& os, const ExerciseCase& c) { return os << c.label; }
@@ -115,8 +115,9 @@ INSTANTIATE_TEST_SUITE_P(
                      "map/conv1d+oc+ic-3levelspatial-kp-ws.map.yaml", "timeloop-model"},
         ExerciseCase{"ex04_cp", "04-model-conv1d+oc-3levelspatial", "cp", "prob/conv1d+oc+ic.prob.yaml",
                      "map/conv1d+oc+ic-3levelspatial-cp-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex05_freebypass_best", "05-mapper-conv1d+oc-3level", "freebypass", "prob/conv1d+oc.prob.yaml",
-                     "ref-output/freebypass/timeloop-mapper.map.yaml", "timeloop-mapper"},
+        ExerciseCase{"ex05_freebypass_best", "05-mapper-conv1d+oc-3level", "freebypass",
+                     "prob/conv1d+oc.prob.yaml", "ref-output/freebypass/timeloop-mapper.map.yaml",
+                     "timeloop-mapper"},
         ExerciseCase{"ex06_eyeriss_vgg02_l5", "06-mapper-convlayer-eyeriss", "", "prob/VGG02_layer5.yaml",
                      "ref-output/timeloop-mapper.map.yaml", "timeloop-mapper"}),
     [](const auto& info) { return info.param.label; });

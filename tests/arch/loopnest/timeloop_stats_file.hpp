@@ -16,7 +16,7 @@ struct TimeloopDataSpaceRef {
 };
 
 struct TimeloopLevelRef {
-  std::map<std::string, double> values;                   // level-wide keys (Cycles, Computes (total), ...)
+  std::map<std::string, double> values;                     // level-wide keys (Cycles, Computes (total), ...)
   std::map<std::string, TimeloopDataSpaceRef> data_spaces;  // Weights, Inputs, Outputs
 };
 

@@ -11,7 +11,6 @@ namespace {
 
 using DimArray = std::array<int64_t, kMaxDims>;
 
-// Per-evaluation scratch, on the stack.
 struct Nest {
   std::array<DimArray, kMaxLevels>
       extent{};  // extent[i][d]: level i's tile along d (all loops at or below i)
@@ -123,13 +122,14 @@ std::variant<LoopNestStats, Infeasible> LoopNestModel::evaluate(const Mapping& m
 }
 
 std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStats& out) const {
-  Nest nest;
+  Nest nest;  // analyse() writes every entry that is read later
   if (auto inf = analyse(spec_, problem_, projections_, m, nest)) return inf;
 
   const int num_levels = spec_.num_levels();
   const int num_dims = problem_.num_dims();
   const int num_ds = problem_.num_data_spaces();
-  out = LoopNestStats{};
+  // Reset only the entries this spec uses (the arrays are sized for the largest spec).
+  for (int i = 0; i < num_levels; ++i) out.levels[i] = LevelStats{};
   out.num_levels = num_levels;
   out.num_data_spaces = num_ds;
 
@@ -146,74 +146,78 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
 
   // "naive" fills of level i: every element its tile receives over the run, first touches of
   // partial sums included (for read-write data this is also what it drains to its parent).
-  std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> naive{};
-  std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> partition{};
-  std::array<int64_t, kMaxLevels> utilized_instances{};
+  // Scratch: every entry read below is written first (kept data spaces only).
+  std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> naive;
+  std::array<std::array<int64_t, kMaxDataSpaces>, kMaxLevels> partition;
+  std::array<int64_t, kMaxLevels> utilized_instances;
   int64_t above = 1;
   for (int i = num_levels - 1; i >= 0; --i) {
     utilized_instances[i] = above;
     above *= nest.spatial_all[i];
   }
 
-  for (int i = 0; i < num_levels; ++i) {
-    // Partition: the share of the whole data space that one instance is responsible for: the
-    // full footprint divided by the footprint of the spatial loops above it (Timeloop's
-    // definition; for inputs of a conv it is not the exact union one instance touches).
-    DimArray bounds{};
-    DimArray spatial_box{};
-    for (int d = 0; d < num_dims; ++d) {
-      int64_t spatial_above = 1;
-      for (int j = i + 1; j < num_levels; ++j)
-        spatial_above *= m.levels[j].spatial_x[d] * m.levels[j].spatial_y[d];
-      bounds[d] = problem_.dim_bounds[d];
-      spatial_box[d] = spatial_above;
+  // The non-unit temporal loops of the whole nest, innermost first; level i's outer loops are
+  // the suffix starting at first_above[i].
+  constexpr int kMaxLoops = kMaxLevels * kMaxDims;
+  std::array<int8_t, kMaxLoops> loop_dim;
+  std::array<int8_t, kMaxLoops> loop_level;
+  std::array<int64_t, kMaxLoops> loop_bound;
+  std::array<int64_t, kMaxLoops + 1> suffix_product;  // product of loop bounds from index k outwards
+  std::array<int, kMaxLevels> first_above;
+  int num_loops = 0;
+  for (int j = 0; j < num_levels; ++j) {
+    if (j > 0) first_above[j - 1] = num_loops;
+    const LevelMapping& lm = m.levels[j];
+    for (int q = 0; q < num_dims; ++q) {
+      const int d = lm.permutation[q];
+      if (lm.temporal[d] == 1) continue;
+      loop_dim[num_loops] = static_cast<int8_t>(d);
+      loop_level[num_loops] = static_cast<int8_t>(j);
+      loop_bound[num_loops] = lm.temporal[d];
+      ++num_loops;
     }
+  }
+  first_above[num_levels - 1] = num_loops;
+  suffix_product[num_loops] = 1;
+  for (int k = num_loops - 1; k >= 0; --k) suffix_product[k] = suffix_product[k + 1] * loop_bound[k];
+
+  // Partition: the share of the whole data space that one instance is responsible for: the
+  // full footprint divided by the footprint of the spatial loops above it (Timeloop's
+  // definition; for inputs of a conv it is not the exact union one instance touches).
+  DimArray bounds;
+  DimArray spatial_box;
+  for (int d = 0; d < num_dims; ++d) {
+    bounds[d] = problem_.dim_bounds[d];
+    spatial_box[d] = 1;
+  }
+  for (int i = num_levels - 1; i >= 0; --i) {
+    if (i < num_levels - 1)
+      for (int d = 0; d < num_dims; ++d)
+        spatial_box[d] *= m.levels[i + 1].spatial_x[d] * m.levels[i + 1].spatial_y[d];
     for (int s = 0; s < num_ds; ++s) {
       if (!m.levels[i].keep[s]) continue;
       const CompiledProjection& p = projections_[s];
       partition[i][s] = p.footprint(bounds) / p.footprint(spatial_box);
       const int64_t tile = nest.tile[i][s];
-      // Walk the temporal loops above level i from the innermost out (unit loops do not exist).
-      int64_t total = 1;             // product of all bounds above
-      int64_t irrelevant_inner = 1;  // product of the irrelevant loops inside the first relevant one
-      bool found_relevant = false;
-      int first_dim = -1;
-      int first_level = -1;
-      int64_t first_bound = 1;
-      for (int j = i + 1; j < num_levels; ++j) {
-        const LevelMapping& lm = m.levels[j];
-        for (int q = 0; q < num_dims; ++q) {
-          const int d = lm.permutation[q];
-          const int64_t b = lm.temporal[d];
-          if (b == 1) continue;
-          if (first_dim < 0) {
-            first_dim = d;
-            first_level = j;
-            first_bound = b;
-          }
-          if (!found_relevant) {
-            if (p.relevant(d))
-              found_relevant = true;
-            else
-              irrelevant_inner *= b;
-          }
-          total *= b;
-        }
-      }
+      // Find the innermost loop above level i that is relevant to s.
+      const int first = first_above[i];
+      int k = first;
+      while (k < num_loops && !p.relevant(loop_dim[k])) ++k;
       int64_t n = tile;
-      if (found_relevant) {
-        if (irrelevant_inner == 1) {
-          // The innermost loop above moves the tile: consecutive tiles overlap (sliding window).
-          int64_t step = nest.extent[i][first_dim];
-          for (int j = i + 1; j <= first_level; ++j)
-            step *= m.levels[j].spatial_x[first_dim] * m.levels[j].spatial_y[first_dim];
-          const int64_t delta = p.slide_delta(nest.extent[i], first_dim, step);
-          n = (tile + (first_bound - 1) * delta) * (total / first_bound);
-        } else {
-          // Irrelevant loops inside the first relevant loop reuse the tile; from the relevant
-          // loop outwards every iteration brings a whole new tile.
-          n = tile * (total / irrelevant_inner);
-        }
+      if (k == num_loops) {
+        // Nothing above moves the tile: filled once.
+      } else if (k == first) {
+        // The innermost loop above moves the tile: consecutive tiles overlap (sliding window).
+        const int dim = loop_dim[k];
+        int64_t step = nest.extent[i][dim];
+        for (int j = i + 1; j <= loop_level[k]; ++j)
+          step *= m.levels[j].spatial_x[dim] * m.levels[j].spatial_y[dim];
+        const int64_t delta = p.slide_delta(nest.extent[i], dim, step);
+        n = (tile + (loop_bound[k] - 1) * delta) * suffix_product[k + 1];
+      } else {
+        // Irrelevant loops inside the first relevant loop reuse the tile; from the relevant
+        // loop outwards every iteration brings a whole new tile.
+        n = tile * suffix_product[k];
       }
       naive[i][s] = n;
     }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/checked_math.hpp"
+#include "common/error.hpp"
 
 namespace orrery::arch::loopnest {
 
@@ -249,6 +250,9 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
       } else {
         st.reads = from_child * relevant_spatial;
       }
+      // Cheap invariant, kept in Release: counts below the compulsory traffic mean a bug here.
+      if (st.fills < 0 || st.reads < 0)
+        throw SimulationError("loopnest model: negative fills or reads at level " + spec_.levels[p].name);
       child = p;
     }
   }

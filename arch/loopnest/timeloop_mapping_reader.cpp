@@ -155,6 +155,56 @@ std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_t
   return build(yaml::load_text(yaml_text, source), source, spec, problem);
 }
 
+namespace {
+
+void collect_arch_constraints(const YAML::Node& list, const std::string& source, const LoopNestSpec& spec,
+                              const Problem& p, std::vector<MappingDirective>& out) {
+  if (!list || !list.IsSequence()) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node n = list[i];
+    if (n["nodes"]) collect_arch_constraints(n["nodes"], source, spec, p, out);
+    const YAML::Node c = n["constraints"];
+    if (!c || !n["name"]) continue;
+    const std::string name = yaml::as_string(n["name"], source, "architecture.nodes.name");
+    int level = spec.level_index(name);
+    if (level < 0) level = spec.level_index("inter_" + name + "_spatial");
+    if (level < 0) continue;  // the arithmetic level, or a container without fan-out
+    const std::string key = name + ".constraints";
+    if (const YAML::Node ds = yaml::child(c, {"dataspace", "datatype"})) {
+      MappingDirective md;
+      md.level = level;
+      md.type = DirectiveType::kDataSpace;
+      if (ds["keep"]) md.keep = parse_data_spaces(ds["keep"], source, key + ".dataspace.keep", p);
+      if (ds["bypass"]) md.bypass = parse_data_spaces(ds["bypass"], source, key + ".dataspace.bypass", p);
+      out.push_back(md);
+    }
+    for (const char* kind : {"temporal", "spatial"}) {
+      const YAML::Node t = c[kind];
+      if (!t) continue;
+      MappingDirective md;
+      md.level = level;
+      md.type = std::string(kind) == "temporal" ? DirectiveType::kTemporal : DirectiveType::kSpatial;
+      const std::string k2 = key + "." + kind;
+      if (t["factors"]) parse_factors(t["factors"], source, k2 + ".factors", p, md.factors);
+      if (t["permutation"])
+        md.permutation = parse_permutation(t["permutation"], source, k2 + ".permutation", p);
+      if (t["split"]) md.split = static_cast<int>(yaml::as_int(t["split"], source, k2 + ".split"));
+      out.push_back(md);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<MappingDirective> read_architecture_constraints(const std::string& path, const LoopNestSpec& spec,
+                                                            const Problem& problem) {
+  const YAML::Node root = yaml::load_file(path);
+  std::vector<MappingDirective> out;
+  collect_arch_constraints(yaml::child(yaml::child(root, {"architecture"}), {"nodes"}), path, spec, problem,
+                           out);
+  return out;
+}
+
 Mapping mapping_from_directives(const std::vector<MappingDirective>& directives, const LoopNestSpec& spec,
                                 const Problem& problem) {
   const int num_dims = problem.num_dims();

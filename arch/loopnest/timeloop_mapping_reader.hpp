@@ -37,6 +37,13 @@ std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_t
                                                        const std::string& source, const LoopNestSpec& spec,
                                                        const Problem& problem);
 
+// Architecture-embedded constraints of the `nodes:` form: every !Component / !Container with
+// `constraints: {dataspace: {keep, bypass}, temporal: {factors, permutation}, spatial:
+// {factors, permutation, split}}` becomes directives on its level (a container's on its
+// inter_<name>_spatial level; containers without a spatial level are skipped).
+std::vector<MappingDirective> read_architecture_constraints(const std::string& path, const LoopNestSpec& spec,
+                                                            const Problem& problem);
+
 // A complete mapping from directives: factors not given are 1, dimensions missing from a
 // permutation go outermost in problem order, data spaces not named are kept (spatial-only
 // levels keep nothing). Spatial factors without split fill X up to the fan-out, then Y.

@@ -1,7 +1,9 @@
 #include "arch/loopnest/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 #include "common/checked_math.hpp"
 #include "common/error.hpp"
@@ -87,6 +89,38 @@ std::optional<Infeasible> analyse(const LoopNestSpec& spec, const Problem& probl
 }
 
 }  // namespace
+
+// Clusters of level i that hold at least one utilized instance. Instances are numbered row by
+// row (x fastest) on the level's mesh; a cluster is cluster_size consecutive numbers. A utilized
+// instance sits at x = (x of its parent) * fan-out X + spatial X index, likewise for y, from the
+// top level down. Only levels with cluster_size > 1 pay for this (and it allocates).
+int64_t LoopNestModel::utilized_clusters(const Mapping& m, int i) const {
+  std::vector<int64_t> xs{0};
+  std::vector<int64_t> ys{0};
+  for (int j = spec_.num_levels() - 1; j > i; --j) {
+    int64_t sx = 1;
+    int64_t sy = 1;
+    for (int d = 0; d < problem_.num_dims(); ++d) {
+      sx *= m.levels[j].spatial_x[d];
+      sy *= m.levels[j].spatial_y[d];
+    }
+    std::vector<int64_t> nx;
+    std::vector<int64_t> ny;
+    for (int64_t x : xs)
+      for (int64_t a = 0; a < sx; ++a) nx.push_back(x * spec_.fanout_x(j) + a);
+    for (int64_t y : ys)
+      for (int64_t a = 0; a < sy; ++a) ny.push_back(y * spec_.fanout_y(j) + a);
+    xs.swap(nx);
+    ys.swap(ny);
+  }
+  const int64_t mesh_x = spec_.levels[i].mesh_x;
+  const int64_t size = spec_.levels[i].cluster_size;
+  std::vector<int64_t> ids;
+  for (int64_t y : ys)
+    for (int64_t x : xs) ids.push_back((y * mesh_x + x) / size);
+  std::sort(ids.begin(), ids.end());
+  return std::unique(ids.begin(), ids.end()) - ids.begin();
+}
 
 LoopNestModel::LoopNestModel(LoopNestSpec spec, Problem problem)
     : spec_(std::move(spec)), problem_(std::move(problem)) {
@@ -284,26 +318,33 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
   }
   out.cycles = cycles;
 
-  // Energy: an action moves one block of block_size words.
+  // Energy: an action moves one block of block_size words (per instance). Where instances form
+  // clusters sharing one wide array, one action serves the whole cluster: the energy is charged
+  // per utilized cluster and spread over the utilized instances.
   double energy = 0.0;
   for (int i = 0; i < num_levels; ++i) {
     const StorageLevelSpec& ls = spec_.levels[i];
     const StorageEnergy& e = ls.energy;
     const int64_t block = ls.block_size_words;
     LevelStats& lv = out.levels[i];
+    const int64_t clusters = ls.cluster_size > 1 ? utilized_clusters(m, i) : utilized_instances[i];
+    const double cluster_share = static_cast<double>(clusters) / static_cast<double>(utilized_instances[i]);
     double level_energy = 0.0;
     for (int s = 0; s < num_ds; ++s) {
       DataSpaceLevelStats& st = lv.data_spaces[s];
       if (!st.kept) continue;
       // Timeloop counts whole vector accesses: ceil(scalar accesses / block size) per action.
       auto vectors = [&](int64_t scalars) { return static_cast<double>(ceil_div(scalars, block)); };
-      st.energy_pj_per_instance =
-          vectors(st.reads) * e.read_pj + vectors(st.fills) * e.write_pj + vectors(st.updates) * e.update_pj;
+      st.utilized_clusters = clusters;
+      st.energy_pj_per_instance = (vectors(st.reads) * e.read_pj + vectors(st.fills) * e.write_pj +
+                                   vectors(st.updates) * e.update_pj) *
+                                  cluster_share;
       st.energy_pj_total = st.energy_pj_per_instance * static_cast<double>(st.utilized_instances);
       level_energy += st.energy_pj_total;
     }
+    // Leakage of the utilized instances only (unused ones are taken as power-gated, as Timeloop does).
     lv.leakage_energy_pj =
-        e.leak_pj_per_cycle * static_cast<double>(cycles) * static_cast<double>(ls.instances);
+        e.leak_pj_per_cycle * static_cast<double>(cycles) * static_cast<double>(utilized_instances[i]);
     lv.energy_pj = level_energy + lv.leakage_energy_pj;
     energy += lv.energy_pj;
   }

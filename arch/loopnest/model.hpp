@@ -35,6 +35,8 @@ class LoopNestModel {
   std::optional<Infeasible> check(const Mapping& mapping) const;
 
  private:
+  int64_t utilized_clusters(const Mapping& mapping, int level) const;
+
   LoopNestSpec spec_;
   Problem problem_;
   std::array<CompiledProjection, kMaxDataSpaces> projections_{};

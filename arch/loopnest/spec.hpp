@@ -24,7 +24,10 @@ struct StorageLevelSpec {
   std::string component_class;   // Accelergy class (DRAM, SRAM, regfile, ...), informative
   std::optional<int64_t> depth;  // entries (blocks); nullopt = unbounded (DRAM)
   int word_bits = 8;
-  int block_size_words = 1;  // words per entry (width / word bits)
+  int block_size_words = 1;  // words per entry and instance (width / (word bits x cluster size))
+  // Instances that share one wide physical array (Timeloop's cluster_size): one action on it
+  // serves every utilized instance of the cluster.
+  int64_t cluster_size = 1;
   int64_t instances = 1;
   int64_t mesh_x = 1;
   int64_t mesh_y = 1;

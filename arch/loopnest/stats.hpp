@@ -13,6 +13,7 @@ struct DataSpaceLevelStats {
   int64_t partition_size = 0;       // distinct points one instance sees over the whole run
   int64_t utilized_capacity = 0;    // the tile one instance holds at a time (words)
   int64_t utilized_instances = 0;   // instances that receive work
+  int64_t utilized_clusters = 0;    // clusters (cluster_size > 1) holding utilized instances
   int64_t reads = 0;                // scalar reads (per instance)
   int64_t fills = 0;                // scalar writes of data from the parent (per instance)
   int64_t updates = 0;              // scalar partial-sum writes from below (per instance)

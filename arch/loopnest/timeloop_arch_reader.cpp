@@ -166,14 +166,21 @@ StorageLevelSpec to_storage(const RawComponent& rc, const std::string& source) {
   YAML::Node wb = yaml::child(a, {"datawidth", "word-bits", "word_bits", "word_width"});
   l.word_bits = wb ? static_cast<int>(yaml::as_int(wb, source, k + "datawidth")) : 8;
   if (l.word_bits < 1) yaml::fail(source, wb, k + "datawidth", "an integer >= 1", yaml::describe(wb));
+  if (YAML::Node n = yaml::child(a, {"cluster_size", "cluster-size"})) {
+    l.cluster_size = yaml::as_int(n, source, k + "cluster_size");
+    if (l.cluster_size < 1) yaml::fail(source, n, k + "cluster_size", "an integer >= 1", yaml::describe(n));
+  }
   if (YAML::Node n = yaml::child(a, {"block-size", "block_size"})) {
     l.block_size_words = static_cast<int>(yaml::as_int(n, source, k + "block-size"));
   } else if (YAML::Node w = yaml::child(a, {"width", "memory_width"})) {
     const int64_t width = yaml::as_int(w, source, k + "width");
-    if (width < l.word_bits || width % l.word_bits != 0)
-      yaml::fail(source, w, k + "width", fmt::format("a multiple of the word width {}", l.word_bits),
-                 yaml::describe(w));
-    l.block_size_words = static_cast<int>(width / l.word_bits);
+    const int64_t unit = l.word_bits * l.cluster_size;
+    if (width < unit || width % unit != 0)
+      yaml::fail(
+          source, w, k + "width",
+          fmt::format("a multiple of word width x cluster size = {} x {}", l.word_bits, l.cluster_size),
+          yaml::describe(w));
+    l.block_size_words = static_cast<int>(width / unit);
   }
   if (l.block_size_words < 1) yaml::fail(source, a, k + "block-size", "an integer >= 1", "0");
   if (YAML::Node n = yaml::child(a, {"sizeKB"}); n && !l.depth)

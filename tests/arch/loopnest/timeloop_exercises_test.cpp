@@ -27,6 +27,9 @@ struct ExerciseCase {
   std::string prob;
   std::string map;     // relative to dir; a mapper's output map.yaml for exercise 06
   std::string prefix;  // timeloop-model or timeloop-mapper
+  // Example designs keep everything in one folder: parsed-processed-input.yaml is also the
+  // problem, and the mapping is timeloop-mapper.map.yaml.
+  bool example_design = false;
 };
 
 std::ostream& operator<<(std::ostream& os, const ExerciseCase& c) { return os << c.label; }
@@ -41,11 +44,15 @@ void expect_energy_near(double got_pj, double ref_pj, const std::string& what) {
 
 TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
   const ExerciseCase& c = GetParam();
-  const std::string out = kData + c.dir + "/ref-output/" + (c.ref.empty() ? "" : c.ref + "/");
+  const std::string out = c.example_design
+                              ? kData + c.dir + "/"
+                              : kData + c.dir + "/ref-output/" + (c.ref.empty() ? "" : c.ref + "/");
   LoopNestSpec spec = read_timeloop_architecture(out + "parsed-processed-input.yaml");
   apply_ert(read_accelergy_ert(out + c.prefix + ".ERT.yaml"), spec);
-  const Problem problem = read_timeloop_problem(kData + c.dir + "/" + c.prob);
-  const Mapping mapping = read_timeloop_mapping(kData + c.dir + "/" + c.map, spec, problem);
+  const Problem problem = read_timeloop_problem(c.example_design ? out + "parsed-processed-input.yaml"
+                                                                 : kData + c.dir + "/" + c.prob);
+  const Mapping mapping = read_timeloop_mapping(
+      c.example_design ? out + "timeloop-mapper.map.yaml" : kData + c.dir + "/" + c.map, spec, problem);
   const LoopNestModel model(spec, problem);
   const auto result = model.evaluate(mapping);
   ASSERT_TRUE(std::holds_alternative<LoopNestStats>(result)) << std::get<Infeasible>(result).reason;
@@ -80,6 +87,7 @@ TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
       EXPECT_EQ(got.partition_size, static_cast<int64_t>(v.at("Partition size")));
       EXPECT_EQ(got.utilized_capacity, static_cast<int64_t>(v.at("Utilized capacity")));
       EXPECT_EQ(got.utilized_instances, static_cast<int64_t>(v.at("Utilized instances (max)")));
+      EXPECT_EQ(got.utilized_clusters, static_cast<int64_t>(v.at("Utilized clusters (max)")));
       EXPECT_EQ(got.reads, static_cast<int64_t>(v.at("Scalar reads (per-instance)")));
       EXPECT_EQ(got.fills, static_cast<int64_t>(v.at("Scalar fills (per-instance)")));
       EXPECT_EQ(got.updates, static_cast<int64_t>(v.at("Scalar updates (per-instance)")));
@@ -120,6 +128,19 @@ INSTANTIATE_TEST_SUITE_P(
                      "timeloop-mapper"},
         ExerciseCase{"ex06_eyeriss_vgg02_l5", "06-mapper-convlayer-eyeriss", "", "prob/VGG02_layer5.yaml",
                      "ref-output/timeloop-mapper.map.yaml", "timeloop-mapper"}),
+    [](const auto& info) { return info.param.label; });
+
+// The example designs of the same repository (workspace/example_designs/example_designs/*,
+// ref_outputs/default_problem): Timeloop's mapper result on a strided (2x2) 3x3 conv layer.
+INSTANTIATE_TEST_SUITE_P(
+    ExampleDesigns, TimeloopExercise,
+    ::testing::Values(
+        ExerciseCase{"eyeriss_like", "example_designs/eyeriss_like", "", "", "", "timeloop-mapper", true},
+        ExerciseCase{"simba_like", "example_designs/simba_like", "", "", "", "timeloop-mapper", true},
+        ExerciseCase{"simple_output_stationary", "example_designs/simple_output_stationary", "", "", "",
+                     "timeloop-mapper", true},
+        ExerciseCase{"simple_weight_stationary", "example_designs/simple_weight_stationary", "", "", "",
+                     "timeloop-mapper", true}),
     [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "arch/loopnest/timeloop_arch_reader.hpp"
 #include "arch/loopnest/timeloop_mapping_reader.hpp"
 #include "arch/loopnest/timeloop_problem_reader.hpp"
+#include "mappers/loopnest/search.hpp"
 
 namespace {
 
@@ -62,6 +63,30 @@ void BM_LoopNestCheckOnly3Level(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(c.model.check(c.mapping));
   state.SetItemsProcessed(state.iterations());
 }
+
+// The mapper end to end on exercise 06 (Eyeriss-like, embedded constraints): candidates per second
+// over two threads, sampling and local search included.
+void BM_LoopNestSearchEyeriss(benchmark::State& state) {
+  const std::string dir = kData + "06-mapper-convlayer-eyeriss/";
+  LoopNestSpec spec = read_timeloop_architecture(dir + "arch/eyeriss_like.yaml");
+  apply_ert(read_accelergy_ert(dir + "ref-output/timeloop-mapper.ERT.yaml"), spec);
+  const Problem p = read_timeloop_problem(dir + "prob/VGG02_layer5.yaml");
+  const LoopNestModel model(spec, p);
+  auto c = orrery::mappers::loopnest::unconstrained(spec, p);
+  orrery::mappers::loopnest::add_directives(
+      c, read_architecture_constraints(dir + "arch/eyeriss_like.yaml", spec, p), p);
+  orrery::mappers::loopnest::SearchOptions opt;
+  opt.max_evaluations = state.range(0);
+  int64_t candidates = 0;
+  for (auto _ : state) {
+    const auto r = orrery::mappers::loopnest::search(model, c, opt);
+    candidates += r.candidates;
+    benchmark::DoNotOptimize(r.objective);
+  }
+  state.SetItemsProcessed(candidates);
+}
+
+BENCHMARK(BM_LoopNestSearchEyeriss)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK(BM_LoopNestEvaluate3LevelConv1d)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_LoopNestEvaluateEyerissVgg)->Threads(1)->Threads(2)->UseRealTime();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "arch/loopnest/ert_reader.hpp"
+#include "arch/loopnest/mapping_text.hpp"
 #include "arch/loopnest/model.hpp"
 #include "arch/loopnest/timeloop_arch_reader.hpp"
 #include "arch/loopnest/timeloop_mapping_reader.hpp"
@@ -188,6 +189,28 @@ TEST(LoopNestReaders, NodesFormMatchesParsedForm) {
       read_timeloop_architecture(kData + "04-model-conv1d+oc-3levelspatial/arch/3levelspatial.arch.yaml");
   EXPECT_EQ(ex04.levels[ex04.level_index("GlobalBuffer")].instances, 1);
   EXPECT_EQ(ex04.levels[ex04.level_index("RegisterFile")].instances, 16);
+}
+
+// A mapping written as Timeloop YAML reads back to the same mapping (exercise 06's reference).
+TEST(LoopNestReaders, MappingYamlRoundTrip) {
+  const std::string dir = kData + "06-mapper-convlayer-eyeriss/";
+  const LoopNestSpec spec = read_timeloop_architecture(dir + "ref-output/parsed-processed-input.yaml");
+  const Problem prob = read_timeloop_problem(dir + "prob/VGG02_layer5.yaml");
+  const Mapping m = read_timeloop_mapping(dir + "ref-output/timeloop-mapper.map.yaml", spec, prob);
+  const Mapping back = parse_timeloop_mapping(mapping_yaml(spec, prob, m), "roundtrip", spec, prob);
+  ASSERT_EQ(back.levels.size(), m.levels.size());
+  for (size_t i = 0; i < m.levels.size(); ++i) {
+    SCOPED_TRACE(spec.levels[i].name);
+    EXPECT_EQ(back.levels[i].temporal, m.levels[i].temporal);
+    EXPECT_EQ(back.levels[i].spatial_x, m.levels[i].spatial_x);
+    EXPECT_EQ(back.levels[i].spatial_y, m.levels[i].spatial_y);
+    EXPECT_EQ(back.levels[i].permutation, m.levels[i].permutation);
+    EXPECT_EQ(back.levels[i].keep, m.levels[i].keep);
+  }
+  const LoopNestModel model(spec, prob);
+  const std::string text = mapping_loop_nest_text(model, m);
+  EXPECT_NE(text.find("shared_glb [ Inputs:5120 Outputs:7168 ]"), std::string::npos) << text;
+  EXPECT_NE(text.find("| for Q in [0:14) (Spatial-X)"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 #include "mappers/loopnest/search.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <random>
 #include <thread>
 
+#include "arch/loopnest/yaml_util.hpp"
 #include "mappers/loopnest/mapspace.hpp"
 
 namespace orrery::mappers::loopnest {
@@ -128,12 +132,32 @@ void random_pruned(const ln::LoopNestModel& model, const Mapspace& space, const 
   Candidate batch_best;
   Candidate next;
   int64_t spent = 0;
-  while (spent < budget) {
+  // Timeloop's termination knobs, counted per thread.
+  int64_t consecutive_suboptimal = 0;
+  int64_t consecutive_invalid = 0;
+  int64_t valid = 0;
+  auto done = [&] {
+    return (opt.victory_condition > 0 && consecutive_suboptimal >= opt.victory_condition) ||
+           (opt.timeout > 0 && consecutive_invalid >= opt.timeout) ||
+           (opt.search_size > 0 && valid >= opt.search_size);
+  };
+  auto account = [&](const Score& s, const Score& best_before) {
+    if (std::isinf(s.primary)) {
+      ++consecutive_invalid;
+      return;
+    }
+    consecutive_invalid = 0;
+    ++valid;
+    consecutive_suboptimal = s < best_before ? 0 : consecutive_suboptimal + 1;
+  };
+  while (spent < budget && !done()) {
     Score bs;
     bool any = false;
-    for (int64_t k = 0; k < opt.sample_batch && spent < budget; ++k, ++spent) {
+    for (int64_t k = 0; k < opt.sample_batch && spent < budget && !done(); ++k, ++spent) {
       space.sample(rng, c);
+      const Score before = best.score;
       const Score s = w.try_candidate(c, std::numeric_limits<uint64_t>::max());
+      account(s, before);
       if (s < bs) {
         bs = s;
         batch_best = c;
@@ -144,10 +168,12 @@ void random_pruned(const ln::LoopNestModel& model, const Mapspace& space, const 
     Candidate cur = batch_best;
     Score cs = bs;
     int64_t stale = 0;
-    while (stale < opt.climb_patience && spent < budget) {
+    while (stale < opt.climb_patience && spent < budget && !done()) {
       next = cur;
       space.mutate(rng, next);
+      const Score before = best.score;
       const Score s = w.try_candidate(next, std::numeric_limits<uint64_t>::max());
+      account(s, before);
       ++spent;
       if (s < cs) {
         cur = next;
@@ -213,6 +239,62 @@ SearchResult search(const ln::LoopNestModel& model, const MapspaceConstraints& c
       result.progress.push_back(p);
     }
   return result;
+}
+
+namespace {
+
+SearchOptions mapper_options(const YAML::Node& root, const std::string& source) {
+  namespace yaml = ln::yaml;
+  const YAML::Node m = yaml::child(root, {"mapper"});
+  if (!m || !m.IsMap()) yaml::fail(source, root, "mapper", "a map", yaml::describe(m));
+  SearchOptions o;
+  if (const YAML::Node metrics = yaml::child(m, {"optimization_metrics", "optimization_metric"})) {
+    const auto list = yaml::as_string_list(metrics, source, "mapper.optimization_metrics");
+    if (!list.empty()) {
+      if (list[0] == "edp")
+        o.objective = Objective::kEdp;
+      else if (list[0] == "energy")
+        o.objective = Objective::kEnergy;
+      else if (list[0] == "delay")
+        o.objective = Objective::kDelay;
+      else
+        yaml::fail(source, metrics, "mapper.optimization_metrics[0]", "edp, energy or delay",
+                   "'" + list[0] + "'");
+    }
+  }
+  auto count = [&](const char* key, int64_t& out) {
+    const YAML::Node n = m[key];
+    if (!n || n.IsNull()) return;
+    out = yaml::as_int(n, source, std::string("mapper.") + key);
+    if (out < 0) yaml::fail(source, n, std::string("mapper.") + key, "an integer >= 0", yaml::describe(n));
+  };
+  int64_t threads = o.threads;
+  count("num_threads", threads);
+  o.threads = static_cast<int>(std::max<int64_t>(1, threads));
+  count("victory_condition", o.victory_condition);
+  count("timeout", o.timeout);
+  count("search_size", o.search_size);
+  if (const YAML::Node a = m["algorithm"]) {
+    const std::string alg = yaml::as_string(a, source, "mapper.algorithm");
+    if (alg == "exhaustive" || alg == "linear_pruned")
+      o.exhaustive_limit = std::numeric_limits<int64_t>::max();
+    else if (alg == "random" || alg == "random_pruned" || alg == "hybrid")
+      o.exhaustive_limit = 0;
+    else
+      yaml::fail(source, a, "mapper.algorithm", "exhaustive, linear_pruned, random, random_pruned or hybrid",
+                 "'" + alg + "'");
+  }
+  return o;
+}
+
+}  // namespace
+
+SearchOptions read_timeloop_mapper_options(const std::string& path) {
+  return mapper_options(ln::yaml::load_file(path), path);
+}
+
+SearchOptions parse_timeloop_mapper_options(const std::string& yaml_text, const std::string& source) {
+  return mapper_options(ln::yaml::load_text(yaml_text, source), source);
 }
 
 }  // namespace orrery::mappers::loopnest

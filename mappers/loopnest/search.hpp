@@ -5,6 +5,7 @@
 // of the evaluation budget, so the result is the same for a given seed whatever the timing.
 // Nothing global: the model is shared read-only, every thread has its own scratch.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "arch/loopnest/model.hpp"
@@ -22,7 +23,18 @@ struct SearchOptions {
   int64_t exhaustive_limit = 2'000'000;  // enumerate everything when the space is at most this
   int64_t sample_batch = 2'000;          // random samples before each local search
   int64_t climb_patience = 3'000;        // local search stops after this many non-improving moves
+  // Timeloop's per-thread termination knobs (0 = off), random-pruned only:
+  int64_t victory_condition = 0;  // consecutive valid mappings not better than the thread's best
+  int64_t timeout = 0;            // consecutive invalid mappings
+  int64_t search_size = 0;        // valid mappings in total
 };
+
+// Reads Timeloop's `mapper:` section (optimization_metrics / optimization_metric: the first of
+// edp, energy, delay decides; num_threads; victory_condition; timeout; search_size; algorithm:
+// exhaustive / linear_pruned force enumeration, random / random_pruned / hybrid sample).
+// Keys of Timeloop's mapper that have no meaning here (live_status, log_*, ...) are ignored.
+SearchOptions read_timeloop_mapper_options(const std::string& path);
+SearchOptions parse_timeloop_mapper_options(const std::string& yaml_text, const std::string& source);
 
 struct ProgressPoint {
   int64_t evaluations = 0;  // candidates looked at by the thread that improved

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "arch/loopnest/ert_reader.hpp"
@@ -91,6 +92,46 @@ problem:
   EXPECT_FALSE(rnd.exhaustive);
   EXPECT_EQ(rnd.objective, ex.objective);
   EXPECT_LE(ex.objective, rnd.objective);
+}
+
+TEST(LoopNestSearch, ReadsTimeloopMapperOptions) {
+  const SearchOptions ex05 =
+      read_timeloop_mapper_options(kData + "05-mapper-conv1d+oc-3level/mapper/exhaustive.mapper.yaml");
+  EXPECT_EQ(ex05.objective, Objective::kDelay);
+  EXPECT_EQ(ex05.threads, 1);
+  EXPECT_EQ(ex05.victory_condition, 0);
+  EXPECT_EQ(ex05.exhaustive_limit, std::numeric_limits<int64_t>::max());
+  const SearchOptions ex06 =
+      read_timeloop_mapper_options(kData + "06-mapper-convlayer-eyeriss/mapper/mapper.yaml");
+  EXPECT_EQ(ex06.objective, Objective::kDelay);
+  EXPECT_EQ(ex06.threads, 8);
+  EXPECT_EQ(ex06.victory_condition, 500);
+  EXPECT_EQ(ex06.timeout, 15000);
+  EXPECT_EQ(ex06.exhaustive_limit, 0);
+  try {
+    parse_timeloop_mapper_options("mapper:\n  optimization_metrics: [latency]", "m.yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("m.yaml:2:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("edp, energy or delay"), std::string::npos) << e.what();
+  }
+}
+
+// Timeloop's victory condition stops a thread after that many valid mappings in a row that do
+// not beat its best: far fewer candidates than the budget.
+TEST(LoopNestSearch, VictoryConditionStopsEarly) {
+  const std::string dir = kData + "05-mapper-conv1d+oc-3level/";
+  ln::LoopNestSpec spec = ln::read_timeloop_architecture(dir + "arch/3level.arch.yaml");
+  ln::apply_ert(ln::read_accelergy_ert(dir + "ref-output/freebypass/timeloop-mapper.ERT.yaml"), spec);
+  const ln::Problem prob = ln::read_timeloop_problem(dir + "prob/conv1d+oc.prob.yaml");
+  const ln::LoopNestModel model(spec, prob);
+  SearchOptions opt;
+  opt.exhaustive_limit = 0;
+  opt.max_evaluations = 1'000'000;
+  opt.victory_condition = 100;
+  const SearchResult r = search(model, unconstrained(spec, prob), opt);
+  ASSERT_TRUE(r.found);
+  EXPECT_LT(r.candidates, 100'000);
 }
 
 struct Eyeriss {

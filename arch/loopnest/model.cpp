@@ -38,7 +38,9 @@ std::optional<Infeasible> fail(InfeasibleKind kind, int level, int dim, int ds, 
 // need). Order of checks: level count, factor products, fan-out, keep rules, capacity.
 std::optional<Infeasible> analyse(const LoopNestSpec& spec, const Problem& problem,
                                   const std::array<CompiledProjection, kMaxDataSpaces>& proj,
-                                  const Mapping& m, Nest& nest) {
+                                  const std::array<int64_t, kMaxLevels>& fanout_x,
+                                  const std::array<int64_t, kMaxLevels>& fanout_y, const Mapping& m,
+                                  Nest& nest) {
   const int num_levels = spec.num_levels();
   const int num_dims = problem.num_dims();
   const int num_ds = problem.num_data_spaces();
@@ -58,8 +60,8 @@ std::optional<Infeasible> analyse(const LoopNestSpec& spec, const Problem& probl
     }
     nest.extent[i] = running;
     nest.spatial_all[i] = px * py;
-    if (px > spec.fanout_x(i)) return fail(InfeasibleKind::kFanoutX, i, -1, -1, px, spec.fanout_x(i));
-    if (py > spec.fanout_y(i)) return fail(InfeasibleKind::kFanoutY, i, -1, -1, py, spec.fanout_y(i));
+    if (px > fanout_x[i]) return fail(InfeasibleKind::kFanoutX, i, -1, -1, px, fanout_x[i]);
+    if (py > fanout_y[i]) return fail(InfeasibleKind::kFanoutY, i, -1, -1, py, fanout_y[i]);
   }
   for (int d = 0; d < num_dims; ++d)
     if (running[d] != problem.dim_bounds[d])
@@ -126,6 +128,11 @@ LoopNestModel::LoopNestModel(LoopNestSpec spec, Problem problem)
     : spec_(std::move(spec)), problem_(std::move(problem)) {
   spec_.validate();
   problem_.validate();
+  macs_ = problem_.macs();  // once: Problem::macs() builds an error-context string
+  for (int i = 0; i < spec_.num_levels(); ++i) {
+    fanout_x_[i] = spec_.fanout_x(i);
+    fanout_y_[i] = spec_.fanout_y(i);
+  }
   for (int s = 0; s < problem_.num_data_spaces(); ++s) {
     const DataSpace& ds = problem_.data_spaces[s];
     CompiledProjection& p = projections_[s];
@@ -144,7 +151,7 @@ LoopNestModel::LoopNestModel(LoopNestSpec spec, Problem problem)
 
 std::optional<Infeasible> LoopNestModel::check(const Mapping& mapping) const {
   Nest nest;
-  return analyse(spec_, problem_, projections_, mapping, nest);
+  return analyse(spec_, problem_, projections_, fanout_x_, fanout_y_, mapping, nest);
 }
 
 std::variant<LoopNestStats, Infeasible> LoopNestModel::evaluate(const Mapping& mapping) const {
@@ -158,7 +165,7 @@ std::variant<LoopNestStats, Infeasible> LoopNestModel::evaluate(const Mapping& m
 
 std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStats& out) const {
   Nest nest;  // analyse() writes every entry that is read later
-  if (auto inf = analyse(spec_, problem_, projections_, m, nest)) return inf;
+  if (auto inf = analyse(spec_, problem_, projections_, fanout_x_, fanout_y_, m, nest)) return inf;
 
   const int num_levels = spec_.num_levels();
   const int num_dims = problem_.num_dims();
@@ -175,7 +182,7 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
     for (int d = 0; d < num_dims; ++d) compute_cycles *= m.levels[i].temporal[d];
     utilized_macs *= nest.spatial_all[i];
   }
-  out.computes = problem_.macs();
+  out.computes = macs_;
   out.compute_cycles = compute_cycles;
   out.utilized_mac_instances = utilized_macs;
 

@@ -41,6 +41,9 @@ class LoopNestModel {
   Problem problem_;
   std::array<CompiledProjection, kMaxDataSpaces> projections_{};
   std::array<bool, kMaxDataSpaces> read_write_{};
+  int64_t macs_ = 0;
+  std::array<int64_t, kMaxLevels> fanout_x_{};
+  std::array<int64_t, kMaxLevels> fanout_y_{};
 };
 
 }  // namespace orrery::arch::loopnest

@@ -183,6 +183,9 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
     utilized_macs *= nest.spatial_all[i];
   }
   out.computes = macs_;
+  // A vector MAC finishes macs_per_instance of its temporal iterations per cycle.
+  const int64_t computes_per_mac = compute_cycles;
+  compute_cycles = ceil_div(computes_per_mac, spec_.arithmetic.macs_per_instance);
   out.compute_cycles = compute_cycles;
   out.utilized_mac_instances = utilized_macs;
 
@@ -283,7 +286,7 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
       int64_t relevant_spatial = 1;
       for (int j = child + 1; j <= p; ++j) relevant_spatial *= nest.spatial_relevant[j][s];
       const int64_t from_child =
-          child < 0 ? compute_cycles : (rw ? naive[child][s] : out.levels[child].data_spaces[s].fills);
+          child < 0 ? computes_per_mac : (rw ? naive[child][s] : out.levels[child].data_spaces[s].fills);
       if (rw) {
         st.updates = from_child * relevant_spatial;
         st.reads = st.updates - st.partition_size;  // the first update of each point reads nothing
@@ -357,8 +360,10 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
   }
   out.compute_energy_pj = static_cast<double>(out.computes) * spec_.arithmetic.compute_energy_pj;
   out.energy_pj = energy + out.compute_energy_pj;
-  out.utilization_fraction = static_cast<double>(utilized_macs) * static_cast<double>(compute_cycles) /
-                             (static_cast<double>(spec_.arithmetic.instances) * static_cast<double>(cycles));
+  out.utilization_fraction =
+      static_cast<double>(utilized_macs) * static_cast<double>(computes_per_mac) /
+      (static_cast<double>(spec_.arithmetic.instances * spec_.arithmetic.macs_per_instance) *
+       static_cast<double>(cycles));
   return std::nullopt;
 }
 

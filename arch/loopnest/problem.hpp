@@ -5,6 +5,7 @@
 // (P'-1)*Wstride + (R'-1)*Wdilation + 1 input columns (tile_footprint.hpp).
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/loopnest/limits.hpp"
@@ -29,6 +30,8 @@ struct Problem {
   std::vector<std::string> dim_names;
   std::vector<int64_t> dim_bounds;
   std::vector<DataSpace> data_spaces;
+  // Named coefficients (Wstride, Hdilation, ...) with the values used in the projections above.
+  std::vector<std::pair<std::string, int64_t>> coefficients;
 
   int num_dims() const { return static_cast<int>(dim_names.size()); }
   int num_data_spaces() const { return static_cast<int>(data_spaces.size()); }

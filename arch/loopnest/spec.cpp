@@ -59,6 +59,9 @@ void LoopNestSpec::validate() const {
                       name, l.name, l.mesh_x, l.mesh_y, below_x, below_y));
   }
   check_mesh(arithmetic.name, arithmetic.instances, arithmetic.mesh_x, arithmetic.mesh_y);
+  if (arithmetic.macs_per_instance < 1)
+    throw ConfigError(fmt::format("architecture {}: {}: MACs per instance must be >= 1, got {}", name,
+                                  arithmetic.name, arithmetic.macs_per_instance));
 }
 
 }  // namespace orrery::arch::loopnest

@@ -56,6 +56,8 @@ struct ArithmeticSpec {
   int64_t mesh_x = 1;
   int64_t mesh_y = 1;
   int word_bits = 16;
+  // MACs one instance completes per cycle (a vector MAC); Timeloop's v0.4 MAC is 1.
+  int64_t macs_per_instance = 1;
   double compute_energy_pj = 0.0;  // per MAC
 };
 

@@ -41,6 +41,7 @@ Problem build(const YAML::Node& root, const std::string& source) {
   }
   for (auto& [n, v] : coef)
     if (inst[n]) v = yaml::as_int(inst[n], source, "problem.instance." + n);
+  for (const auto& [n, v] : coef) p.coefficients.emplace_back(n, v);
   for (const auto& d : p.dim_names) {
     if (!inst[d]) yaml::fail(source, inst, "problem.instance." + d, "the bound of dimension " + d, "nothing");
     p.dim_bounds.push_back(yaml::as_int(inst[d], source, "problem.instance." + d));

@@ -157,5 +157,20 @@ mapping:
   EXPECT_EQ(st.levels[0].data_spaces[2].reads, 8);
 }
 
+// A 4-wide vector MAC does the 12 MACs of the 1-level case in ceil(12 / 4) = 3 cycles; the
+// operand traffic is unchanged (12 weight reads) and the utilization is 12 / (4 x 3) = 100 %.
+TEST(LoopNestHandDerived, VectorMacDividesComputeCycles) {
+  LoopNestSpec spec;
+  spec.levels = {level("Buffer", 64, 1.0, 2.0, 3.0)};
+  spec.arithmetic.macs_per_instance = 4;
+  const Problem prob = conv1d(3, 4);
+  const Mapping m = parse_timeloop_mapping(
+      "mapping: [{target: Buffer, type: temporal, factors: R=3 P=4, permutation: RP}]", "m", spec, prob);
+  const auto st = std::get<LoopNestStats>(LoopNestModel(spec, prob).evaluate(m));
+  EXPECT_EQ(st.cycles, 3);
+  EXPECT_EQ(st.levels[0].data_spaces[0].reads, 12);
+  EXPECT_DOUBLE_EQ(st.utilization_fraction, 1.0);
+}
+
 }  // namespace
 }  // namespace orrery::arch::loopnest

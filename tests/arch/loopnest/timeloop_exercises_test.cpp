@@ -60,6 +60,7 @@ TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
   const auto ref = testing::read_timeloop_stats(out + c.prefix + ".stats.txt");
 
   EXPECT_EQ(st.cycles, ref.cycles);
+  EXPECT_NEAR(st.utilization_fraction * 100.0, ref.utilization_percent, 0.005);
   EXPECT_EQ(st.computes, ref.computes);
   const auto& mac = ref.levels.at(spec.arithmetic.name).values;
   EXPECT_EQ(st.computes, static_cast<int64_t>(mac.at("Computes (total)")));

@@ -25,6 +25,7 @@ struct TimeloopStatsRef {
   int64_t cycles = 0;
   int64_t computes = 0;
   double energy_uj = 0.0;
+  double utilization_percent = 0.0;
   double total_fj_per_compute = 0.0;
 };
 
@@ -53,6 +54,7 @@ inline TimeloopStatsRef read_timeloop_stats(const std::string& path) {
     }
     if (t.rfind("Cycles: ", 0) == 0) ref.cycles = std::stoll(t.substr(8));
     if (t.rfind("Energy: ", 0) == 0) ref.energy_uj = std::stod(t.substr(8));
+    if (t.rfind("Utilization: ", 0) == 0) ref.utilization_percent = std::stod(t.substr(13));
     if (t.rfind("Computes = ", 0) == 0) ref.computes = std::stoll(t.substr(11));
     if (t == "fJ/Compute") in_fj = true;
     if (in_fj && t.rfind("Total", 0) == 0) ref.total_fj_per_compute = std::stod(t.substr(t.find('=') + 1));

@@ -285,8 +285,14 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
       // (updates); only the relevant ones multiply the traffic.
       int64_t relevant_spatial = 1;
       for (int j = child + 1; j <= p; ++j) relevant_spatial *= nest.spatial_relevant[j][s];
-      const int64_t from_child =
+      int64_t from_child =
           child < 0 ? computes_per_mac : (rw ? naive[child][s] : out.levels[child].data_spaces[s].fills);
+      if (child < 0 && !rw && spec_.arithmetic.operand_reuse) {
+        // The MAC holds its read-only operand while the innermost loops leave it unchanged.
+        int64_t reuse = 1;
+        for (int k = 0; k < num_loops && !projections_[s].relevant(loop_dim[k]); ++k) reuse *= loop_bound[k];
+        from_child /= reuse;
+      }
       if (rw) {
         st.updates = from_child * relevant_spatial;
         st.reads = st.updates - st.partition_size;  // the first update of each point reads nothing

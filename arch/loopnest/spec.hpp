@@ -58,6 +58,10 @@ struct ArithmeticSpec {
   int word_bits = 16;
   // MACs one instance completes per cycle (a vector MAC); Timeloop's v0.4 MAC is 1.
   int64_t macs_per_instance = 1;
+  // Newer Timeloop releases (the 2024 tutorial's reference) keep a read-only operand in the MAC
+  // across the innermost loops that do not change it; v0.4 (the ISPASS 2020 references) reads it
+  // for every compute. Off = v0.4.
+  bool operand_reuse = false;
   double compute_energy_pj = 0.0;  // per MAC
 };
 

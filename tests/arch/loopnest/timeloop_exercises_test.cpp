@@ -30,6 +30,7 @@ struct ExerciseCase {
   // Example designs keep everything in one folder: parsed-processed-input.yaml is also the
   // problem, and the mapping is timeloop-mapper.map.yaml.
   bool example_design = false;
+  bool mac_operand_reuse = false;  // reference produced by a newer Timeloop (see spec.hpp)
 };
 
 std::ostream& operator<<(std::ostream& os, const ExerciseCase& c) { return os << c.label; }
@@ -49,6 +50,7 @@ TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
                               : kData + c.dir + "/ref-output/" + (c.ref.empty() ? "" : c.ref + "/");
   LoopNestSpec spec = read_timeloop_architecture(out + "parsed-processed-input.yaml");
   apply_ert(read_accelergy_ert(out + c.prefix + ".ERT.yaml"), spec);
+  spec.arithmetic.operand_reuse = c.mac_operand_reuse;
   const Problem problem = read_timeloop_problem(c.example_design ? out + "parsed-processed-input.yaml"
                                                                  : kData + c.dir + "/" + c.prob);
   const Mapping mapping = read_timeloop_mapping(
@@ -141,7 +143,11 @@ INSTANTIATE_TEST_SUITE_P(
         ExerciseCase{"simple_output_stationary", "example_designs/simple_output_stationary", "", "", "",
                      "timeloop-mapper", true},
         ExerciseCase{"simple_weight_stationary", "example_designs/simple_weight_stationary", "", "", "",
-                     "timeloop-mapper", true}),
+                     "timeloop-mapper", true},
+        ExerciseCase{"ispass_eyeriss_intmac", "timeloop+accelergy/intmac", "", "", "", "timeloop-mapper",
+                     true},
+        ExerciseCase{"ispass_eyeriss_fpmac", "timeloop+accelergy/fpmac", "", "", "", "timeloop-mapper", true},
+        ExerciseCase{"tutorial_2024", "2024_interface_dse", "", "", "", "timeloop-mapper", true, true}),
     [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "arch/loopnest/model.hpp"
+#include "arch/loopnest/timeloop_inputs.hpp"
 #include "arch/loopnest/timeloop_mapping_reader.hpp"
 #include "arch/loopnest/timeloop_problem_reader.hpp"
 
@@ -170,6 +171,18 @@ TEST(LoopNestHandDerived, VectorMacDividesComputeCycles) {
   EXPECT_EQ(st.cycles, 3);
   EXPECT_EQ(st.levels[0].data_spaces[0].reads, 12);
   EXPECT_DOUBLE_EQ(st.utilization_fraction, 1.0);
+}
+
+// One call reads what timeloop-model reads; exercise 00 gives 48 cycles (3 x 16 MACs on one MAC).
+TEST(LoopNestInputs, OneCallReadsArchitectureProblemMappingAndErt) {
+  const std::string dir =
+      std::string(ORRERY_SOURCE_DIR) + "/tests/data/loopnest/timeloop/00-model-conv1d-1level/";
+  const TimeloopModelInputs in = read_timeloop_model_inputs(
+      dir + "arch/1level.arch.yaml", dir + "prob/conv1d.prob.yaml", dir + "map/conv1d-1level.map.yaml",
+      dir + "ref-output/timeloop-model.ERT.yaml");
+  const auto st = std::get<LoopNestStats>(LoopNestModel(in.spec, in.problem).evaluate(in.mapping));
+  EXPECT_EQ(st.cycles, 48);
+  EXPECT_DOUBLE_EQ(in.spec.arithmetic.compute_energy_pj, 0.845);
 }
 
 }  // namespace

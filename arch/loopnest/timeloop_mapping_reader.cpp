@@ -113,6 +113,10 @@ std::vector<MappingDirective> build_from(const YAML::Node& list, const std::stri
     const YAML::Node e = list[i];
     const std::string key = fmt::format("{}[{}]", base, i);
     MappingDirective md;
+    // Constraint-only knobs of Timeloop's mapper that this search does not use are accepted.
+    yaml::check_keys(e, source, key, {"target", "type", "factors", "permutation", "split", "keep", "bypass"},
+                     {"no_reuse", "no_link_transfer", "max_parallelism", "min_parallelism",
+                      "default_max_factor", "default_min_factor", "factors_only", "maximize_dims"});
     const std::string target = yaml::as_string(e["target"], source, key + ".target");
     md.level = spec.level_index(target);
     if (md.level < 0) md.level = spec.level_index("inter_" + target + "_spatial");

@@ -21,10 +21,13 @@ Problem build(const YAML::Node& root, const std::string& source) {
   const YAML::Node prob = yaml::child(root, {"problem"});
   if (!prob || !prob.IsMap())
     yaml::fail(source, root, "problem", "a map with shape: and instance:", "nothing");
+  yaml::check_keys(prob, source, "problem", {"shape", "instance"}, {"version"});
   const YAML::Node shape = prob["shape"];
   const YAML::Node inst = prob["instance"];
   if (!shape || !shape.IsMap()) yaml::fail(source, prob, "problem.shape", "a map", yaml::describe(shape));
   if (!inst || !inst.IsMap()) yaml::fail(source, prob, "problem.instance", "a map", yaml::describe(inst));
+  yaml::check_keys(shape, source, "problem.shape", {"name", "dimensions", "coefficients", "data_spaces"},
+                   {"data-spaces"});
   Problem p;
   p.name = shape["name"] ? yaml::as_string(shape["name"], source, "problem.shape.name") : "problem";
   p.dim_names = yaml::as_string_list(shape["dimensions"], source, "problem.shape.dimensions");
@@ -57,6 +60,7 @@ Problem build(const YAML::Node& root, const std::string& source) {
   for (size_t i = 0; i < dss.size(); ++i) {
     const YAML::Node dn = dss[i];
     const std::string key = fmt::format("problem.shape.data_spaces[{}]", i);
+    yaml::check_keys(dn, source, key, {"name", "projection", "read_write"}, {"read-write"});
     DataSpace ds;
     ds.name = yaml::as_string(dn["name"], source, key + ".name");
     if (YAML::Node rw = yaml::child(dn, {"read_write", "read-write"}))

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -102,6 +103,46 @@ std::vector<std::string> as_string_list(const YAML::Node& node, const std::strin
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
+}
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1);
+  std::vector<size_t> cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    prev.swap(cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+void check_keys(const YAML::Node& map, const std::string& source, const std::string& key,
+                std::initializer_list<const char*> allowed, std::initializer_list<const char*> ignored) {
+  if (!map || !map.IsMap()) return;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string k = it->first.Scalar();
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    for (const char* a : ignored) ok = ok || k == a;
+    if (ok) continue;
+    std::string best;
+    size_t best_d = 3;  // suggest only close matches
+    std::string all;
+    for (const char* a : allowed) {
+      all += (all.empty() ? "" : ", ") + std::string(a);
+      const size_t d = edit_distance(k, a);
+      if (d < best_d) best_d = d, best = a;
+    }
+    throw ConfigError(fmt::format("{}: {}.{}: unknown key '{}'{}; expected one of {}",
+                                  where(source, it->first), key, k, k,
+                                  best.empty() ? "" : " (did you mean '" + best + "'?)", all));
+  }
 }
 
 YAML::Node child(const YAML::Node& map, std::initializer_list<const char*> names) {

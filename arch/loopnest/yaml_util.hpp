@@ -33,6 +33,11 @@ std::string as_string(const YAML::Node& node, const std::string& source, const s
 std::vector<std::string> as_string_list(const YAML::Node& node, const std::string& source,
                                         const std::string& key);
 
+// Throws ConfigError for the first key of `map` that is neither in `allowed` nor in `ignored`:
+// "where: key.path.bad: unknown key 'bad' (did you mean 'good'?); expected one of ...".
+void check_keys(const YAML::Node& map, const std::string& source, const std::string& key,
+                std::initializer_list<const char*> allowed, std::initializer_list<const char*> ignored = {});
+
 // First of the given spellings present in a map (Timeloop accepts both data-spaces and
 // data_spaces, word-bits and word_bits, ...); null node when none.
 YAML::Node child(const YAML::Node& map, std::initializer_list<const char*> names);

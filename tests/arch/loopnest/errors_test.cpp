@@ -46,6 +46,26 @@ TEST(LoopNestErrors, MappingUnknownDimensionNamesFileKeyAndChoices) {
       {"bad.map.yaml:2:", "mapping[0](GlobalBuffer).factors", "K, R, P", "'X=3'"});
 }
 
+TEST(LoopNestErrors, MisspelledKeysAreErrorsWithASuggestion) {
+  Ex03 ex;
+  expect_config_error(
+      [&] {
+        parse_timeloop_mapping("mapping:\n- {target: GlobalBuffer, type: temporal, factor: K=2}", "m.yaml",
+                               ex.spec, ex.problem);
+      },
+      {"m.yaml:2:", "mapping[0].factor", "unknown key 'factor'", "did you mean 'factors'?"});
+  expect_config_error(
+      [] {
+        parse_timeloop_problem(R"(
+problem:
+  shape: {name: p, dimensions: [R], data_spaces: [{name: W, projection: [[[R]]], readwrite: true}]}
+  instance: {R: 3}
+)",
+                               "p.yaml");
+      },
+      {"p.yaml:3:", "data_spaces[0].readwrite", "did you mean 'read_write'?"});
+}
+
 TEST(LoopNestErrors, MappingUnknownTargetListsLevels) {
   Ex03 ex;
   expect_config_error(

@@ -333,6 +333,14 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
     cycles = std::max(cycles, level_cycles);
   }
   out.cycles = cycles;
+  // Bandwidth each data space consumed (Timeloop's stats: reads, and fills + updates, per cycle).
+  for (int i = 0; i < num_levels; ++i)
+    for (int s = 0; s < num_ds; ++s) {
+      auto& st = out.levels[i].data_spaces[s];
+      if (!st.kept) continue;
+      st.read_words_per_cycle = static_cast<double>(st.reads) / static_cast<double>(cycles);
+      st.write_words_per_cycle = static_cast<double>(st.fills + st.updates) / static_cast<double>(cycles);
+    }
 
   // Energy: an action moves one block of block_size words (per instance). Where instances form
   // clusters sharing one wide array, one action serves the whole cluster: the energy is charged

@@ -95,6 +95,11 @@ TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
       EXPECT_EQ(got.fills, static_cast<int64_t>(v.at("Scalar fills (per-instance)")));
       EXPECT_EQ(got.updates, static_cast<int64_t>(v.at("Scalar updates (per-instance)")));
       EXPECT_EQ(got.temporal_reductions, static_cast<int64_t>(v.at("Temporal reductions (per-instance)")));
+      // Printed with 2 decimals: the words per cycle that bandwidth throttling compares.
+      EXPECT_NEAR(got.read_words_per_cycle, v.at("Read Bandwidth (per-instance)"), 0.0051);
+      EXPECT_NEAR(got.write_words_per_cycle, v.at("Write Bandwidth (per-instance)"), 0.0051);
+      EXPECT_NEAR(got.read_words_per_cycle + got.write_words_per_cycle,
+                  v.at("Shared Bandwidth (per-instance)"), 0.0051);
       expect_energy_near(got.energy_pj_per_instance, v.at("Energy (per-instance)"), "energy per instance");
       expect_energy_near(got.energy_pj_total, v.at("Energy (total)"), "energy total");
     }

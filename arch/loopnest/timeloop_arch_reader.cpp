@@ -233,6 +233,19 @@ LoopNestSpec build(const YAML::Node& root, const std::string& source) {
   if (YAML::Node w = yaml::child(mac.attributes, {"datawidth", "word-bits", "word_bits"}))
     spec.arithmetic.word_bits = static_cast<int>(yaml::as_int(w, source, mac.name + ".attributes.datawidth"));
   for (auto it = comps.rbegin() + 1; it != comps.rend(); ++it) spec.levels.push_back(to_storage(*it, source));
+  // Clock period: the first container / subtree that gives global_cycle_seconds.
+  {
+    // (yaml-cpp assignment writes through to the node assigned to, so no reassignment here.)
+    const YAML::Node list = arch["nodes"] ? arch["nodes"] : arch["subtree"];
+    const YAML::Node top =
+        list && list.IsSequence() && list.size() > 0 ? list[0] : YAML::Node(YAML::NodeType::Undefined);
+    if (const YAML::Node gcs = yaml::child(yaml::child(top, {"attributes"}), {"global_cycle_seconds"})) {
+      spec.cycle_seconds = yaml::as_double(gcs, source, "architecture.attributes.global_cycle_seconds");
+      if (spec.cycle_seconds <= 0)
+        yaml::fail(source, gcs, "architecture.attributes.global_cycle_seconds", "a number > 0",
+                   yaml::describe(gcs));
+    }
+  }
   spec.name = source;
   if (YAML::Node top = arch["subtree"]; top && top.IsSequence() && top.size() > 0 && top[0]["name"])
     spec.name = top[0]["name"].Scalar();

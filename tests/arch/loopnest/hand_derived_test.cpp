@@ -183,6 +183,7 @@ TEST(LoopNestInputs, OneCallReadsArchitectureProblemMappingAndErt) {
   const auto st = std::get<LoopNestStats>(LoopNestModel(in.spec, in.problem).evaluate(in.mapping));
   EXPECT_EQ(st.cycles, 48);
   EXPECT_DOUBLE_EQ(in.spec.arithmetic.compute_energy_pj, 0.845);
+  EXPECT_DOUBLE_EQ(in.spec.cycle_seconds, 1e-9);
 }
 
 }  // namespace

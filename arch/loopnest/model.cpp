@@ -284,7 +284,13 @@ std::optional<Infeasible> LoopNestModel::evaluate(const Mapping& m, LoopNestStat
       // levels child+1 .. p. Loops over irrelevant dimensions multicast (reads) or reduce
       // (updates); only the relevant ones multiply the traffic.
       int64_t relevant_spatial = 1;
-      for (int j = child + 1; j <= p; ++j) relevant_spatial *= nest.spatial_relevant[j][s];
+      int64_t all_spatial = 1;
+      for (int j = child + 1; j <= p; ++j) {
+        relevant_spatial *= nest.spatial_relevant[j][s];
+        all_spatial *= nest.spatial_all[j];
+      }
+      st.scatter_factor = relevant_spatial;
+      st.multicast_factor = all_spatial / relevant_spatial;
       int64_t from_child =
           child < 0 ? computes_per_mac : (rw ? naive[child][s] : out.levels[child].data_spaces[s].fills);
       if (child < 0 && !rw && spec_.arithmetic.operand_reuse) {

@@ -10,14 +10,19 @@ namespace orrery::arch::loopnest {
 
 struct DataSpaceLevelStats {
   bool kept = false;
-  int64_t partition_size = 0;          // distinct points one instance sees over the whole run
-  int64_t utilized_capacity = 0;       // the tile one instance holds at a time (words)
-  int64_t utilized_instances = 0;      // instances that receive work
-  int64_t utilized_clusters = 0;       // clusters (cluster_size > 1) holding utilized instances
-  int64_t reads = 0;                   // scalar reads (per instance)
-  int64_t fills = 0;                   // scalar writes of data from the parent (per instance)
-  int64_t updates = 0;                 // scalar partial-sum writes from below (per instance)
-  int64_t temporal_reductions = 0;     // reads that feed a read-modify-write (per instance)
+  int64_t partition_size = 0;       // distinct points one instance sees over the whole run
+  int64_t utilized_capacity = 0;    // the tile one instance holds at a time (words)
+  int64_t utilized_instances = 0;   // instances that receive work
+  int64_t utilized_clusters = 0;    // clusters (cluster_size > 1) holding utilized instances
+  int64_t reads = 0;                // scalar reads (per instance)
+  int64_t fills = 0;                // scalar writes of data from the parent (per instance)
+  int64_t updates = 0;              // scalar partial-sum writes from below (per instance)
+  int64_t temporal_reductions = 0;  // reads that feed a read-modify-write (per instance)
+  // Children (next keeping level below, or MACs) served by one instance: `scatter_factor` of
+  // them get distinct data, each datum going to `multicast_factor` of them at once (read-only),
+  // or being reduced from that many (read-write; a spatial reduction).
+  int64_t scatter_factor = 1;
+  int64_t multicast_factor = 1;
   double read_words_per_cycle = 0.0;   // reads / cycles (per instance)
   double write_words_per_cycle = 0.0;  // (fills + updates) / cycles (per instance)
   double energy_pj_per_instance = 0.0;

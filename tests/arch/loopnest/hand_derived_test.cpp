@@ -153,6 +153,10 @@ mapping:
   EXPECT_EQ(st.cycles, 3);
   EXPECT_EQ(st.utilized_mac_instances, 4);
   EXPECT_EQ(st.levels[0].data_spaces[0].reads, 3);
+  EXPECT_EQ(st.levels[0].data_spaces[0].multicast_factor, 4);
+  EXPECT_EQ(st.levels[0].data_spaces[0].scatter_factor, 1);
+  EXPECT_EQ(st.levels[0].data_spaces[2].multicast_factor, 1);
+  EXPECT_EQ(st.levels[0].data_spaces[2].scatter_factor, 4);
   EXPECT_EQ(st.levels[0].data_spaces[1].reads, 12);
   EXPECT_EQ(st.levels[0].data_spaces[2].updates, 12);
   EXPECT_EQ(st.levels[0].data_spaces[2].reads, 8);

@@ -14,13 +14,13 @@ RunResult Family::run(const config::Resolved& cfg, const workloads::Graph& graph
     throw UsageError(fmt::format("--mapping: a mapping of the {} family cannot run on {} ({} family)",
                                  mappings.family(), cfg.file(), name()));
   if (mappings.size() != graph.size())
-    throw UsageError(fmt::format("--mapping: {} layer mappings for a workload of {} ops", mappings.size(),
-                                 graph.size()));
+    throw UsageError(
+        fmt::format("--mapping: {} layer mappings for a workload of {} ops", mappings.size(), graph.size()));
   RunResult result = evaluate(cfg, graph, mappings, options);
   result.mapper = mappings.mapper();
   if (result.layers.size() != graph.size())
-    throw SimulationError(fmt::format("{} family: {} layer results for {} ops", name(), result.layers.size(),
-                                      graph.size()));
+    throw SimulationError(
+        fmt::format("{} family: {} layer results for {} ops", name(), result.layers.size(), graph.size()));
   finalize(result, options.batch);
   return result;
 }

@@ -7,12 +7,11 @@
 // (checks, finalize) is written once here; a mapping saved to JSON can be evaluated again
 // without mapping (arch/mapping_file.hpp).
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/mappings.hpp"
 #include "arch/stats.hpp"
@@ -27,6 +26,13 @@ std::string_view to_string(Fidelity f);
 struct MapOptions {
   std::string mapper;  // empty: the family's default mapper
   int64_t batch = 1;   // inferences per run (an FPGA pipeline folds for it)
+  // Mappers that search a mapspace (--mapper search): what they minimize, their wall-clock
+  // budget per run (0: the mapper's own stopping rule), the seed that makes them deterministic,
+  // and a constraints file (Timeloop mapper constraints, loop-nest family).
+  std::string objective = "edp";  // edp|energy|delay
+  double search_time_s = 0;
+  uint64_t seed = 1;
+  std::string constraints_file;
 };
 
 struct EvalOptions {
@@ -38,8 +44,22 @@ struct EvalOptions {
 struct RunOptions {
   std::string mapper;  // empty: the family's default mapper
   Fidelity fidelity = Fidelity::analytical;
-  int64_t batch = 1;   // inferences per run, for throughput
-  MapOptions map() const { return {mapper, batch}; }
+  int64_t batch = 1;  // inferences per run, for throughput
+  // Searching mappers (MapOptions).
+  std::string objective = "edp";
+  double search_time_s = 0;
+  uint64_t seed = 1;
+  std::string constraints_file;
+  MapOptions map() const {
+    MapOptions m;
+    m.mapper = mapper;
+    m.batch = batch;
+    m.objective = objective;
+    m.search_time_s = search_time_s;
+    m.seed = seed;
+    m.constraints_file = constraints_file;
+    return m;
+  }
   EvalOptions eval() const { return {fidelity, batch}; }
 };
 
@@ -48,8 +68,11 @@ struct LayerResult {
   std::string op;     // op kind
   std::string shape;  // Op::describe()
   Stats stats;
-  nlohmann::json mapping;  // the op's mapping (Mappings::layer_json)
+  nlohmann::json mapping;           // the op's mapping (Mappings::layer_json)
   nlohmann::json timing = nullptr;  // how the model timed it, where it says more than stats (GPU kernels)
+  // Loop-nest family: per storage level (and the arithmetic level) its name, energy_j, instances
+  // and per-data-space counts, as Timeloop reports them (DESIGN section 5); null elsewhere.
+  nlohmann::json levels = nullptr;
 };
 
 // A pipeline overlaps its layers: the run takes fill + period x images, not the sum of layers.
@@ -63,8 +86,8 @@ struct RunResult {
   std::string mapper;
   std::vector<LayerResult> layers;
   Stats total;
-  double throughput_per_s = 0;        // inferences per second (batch / seconds unless pipelined)
-  nlohmann::json resources = nullptr;  // FPGA: dsp, lut, ff, bram, uram, fits; null elsewhere
+  double throughput_per_s = 0;                // inferences per second (batch / seconds unless pipelined)
+  nlohmann::json resources = nullptr;         // FPGA: dsp, lut, ff, bram, uram, fits; null elsewhere
   std::optional<OverlappedTotal> overlapped;  // set by pipelined engines; finalize applies it
 };
 
@@ -94,7 +117,8 @@ class Family {
   // The family's typed mappings from the JSON that Mappings::layer_json / graph_json wrote
   // (`layers` has one entry per op of `graph`). Throws MappingError on a malformed entry or one
   // that contradicts `cfg` (e.g. folds for another array size).
-  virtual std::unique_ptr<const Mappings> read_mappings(const std::string& mapper, const nlohmann::json& layers,
+  virtual std::unique_ptr<const Mappings> read_mappings(const std::string& mapper,
+                                                        const nlohmann::json& layers,
                                                         const nlohmann::json& graph_part,
                                                         const config::Resolved& cfg,
                                                         const workloads::Graph& graph) const = 0;
@@ -108,7 +132,8 @@ class Family {
   RunResult run(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
                 const EvalOptions& options) const;
   // map, then run.
-  RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph, const RunOptions& options) const;
+  RunResult simulate(const config::Resolved& cfg, const workloads::Graph& graph,
+                     const RunOptions& options) const;
 };
 
 // Sums layer stats into total (or takes the pipeline's overlapped total) and sets throughput =

@@ -31,13 +31,15 @@ template <class Summary, class Row>
 IsolatedResult<Summary, Row> run_isolated(std::string_view what,
                                           const std::function<IsolatedResult<Summary, Row>()>& body) {
   // Only plain values may cross the process boundary as raw bytes.
-  static_assert(std::is_trivially_copyable_v<Summary>, "an isolated run's summary must be trivially copyable");
+  static_assert(std::is_trivially_copyable_v<Summary>,
+                "an isolated run's summary must be trivially copyable");
   static_assert(std::is_trivially_copyable_v<Row>, "an isolated run's rows must be trivially copyable");
   const std::string bytes = run_in_child(what, [&] {
     const IsolatedResult<Summary, Row> r = body();
     std::string out(sizeof(Summary) + r.rows.size() * sizeof(Row), '\0');
     std::memcpy(out.data(), &r.summary, sizeof(Summary));
-    if (!r.rows.empty()) std::memcpy(out.data() + sizeof(Summary), r.rows.data(), r.rows.size() * sizeof(Row));
+    if (!r.rows.empty())
+      std::memcpy(out.data() + sizeof(Summary), r.rows.data(), r.rows.size() * sizeof(Row));
     return out;
   });
   if (bytes.size() < sizeof(Summary) || (bytes.size() - sizeof(Summary)) % sizeof(Row) != 0)
@@ -45,7 +47,8 @@ IsolatedResult<Summary, Row> run_isolated(std::string_view what,
   IsolatedResult<Summary, Row> r;
   std::memcpy(&r.summary, bytes.data(), sizeof(Summary));
   r.rows.resize((bytes.size() - sizeof(Summary)) / sizeof(Row));
-  if (!r.rows.empty()) std::memcpy(r.rows.data(), bytes.data() + sizeof(Summary), r.rows.size() * sizeof(Row));
+  if (!r.rows.empty())
+    std::memcpy(r.rows.data(), bytes.data() + sizeof(Summary), r.rows.size() * sizeof(Row));
   return r;
 }
 

@@ -26,7 +26,8 @@ namespace {
 
 const nlohmann::json& field(const nlohmann::json& doc, const char* key, const std::string& file) {
   if (!doc.is_object() || !doc.contains(key))
-    throw MappingError(fmt::format("{}: missing key '{}' (expected a mapping written by --save-mapping)", file, key));
+    throw MappingError(
+        fmt::format("{}: missing key '{}' (expected a mapping written by --save-mapping)", file, key));
   return doc.at(key);
 }
 
@@ -37,12 +38,12 @@ std::unique_ptr<const Mappings> read_mapping_document(const nlohmann::json& doc,
                                                       const workloads::Graph& graph) {
   const auto& version = field(doc, "orrery_mapping", file);
   if (!version.is_number_integer() || version.get<int>() != kMappingFileVersion)
-    throw MappingError(fmt::format("{}: orrery_mapping: expected version {}, got {}", file, kMappingFileVersion,
-                                   version.dump()));
+    throw MappingError(fmt::format("{}: orrery_mapping: expected version {}, got {}", file,
+                                   kMappingFileVersion, version.dump()));
   const auto& fam = field(doc, "family", file);
   if (!fam.is_string() || fam.get<std::string>() != family.name())
-    throw MappingError(fmt::format("{}: family: the mapping is for the {} family, but {} is a {} config", file,
-                                   fam.dump(), cfg.file(), family.name()));
+    throw MappingError(fmt::format("{}: family: the mapping is for the {} family, but {} is a {} config",
+                                   file, fam.dump(), cfg.file(), family.name()));
   const auto& mapper = field(doc, "mapper", file);
   const auto& layers = field(doc, "layers", file);
   const auto& ops = field(field(doc, "workload", file), "ops", file);
@@ -52,8 +53,8 @@ std::unique_ptr<const Mappings> read_mapping_document(const nlohmann::json& doc,
                                    layers.is_array() ? layers.size() : 0, graph.size()));
   for (size_t i = 0; i < graph.size(); ++i)
     if (!ops[i].is_string() || ops[i].get<std::string>() != graph.ops()[i].name)
-      throw MappingError(fmt::format("{}: workload.ops[{}]: the mapping names op {}, the workload '{}'", file, i,
-                                     ops[i].dump(), graph.ops()[i].name));
+      throw MappingError(fmt::format("{}: workload.ops[{}]: the mapping names op {}, the workload '{}'", file,
+                                     i, ops[i].dump(), graph.ops()[i].name));
   try {
     return family.read_mappings(mapper.get<std::string>(), layers, doc.value("graph", nlohmann::json()), cfg,
                                 graph);

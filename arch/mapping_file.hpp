@@ -6,9 +6,8 @@
 // Reading checks the family and that the layers match the workload op by op; the family then
 // checks each entry against the config it is applied to.
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "arch/family.hpp"
 

@@ -2,14 +2,14 @@
 // A family's mappings of one graph, one per op: what its mapper chose, or what an earlier run
 // saved (--save-mapping) and this one reads back (--mapping). Typed inside each family; sim/
 // only carries them from Family::map to Family::evaluate and writes them out as JSON.
+#include <fmt/format.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 
@@ -49,8 +49,9 @@ template <class T>
 const T& mappings_as(const Mappings& m, std::string_view family) {
   const auto* typed = dynamic_cast<const T*>(&m);
   if (!typed)
-    throw UsageError(fmt::format("--mapping: a mapping of the {} family (mapper {}) cannot run on the {} family",
-                                 m.family(), m.mapper(), family));
+    throw UsageError(
+        fmt::format("--mapping: a mapping of the {} family (mapper {}) cannot run on the {} family",
+                    m.family(), m.mapper(), family));
   return *typed;
 }
 

@@ -33,11 +33,11 @@ void Stats::add_energy(const std::string& component, double joules) {
 
 void Stats::check_invariants(const std::string& where) const {
   for (const auto& f : stat_fields()) {
-    const double v = std::visit(
-        [&](auto member) { return static_cast<double>(this->*member); }, f.member);
+    const double v = std::visit([&](auto member) { return static_cast<double>(this->*member); }, f.member);
     if (v < 0) throw SimulationError(fmt::format("{}: {} is negative ({})", where, f.name, v));
   }
-  if (utilization > 1.0 + 1e-9) throw SimulationError(fmt::format("{}: utilization {} > 1", where, utilization));
+  if (utilization > 1.0 + 1e-9)
+    throw SimulationError(fmt::format("{}: utilization {} > 1", where, utilization));
 }
 
 std::span<const StatField> stat_fields() {

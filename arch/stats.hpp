@@ -12,18 +12,18 @@
 namespace orrery::arch {
 
 struct Stats {
-  int64_t cycles = 0;          // in the architecture's (core) clock
-  double seconds = 0;          // wall time of the op on the architecture
-  double energy_j = 0;         // total, = sum of energy_breakdown_j
+  int64_t cycles = 0;   // in the architecture's (core) clock
+  double seconds = 0;   // wall time of the op on the architecture
+  double energy_j = 0;  // total, = sum of energy_breakdown_j
   int64_t dram_read_bytes = 0;
   int64_t dram_write_bytes = 0;
-  int64_t sram_read_bytes = 0;   // on-chip buffers (systolic SRAM, GPU shared memory, FPGA BRAM)
+  int64_t sram_read_bytes = 0;  // on-chip buffers (systolic SRAM, GPU shared memory, FPGA BRAM)
   int64_t sram_write_bytes = 0;
-  int64_t l2_bytes = 0;          // GPU L2 traffic (0 where there is no L2)
+  int64_t l2_bytes = 0;  // GPU L2 traffic (0 where there is no L2)
   int64_t macs = 0;
-  double utilization = 0;        // useful MACs / (peak MACs per cycle x cycles), in [0, 1]
-  int64_t compute_cycles = 0;    // cycles the compute units were busy
-  int64_t stall_cycles = 0;      // cycles lost waiting for memory (never negative)
+  double utilization = 0;      // useful MACs / (peak MACs per cycle x cycles), in [0, 1]
+  int64_t compute_cycles = 0;  // cycles the compute units were busy
+  int64_t stall_cycles = 0;    // cycles lost waiting for memory (never negative)
   std::map<std::string, double> energy_breakdown_j;  // "mac", "sram", "dram", "leakage", ...
 
   // Adds counters; utilization becomes the time-weighted mean.

@@ -21,7 +21,8 @@ void gpu_model(benchmark::State& state, const std::string& spec, int64_t batch) 
   for (auto _ : state) {
     const auto r = family->simulate(cfg, g, orrery::arch::RunOptions{});
     kernels = 0;
-    for (const auto& l : r.layers) kernels += static_cast<int64_t>(l.mapping.value("kernels", nlohmann::json::array()).size());
+    for (const auto& l : r.layers)
+      kernels += static_cast<int64_t>(l.mapping.value("kernels", nlohmann::json::array()).size());
     benchmark::DoNotOptimize(r);
   }
   state.counters["kernels"] = static_cast<double>(kernels);

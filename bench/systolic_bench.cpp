@@ -19,13 +19,15 @@ namespace {
 using namespace orrery;
 
 workloads::Graph workload(int which) {
-  if (which == 0) return workloads::read_topology_csv(std::string(ORRERY_SOURCE_DIR) + "/tests/data/scalesim_resnet50.csv");
+  if (which == 0)
+    return workloads::read_topology_csv(std::string(ORRERY_SOURCE_DIR) + "/tests/data/scalesim_resnet50.csv");
   return workloads::zoo::build_model("resnet50", {1, workloads::DType::int8});
 }
 
 config::Resolved arch_config(int which) {
-  return arch::load_arch(std::string(ORRERY_SOURCE_DIR) + (which == 0 ? "/configs/systolic/tpu_v1.yaml"
-                                                                        : "/configs/systolic/scalesim_google.yaml"));
+  return arch::load_arch(std::string(ORRERY_SOURCE_DIR) + (which == 0
+                                                               ? "/configs/systolic/tpu_v1.yaml"
+                                                               : "/configs/systolic/scalesim_google.yaml"));
 }
 
 double peak_rss_mb(int who) {
@@ -49,7 +51,11 @@ void BM_SystolicResNet50Analytical(benchmark::State& state) {
   state.counters["sim_cycles"] = static_cast<double>(cycles);
   state.counters["peak_rss_mb"] = peak_rss_mb(RUSAGE_SELF);
 }
-BENCHMARK(BM_SystolicResNet50Analytical)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SystolicResNet50Analytical)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_SystolicResNet50Cycle(benchmark::State& state) {
   const auto graph = workload(static_cast<int>(state.range(0)));

@@ -5,6 +5,7 @@
 
 namespace orrery::sim {
 
-void write_file_atomically(const std::string& path, const std::string& content, const std::string& what = "--out");
+void write_file_atomically(const std::string& path, const std::string& content,
+                           const std::string& what = "--out");
 
 }  // namespace orrery::sim

@@ -38,7 +38,8 @@ std::string scalar_text(const nlohmann::json& v) {
 }
 
 // Every scalar under `j`, depth first, as dotted keys.
-void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
   for (const auto& [key, v] : j.items()) {
     const std::string path = prefix.empty() ? key : prefix + "." + key;
     if (v.is_object())
@@ -83,8 +84,13 @@ nlohmann::json to_json(const Report& r) {
   nlohmann::json j;
   j["schema_version"] = kReportSchemaVersion;
   j["orrery_version"] = ORRERY_VERSION;
-  j["arch"] = {{"name", r.arch_name}, {"family", r.arch_family}, {"file", r.arch_file}, {"config_hash", r.config_hash}};
-  j["workload"] = {{"name", r.workload_name}, {"ops", r.workload_ops}, {"params", r.workload_params},
+  j["arch"] = {{"name", r.arch_name},
+               {"family", r.arch_family},
+               {"file", r.arch_file},
+               {"config_hash", r.config_hash}};
+  j["workload"] = {{"name", r.workload_name},
+                   {"ops", r.workload_ops},
+                   {"params", r.workload_params},
                    {"macs", r.workload_macs}};
   j["fidelity"] = std::string(arch::to_string(r.fidelity));
   j["mapper"] = r.result.mapper;
@@ -98,6 +104,7 @@ nlohmann::json to_json(const Report& r) {
     lj["shape"] = l.shape;
     lj["mapping"] = l.mapping;
     if (!l.timing.is_null()) lj["timing"] = l.timing;
+    if (!l.levels.is_null()) lj["levels"] = l.levels;
     j["layers"].push_back(std::move(lj));
   }
   if (!r.result.resources.is_null()) j["resources"] = r.result.resources;
@@ -125,8 +132,8 @@ void write_table(std::ostream& out, const Report& r) {
   for (const auto& l : r.result.layers) name_w = std::max(name_w, std::min<size_t>(l.name.size(), 40));
   out << fmt::format("{} on {} ({}, {} fidelity, mapper {})\n", r.workload_name, r.arch_name, r.arch_family,
                      arch::to_string(r.fidelity), r.result.mapper);
-  out << fmt::format("{:<{}}  {:<12} {:>14} {:>12} {:>12} {:>12} {:>12} {:>7}\n", "layer", name_w, "op", "cycles",
-                     "time_us", "energy_uJ", "dram_rd_KB", "dram_wr_KB", "util%");
+  out << fmt::format("{:<{}}  {:<12} {:>14} {:>12} {:>12} {:>12} {:>12} {:>7}\n", "layer", name_w, "op",
+                     "cycles", "time_us", "energy_uJ", "dram_rd_KB", "dram_wr_KB", "util%");
   auto row = [&](const std::string& name, const std::string& op, const arch::Stats& s) {
     out << fmt::format("{:<{}}  {:<12} {:>14} {:>12.3f} {:>12.3f} {:>12.1f} {:>12.1f} {:>7.2f}\n",
                        name.substr(0, 40), name_w, op, s.cycles, s.seconds * 1e6, s.energy_j * 1e6,

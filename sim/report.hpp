@@ -1,10 +1,9 @@
 #pragma once
 // One simulation's report (DESIGN §5) and its writers. Numbers are formatted only here.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/family.hpp"
 

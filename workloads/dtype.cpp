@@ -32,7 +32,7 @@ std::optional<DType> parse_dtype(std::string_view text) {
 }
 
 const std::vector<DType>& all_dtypes() {
-  static const std::vector<DType> kAll{DType::fp32, DType::tf32,  DType::bf16, DType::fp16,
+  static const std::vector<DType> kAll{DType::fp32,     DType::tf32, DType::bf16, DType::fp16,
                                        DType::fp8_e4m3, DType::int8, DType::int4};
   return kAll;
 }

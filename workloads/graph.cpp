@@ -11,8 +11,8 @@ size_t Graph::add(Op op, const std::vector<size_t>& producers) {
   const size_t index = ops_.size();
   for (size_t i = 0; i < producers.size(); ++i) {
     if (producers[i] >= index)
-      throw std::logic_error(fmt::format("graph {}: op {} consumes op {} that is not before it", name_, op.name,
-                                         producers[i]));
+      throw std::logic_error(
+          fmt::format("graph {}: op {} consumes op {} that is not before it", name_, op.name, producers[i]));
     if (i < op.inputs.size()) op.inputs[i].name = ops_[producers[i]].outputs.at(0).name;
     edges_.emplace_back(producers[i], index);
   }

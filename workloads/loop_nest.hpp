@@ -35,7 +35,7 @@ struct LoopNest {
   std::vector<LoopDim> dims;
   std::vector<TensorProjection> tensors;
 
-  int64_t iterations() const;          // product of bounds
+  int64_t iterations() const;               // product of bounds
   int find(const std::string& name) const;  // index of a dim, -1 if absent
 };
 

@@ -8,8 +8,8 @@ namespace orrery::workloads {
 
 std::string_view to_string(OpKind k) {
   static constexpr std::array<std::string_view, 11> kNames{
-      "gemm", "conv", "pool", "elementwise", "norm", "softmax", "attention", "embedding", "reduce", "data_movement",
-      "spmm"};
+      "gemm",      "conv",      "pool",   "elementwise",   "norm", "softmax",
+      "attention", "embedding", "reduce", "data_movement", "spmm"};
   static_assert(kNames.size() == std::variant_size_v<OpParams>, "one name per op kind");
   return kNames[static_cast<size_t>(k)];
 }
@@ -50,7 +50,9 @@ LoopNest Op::loop_nest() const {
   for (auto& proj : nest.tensors) {
     const auto colon = proj.tensor.find(':');
     const int idx = std::stoi(proj.tensor.substr(colon + 1));
-    const auto& list = proj.role == TensorRole::input ? inputs : proj.role == TensorRole::weight ? weights : outputs;
+    const auto& list = proj.role == TensorRole::input    ? inputs
+                       : proj.role == TensorRole::weight ? weights
+                                                         : outputs;
     if (idx < static_cast<int>(list.size())) proj.tensor = list[idx].name;
   }
   return nest;
@@ -69,7 +71,8 @@ Op make_op(std::string name, OpParams params, DType dtype) {
   label(t.inputs, "in");
   label(t.weights, "w");
   label(t.outputs, "out");
-  Op op{std::move(name), std::move(params), dtype, std::move(t.inputs), std::move(t.weights), std::move(t.outputs)};
+  Op op{std::move(name),     std::move(params),    dtype,
+        std::move(t.inputs), std::move(t.weights), std::move(t.outputs)};
   return op;
 }
 

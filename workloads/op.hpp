@@ -22,16 +22,29 @@
 namespace orrery::workloads {
 
 // The op registry: the order here is the order of OpKind.
-using OpParams = std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams, SoftmaxParams,
-                              AttentionParams, EmbeddingParams, ReduceParams, DataMovementParams, SpmmParams>;
+using OpParams =
+    std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams, SoftmaxParams,
+                 AttentionParams, EmbeddingParams, ReduceParams, DataMovementParams, SpmmParams>;
 
-enum class OpKind { gemm, conv, pool, elementwise, norm, softmax, attention, embedding, reduce, data_movement, spmm };
+enum class OpKind {
+  gemm,
+  conv,
+  pool,
+  elementwise,
+  norm,
+  softmax,
+  attention,
+  embedding,
+  reduce,
+  data_movement,
+  spmm
+};
 std::string_view to_string(OpKind k);
 
 struct Op {
   std::string name;
   OpParams params;
-  DType dtype = DType::fp16;  // the compute format
+  DType dtype = DType::fp16;    // the compute format
   std::vector<Tensor> inputs;   // activations
   std::vector<Tensor> weights;  // parameters
   std::vector<Tensor> outputs;

@@ -103,11 +103,13 @@ OpParams parse_params(SpecArgs& a) {
     p.pad_begin = p.pad_end = {0, pad, pad};
     return p;
   }
-  if (kind == "spmm") return SpmmParams{a.integer("rows"), a.integer("cols"), a.integer("nnz"), a.integer("F")};
-  throw WorkloadError(fmt::format(
-      "--op '{}': unknown op kind '{}' (expected gemm|conv1d|conv2d|conv3d|attention|elementwise|layernorm|rmsnorm|"
-      "batchnorm|softmax|copy|pool|maxpool|avgpool|spmm)",
-      a.spec(), kind));
+  if (kind == "spmm")
+    return SpmmParams{a.integer("rows"), a.integer("cols"), a.integer("nnz"), a.integer("F")};
+  throw WorkloadError(
+      fmt::format("--op '{}': unknown op kind '{}' (expected "
+                  "gemm|conv1d|conv2d|conv3d|attention|elementwise|layernorm|rmsnorm|"
+                  "batchnorm|softmax|copy|pool|maxpool|avgpool|spmm)",
+                  a.spec(), kind));
 }
 
 }  // namespace

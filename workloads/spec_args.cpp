@@ -22,7 +22,8 @@ SpecArgs::SpecArgs(const std::string& text, std::string what) : spec_(text), wha
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
       throw WorkloadError(fmt::format("{} '{}': expected key=value, got '{}'", what_, text, item));
     const std::string key = item.substr(0, eq);
-    if (values_.count(key)) throw WorkloadError(fmt::format("{} '{}': key '{}' given twice", what_, text, key));
+    if (values_.count(key))
+      throw WorkloadError(fmt::format("{} '{}': key '{}' given twice", what_, text, key));
     values_[key] = item.substr(eq + 1);
     start = comma + 1;
   }
@@ -38,10 +39,12 @@ int64_t SpecArgs::parse_int(const std::string& key, const std::string& value) co
 
 int64_t SpecArgs::integer(const std::string& key) {
   auto it = values_.find(key);
-  if (it == values_.end()) throw WorkloadError(fmt::format("{} '{}': missing required key {}", what_, spec_, key));
+  if (it == values_.end())
+    throw WorkloadError(fmt::format("{} '{}': missing required key {}", what_, spec_, key));
   used_[key] = true;
   const int64_t v = parse_int(key, it->second);
-  if (v <= 0) throw WorkloadError(fmt::format("{} '{}': {} must be a positive integer, got {}", what_, spec_, key, v));
+  if (v <= 0)
+    throw WorkloadError(fmt::format("{} '{}': {} must be a positive integer, got {}", what_, spec_, key, v));
   return v;
 }
 

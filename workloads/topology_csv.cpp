@@ -42,13 +42,15 @@ Graph parse_topology_csv(const std::string& text, const std::string& file, std::
     if (!trim(line).empty()) header = split_fields(line);
   }
   if (header.empty()) throw WorkloadError(fmt::format("{}: empty topology file", file));
-  const bool gemm = header.size() >= 4 && lower(header[1]) == "m" && lower(header[2]) == "n" && lower(header[3]) == "k";
+  const bool gemm =
+      header.size() >= 4 && lower(header[1]) == "m" && lower(header[2]) == "n" && lower(header[3]) == "k";
   const bool conv = header.size() >= 8 && lower(header[1]).find("height") != std::string::npos;
   if (!gemm && !conv)
-    throw WorkloadError(fmt::format("{}:{}: header is neither the SCALE-Sim conv layout (Layer name, IFMAP Height, "
-                                    "IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides) nor "
-                                    "the GEMM layout (Layer, M, N, K)",
-                                    file, line_no));
+    throw WorkloadError(
+        fmt::format("{}:{}: header is neither the SCALE-Sim conv layout (Layer name, IFMAP Height, "
+                    "IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides) nor "
+                    "the GEMM layout (Layer, M, N, K)",
+                    file, line_no));
   const size_t needed = gemm ? 4 : 8;
   const DType dt = dtype.value_or(DType::int8);  // SCALE-Sim's google.cfg: 1-byte words
   std::string stem = file.substr(file.find_last_of('/') + 1);
@@ -58,14 +60,15 @@ Graph parse_topology_csv(const std::string& text, const std::string& file, std::
     auto fields = split_fields(line);
     if (fields.empty() || fields[0].empty()) continue;  // SCALE-Sim skips rows without a layer name
     if (fields.size() < needed)
-      throw WorkloadError(fmt::format("{}:{}: expected {} fields, got {}", file, line_no, needed, fields.size()));
+      throw WorkloadError(
+          fmt::format("{}:{}: expected {} fields, got {}", file, line_no, needed, fields.size()));
     std::vector<int64_t> v;
     for (size_t i = 1; i < needed; ++i) {
       int64_t x = 0;
       auto [p, ec] = std::from_chars(fields[i].data(), fields[i].data() + fields[i].size(), x);
       if (ec != std::errc{} || p != fields[i].data() + fields[i].size() || x <= 0)
-        throw WorkloadError(fmt::format("{}:{}: column '{}' expected a positive integer, got '{}'", file, line_no,
-                                        header[i], fields[i]));
+        throw WorkloadError(fmt::format("{}:{}: column '{}' expected a positive integer, got '{}'", file,
+                                        line_no, header[i], fields[i]));
       v.push_back(x);
     }
     const std::string where = fmt::format("{}:{}", file, line_no);

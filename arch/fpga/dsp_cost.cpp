@@ -10,7 +10,8 @@ double dsp_per_multiplier(int a_bits, int b_bits) {
 }
 
 int64_t dsp_for_multipliers(int64_t multipliers, int a_bits, int b_bits) {
-  return static_cast<int64_t>(std::ceil(static_cast<double>(multipliers) * dsp_per_multiplier(a_bits, b_bits)));
+  return static_cast<int64_t>(
+      std::ceil(static_cast<double>(multipliers) * dsp_per_multiplier(a_bits, b_bits)));
 }
 
 }  // namespace orrery::arch::fpga

@@ -25,8 +25,8 @@ std::string engine_mapper(const FpgaSpec& spec, const std::string& requested, co
     throw UsageError(
         fmt::format("--mapper: expected one of {}, got '{}'", mappers::fpga::mapper_names(), requested));
   if (entry->engine && *entry->engine != spec.engine)
-    throw UsageError(fmt::format("--mapper {}: the {} engine of {} uses mapper {}", requested, to_string(spec.engine),
-                                 file, own));
+    throw UsageError(fmt::format("--mapper {}: the {} engine of {} uses mapper {}", requested,
+                                 to_string(spec.engine), file, own));
   return own;
 }
 
@@ -55,18 +55,21 @@ std::unique_ptr<const Mappings> FpgaFamily::map(const config::Resolved& cfg, con
   if (spec.engine == Engine::overlay)
     return std::make_unique<OverlayMappings>(std::string(name()), mapper,
                                              mappers::fpga::map_overlay_graph(graph, spec.overlay, batch));
-  return std::make_unique<StreamingMappings>(mapper, mappers::fpga::map_streaming(graph, spec, batch), graph.size());
+  return std::make_unique<StreamingMappings>(mapper, mappers::fpga::map_streaming(graph, spec, batch),
+                                             graph.size());
 }
 
-RunResult FpgaFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
-                               const EvalOptions& options) const {
+RunResult FpgaFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph,
+                               const Mappings& mappings, const EvalOptions& options) const {
   const FpgaSpec spec = make_spec(cfg);
   if (spec.engine == Engine::overlay)
-    return evaluate_overlay(spec, graph, mappings_as<OverlayMappings>(mappings, "fpga overlay").layers(), options);
+    return evaluate_overlay(spec, graph, mappings_as<OverlayMappings>(mappings, "fpga overlay").layers(),
+                            options);
   return evaluate_streaming(spec, graph, mappings_as<StreamingMappings>(mappings, "fpga streaming"), options);
 }
 
-std::unique_ptr<const Mappings> FpgaFamily::read_mappings(const std::string& mapper, const nlohmann::json& layers,
+std::unique_ptr<const Mappings> FpgaFamily::read_mappings(const std::string& mapper,
+                                                          const nlohmann::json& layers,
                                                           const nlohmann::json& graph_part,
                                                           const config::Resolved& cfg,
                                                           const workloads::Graph& graph) const {

@@ -6,8 +6,7 @@
 #include "common/checked_math.hpp"
 
 namespace orrery::arch::fpga {
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 int64_t bram36_for_bank(int64_t depth, int64_t width_bits) {
   if (depth <= 0 || width_bits <= 0) return 0;

@@ -1,9 +1,9 @@
 #pragma once
 // Every constant of the overlay (DPU) model that was fitted rather than read from a data sheet,
 // with its value and what it was fitted on. The values below are the defaults of the config
-// keys overlay.calibration.* (arch/fpga/spec.cpp); the models read them from the config. Calibration set (reference/fpga.md,
-// Vitis AI model zoo, int8, multi-thread): ZCU102 3x B4096 @ 281 MHz: ResNet-50 173.6 fps,
-// VGG-16 41.1 fps, MobileNetV2 734 fps; Alveo U250: ResNet-50 1,224 fps. Nothing else was fitted:
+// keys overlay.calibration.* (arch/fpga/spec.cpp); the models read them from the config. Calibration set
+// (reference/fpga.md, Vitis AI model zoo, int8, multi-thread): ZCU102 3x B4096 @ 281 MHz: ResNet-50 173.6
+// fps, VGG-16 41.1 fps, MobileNetV2 734 fps; Alveo U250: ResNet-50 1,224 fps. Nothing else was fitted:
 // ZCU104, KV260 and any user config follow from their own clocks, cores and bandwidth.
 // tests/arch/fpga/calibration_test.cpp checks the four figures within 10 %.
 

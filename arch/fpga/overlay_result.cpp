@@ -18,8 +18,8 @@ namespace {
 constexpr int64_t kScImagesPerCore = 3;
 }  // namespace
 
-RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, const std::vector<OverlayMapping>& maps,
-                           const EvalOptions& options) {
+RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
+                           const std::vector<OverlayMapping>& maps, const EvalOptions& options) {
   const auto& o = spec.overlay;
   const int64_t batch = std::max<int64_t>(1, options.batch);
 
@@ -64,7 +64,8 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, 
     // Energy of this layer on one core; the board's static power is shared by the busy cores.
     if (s.cycles > 0) {
       s.add_energy("static", pw.static_w / static_cast<double>(o.cores) * s.seconds);
-      if (on_array) s.add_energy("dsp", dynamic_w(o.per_core.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * t.compute_cycles / f);
+      if (on_array)
+        s.add_energy("dsp", dynamic_w(o.per_core.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * t.compute_cycles / f);
       s.add_energy("bram", memory_w(pw, o.per_core.bram36, o.per_core.uram, fabric_mhz) * s.seconds);
       s.add_energy("logic", logic_w(pw, o.per_core.lut, o.per_core.ff, fabric_mhz) * s.seconds);
       s.add_energy("ddr", static_cast<double>(m.dram_bytes()) * pw.ddr_pj_per_byte * 1e-12);
@@ -79,9 +80,10 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph, 
   for (int64_t c = 1; c < o.cores; ++c) used += o.per_core;
   const double run_cycles = cycle ? sc_run.first_inference_cycles : run.cycles_per_inference;
   const double cores = static_cast<double>(o.cores);
-  const PowerBreakdown power =
-      estimate_power(spec, used, {.dsp = run_cycles > 0 ? std::min(1.0, array_busy_cycles / run_cycles) : 0.0, .memory = 1.0},
-                     run_cycles > 0 ? cores * bytes * f / run_cycles : 0.0);
+  const PowerBreakdown power = estimate_power(
+      spec, used,
+      {.dsp = run_cycles > 0 ? std::min(1.0, array_busy_cycles / run_cycles) : 0.0, .memory = 1.0},
+      run_cycles > 0 ? cores * bytes * f / run_cycles : 0.0);
   r.resources = {{"engine", "overlay"},
                  {"dsp", used.dsp},
                  {"lut", used.lut},

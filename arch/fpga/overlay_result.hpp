@@ -8,6 +8,7 @@
 namespace orrery::arch::fpga {
 
 RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
-                           const std::vector<mappers::fpga::OverlayMapping>& maps, const EvalOptions& options);
+                           const std::vector<mappers::fpga::OverlayMapping>& maps,
+                           const EvalOptions& options);
 
 }  // namespace orrery::arch::fpga

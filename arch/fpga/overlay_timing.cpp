@@ -2,18 +2,19 @@
 
 #include <algorithm>
 
-
 namespace orrery::arch::fpga {
 
 using mappers::fpga::OverlayMapping;
 using mappers::fpga::OverlayUnit;
 
-bool overlay_runs(const OverlayMapping& m) { return m.unit != OverlayUnit::fused && m.unit != OverlayUnit::host; }
+bool overlay_runs(const OverlayMapping& m) {
+  return m.unit != OverlayUnit::fused && m.unit != OverlayUnit::host;
+}
 
 OverlayTile overlay_tile(const OverlayMapping& m, const OverlayCalibration& cal) {
   const double tiles = static_cast<double>(std::max<int64_t>(1, m.tiles));
-  const double compute = static_cast<double>(m.array_cycles) +
-                         static_cast<double>(m.blocks) * cal.block_overhead_cycles;
+  const double compute =
+      static_cast<double>(m.array_cycles) + static_cast<double>(m.blocks) * cal.block_overhead_cycles;
   const double bytes = static_cast<double>(m.fmap_read_bytes + m.write_bytes) +
                        static_cast<double>(m.weight_read_bytes) / cal.weight_burst_efficiency;
   return {compute / tiles + cal.tile_overhead_cycles, bytes / tiles};
@@ -30,7 +31,8 @@ double overlay_core_bytes_per_cycle(const FpgaSpec& spec) {
 
 double overlay_latency_cycles(const FpgaSpec& spec) { return spec.memory.latency_s * spec.fabric_hz; }
 
-OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec& spec, double bytes_per_cycle) {
+OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec& spec,
+                                        double bytes_per_cycle) {
   const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayLayerTiming t;
   if (!overlay_runs(m)) return t;
@@ -53,11 +55,13 @@ double inference_cycles(const std::vector<OverlayMapping>& layers, const FpgaSpe
 }
 }  // namespace
 
-OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, int64_t images_per_run) {
+OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec,
+                       int64_t images_per_run) {
   const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayRun r;
   double bytes = 0;
-  for (const auto& m : layers) bytes += overlay_tile(m, cal).bytes * static_cast<double>(std::max<int64_t>(1, m.tiles));
+  for (const auto& m : layers)
+    bytes += overlay_tile(m, cal).bytes * static_cast<double>(std::max<int64_t>(1, m.tiles));
   const double cores = static_cast<double>(spec.overlay.cores);
   const double supply = overlay_sustained_bytes_per_cycle(spec);
   double b = overlay_core_bytes_per_cycle(spec);
@@ -76,8 +80,8 @@ OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec
   }
   r.bytes_per_cycle = b;
   r.cycles_per_inference = inference_cycles(layers, spec, b);
-  r.throughput_per_s = cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) * spec.fabric_hz /
-                       r.cycles_per_inference;
+  r.throughput_per_s = cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) *
+                       spec.fabric_hz / r.cycles_per_inference;
   return r;
 }
 

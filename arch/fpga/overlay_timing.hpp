@@ -16,10 +16,10 @@
 namespace orrery::arch::fpga {
 
 struct OverlayLayerTiming {
-  double cycles = 0;          // the whole layer on one core
-  double compute_cycles = 0;  // array (or misc engine) busy, overheads included
-  double stall_cycles = 0;    // waiting for DDR
-  double overhead_cycles = 0; // per-layer instruction fetch and sync
+  double cycles = 0;           // the whole layer on one core
+  double compute_cycles = 0;   // array (or misc engine) busy, overheads included
+  double stall_cycles = 0;     // waiting for DDR
+  double overhead_cycles = 0;  // per-layer instruction fetch and sync
 };
 
 // Per-tile numbers both fidelities use.

@@ -3,7 +3,7 @@
 namespace orrery::arch::fpga {
 
 nlohmann::json PowerBreakdown::to_json() const {
-  return {{"static_w", static_w}, {"dsp_w", dsp_w}, {"bram_w", bram_w}, {"uram_w", uram_w},
+  return {{"static_w", static_w}, {"dsp_w", dsp_w}, {"bram_w", bram_w},     {"uram_w", uram_w},
           {"logic_w", logic_w},   {"ddr_w", ddr_w}, {"total_w", total_w()}, {"uncertainty", uncertainty}};
 }
 

@@ -24,7 +24,9 @@ struct PowerBreakdown {
 // The three dynamic-power formulas every FPGA figure uses (board power and per-layer energy):
 // `count` resources of `uw_per_mhz` each on a clock of `mhz` (watts, at full activity);
 // block memories (BRAM36 and URAM288 together); logic (LUTs and flip-flops).
-inline double dynamic_w(double count, double uw_per_mhz, double mhz) { return count * uw_per_mhz * 1e-6 * mhz; }
+inline double dynamic_w(double count, double uw_per_mhz, double mhz) {
+  return count * uw_per_mhz * 1e-6 * mhz;
+}
 inline double memory_w(const PowerSpec& p, double bram36, double uram, double mhz) {
   return (bram36 * p.bram_uw_per_mhz + uram * p.uram_uw_per_mhz) * 1e-6 * mhz;
 }

@@ -27,64 +27,76 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_integer("device.ff", "FFs", "flip-flops of the device", std::nullopt, 1, 1e8);
   s->add_integer("device.dsp", "DSP48", "DSP slices of the device", std::nullopt, 1, 1e6);
   s->add_integer("device.bram36", "BRAM36", "36 Kbit block RAMs of the device", std::nullopt, 0, 1e6);
-  s->add_integer("device.uram", "URAM288", "288 Kbit UltraRAMs of the device (0 on 7-series and ZU9EG)", 0, 0, 1e6);
+  s->add_integer("device.uram", "URAM288", "288 Kbit UltraRAMs of the device (0 on 7-series and ZU9EG)", 0, 0,
+                 1e6);
   // Clocks.
   s->add_real("clock.fabric_mhz", "MHz", "fabric (engine) clock", std::nullopt, 1, 2000);
-  s->add_real("clock.dsp_mhz", "MHz", "DSP clock (the DPU runs its DSPs at 2x the fabric clock)", std::nullopt, 1, 2000);
+  s->add_real("clock.dsp_mhz", "MHz", "DSP clock (the DPU runs its DSPs at 2x the fabric clock)",
+              std::nullopt, 1, 2000);
   // Off-chip memory.
-  s->add({.path = "memory.type", .type = KeyType::choice, .doc = "off-chip memory technology",
+  s->add({.path = "memory.type",
+          .type = KeyType::choice,
+          .doc = "off-chip memory technology",
           .choices = {"ddr3", "ddr4", "hbm2"}});
   s->add_integer("memory.channels", "", "independent memory channels", 1, 1, 64);
-  s->add_real("memory.bandwidth_gb_per_s", "GB/s", "peak off-chip bandwidth of all channels together (1 GB = 1e9 B)",
-       std::nullopt, 1e-3, 1e5);
+  s->add_real("memory.bandwidth_gb_per_s", "GB/s",
+              "peak off-chip bandwidth of all channels together (1 GB = 1e9 B)", std::nullopt, 1e-3, 1e5);
   s->add_real("memory.latency_ns", "ns", "first-byte latency of an off-chip read burst", 100.0, 0, 1e6);
   // Power.
-  s->add_real("power.static_w", "W", "static power of the configured device and board (PL + PS idle)", std::nullopt, 0,
-       1e4);
+  s->add_real("power.static_w", "W", "static power of the configured device and board (PL + PS idle)",
+              std::nullopt, 0, 1e4);
   s->add_real("power.dsp_uw_per_mhz", "uW/MHz", "dynamic power of one busy DSP slice per MHz", 8.0, 0, 1e6);
   s->add_real("power.bram_uw_per_mhz", "uW/MHz", "dynamic power of one active BRAM36 per MHz", 12.0, 0, 1e6);
   s->add_real("power.uram_uw_per_mhz", "uW/MHz", "dynamic power of one active URAM288 per MHz", 30.0, 0, 1e6);
-  s->add_real("power.klut_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used LUTs (logic + routing) per MHz", 40.0, 0,
-       1e6);
-  s->add_real("power.kff_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used flip-flops per MHz", 8.0, 0, 1e6);
+  s->add_real("power.klut_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used LUTs (logic + routing) per MHz",
+              40.0, 0, 1e6);
+  s->add_real("power.kff_uw_per_mhz", "uW/MHz", "dynamic power of 1,000 used flip-flops per MHz", 8.0, 0,
+              1e6);
   s->add_real("power.ddr_pj_per_byte", "pJ/B", "off-chip access energy per byte (PHY + DRAM)", 120.0, 0, 1e6);
   s->add_real("power.uncertainty", "", "relative uncertainty reported with every power figure", 0.25, 0, 1);
   // Engine template.
-  s->add({.path = "engine", .type = KeyType::choice,
-          .doc = "overlay: a fixed MAC engine running layers in sequence from DDR (DPU); streaming: one pipeline "
-                 "stage per layer (fpgaConvNet/FINN)",
-          .choices = {"overlay", "streaming"}});
+  s->add(
+      {.path = "engine",
+       .type = KeyType::choice,
+       .doc =
+           "overlay: a fixed MAC engine running layers in sequence from DDR (DPU); streaming: one pipeline "
+           "stage per layer (fpgaConvNet/FINN)",
+       .choices = {"overlay", "streaming"}});
   // Overlay (DPU) engine; the defaults describe one DPUCZDX8G B4096 core (PG338).
   s->add_integer("overlay.cores", "", "engine instances sharing the off-chip memory", 1, 1, 64);
   s->add_integer("overlay.pp", "pixels", "pixel parallelism (output pixels per cycle)", 8, 1, 1024);
   s->add_integer("overlay.icp", "channels", "input-channel parallelism", 16, 1, 1024);
   s->add_integer("overlay.ocp", "channels", "output-channel parallelism", 16, 1, 1024);
-  s->add_integer("overlay.weight_buffer_kb", "KiB", "weight buffer of one core (both halves of the double buffer)", 256,
-          1, 1LL << 20);
-  s->add_integer("overlay.fmap_buffer_kb", "KiB", "feature-map buffer of one core (input and output banks)", 512, 1,
-          1LL << 20);
-  s->add_real("overlay.port_bytes_per_cycle", "B/cycle", "one core's off-chip data ports, bytes per fabric cycle", 32, 1,
-       1e6);
-  s->add_integer("overlay.images_per_batch", "images",
-          "images one core runs in lock step, sharing each weight fetch (1 on DPUCZDX8G; cloud DPUs batch)", 1, 1,
-          64);
-  s->add_integer("overlay.misc_lanes", "elements/cycle", "throughput of the misc engine (pool, eltwise)", 32, 1, 1e6);
+  s->add_integer("overlay.weight_buffer_kb", "KiB",
+                 "weight buffer of one core (both halves of the double buffer)", 256, 1, 1LL << 20);
+  s->add_integer("overlay.fmap_buffer_kb", "KiB", "feature-map buffer of one core (input and output banks)",
+                 512, 1, 1LL << 20);
+  s->add_real("overlay.port_bytes_per_cycle", "B/cycle",
+              "one core's off-chip data ports, bytes per fabric cycle", 32, 1, 1e6);
+  s->add_integer(
+      "overlay.images_per_batch", "images",
+      "images one core runs in lock step, sharing each weight fetch (1 on DPUCZDX8G; cloud DPUs batch)", 1, 1,
+      64);
+  s->add_integer("overlay.misc_lanes", "elements/cycle", "throughput of the misc engine (pool, eltwise)", 32,
+                 1, 1e6);
   s->add_integer("overlay.dsp_per_core", "DSP48", "DSPs one core uses (PG338)", 642, 0, 1e6);
   s->add_integer("overlay.lut_per_core", "LUTs", "LUTs one core uses (PG338)", 51653, 0, 1e8);
   s->add_integer("overlay.ff_per_core", "FFs", "flip-flops one core uses (PG338)", 98505, 0, 1e8);
   s->add_integer("overlay.bram_per_core", "BRAM36", "BRAM36 one core uses (PG338)", 255, 0, 1e6);
-  s->add_integer("overlay.uram_per_core", "URAM288", "URAM288 one core uses (0 unless the buffers map to URAM)", 0, 0,
-          1e6);
+  s->add_integer("overlay.uram_per_core", "URAM288",
+                 "URAM288 one core uses (0 unless the buffers map to URAM)", 0, 0, 1e6);
   // Streaming engine: per-unit cost constants (rough, from fpgaConvNet/FINN resource models).
   // The overlay's fitted constants (overlay_calibration.hpp says what each was fitted on); the
   // defaults are the fit, which every shipped overlay config uses.
   const OverlayCalibration& fit = kOverlayCalibration;
-  s->add_real("overlay.calibration.ddr_efficiency", "",
-              "fitted (ZCU102 ResNet-50/VGG-16/MobileNetV2, U250 ResNet-50): fraction of peak off-chip bandwidth the "
-              "engine's AXI masters sustain",
-              fit.ddr_efficiency, 0.01, 1);
+  s->add_real(
+      "overlay.calibration.ddr_efficiency", "",
+      "fitted (ZCU102 ResNet-50/VGG-16/MobileNetV2, U250 ResNet-50): fraction of peak off-chip bandwidth the "
+      "engine's AXI masters sustain",
+      fit.ddr_efficiency, 0.01, 1);
   s->add_real("overlay.calibration.weight_burst_efficiency", "",
-              "fitted (VGG-16 against MobileNetV2 on the ZCU102): bandwidth efficiency of short weight bursts relative "
+              "fitted (VGG-16 against MobileNetV2 on the ZCU102): bandwidth efficiency of short weight "
+              "bursts relative "
               "to feature-map bursts",
               fit.weight_burst_efficiency, 0.01, 1);
   s->add_real("overlay.calibration.layer_overhead_cycles", "cycles",
@@ -96,15 +108,20 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("overlay.calibration.tile_overhead_cycles", "cycles",
               "fitted (ResNet-50 and MobileNetV2 on the ZCU102): per tile, descriptor and buffer switch",
               fit.tile_overhead_cycles, 0, 1e9);
-  s->add_integer("streaming.fifo_depth_rows", "rows", "depth of each inter-stage FIFO, in feature-map rows", 4, 1, 1 << 20);
-  s->add_real("streaming.max_utilization", "", "fraction of each device resource the mapper may fill", 0.85, 0.01, 1);
-  s->add_real("streaming.lut_per_mac_lane", "LUTs", "accumulator and adder-tree LUTs per parallel multiplier", 40, 0, 1e4);
+  s->add_integer("streaming.fifo_depth_rows", "rows", "depth of each inter-stage FIFO, in feature-map rows",
+                 4, 1, 1 << 20);
+  s->add_real("streaming.max_utilization", "", "fraction of each device resource the mapper may fill", 0.85,
+              0.01, 1);
+  s->add_real("streaming.lut_per_mac_lane", "LUTs", "accumulator and adder-tree LUTs per parallel multiplier",
+              40, 0, 1e4);
   s->add_real("streaming.ff_per_mac_lane", "FFs", "pipeline registers per parallel multiplier", 60, 0, 1e4);
-  s->add_real("streaming.lut_per_stage", "LUTs", "control, sliding window and stream glue of one stage", 1500, 0, 1e6);
+  s->add_real("streaming.lut_per_stage", "LUTs", "control, sliding window and stream glue of one stage", 1500,
+              0, 1e6);
   s->add_real("streaming.ff_per_stage", "FFs", "registers of one stage's control and glue", 2000, 0, 1e6);
-  s->add_real("streaming.lut_per_misc_lane", "LUTs", "LUTs (and as many FFs) of one lane of a pool/eltwise/concat/softmax stage", 30, 0, 1e4);
-  s->add_integer("streaming.lutram_max_depth", "words", "memories at most this deep go to LUTRAM instead of BRAM", 64, 0,
-          1 << 20);
+  s->add_real("streaming.lut_per_misc_lane", "LUTs",
+              "LUTs (and as many FFs) of one lane of a pool/eltwise/concat/softmax stage", 30, 0, 1e4);
+  s->add_integer("streaming.lutram_max_depth", "words",
+                 "memories at most this deep go to LUTRAM instead of BRAM", 64, 0, 1 << 20);
   return s;
 }
 
@@ -176,14 +193,15 @@ void check(const config::Resolved& c) {
                                                        {"overlay.uram_per_core", "device.uram"}};
   for (const auto& [per_core, device] : pairs)
     if (cores * c.integer(per_core) > c.integer(device))
-      throw ConfigError(fmt::format("{}: {}: {} cores x {} = {} exceed {} = {} ({})", origin(per_core), per_core, cores,
-                                    c.integer(per_core), cores * c.integer(per_core), device, c.integer(device),
-                                    origin(device)));
+      throw ConfigError(fmt::format("{}: {}: {} cores x {} = {} exceed {} = {} ({})", origin(per_core),
+                                    per_core, cores, c.integer(per_core), cores * c.integer(per_core), device,
+                                    c.integer(device), origin(device)));
   // A core's weight buffer half must hold one icp x ocp weight block.
   const int64_t block = c.integer("overlay.icp") * c.integer("overlay.ocp");
   if (c.integer("overlay.weight_buffer_kb") * 1024 / 2 < block)
-    throw ConfigError(fmt::format("{}: overlay.weight_buffer_kb: half the buffer must hold one icp x ocp = {} B block",
-                                  origin("overlay.weight_buffer_kb"), block));
+    throw ConfigError(
+        fmt::format("{}: overlay.weight_buffer_kb: half the buffer must hold one icp x ocp = {} B block",
+                    origin("overlay.weight_buffer_kb"), block));
 }
 
 }  // namespace orrery::arch::fpga

@@ -32,14 +32,14 @@ struct MemorySpec {
 };
 
 struct PowerSpec {
-  double static_w = 0;             // device + board static power while configured
-  double dsp_uw_per_mhz = 0;       // dynamic power of one busy DSP slice per MHz of its clock
-  double bram_uw_per_mhz = 0;      // one active BRAM36 per MHz
-  double uram_uw_per_mhz = 0;      // one active URAM288 per MHz
-  double klut_uw_per_mhz = 0;      // 1,000 LUTs of logic and routing per MHz (typical toggle)
-  double kff_uw_per_mhz = 0;       // 1,000 flip-flops per MHz
-  double ddr_pj_per_byte = 0;      // off-chip access energy (PHY + DRAM)
-  double uncertainty = 0.25;       // relative, reported with every power figure
+  double static_w = 0;         // device + board static power while configured
+  double dsp_uw_per_mhz = 0;   // dynamic power of one busy DSP slice per MHz of its clock
+  double bram_uw_per_mhz = 0;  // one active BRAM36 per MHz
+  double uram_uw_per_mhz = 0;  // one active URAM288 per MHz
+  double klut_uw_per_mhz = 0;  // 1,000 LUTs of logic and routing per MHz (typical toggle)
+  double kff_uw_per_mhz = 0;   // 1,000 flip-flops per MHz
+  double ddr_pj_per_byte = 0;  // off-chip access energy (PHY + DRAM)
+  double uncertainty = 0.25;   // relative, reported with every power figure
 };
 
 // DPU-style overlay: `cores` fixed int8 MAC arrays of pp x icp x ocp, each with its own
@@ -59,14 +59,14 @@ struct OverlaySpec {
 
 // fpgaConvNet/FINN-style streaming pipeline: one stage per layer, folding chosen by the mapper.
 struct StreamingSpec {
-  int64_t fifo_depth_rows = 0;       // inter-stage FIFO depth, in feature-map rows
-  double max_utilization = 1.0;      // fraction of each resource the mapper may fill
-  double lut_per_mac_lane = 0;       // accumulator + adder-tree LUTs per parallel multiplier
+  int64_t fifo_depth_rows = 0;   // inter-stage FIFO depth, in feature-map rows
+  double max_utilization = 1.0;  // fraction of each resource the mapper may fill
+  double lut_per_mac_lane = 0;   // accumulator + adder-tree LUTs per parallel multiplier
   double ff_per_mac_lane = 0;
-  double lut_per_stage = 0;          // control, sliding window and stream glue of one stage
+  double lut_per_stage = 0;  // control, sliding window and stream glue of one stage
   double ff_per_stage = 0;
-  double lut_per_misc_lane = 0;      // one lane of a pool/eltwise/activation stage
-  int64_t lutram_max_depth = 0;      // memories this shallow go to LUTRAM instead of BRAM
+  double lut_per_misc_lane = 0;  // one lane of a pool/eltwise/activation stage
+  int64_t lutram_max_depth = 0;  // memories this shallow go to LUTRAM instead of BRAM
 };
 
 struct FpgaSpec {

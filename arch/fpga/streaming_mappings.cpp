@@ -24,14 +24,17 @@ nlohmann::json StreamingMappings::layer_json(size_t op) const {
 }
 
 nlohmann::json StreamingMappings::graph_json() const {
-  return {{"batch", design_.batch}, {"greedy_steps", design_.greedy_steps}, {"stop_reason", design_.stop_reason}};
+  return {
+      {"batch", design_.batch}, {"greedy_steps", design_.greedy_steps}, {"stop_reason", design_.stop_reason}};
 }
 
 std::unique_ptr<const StreamingMappings> StreamingMappings::read(const std::string& mapper,
                                                                  const nlohmann::json& layers,
                                                                  const nlohmann::json& graph_part,
-                                                                 const FpgaSpec& spec, const workloads::Graph& graph) {
-  if (!graph_part.is_object()) throw MappingError("graph: expected the streaming design's batch and mapper state");
+                                                                 const FpgaSpec& spec,
+                                                                 const workloads::Graph& graph) {
+  if (!graph_part.is_object())
+    throw MappingError("graph: expected the streaming design's batch and mapper state");
   auto design = mappers::fpga::build_pipeline(graph, spec, graph_part.at("batch").get<int64_t>());
   design.greedy_steps = graph_part.at("greedy_steps").get<int>();
   design.stop_reason = graph_part.at("stop_reason").get<std::string>();
@@ -40,8 +43,8 @@ std::unique_ptr<const StreamingMappings> StreamingMappings::read(const std::stri
     const auto& l = layers.at(i);
     const std::string where = fmt::format("layers[{}] ('{}')", i, graph.ops()[i].name);
     if (shape.fused(i) != l.contains("fused_into"))
-      throw MappingError(fmt::format("{}: the pipeline of this workload {} this op into its producer's stage", where,
-                                     shape.fused(i) ? "fuses" : "does not fuse"));
+      throw MappingError(fmt::format("{}: the pipeline of this workload {} this op into its producer's stage",
+                                     where, shape.fused(i) ? "fuses" : "does not fuse"));
     if (shape.fused(i)) continue;
     const auto& f = l.at("folding");
     const std::string store = l.at("weights_in").get<std::string>();

@@ -26,7 +26,8 @@ class StreamingMappings final : public Mappings {
   bool fused(size_t op) const { return fused_.at(op); }
 
   // Throws MappingError where `layers` do not fit the pipeline of `graph` on `spec`.
-  static std::unique_ptr<const StreamingMappings> read(const std::string& mapper, const nlohmann::json& layers,
+  static std::unique_ptr<const StreamingMappings> read(const std::string& mapper,
+                                                       const nlohmann::json& layers,
                                                        const nlohmann::json& graph_part, const FpgaSpec& spec,
                                                        const workloads::Graph& graph);
 

@@ -27,7 +27,8 @@ struct PipelineRun {
 // One stage's layer: its busy cycles, the DMA bytes at the pipeline's ends, and its energy: the
 // stage's DSPs while busy; its memories and logic and its share of the static power (by LUTs)
 // for the whole run; the DMA bytes.
-Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, int64_t macs, const PipelineRun& run) {
+Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, int64_t macs,
+                  const PipelineRun& run) {
   const double f = spec.fabric_hz, fabric_mhz = f / 1e6, dsp_mhz = spec.dsp_hz / 1e6;
   const auto& pw = spec.power;
   const auto& stage = m.stages[si];
@@ -39,8 +40,8 @@ Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, in
   s.compute_cycles = busy;
   s.stall_cycles = run.sc ? run.sc->stage_blocked_cycles[si] : 0;
   if (stage.shape.kind == StageKind::matrix && busy > 0)
-    s.utilization = std::min(1.0, static_cast<double>(s.macs) /
-                                      (static_cast<double>(stage.folding.lanes()) * static_cast<double>(busy)));
+    s.utilization = std::min(1.0, static_cast<double>(s.macs) / (static_cast<double>(stage.folding.lanes()) *
+                                                                 static_cast<double>(busy)));
   if (si == 0) s.dram_read_bytes = m.dma_in_bytes_per_image * run.batch;
   if (si + 1 == m.stages.size()) s.dram_write_bytes = m.dma_out_bytes_per_image * run.batch;
   const auto& c = stage.cost;
@@ -50,7 +51,8 @@ Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, in
   s.add_energy("dsp", dynamic_w(r.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * s.seconds);
   s.add_energy("bram", memory_w(pw, r.bram36, r.uram, fabric_mhz) * run.run_s);
   s.add_energy("logic", logic_w(pw, r.lut, r.ff, fabric_mhz) * run.run_s);
-  s.add_energy("ddr", static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * pw.ddr_pj_per_byte * 1e-12);
+  s.add_energy("ddr",
+               static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * pw.ddr_pj_per_byte * 1e-12);
   return s;
 }
 
@@ -92,8 +94,8 @@ nlohmann::json pipeline_resources(const FpgaSpec& spec, const StreamingMapping& 
 
 }  // namespace
 
-RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph, const StreamingMappings& mappings,
-                             const EvalOptions& options) {
+RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph,
+                             const StreamingMappings& mappings, const EvalOptions& options) {
   const StreamingMapping& m = mappings.design();
   PipelineRun run;
   run.batch = std::max<int64_t>(1, options.batch);
@@ -131,8 +133,9 @@ RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph
     if (s.shape.kind == StageKind::matrix) total_lanes += static_cast<double>(s.folding.lanes());
   r.overlapped = OverlappedTotal{
       run.run_cycles, run.run_s,
-      total_lanes > 0 ? std::min(1.0, static_cast<double>(macs) / (total_lanes * static_cast<double>(run.run_cycles)))
-                      : 0.0};
+      total_lanes > 0
+          ? std::min(1.0, static_cast<double>(macs) / (total_lanes * static_cast<double>(run.run_cycles)))
+          : 0.0};
   r.resources = pipeline_resources(spec, m, run, dram_bytes);
   return r;
 }

@@ -8,7 +8,7 @@
 
 namespace orrery::arch::fpga {
 
-RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph, const StreamingMappings& mappings,
-                             const EvalOptions& options);
+RunResult evaluate_streaming(const FpgaSpec& spec, const workloads::Graph& graph,
+                             const StreamingMappings& mappings, const EvalOptions& options);
 
 }  // namespace orrery::arch::fpga

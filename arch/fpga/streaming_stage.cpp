@@ -1,12 +1,11 @@
 #include "arch/fpga/streaming_stage.hpp"
 
-#include "common/checked_math.hpp"
 #include "arch/fpga/dsp_cost.hpp"
 #include "arch/fpga/memory_blocks.hpp"
+#include "common/checked_math.hpp"
 
 namespace orrery::arch::fpga {
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 int64_t max_coarse_in(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_in_g : 1; }
 int64_t max_coarse_out(const StageShape& s) { return s.c_out; }  // output channels, or misc lanes
@@ -61,8 +60,12 @@ nlohmann::json to_json(const Folding& f) {
 }
 
 nlohmann::json to_json(const StageCost& c) {
-  return {{"cycles_per_image", c.cycles_per_image}, {"dsp", c.dsp}, {"lut", c.lut}, {"ff", c.ff},
-          {"bram", c.bram36}, {"uram", c.uram}};
+  return {{"cycles_per_image", c.cycles_per_image},
+          {"dsp", c.dsp},
+          {"lut", c.lut},
+          {"ff", c.ff},
+          {"bram", c.bram36},
+          {"uram", c.uram}};
 }
 
 }  // namespace orrery::arch::fpga

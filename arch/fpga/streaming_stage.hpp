@@ -10,9 +10,8 @@
 //                    = (c_out / coarse_out) * (c_in_g / coarse_in) * (kernel / fine) * OFM pixels.
 // A misc stage (pool, eltwise, concat, softmax) streams `elements` through `coarse_out` lanes.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "arch/fpga/spec.hpp"
 
@@ -22,19 +21,19 @@ enum class StageKind { matrix, misc };
 
 struct StageShape {
   StageKind kind = StageKind::matrix;
-  int64_t images = 1;         // batch: each image streams through once
-  int64_t c_in_g = 1;         // input channels per group (matrix)
-  int64_t c_out = 1;          // output channels (matrix), channels (misc)
-  int64_t kernel = 1;         // kernel window elements (kh * kw), 1 for fully connected
-  int64_t kernel_h = 1;       // rows of the window (line buffer: kernel_h - 1 rows)
-  int64_t out_pixels = 1;     // OFM_H * OFM_W per image (fully connected: rows per image)
+  int64_t images = 1;                    // batch: each image streams through once
+  int64_t c_in_g = 1;                    // input channels per group (matrix)
+  int64_t c_out = 1;                     // output channels (matrix), channels (misc)
+  int64_t kernel = 1;                    // kernel window elements (kh * kw), 1 for fully connected
+  int64_t kernel_h = 1;                  // rows of the window (line buffer: kernel_h - 1 rows)
+  int64_t out_pixels = 1;                // OFM_H * OFM_W per image (fully connected: rows per image)
   int64_t in_h = 1, in_w = 1, in_c = 1;  // input feature map per image (line buffers)
-  int64_t out_h = 1;          // output rows per image (stream tokens)
+  int64_t out_h = 1;                     // output rows per image (stream tokens)
   int64_t stride_h = 1, pad_top = 0;
-  int64_t elements = 0;       // misc: elements streamed per image
-  int64_t weights = 0;        // parameters held on chip
-  int a_bits = 8, w_bits = 8; // activation and weight widths
-  bool whole_input = false;   // the first output needs the whole input (FC, global pool, softmax)
+  int64_t elements = 0;        // misc: elements streamed per image
+  int64_t weights = 0;         // parameters held on chip
+  int a_bits = 8, w_bits = 8;  // activation and weight widths
+  bool whole_input = false;    // the first output needs the whole input (FC, global pool, softmax)
 };
 
 struct Folding {
@@ -49,8 +48,8 @@ struct StageCost {
   int64_t cycles_per_image = 0;
   int64_t dsp = 0, lut = 0, ff = 0, bram36 = 0, uram = 0;
   Resources resources() const {
-    return {static_cast<double>(dsp), static_cast<double>(lut), static_cast<double>(ff), static_cast<double>(bram36),
-            static_cast<double>(uram)};
+    return {static_cast<double>(dsp), static_cast<double>(lut), static_cast<double>(ff),
+            static_cast<double>(bram36), static_cast<double>(uram)};
   }
 };
 

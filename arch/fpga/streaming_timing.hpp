@@ -14,10 +14,10 @@
 namespace orrery::arch::fpga {
 
 struct StreamingTiming {
-  int64_t period_cycles = 0;  // per image
-  int64_t fill_cycles = 0;    // sum of stage fill times
-  int64_t latency_cycles = 0; // first image in to first image out: fill + period
-  int64_t batch_cycles = 0;   // fill + period * images
+  int64_t period_cycles = 0;   // per image
+  int64_t fill_cycles = 0;     // sum of stage fill times
+  int64_t latency_cycles = 0;  // first image in to first image out: fill + period
+  int64_t batch_cycles = 0;    // fill + period * images
 };
 
 int64_t stage_fill_cycles(const mappers::fpga::StreamingStage& s);

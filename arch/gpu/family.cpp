@@ -19,9 +19,12 @@ namespace {
 
 // How one kernel was timed: the analytical timing, and the cycle model's view where it ran.
 nlohmann::json kernel_timing_json(const KernelTiming& t, const sc::ScKernelResult* cycle) {
-  nlohmann::json j{{"us", t.seconds * 1e6},     {"busy_us", t.busy_seconds * 1e6},
-                   {"clock_mhz", t.clock_hz / 1e6}, {"power_capped", t.power_capped},
-                   {"waves", t.waves},              {"power_w", t.power_w}};
+  nlohmann::json j{{"us", t.seconds * 1e6},
+                   {"busy_us", t.busy_seconds * 1e6},
+                   {"clock_mhz", t.clock_hz / 1e6},
+                   {"power_capped", t.power_capped},
+                   {"waves", t.waves},
+                   {"power_w", t.power_w}};
   if (cycle)
     j["cycle"] = {{"busy_us", cycle->busy_seconds * 1e6},
                   {"l2_queueing_us", cycle->l2_wait_s * 1e6},
@@ -73,16 +76,17 @@ std::unique_ptr<const Mappings> GpuFamily::map(const config::Resolved& cfg, cons
   const std::string mapper = options.mapper.empty() ? mappers().front() : options.mapper;
   const auto* entry = mappers::gpu::find_mapper(mapper);
   if (!entry)
-    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}, got '{}'", mappers::gpu::mapper_names(),
-                                 options.mapper));
+    throw UsageError(fmt::format("--mapper: the gpu family has mappers {}, got '{}'",
+                                 mappers::gpu::mapper_names(), options.mapper));
   const GpuSpec spec = make_spec(cfg);
   const bool whole_graph = graph.size() > 1;
   return std::make_unique<GpuMappings>(
-      std::string(name()), mapper, mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues, entry->runtime));
+      std::string(name()), mapper,
+      mappers::gpu::map_graph(graph, spec, whole_graph && spec.fuse_epilogues, entry->runtime));
 }
 
-RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph, const Mappings& mappings,
-                              const EvalOptions& options) const {
+RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph,
+                              const Mappings& mappings, const EvalOptions& options) const {
   const auto& layers = mappings_as<GpuMappings>(mappings, name()).layers();
   const GpuSpec spec = make_spec(cfg);
   const LaunchMode mode = graph.size() > 1 ? LaunchMode::graph : LaunchMode::isolated;
@@ -110,15 +114,19 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
       if (c) with_busy_time(spec, t, c->busy_seconds);
       kernels.push_back(kernel_timing_json(t, c));
     }
-    result.layers.push_back({op.name, std::string(op.kind_name()), op.describe(),
-                             op_stats(spec, op, layers[i].kernels, timing[i]), layers[i].to_json(),
+    result.layers.push_back({op.name,
+                             std::string(op.kind_name()),
+                             op.describe(),
+                             op_stats(spec, op, layers[i].kernels, timing[i]),
+                             layers[i].to_json(),
                              {{"kernels", std::move(kernels)}}});
   }
   return result;
 }
 
-std::unique_ptr<const Mappings> GpuFamily::read_mappings(const std::string& mapper, const nlohmann::json& layers,
-                                                         const nlohmann::json&, const config::Resolved&,
+std::unique_ptr<const Mappings> GpuFamily::read_mappings(const std::string& mapper,
+                                                         const nlohmann::json& layers, const nlohmann::json&,
+                                                         const config::Resolved&,
                                                          const workloads::Graph& graph) const {
   std::vector<GpuMapping> mappings;
   for (size_t i = 0; i < layers.size(); ++i) {

@@ -12,13 +12,20 @@ namespace orrery::arch::gpu {
 
 std::string_view to_string(Engine e) {
   switch (e) {
-    case Engine::tensor_gemm: return "tensor_gemm";
-    case Engine::simt_gemm: return "simt_gemm";
-    case Engine::unaligned_gemm: return "unaligned_gemm";
-    case Engine::implicit_gemm: return "implicit_gemm";
-    case Engine::attention: return "attention";
-    case Engine::stream: return "stream";
-    case Engine::depthwise: return "depthwise";
+    case Engine::tensor_gemm:
+      return "tensor_gemm";
+    case Engine::simt_gemm:
+      return "simt_gemm";
+    case Engine::unaligned_gemm:
+      return "unaligned_gemm";
+    case Engine::implicit_gemm:
+      return "implicit_gemm";
+    case Engine::attention:
+      return "attention";
+    case Engine::stream:
+      return "stream";
+    case Engine::depthwise:
+      return "depthwise";
   }
   return "?";
 }
@@ -53,11 +60,12 @@ constexpr NumberField kNumberFields[] = {
     {"memset", &Kernel::memset},
 };
 // Always written, even at their defaults (reports and tests read them).
-constexpr std::string_view kAlwaysWritten[] = {"ctas", "ctas_per_sm", "flops_per_cta", "dram_read_bytes",
-                                               "dram_write_bytes", "l2_bytes"};
+constexpr std::string_view kAlwaysWritten[] = {
+    "ctas", "ctas_per_sm", "flops_per_cta", "dram_read_bytes", "dram_write_bytes", "l2_bytes"};
 
-constexpr Engine kEngines[] = {Engine::tensor_gemm, Engine::simt_gemm, Engine::implicit_gemm, Engine::unaligned_gemm,
-                               Engine::attention, Engine::stream, Engine::depthwise};
+constexpr Engine kEngines[] = {Engine::tensor_gemm,    Engine::simt_gemm, Engine::implicit_gemm,
+                               Engine::unaligned_gemm, Engine::attention, Engine::stream,
+                               Engine::depthwise};
 
 }  // namespace
 
@@ -106,8 +114,7 @@ Kernel Kernel::from_json(const nlohmann::json& j) {
       k.swapped = j.at("swapped").get<bool>();
     }
     for (const auto& f : kNumberFields)
-      if (j.contains(f.key))
-        std::visit([&](auto member) { j.at(f.key).get_to(k.*member); }, f.member);
+      if (j.contains(f.key)) std::visit([&](auto member) { j.at(f.key).get_to(k.*member); }, f.member);
   } catch (const nlohmann::json::exception& e) {
     throw MappingError(fmt::format("kernel {}: {}", j.value("kernel", std::string("?")), e.what()));
   }

@@ -3,9 +3,8 @@
 // of math and moving the same share of bytes. The mapper (mappers/gpu/) decides these numbers
 // the way cuBLAS/cuDNN/FlashAttention would; the models (kernel_timing, sc/) time them.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "workloads/dtype.hpp"
 
@@ -13,13 +12,13 @@ namespace orrery::arch::gpu {
 
 // Which unit bounds the math and which calibrated efficiency applies to it.
 enum class Engine {
-  tensor_gemm,  // tensor cores, library GEMM / implicit-GEMM main loop
-  simt_gemm,    // CUDA cores (fp32 without TF32)
-  implicit_gemm,  // tensor cores, cuDNN implicit-GEMM convolution main loop
+  tensor_gemm,     // tensor cores, library GEMM / implicit-GEMM main loop
+  simt_gemm,       // CUDA cores (fp32 without TF32)
+  implicit_gemm,   // tensor cores, cuDNN implicit-GEMM convolution main loop
   unaligned_gemm,  // tensor cores through mma.sync with unvectorized loads (rows not 16-byte aligned)
-  attention,    // tensor cores inside a fused flash-attention kernel
-  stream,       // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
-  depthwise,    // memory-bound depthwise convolution (CUDA cores)
+  attention,       // tensor cores inside a fused flash-attention kernel
+  stream,          // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
+  depthwise,       // memory-bound depthwise convolution (CUDA cores)
 };
 std::string_view to_string(Engine e);
 
@@ -42,12 +41,12 @@ struct Kernel {
   // Bytes the CTAs move through their SMs' load/store ports (0: l2_bytes). An operand panel
   // multicast to a cluster is read from L2 once but lands in every CTA's shared memory.
   double sm_bytes = 0;
-  double dram_read_bytes = 0;     // predicted HBM reads (compulsory + re-fetch)
-  double dram_write_bytes = 0;    // predicted HBM writes during the kernel (L2 is write-back)
-  double written_bytes = 0;       // what the kernel stores (its outputs, partials)
+  double dram_read_bytes = 0;   // predicted HBM reads (compulsory + re-fetch)
+  double dram_write_bytes = 0;  // predicted HBM writes during the kernel (L2 is write-back)
+  double written_bytes = 0;     // what the kernel stores (its outputs, partials)
   // GEMM-like kernels: the CTA tile and its pipeline (0 elsewhere).
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
-  bool swapped = false;  // the library computed C^T = B^T A^T (tile_m runs along N)
+  bool swapped = false;      // the library computed C^T = B^T A^T (tile_m runs along N)
   bool row_per_cta = false;  // each CTA loads a row, reduces it, then stores (norm, softmax, depthwise plane)
   // The same warps stage operands through registers (LDG, then STS: no cp.async/TMA) and issue
   // the MMAs, so the shared-memory/load-path time adds to the math instead of hiding under it.

@@ -12,16 +12,23 @@ using workloads::DType;
 double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
   const auto& cal = spec.calibration;
   switch (k.engine) {
-    case Engine::tensor_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.tensor_efficiency;
-    case Engine::attention: return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_efficiency;
-    case Engine::unaligned_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
-    case Engine::implicit_gemm: return spec.tensor_flops_per_clk(k.math_dtype) * cal.conv_efficiency;
-    case Engine::simt_gemm: return spec.cuda_fp32_flops * cal.simt_efficiency;
+    case Engine::tensor_gemm:
+      return spec.tensor_flops_per_clk(k.math_dtype) * cal.tensor_efficiency;
+    case Engine::attention:
+      return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_efficiency;
+    case Engine::unaligned_gemm:
+      return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
+    case Engine::implicit_gemm:
+      return spec.tensor_flops_per_clk(k.math_dtype) * cal.conv_efficiency;
+    case Engine::simt_gemm:
+      return spec.cuda_fp32_flops * cal.simt_efficiency;
     // cuDNN's depthwise kernels run plain FP32 FMAs on the CUDA cores (fp32 accumulation); what
     // bounds the direct one is its latency-bound loop (Kernel::dependent_accesses).
-    case Engine::depthwise: return spec.cuda_fp32_flops;
+    case Engine::depthwise:
+      return spec.cuda_fp32_flops;
     // An elementwise op is one lane-op per clock; the rates count an FMA as 2 FLOP.
-    case Engine::stream: return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
+    case Engine::stream:
+      return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;
 }
@@ -44,8 +51,10 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
     case Engine::implicit_gemm:
     case Engine::unaligned_gemm:
     case Engine::attention:
-    case Engine::simt_gemm: return spec.calibration.mma_kernel_fixed_s + k.setup_s;
-    default: return k.setup_s;
+    case Engine::simt_gemm:
+      return spec.calibration.mma_kernel_fixed_s + k.setup_s;
+    default:
+      return k.setup_s;
   }
 }
 
@@ -63,13 +72,17 @@ namespace {
 double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm:
-    case Engine::implicit_gemm: return spec.tensor_pj_per_flop(k.math_dtype);
+    case Engine::implicit_gemm:
+      return spec.tensor_pj_per_flop(k.math_dtype);
     // mma.sync kernels (FlashAttention-2, CUTLASS 2.x) stage every operand fragment through
     // the register file (ldmatrix, then the MMA), where wgmma reads shared memory directly.
     case Engine::attention:
-    case Engine::unaligned_gemm: return spec.tensor_pj_per_flop(k.math_dtype) * spec.mma_sync_energy_factor;
-    case Engine::simt_gemm: return spec.pj_per_flop_cuda_fp32;
-    case Engine::stream: return spec.pj_per_stream_op;
+    case Engine::unaligned_gemm:
+      return spec.tensor_pj_per_flop(k.math_dtype) * spec.mma_sync_energy_factor;
+    case Engine::simt_gemm:
+      return spec.pj_per_flop_cuda_fp32;
+    case Engine::stream:
+      return spec.pj_per_stream_op;
     case Engine::depthwise:
       return k.math_dtype == DType::fp32 ? spec.pj_per_flop_cuda_fp32 : spec.pj_per_flop_cuda_fp16;
   }
@@ -170,7 +183,8 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
   t.busy_seconds += kernel_fixed_seconds(spec, k);
   t.stall_seconds += (k.row_per_cta ? 0.0 : spec.hbm_latency_s) + kernel_fixed_seconds(spec, k);
-  t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
+  t.seconds =
+      t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
   t.energy_math_j =

@@ -30,7 +30,8 @@ enum class LaunchMode { isolated, graph };
 struct KernelTiming {
   double seconds = 0;       // wall time including the fixed launch cost
   double busy_seconds = 0;  // time the SMs work (no launch cost)
-  double stall_seconds = 0; // part of busy spent waiting with the SMs idle (first loads, setup): no active power
+  double stall_seconds =
+      0;  // part of busy spent waiting with the SMs idle (first loads, setup): no active power
   double sm_busy_fraction = 1;  // share of the SMs holding CTAs, averaged over the waves' time
   double sm_activity = 1;       // share of the SM active power this kernel's SMs draw (memory-bound: less)
   double clock_hz = 0;

@@ -20,14 +20,15 @@ Stats op_stats(const GpuSpec& spec, const workloads::Op& op, const std::vector<K
     s.dram_read_bytes += static_cast<int64_t>(std::llround(k.dram_read_bytes));
     s.dram_write_bytes += static_cast<int64_t>(std::llround(k.dram_write_bytes));
     s.l2_bytes += static_cast<int64_t>(std::llround(k.l2_bytes));
-    s.sram_read_bytes += static_cast<int64_t>(std::llround(k.smem_bytes_per_cta * static_cast<double>(k.ctas)));
+    s.sram_read_bytes +=
+        static_cast<int64_t>(std::llround(k.smem_bytes_per_cta * static_cast<double>(k.ctas)));
     s.add_energy("idle", t.energy_idle_j);
     s.add_energy("active", t.energy_active_j);
     s.add_energy("math", t.energy_math_j);
     s.add_energy("l2", t.energy_l2_j);
     s.add_energy("dram", t.energy_dram_j);
-    const double per_clk = spec.tensor_flops_per_clk(op.dtype) > 0 ? spec.tensor_flops_per_clk(op.dtype)
-                                                                     : spec.cuda_fp32_flops;
+    const double per_clk =
+        spec.tensor_flops_per_clk(op.dtype) > 0 ? spec.tensor_flops_per_clk(op.dtype) : spec.cuda_fp32_flops;
     peak_flops += per_clk * static_cast<double>(spec.sm_count) * f * t.seconds;
   }
   s.stall_cycles = std::max<int64_t>(0, s.cycles - s.compute_cycles);

@@ -14,25 +14,33 @@ std::shared_ptr<const config::Schema> make_schema() {
   auto s = std::make_shared<config::Schema>("gpu");
   s->add_integer("sm.count", "SMs", "streaming multiprocessors", std::nullopt, 1, 4096);
   s->add_integer("sm.register_file_kb", "KiB", "register file per SM", std::nullopt, 1, 1 << 20);
-  s->add_integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt, 1, 1 << 20);
-  s->add_integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1, 1 << 20);
+  s->add_integer("sm.shared_memory_kb", "KiB", "shared memory per SM usable by resident CTAs", std::nullopt,
+                 1, 1 << 20);
+  s->add_integer("sm.l1_shared_kb", "KiB", "combined L1 data cache + shared memory per SM", std::nullopt, 1,
+                 1 << 20);
   s->add_real("sm.shared_bandwidth_bytes_per_clk", "B/clk", "shared-memory bandwidth per SM", 128.0, 1, 1e6);
-  s->add_real("sm.load_port_bytes_per_clk", "B/clk",
-              "bytes one SM's load path takes from the L2 per SM clock (a wave on few SMs cannot draw the whole "
-              "L2 bandwidth); H100: half the shared-memory width, read off the few-CTA calibration rows",
-              std::nullopt, 1, 1e6);
-  s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1, 1e6);
+  s->add_real(
+      "sm.load_port_bytes_per_clk", "B/clk",
+      "bytes one SM's load path takes from the L2 per SM clock (a wave on few SMs cannot draw the whole "
+      "L2 bandwidth); H100: half the shared-memory width, read off the few-CTA calibration rows",
+      std::nullopt, 1, 1e6);
+  s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1,
+              1e6);
   s->add_integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
   s->add_integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
-  s->add_integer("sm.cluster4_ctas", "CTAs",
-                 "CTAs that 4-CTA thread-block clusters can place at once (a cluster stays inside one GPC, so "
-                 "GPCs whose SM count is not a multiple of 4 leave SMs over): the persistent grid of cuDNN's sm90 "
-                 "implicit-GEMM kernels; 0 = sm.count (no clusters)",
-                 0, 0, 1 << 20);
-  s->add_real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1, 1e5);
+  s->add_integer(
+      "sm.cluster4_ctas", "CTAs",
+      "CTAs that 4-CTA thread-block clusters can place at once (a cluster stays inside one GPC, so "
+      "GPCs whose SM count is not a multiple of 4 leave SMs over): the persistent grid of cuDNN's sm90 "
+      "implicit-GEMM kernels; 0 = sm.count (no clusters)",
+      0, 0, 1 << 20);
+  s->add_real("clock.max_mhz", "MHz", "maximum (boost) SM clock; short kernels run here", std::nullopt, 1,
+              1e5);
   s->add_real("clock.sustained_mhz", "MHz",
-       "lowest SM clock the power limiter drops to under sustained tensor-core load", std::nullopt, 1, 1e5);
-  s->add_real("tensor.fp16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP16 (fp32 accumulate)", std::nullopt, 0, 1e7);
+              "lowest SM clock the power limiter drops to under sustained tensor-core load", std::nullopt, 1,
+              1e5);
+  s->add_real("tensor.fp16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP16 (fp32 accumulate)",
+              std::nullopt, 0, 1e7);
   s->add_real("tensor.bf16_flops_per_clk", "FLOP/clk/SM", "dense tensor-core BF16", std::nullopt, 0, 1e7);
   s->add_real("tensor.tf32_flops_per_clk", "FLOP/clk/SM", "dense tensor-core TF32", std::nullopt, 0, 1e7);
   s->add_real("tensor.fp8_flops_per_clk", "FLOP/clk/SM", "dense tensor-core FP8 (0: none)", 0.0, 0, 1e7);
@@ -40,14 +48,16 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
   s->add_real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
   s->add_integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
-  s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, per L2 clock", std::nullopt, 1, 1e7);
-  s->add_real("l2.clock_mhz", "MHz",
-       "clock of the L2/crossbar domain: L2 bandwidth = bandwidth_bytes_per_clk x this clock, whatever the SM "
-       "clock (the power limiter slows the SMs, not the L2)",
-       std::nullopt, 100, 1e4);
+  s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, per L2 clock",
+              std::nullopt, 1, 1e7);
+  s->add_real(
+      "l2.clock_mhz", "MHz",
+      "clock of the L2/crossbar domain: L2 bandwidth = bandwidth_bytes_per_clk x this clock, whatever the SM "
+      "clock (the power limiter slows the SMs, not the L2)",
+      std::nullopt, 100, 1e4);
   s->add_integer("l2.slices", "queues",
-                 "L2 slices the cycle model queues requests on (equal shares of the L2 bandwidth)", std::nullopt, 1,
-                 4096);
+                 "L2 slices the cycle model queues requests on (equal shares of the L2 bandwidth)",
+                 std::nullopt, 1, 4096);
   s->add_integer("hbm.channels", "queues",
                  "DRAM (pseudo-)channels the cycle model queues misses on (equal shares of the bandwidth)",
                  std::nullopt, 1, 4096);
@@ -55,119 +65,144 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("hbm.latency_ns", "ns", "DRAM load latency seen by an SM (L2 miss)", std::nullopt, 0, 1e5);
   s->add_real("hbm.capacity_gb", "GB", "DRAM capacity (1 GB = 1e9 B)", std::nullopt, 0.001, 1e6);
   s->add_real("launch.overhead_us", "us",
-       "fixed cost of one kernel timed alone with CUDA events (launch, first wave start, drain)", std::nullopt,
-       0, 1e4);
-  s->add_real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)", std::nullopt,
-       0, 1e4);
-  s->add_real("launch.memset_node_us", "us",
-              "extra cost of a cudaMemset node in a CUDA graph beyond a kernel's (the dependent nodes wait longer)",
-              0.0, 0, 1e4);
+              "fixed cost of one kernel timed alone with CUDA events (launch, first wave start, drain)",
+              std::nullopt, 0, 1e4);
+  s->add_real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)",
+              std::nullopt, 0, 1e4);
+  s->add_real(
+      "launch.memset_node_us", "us",
+      "extra cost of a cudaMemset node in a CUDA graph beyond a kernel's (the dependent nodes wait longer)",
+      0.0, 0, 1e4);
   s->add_real("power.limiter_window_ms", "ms",
               "a run longer than this settles at the power-capped clock; shorter ones (one kernel or one "
               "forward timed alone) run at the max clock",
               500.0, 0, 1e7);
   s->add_real("power.idle_w", "W", "board power with nothing running", std::nullopt, 0, 1e5);
   s->add_real("power.tdp_w", "W", "board power limit; above it the SM clock throttles", std::nullopt, 1, 1e5);
-  s->add_real("power.active_w", "W",
-              "extra power while a kernel runs, whatever the SMs do (clocks, crossbar, L2 and memory controllers "
-              "awake), beyond per-operation energy",
-              0.0, 0, 1e5);
+  s->add_real(
+      "power.active_w", "W",
+      "extra power while a kernel runs, whatever the SMs do (clocks, crossbar, L2 and memory controllers "
+      "awake), beyond per-operation energy",
+      0.0, 0, 1e5);
   s->add_real("power.sm_memory_bound_share", "",
               "share of power.sm_active_w that the SMs of a memory-bound kernel (streaming, depthwise) draw: "
               "their warps mostly wait on loads, their math pipes idle",
               1.0, 0.0, 1.0);
-  s->add_real("power.voltage_at_sustained", "ratio",
-              "SM supply voltage at clock.sustained_mhz over the voltage at clock.max_mhz (linear in the clock in "
-              "between): the SMs' dynamic energy per operation scales with its square, so a capped clock saves "
-              "power even where it costs no time (1: no voltage scaling)",
-              1.0, 0.3, 1.0);
-  s->add_real("power.sm_active_w", "W",
-              "extra power of the SMs themselves while every SM holds a CTA (in proportion to the SMs that do: a "
-              "16-CTA kernel draws 16/132 of it on an H100), beyond per-operation energy",
-              0.0, 0, 1e5);
-  s->add_real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock", std::nullopt, 0, 1e4);
+  s->add_real(
+      "power.voltage_at_sustained", "ratio",
+      "SM supply voltage at clock.sustained_mhz over the voltage at clock.max_mhz (linear in the clock in "
+      "between): the SMs' dynamic energy per operation scales with its square, so a capped clock saves "
+      "power even where it costs no time (1: no voltage scaling)",
+      1.0, 0.3, 1.0);
+  s->add_real(
+      "power.sm_active_w", "W",
+      "extra power of the SMs themselves while every SM holds a CTA (in proportion to the SMs that do: a "
+      "16-CTA kernel draws 16/132 of it on an H100), beyond per-operation energy",
+      0.0, 0, 1e5);
+  s->add_real("energy.fp16_pj_per_flop", "pJ/FLOP", "tensor-core FP16 energy per FLOP at the max clock",
+              std::nullopt, 0, 1e4);
   s->add_real("energy.bf16_pj_per_flop", "pJ/FLOP", "tensor-core BF16", std::nullopt, 0, 1e4);
   s->add_real("energy.tf32_pj_per_flop", "pJ/FLOP", "tensor-core TF32", std::nullopt, 0, 1e4);
   s->add_real("energy.fp8_pj_per_flop", "pJ/FLOP", "tensor-core FP8", 0.0, 0, 1e4);
   s->add_real("energy.int8_pj_per_flop", "pJ/OP", "tensor-core INT8", std::nullopt, 0, 1e4);
-  s->add_real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt, 0, 1e4);
+  s->add_real("energy.cuda_fp32_pj_per_flop", "pJ/FLOP", "CUDA-core FP32 (incl. register file)", std::nullopt,
+              0, 1e4);
   s->add_real("energy.cuda_fp16_pj_per_flop", "pJ/FLOP", "CUDA-core FP16", std::nullopt, 0, 1e4);
-  s->add_real("energy.stream_pj_per_op", "pJ/op",
-       "memory-bound kernels: energy per vector op of the op model (the loads, conversions, shuffles and "
-       "exp instructions each modelled op costs on the CUDA cores)",
-       std::nullopt, 0, 1e4);
+  s->add_real(
+      "energy.stream_pj_per_op", "pJ/op",
+      "memory-bound kernels: energy per vector op of the op model (the loads, conversions, shuffles and "
+      "exp instructions each modelled op costs on the CUDA cores)",
+      std::nullopt, 0, 1e4);
   s->add_real("energy.mma_sync_factor", "",
               "energy per FLOP of mma.sync kernels (operands staged through registers: FlashAttention-2, "
               "CUTLASS 2.x) over the tensor-core figure above",
               1.0, 0.1, 20);
   s->add_real("energy.l2_pj_per_byte", "pJ/B", "L2 <-> SM transfer energy per byte", std::nullopt, 0, 1e5);
-  s->add_real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)", std::nullopt, 0, 1e5);
-  s->add({.path = "lowering.fuse_epilogues", .type = KeyType::boolean,
+  s->add_real("energy.dram_pj_per_byte", "pJ/B", "HBM read or write energy per byte (device + PHY)",
+              std::nullopt, 0, 1e5);
+  s->add({.path = "lowering.fuse_epilogues",
+          .type = KeyType::boolean,
           .doc = "whole graphs: fold batch norm and one-input activations into the producing conv/gemm "
                  "(cuDNN/TensorRT-style); false: one kernel per op, as PyTorch eager launches them",
           .default_value = Value{false}});
   const GpuCalibration d;
-  s->add_real("calibration.tensor_efficiency", "", "fitted: fraction of peak MMA rate a library GEMM main loop sustains",
-       d.tensor_efficiency, 0.05, 1);
+  s->add_real("calibration.tensor_efficiency", "",
+              "fitted: fraction of peak MMA rate a library GEMM main loop sustains", d.tensor_efficiency,
+              0.05, 1);
   s->add_real("calibration.conv_efficiency", "", "fitted: same for cuDNN implicit-GEMM convolution kernels",
-       d.conv_efficiency, 0.05, 1);
-  s->add_real("calibration.tensor_clock_efficiency", "",
-       "fraction of a lowered clock's MMA peak that tensor-core kernels reach when power-capped: their rate "
-       "is the lesser of their max-clock throughput (the engine efficiencies) and this fraction of the capped "
-       "clock's peak (0: the engine efficiency at every clock)",
-       d.tensor_clock_efficiency, 0, 1);
-  s->add_real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency, 0.05, 1);
+              d.conv_efficiency, 0.05, 1);
+  s->add_real(
+      "calibration.tensor_clock_efficiency", "",
+      "fraction of a lowered clock's MMA peak that tensor-core kernels reach when power-capped: their rate "
+      "is the lesser of their max-clock throughput (the engine efficiencies) and this fraction of the capped "
+      "clock's peak (0: the engine efficiency at every clock)",
+      d.tensor_clock_efficiency, 0, 1);
+  s->add_real("calibration.simt_efficiency", "", "fitted: same for CUDA-core (SIMT) GEMMs", d.simt_efficiency,
+              0.05, 1);
   s->add_real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
-       d.attention_efficiency, 0.05, 1);
-  s->add_real("calibration.hbm_efficiency", "", "fitted: achievable fraction of peak HBM bandwidth when streaming",
-       d.hbm_efficiency, 0.05, 1);
+              d.attention_efficiency, 0.05, 1);
+  s->add_real("calibration.hbm_efficiency", "",
+              "fitted: achievable fraction of peak HBM bandwidth when streaming", d.hbm_efficiency, 0.05, 1);
   s->add_real("calibration.unaligned_efficiency", "",
-       "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, scalar loads)",
-       d.unaligned_efficiency, 0.005, 1);
-  s->add_real("calibration.l2_resident_fraction", "", "fitted: fraction of L2 a kernel's working set can occupy",
-       d.l2_resident_fraction, 0.05, 1);
-  s->add_real("calibration.l2_dirty_fraction", "",
-       "fitted: fraction of L2 that holds a kernel's last writes, dirty, when it ends (written back later, "
-       "in proportion to the written share of its footprint); earlier writes reach DRAM while it runs",
-       d.l2_dirty_fraction, 0.0, 1);
-  s->add_real("calibration.l2_loop_fraction", "",
-       "fitted: fraction of L2 that a kernel run back to back (a loop, a CUDA graph of copies) keeps resident "
-       "from one copy to the next: a footprint (inputs + outputs) within it is served from the L2, a larger "
-       "one streams from DRAM",
-       d.l2_loop_fraction, 0.0, 1);
+              "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, "
+              "scalar loads)",
+              d.unaligned_efficiency, 0.005, 1);
+  s->add_real("calibration.l2_resident_fraction", "",
+              "fitted: fraction of L2 a kernel's working set can occupy", d.l2_resident_fraction, 0.05, 1);
+  s->add_real(
+      "calibration.l2_dirty_fraction", "",
+      "fitted: fraction of L2 that holds a kernel's last writes, dirty, when it ends (written back later, "
+      "in proportion to the written share of its footprint); earlier writes reach DRAM while it runs",
+      d.l2_dirty_fraction, 0.0, 1);
+  s->add_real(
+      "calibration.l2_loop_fraction", "",
+      "fitted: fraction of L2 that a kernel run back to back (a loop, a CUDA graph of copies) keeps resident "
+      "from one copy to the next: a footprint (inputs + outputs) within it is served from the L2, a larger "
+      "one streams from DRAM",
+      d.l2_loop_fraction, 0.0, 1);
   s->add_real("calibration.tile_overhead_cycles", "cycles",
-       "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)", d.tile_overhead_cycles, 0, 1e6);
-  s->add_real("calibration.dependent_access_ns", "ns",
-       "fitted: one step of a latency-bound loop (a global load whose value is used before the next load "
-       "issues: PyTorch's pooling, batch-norm and reduction loops, cuDNN's gather-without-shared-memory convs)",
-       d.dependent_access_s * 1e9, 1, 1e5);
+              "fitted: per CTA tile prologue/epilogue (pipeline fill, accumulator store)",
+              d.tile_overhead_cycles, 0, 1e6);
+  s->add_real(
+      "calibration.dependent_access_ns", "ns",
+      "fitted: one step of a latency-bound loop (a global load whose value is used before the next load "
+      "issues: PyTorch's pooling, batch-norm and reduction loops, cuDNN's gather-without-shared-memory "
+      "convs)",
+      d.dependent_access_s * 1e9, 1, 1e5);
   s->add_real("calibration.mma_kernel_fixed_us", "us",
-       "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv, fused attention) beyond its waves: "
-       "descriptor and barrier setup, the first tile's operand fetch, the last tile's store",
-       d.mma_kernel_fixed_s * 1e6, 0, 1e3);
-  s->add_real("calibration.conv_setup_us", "us",
-       "fitted: further device time of a cuDNN sm90 implicit-GEMM convolution before its first tile streams "
-       "(per kernel, beyond mma_kernel_fixed_us), for a 128x128 tile; it scales with the tile's accumulators",
-       d.conv_setup_s * 1e6, 0, 1e3);
-  s->add_real("calibration.depthwise_direct_fixed_steps", "steps",
-              "fitted (ops4_h100.csv calibration rows, 13.5 % there): dependent steps of each wave of cuDNN's direct "
-              "depthwise kernel before its tap loads",
-              d.depthwise_direct_fixed_steps, 0, 1e4);
-  s->add_real("calibration.depthwise_direct_steps_per_tap", "steps",
-              "fitted with depthwise_direct_fixed_steps: dependent steps per in-image tap load at 16 L1 wavefronts "
-              "(scaled by the wavefronts a load costs)",
-              d.depthwise_direct_steps_per_tap, 0, 1e4);
+              "fitted: device time of a tensor-core library kernel (GEMM, implicit-GEMM conv, fused "
+              "attention) beyond its waves: "
+              "descriptor and barrier setup, the first tile's operand fetch, the last tile's store",
+              d.mma_kernel_fixed_s * 1e6, 0, 1e3);
+  s->add_real(
+      "calibration.conv_setup_us", "us",
+      "fitted: further device time of a cuDNN sm90 implicit-GEMM convolution before its first tile streams "
+      "(per kernel, beyond mma_kernel_fixed_us), for a 128x128 tile; it scales with the tile's accumulators",
+      d.conv_setup_s * 1e6, 0, 1e3);
+  s->add_real(
+      "calibration.depthwise_direct_fixed_steps", "steps",
+      "fitted (ops4_h100.csv calibration rows, 13.5 % there): dependent steps of each wave of cuDNN's direct "
+      "depthwise kernel before its tap loads",
+      d.depthwise_direct_fixed_steps, 0, 1e4);
+  s->add_real(
+      "calibration.depthwise_direct_steps_per_tap", "steps",
+      "fitted with depthwise_direct_fixed_steps: dependent steps per in-image tap load at 16 L1 wavefronts "
+      "(scaled by the wavefronts a load costs)",
+      d.depthwise_direct_steps_per_tap, 0, 1e4);
   s->add_real("calibration.depthwise_direct_steps_per_miss", "steps",
-              "fitted with depthwise_direct_fixed_steps: further steps per tap load that misses L1 (an L2 round trip)",
+              "fitted with depthwise_direct_fixed_steps: further steps per tap load that misses L1 (an L2 "
+              "round trip)",
               d.depthwise_direct_steps_per_miss, 0, 1e4);
-  s->add_integer("calibration.depthwise_tiled_first_round_steps", "steps",
-                 "fitted (ops3_h100.csv calibration rows): a CTA's first round in cuDNN's tiled depthwise kernel "
-                 "(filters, indices, then the first tile's loads)",
-                 d.depthwise_tiled_first_round_steps, 0, 10000);
-  s->add_integer("calibration.depthwise_tiled_empty_pass_steps", "steps",
-                 "fitted with the first-round steps: each further pass of the tiled depthwise grid over the machine, "
-                 "tiles or not",
-                 d.depthwise_tiled_empty_pass_steps, 0, 10000);
+  s->add_integer(
+      "calibration.depthwise_tiled_first_round_steps", "steps",
+      "fitted (ops3_h100.csv calibration rows): a CTA's first round in cuDNN's tiled depthwise kernel "
+      "(filters, indices, then the first tile's loads)",
+      d.depthwise_tiled_first_round_steps, 0, 10000);
+  s->add_integer(
+      "calibration.depthwise_tiled_empty_pass_steps", "steps",
+      "fitted with the first-round steps: each further pass of the tiled depthwise grid over the machine, "
+      "tiles or not",
+      d.depthwise_tiled_empty_pass_steps, 0, 10000);
   s->add_integer("calibration.depthwise_tiled_load_steps", "steps",
                  "steps a streamed tile's loads take to land in the tiled depthwise kernel, spread over its "
                  "stages - 1 tiles in flight (read off the Nsight stall profile in ops3_h100_launch.csv)",
@@ -257,26 +292,40 @@ GpuSpec make_spec(const config::Resolved& c) {
 
 double GpuSpec::tensor_flops_per_clk(DType dt) const {
   switch (dt) {
-    case DType::fp16: return tensor_fp16_flops;
-    case DType::bf16: return tensor_bf16_flops;
-    case DType::tf32: return tensor_tf32_flops;
-    case DType::fp8_e4m3: return tensor_fp8_flops;
-    case DType::int8: return tensor_int8_flops;
-    case DType::int4: return 0;  // Hopper has no int4 tensor path
-    case DType::fp32: return 0;  // fp32 without TF32 runs on CUDA cores
+    case DType::fp16:
+      return tensor_fp16_flops;
+    case DType::bf16:
+      return tensor_bf16_flops;
+    case DType::tf32:
+      return tensor_tf32_flops;
+    case DType::fp8_e4m3:
+      return tensor_fp8_flops;
+    case DType::int8:
+      return tensor_int8_flops;
+    case DType::int4:
+      return 0;  // Hopper has no int4 tensor path
+    case DType::fp32:
+      return 0;  // fp32 without TF32 runs on CUDA cores
   }
   return 0;
 }
 
 double GpuSpec::tensor_pj_per_flop(DType dt) const {
   switch (dt) {
-    case DType::fp16: return pj_per_flop_fp16;
-    case DType::bf16: return pj_per_flop_bf16;
-    case DType::tf32: return pj_per_flop_tf32;
-    case DType::fp8_e4m3: return pj_per_flop_fp8;
-    case DType::int8: return pj_per_flop_int8;
-    case DType::int4: return pj_per_flop_int8;
-    case DType::fp32: return pj_per_flop_cuda_fp32;
+    case DType::fp16:
+      return pj_per_flop_fp16;
+    case DType::bf16:
+      return pj_per_flop_bf16;
+    case DType::tf32:
+      return pj_per_flop_tf32;
+    case DType::fp8_e4m3:
+      return pj_per_flop_fp8;
+    case DType::int8:
+      return pj_per_flop_int8;
+    case DType::int4:
+      return pj_per_flop_int8;
+    case DType::fp32:
+      return pj_per_flop_cuda_fp32;
   }
   return 0;
 }
@@ -292,11 +341,11 @@ void check(const config::Resolved& c) {
     fail("sm.cluster4_ctas", fmt::format("expected <= sm.count ({}), got {}", c.integer("sm.count"),
                                          c.integer("sm.cluster4_ctas")));
   if (c.real("power.idle_w") >= c.real("power.tdp_w"))
-    fail("power.idle_w", fmt::format("expected < power.tdp_w ({}), got {}", c.real("power.tdp_w"),
-                                     c.real("power.idle_w")));
+    fail("power.idle_w",
+         fmt::format("expected < power.tdp_w ({}), got {}", c.real("power.tdp_w"), c.real("power.idle_w")));
   if (c.integer("sm.shared_memory_kb") > c.integer("sm.l1_shared_kb"))
-    fail("sm.shared_memory_kb", fmt::format("expected <= sm.l1_shared_kb ({}), got {}", c.integer("sm.l1_shared_kb"),
-                                            c.integer("sm.shared_memory_kb")));
+    fail("sm.shared_memory_kb", fmt::format("expected <= sm.l1_shared_kb ({}), got {}",
+                                            c.integer("sm.l1_shared_kb"), c.integer("sm.shared_memory_kb")));
   // The library GEMM tiles need at least two 64x64x64 16-bit pipeline stages in shared memory.
   if (c.integer("sm.shared_memory_kb") < 32)
     fail("sm.shared_memory_kb", fmt::format("expected >= 32 (two 64x64x64 fp16 GEMM stages), got {}",

@@ -14,29 +14,31 @@ namespace orrery::arch::gpu {
 // Constants fitted on the calibration split of validation/data (never on held-out rows); their
 // values and the fit live in the config's `calibration:` section.
 struct GpuCalibration {
-  double tensor_efficiency = 0.8;     // fraction of peak MMA issue a library GEMM main loop sustains
+  double tensor_efficiency = 0.8;      // fraction of peak MMA issue a library GEMM main loop sustains
   double tensor_clock_efficiency = 0;  // per-clock MMA efficiency below the max clock (0: as at the max)
-  double conv_efficiency = 0.6;       // same for cuDNN implicit-GEMM convolutions
-  double simt_efficiency = 0.7;       // same for CUDA-core (SIMT) GEMMs
-  double attention_efficiency = 0.45; // same for the fused flash-attention kernel
-  double hbm_efficiency = 0.9;        // achievable fraction of peak HBM bandwidth (streaming)
-  double unaligned_efficiency = 0.15; // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
+  double conv_efficiency = 0.6;        // same for cuDNN implicit-GEMM convolutions
+  double simt_efficiency = 0.7;        // same for CUDA-core (SIMT) GEMMs
+  double attention_efficiency = 0.45;  // same for the fused flash-attention kernel
+  double hbm_efficiency = 0.9;         // achievable fraction of peak HBM bandwidth (streaming)
+  double unaligned_efficiency =
+      0.15;                           // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
   double l2_dirty_fraction = 0.7;     // fraction of L2 holding a kernel's last writes, dirty, when it ends
   double l2_loop_fraction = 0.7;      // fraction of L2 a loop of one kernel keeps resident across copies
   double tile_overhead_cycles = 800;  // per-tile prologue/epilogue (pipeline fill, C store)
-  double dependent_access_s = 270e-9; // one load -> use step of a latency-bound loop (no loads in flight across steps)
-  double mma_kernel_fixed_s = 0;      // per tensor-core library kernel: setup, first operand fetch, last store
-  double conv_setup_s = 0;            // further setup of a cuDNN sm90 implicit-GEMM kernel (128x128 tile)
+  double dependent_access_s =
+      270e-9;  // one load -> use step of a latency-bound loop (no loads in flight across steps)
+  double mma_kernel_fixed_s = 0;  // per tensor-core library kernel: setup, first operand fetch, last store
+  double conv_setup_s = 0;        // further setup of a cuDNN sm90 implicit-GEMM kernel (128x128 tile)
   // Dependent-step counts of kernels whose waves are latency chains (mappers/gpu/conv_kernels,
   // attention_kernels), in units of dependent_access_s; the H100 fits are the defaults.
-  double depthwise_direct_fixed_steps = 13.1;    // cuDNN direct depthwise: per wave
-  double depthwise_direct_steps_per_tap = 2.35;  // ... per in-image tap load at 16 L1 wavefronts
-  double depthwise_direct_steps_per_miss = 1.06; // ... per tap load that misses L1
+  double depthwise_direct_fixed_steps = 13.1;      // cuDNN direct depthwise: per wave
+  double depthwise_direct_steps_per_tap = 2.35;    // ... per in-image tap load at 16 L1 wavefronts
+  double depthwise_direct_steps_per_miss = 1.06;   // ... per tap load that misses L1
   int64_t depthwise_tiled_first_round_steps = 19;  // cuDNN tiled depthwise: filters, indices, first tile
   int64_t depthwise_tiled_empty_pass_steps = 15;   // ... each further pass of the grid over the machine
-  int64_t depthwise_tiled_load_steps = 20;         // ... a streamed tile's loads landing (split over stages - 1)
-  int64_t attention_cta_chain_steps = 8;           // FlashAttention-2: a CTA's chain around its main loop
+  int64_t depthwise_tiled_load_steps = 20;  // ... a streamed tile's loads landing (split over stages - 1)
+  int64_t attention_cta_chain_steps = 8;    // FlashAttention-2: a CTA's chain around its main loop
 };
 
 struct GpuSpec {
@@ -53,9 +55,9 @@ struct GpuSpec {
   int64_t shared_memory_bytes = 0;  // max shared memory usable by resident CTAs
   int64_t l1_shared_bytes = 0;      // combined L1 + shared capacity
   double shared_bandwidth_bytes_per_clk = 0;
-  double load_port_bytes_per_clk = 0;  // what one SM's load path takes from L2 per SM clock
+  double load_port_bytes_per_clk = 0;       // what one SM's load path takes from L2 per SM clock
   int64_t l2_slices = 1, hbm_channels = 1;  // the cycle model's L2 and HBM queues
-  double sfu_ops_per_clk = 0;  // special-function unit (exp, rsqrt) throughput per SM
+  double sfu_ops_per_clk = 0;               // special-function unit (exp, rsqrt) throughput per SM
   int64_t max_ctas_per_sm = 0;
   int64_t max_threads_per_sm = 0;
   int64_t cluster4_ctas = 0;  // CTAs that 4-CTA clusters place at once (<= sm_count)
@@ -73,9 +75,9 @@ struct GpuSpec {
   double mma_sync_energy_factor = 1;   // energy per FLOP of mma.sync kernels over wgmma's
   // Power and energy.
   double idle_w = 0, tdp_w = 0, active_w = 0;
-  double sm_active_w = 0;  // SM power while all SMs hold CTAs (scaled by the share that do)
+  double sm_active_w = 0;            // SM power while all SMs hold CTAs (scaled by the share that do)
   double sm_memory_bound_share = 1;  // share of sm_active_w a memory-bound kernel's SMs draw
-  double voltage_at_sustained = 1;  // SM voltage at the sustained clock over the max clock's
+  double voltage_at_sustained = 1;   // SM voltage at the sustained clock over the max clock's
   double pj_per_flop_fp16 = 0, pj_per_flop_bf16 = 0, pj_per_flop_tf32 = 0, pj_per_flop_fp8 = 0,
          pj_per_flop_int8 = 0, pj_per_flop_cuda_fp32 = 0, pj_per_flop_cuda_fp16 = 0;
   double pj_per_stream_op = 0;  // memory-bound kernels, per vector op of the op model

@@ -32,13 +32,14 @@ std::optional<double> SystolicFamily::area_mm2(const config::Resolved& cfg) cons
   return area(make_spec(cfg)).total_mm2;
 }
 
-std::unique_ptr<const Mappings> SystolicFamily::map(const config::Resolved& cfg, const workloads::Graph& graph,
+std::unique_ptr<const Mappings> SystolicFamily::map(const config::Resolved& cfg,
+                                                    const workloads::Graph& graph,
                                                     const MapOptions& options) const {
   const std::string mapper_name = options.mapper.empty() ? mappers().front() : options.mapper;
   const auto* mapper = mappers::systolic::find_mapper(mapper_name);
   if (!mapper)
-    throw UsageError(fmt::format("--mapper: unknown mapper '{}' for the systolic family (expected {})", mapper_name,
-                                 mappers::systolic::mapper_names()));
+    throw UsageError(fmt::format("--mapper: unknown mapper '{}' for the systolic family (expected {})",
+                                 mapper_name, mappers::systolic::mapper_names()));
   const SystolicSpec spec = make_spec(cfg);
   std::vector<SystolicMapping> mappings;
   mappings.reserve(graph.size());
@@ -67,13 +68,15 @@ RunResult SystolicFamily::evaluate(const config::Resolved& cfg, const workloads:
   for (size_t i = 0; i < graph.size(); ++i) {
     const auto& op = graph.ops()[i];
     result.layers.push_back({op.name, std::string(op.kind_name()), op.describe(),
-                             layer_stats(counts[i], layers[i], spec, op.macs(), op.name), layers[i].to_json()});
+                             layer_stats(counts[i], layers[i], spec, op.macs(), op.name),
+                             layers[i].to_json()});
   }
   return result;
 }
 
 std::unique_ptr<const Mappings> SystolicFamily::read_mappings(const std::string& mapper,
-                                                              const nlohmann::json& layers, const nlohmann::json&,
+                                                              const nlohmann::json& layers,
+                                                              const nlohmann::json&,
                                                               const config::Resolved& cfg,
                                                               const workloads::Graph& graph) const {
   const SystolicSpec spec = make_spec(cfg);

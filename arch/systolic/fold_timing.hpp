@@ -61,9 +61,12 @@ struct ArrayAxes {
 
 constexpr ArrayAxes array_axes(Dataflow df, const GemmDims& g) {
   switch (df) {
-    case Dataflow::os: return {g.m, g.n, g.k};
-    case Dataflow::ws: return {g.k, g.n, g.m};
-    case Dataflow::is: return {g.k, g.m, g.n};
+    case Dataflow::os:
+      return {g.m, g.n, g.k};
+    case Dataflow::ws:
+      return {g.k, g.n, g.m};
+    case Dataflow::is:
+      return {g.k, g.m, g.n};
   }
   return {};
 }
@@ -94,9 +97,12 @@ constexpr FoldGrid fold_grid(Dataflow df, const GemmDims& g, int64_t rows, int64
 // is 2R + C + N - 2.
 constexpr int64_t scalesim_cycles_per_fold(Dataflow df, const GemmDims& g, int64_t rows, int64_t cols) {
   switch (df) {
-    case Dataflow::os: return g.k + rows + cols - 2;
-    case Dataflow::ws: return 2 * rows + cols + g.m - 2;
-    case Dataflow::is: return 2 * rows + cols + g.n - 2;
+    case Dataflow::os:
+      return g.k + rows + cols - 2;
+    case Dataflow::ws:
+      return 2 * rows + cols + g.m - 2;
+    case Dataflow::is:
+      return 2 * rows + cols + g.n - 2;
   }
   return 0;
 }
@@ -114,10 +120,10 @@ constexpr int64_t scalesim_compute_cycles(Dataflow df, const GemmDims& g, int64_
 // ---- Exact pipelining model --------------------------------------------------------------------
 
 struct FoldPhases {
-  int64_t preload = 0;  // P, before the stream starts (ws/is)
-  int64_t stream = 0;   // T
-  int64_t skew = 0;     // R + c - 2
-  int64_t drain = 0;    // D, after the last MAC (os)
+  int64_t preload = 0;                                              // P, before the stream starts (ws/is)
+  int64_t stream = 0;                                               // T
+  int64_t skew = 0;                                                 // R + c - 2
+  int64_t drain = 0;                                                // D, after the last MAC (os)
   constexpr int64_t tail() const { return stream + skew + drain; }  // stream start -> fold done
   constexpr int64_t alone() const { return preload + tail(); }      // a fold with no neighbours
 };
@@ -167,8 +173,8 @@ constexpr int64_t exact_compute_cycles(Dataflow df, const GemmDims& g, int64_t r
   int64_t start = 0, end = 0;  // relative to the instance's first stream start
   for (int64_t f = 0; f < grid.count(); ++f) {
     const FoldIndex at = fold_at(df, grid, f);
-    const FoldPhases p =
-        fold_phases(df, rows_used(grid, rows, at.row_fold), cols_used(grid, cols, at.col_fold), grid.stream, rows);
+    const FoldPhases p = fold_phases(df, rows_used(grid, rows, at.row_fold),
+                                     cols_used(grid, cols, at.col_fold), grid.stream, rows);
     if (f == 0)
       first = p;
     else

@@ -29,8 +29,10 @@ FoldWork fold_work(const mappers::systolic::GemmPass& p, Dataflow df, const Syst
   int64_t operand_reads = 0;  // SRAM -> array
   int64_t psum_updates = 0;   // accumulator writes into the ofmap buffer
   if (df == Dataflow::os) {
-    if (first_col_fold || !p.ifmap_resident) w.dram_read_bytes += slice(p.ifmap_bytes, rb, rb + r, ax.along_rows);
-    if (first_row_fold || !p.filter_resident) w.dram_read_bytes += slice(p.filter_bytes, cb, cb + c, ax.along_cols);
+    if (first_col_fold || !p.ifmap_resident)
+      w.dram_read_bytes += slice(p.ifmap_bytes, rb, rb + r, ax.along_rows);
+    if (first_row_fold || !p.filter_resident)
+      w.dram_read_bytes += slice(p.filter_bytes, cb, cb + c, ax.along_cols);
     w.dram_write_bytes = r * c * ob;
     operand_reads = (r + c) * g.stream * ib;
     psum_updates = r * c * ob;
@@ -44,7 +46,8 @@ FoldWork fold_work(const mappers::systolic::GemmPass& p, Dataflow df, const Syst
     const int64_t area = ax.along_rows * ax.along_cols;
     const int64_t before = cb * ax.along_rows + c * rb;
     w.dram_read_bytes += slice(stationary_total, before, before + r * c, area);
-    if (first_col_fold || !streamed_resident) w.dram_read_bytes += slice(streamed_total, rb, rb + r, ax.along_rows);
+    if (first_col_fold || !streamed_resident)
+      w.dram_read_bytes += slice(streamed_total, rb, rb + r, ax.along_rows);
     const int64_t sums = g.stream * c;  // partial sums of this column fold
     if (!p.psums_on_chip && !first_row_fold) w.dram_read_bytes += sums * ab;
     if (last_row_fold)

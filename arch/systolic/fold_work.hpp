@@ -35,7 +35,8 @@ struct FoldWork {
 };
 
 // Fold `index` (0 .. grid.count() - 1, in the loop order) of one instance of `pass`.
-FoldWork fold_work(const mappers::systolic::GemmPass& pass, Dataflow df, const SystolicSpec& spec, int64_t index);
+FoldWork fold_work(const mappers::systolic::GemmPass& pass, Dataflow df, const SystolicSpec& spec,
+                   int64_t index);
 
 // Calls fn(const FoldWork&) for every fold of every instance of every pass of `m`, in order.
 template <class Fn>

@@ -19,12 +19,12 @@ LayerCounts time_layer(const mappers::systolic::SystolicMapping& m, const Systol
 Stats layer_stats(const LayerCounts& c, const mappers::systolic::SystolicMapping& m, const SystolicSpec& s,
                   int64_t useful_macs, const std::string& where) {
   if (c.cycles < c.compute_cycles)
-    throw SimulationError(fmt::format("{}: negative stall ({} cycles < {} compute cycles)", where, c.cycles,
-                                      c.compute_cycles));
+    throw SimulationError(
+        fmt::format("{}: negative stall ({} cycles < {} compute cycles)", where, c.cycles, c.compute_cycles));
   if (c.dram_read_bytes < m.compulsory_read_bytes || c.dram_write_bytes < m.compulsory_write_bytes)
-    throw SimulationError(fmt::format("{}: DRAM traffic below the compulsory minimum (read {} < {} or write {} < {})",
-                                      where, c.dram_read_bytes, m.compulsory_read_bytes, c.dram_write_bytes,
-                                      m.compulsory_write_bytes));
+    throw SimulationError(fmt::format(
+        "{}: DRAM traffic below the compulsory minimum (read {} < {} or write {} < {})", where,
+        c.dram_read_bytes, m.compulsory_read_bytes, c.dram_write_bytes, m.compulsory_write_bytes));
   Stats st;
   st.cycles = c.cycles;
   st.compute_cycles = c.compute_cycles;

@@ -25,8 +25,8 @@ LayerCounts time_layer(const mappers::systolic::SystolicMapping& m, const Systol
 // Derives seconds, utilization (useful MACs / (rows x cols x cycles)), stall cycles and energy
 // (energy.hpp), and checks the invariants: stalls >= 0, DRAM traffic >= compulsory traffic.
 // Throws SimulationError naming `where`.
-Stats layer_stats(const LayerCounts& counts, const mappers::systolic::SystolicMapping& m, const SystolicSpec& spec,
-                  int64_t useful_macs, const std::string& where);
+Stats layer_stats(const LayerCounts& counts, const mappers::systolic::SystolicMapping& m,
+                  const SystolicSpec& spec, int64_t useful_macs, const std::string& where);
 
 // Rounds a time in cycles up to the next clock edge (tolerates floating-point dust).
 int64_t clock_edge(double cycles);

@@ -12,7 +12,8 @@ namespace orrery::arch::systolic {
 LayerCounts time_scalesim(const mappers::systolic::SystolicMapping& m, const SystolicSpec& s) {
   if (m.memory) return time_memory_pass(*m.memory, s);
   LayerCounts c;
-  for (const auto& p : m.gemms) c.cycles += p.count * scalesim_fold_cycles(m.dataflow, p.dims, s.rows, s.cols);
+  for (const auto& p : m.gemms)
+    c.cycles += p.count * scalesim_fold_cycles(m.dataflow, p.dims, s.rows, s.cols);
   c.cycles -= 1;
   c.compute_cycles = c.cycles;
   for_each_fold(m, s, [&](const FoldWork& w) {

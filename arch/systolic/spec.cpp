@@ -16,26 +16,34 @@ std::shared_ptr<const config::Schema> make_schema() {
   auto s = std::make_shared<config::Schema>("systolic");
   s->add_integer("array.rows", "PEs", "rows of processing elements", std::nullopt, 1, 65536);
   s->add_integer("array.cols", "PEs", "columns of processing elements", std::nullopt, 1, 65536);
-  s->add({.path = "dataflow", .type = KeyType::choice, .doc = "which operand stays in the PEs",
+  s->add({.path = "dataflow",
+          .type = KeyType::choice,
+          .doc = "which operand stays in the PEs",
           .choices = {"ws", "os", "is"}});
-  s->add({.path = "timing", .type = KeyType::choice,
+  s->add({.path = "timing",
+          .type = KeyType::choice,
           .doc = "exact: true cycles of this hardware; scalesim: SCALE-Sim v2 CALC-mode cycle counts",
-          .default_value = Value{std::string("exact")}, .choices = {"exact", "scalesim"}});
+          .default_value = Value{std::string("exact")},
+          .choices = {"exact", "scalesim"}});
   s->add_integer("sram.ifmap_kb", "KiB", "input feature-map buffer", std::nullopt, 1, 1LL << 30);
   s->add_integer("sram.filter_kb", "KiB", "filter (weight) buffer", std::nullopt, 1, 1LL << 30);
-  s->add_integer("sram.ofmap_kb", "KiB", "output feature-map / partial-sum buffer", std::nullopt, 1, 1LL << 30);
+  s->add_integer("sram.ofmap_kb", "KiB", "output feature-map / partial-sum buffer", std::nullopt, 1,
+                 1LL << 30);
   s->add_integer("sram.banks", "", "banks per buffer", 1, 1, 1024);
-  s->add({.path = "sram.double_buffered", .type = KeyType::boolean,
+  s->add({.path = "sram.double_buffered",
+          .type = KeyType::boolean,
           .doc = "each buffer holds two tiles so the next load overlaps compute",
           .default_value = Value{true}});
-  s->add_real("dram.bandwidth_bytes_per_cycle", "B/cycle", "off-chip bandwidth at the array clock", std::nullopt, 1e-6, 1e9);
+  s->add_real("dram.bandwidth_bytes_per_cycle", "B/cycle", "off-chip bandwidth at the array clock",
+              std::nullopt, 1e-6, 1e9);
   s->add_integer("dram.latency_cycles", "cycles", "first-byte latency of an off-chip read", 100, 0, 1000000);
   s->add_real("clock.frequency_mhz", "MHz", "array clock", std::nullopt, 1e-3, 1e5);
   s->add_integer("data.input_bytes", "B", "width of an ifmap/filter word", 1, 1, 8);
   s->add_integer("data.output_bytes", "B", "width of an ofmap word written back", 1, 1, 8);
   s->add_integer("data.accumulator_bytes", "B", "width of a partial sum", 4, 1, 8);
   s->add_real("energy.mac_pj", "pJ", "energy of one MAC", std::nullopt, 0, 1e6);
-  s->add_real("energy.sram_pj_per_byte", "pJ/B", "energy per on-chip buffer byte read or written", std::nullopt, 0, 1e6);
+  s->add_real("energy.sram_pj_per_byte", "pJ/B", "energy per on-chip buffer byte read or written",
+              std::nullopt, 0, 1e6);
   s->add_real("energy.dram_pj_per_byte", "pJ/B", "energy per off-chip byte", std::nullopt, 0, 1e6);
   s->add_real("energy.leakage_w", "W", "static power of the array and buffers", 0.0, 0, 1e6);
   return s;
@@ -74,9 +82,9 @@ void check(const config::Resolved& c) {
   const int64_t halves = c.boolean("sram.double_buffered") ? 2 : 1;
   auto need = [&](const char* key, int64_t bytes) {
     if (c.integer(key) * 1024 / halves < bytes)
-      throw ConfigError(fmt::format("{}: {}: buffer too small for a {}x{} array ({} B per half, need >= {} B)",
-                                    c.entries().at(key).origin, key, rows, cols, c.integer(key) * 1024 / halves,
-                                    bytes));
+      throw ConfigError(
+          fmt::format("{}: {}: buffer too small for a {}x{} array ({} B per half, need >= {} B)",
+                      c.entries().at(key).origin, key, rows, cols, c.integer(key) * 1024 / halves, bytes));
   };
   need("sram.ifmap_kb", std::max(rows, cols) * word);
   need("sram.filter_kb", std::max(rows, cols) * word);

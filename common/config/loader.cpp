@@ -56,7 +56,8 @@ Resolved load_text(const std::string& text, const std::string& display_name,
     throw ConfigError(fmt::format("{}: YAML syntax error: {}", where(display_name, e.mark), e.msg));
   }
   if (!root.IsMap())
-    throw ConfigError(fmt::format("{}: expected a YAML mapping of config keys at the top level", display_name));
+    throw ConfigError(
+        fmt::format("{}: expected a YAML mapping of config keys at the top level", display_name));
 
   std::vector<std::string> problems;
   std::map<std::string, Scalar> scalars;
@@ -64,12 +65,13 @@ Resolved load_text(const std::string& text, const std::string& display_name,
 
   auto fam = scalars.find("family");
   if (fam == scalars.end())
-    throw ConfigError(fmt::format("{}: family: required key missing (one of {})", display_name,
-                                  join(families(), "|")));
+    throw ConfigError(
+        fmt::format("{}: family: required key missing (one of {})", display_name, join(families(), "|")));
   auto schema = lookup(fam->second.text);
   if (!schema)
-    throw ConfigError(fmt::format("{}: family: expected one of {}, got '{}'", where(display_name, fam->second.mark),
-                                  join(families(), "|"), fam->second.text));
+    throw ConfigError(fmt::format("{}: family: expected one of {}, got '{}'",
+                                  where(display_name, fam->second.mark), join(families(), "|"),
+                                  fam->second.text));
 
   std::map<std::string, Entry> values;
   for (const auto& [path, s] : scalars) {
@@ -77,7 +79,8 @@ Resolved load_text(const std::string& text, const std::string& display_name,
     if (!def) {
       auto hint = schema->suggest(path);
       problems.push_back(fmt::format("{}: {}: unknown key for family {}{}", where(display_name, s.mark), path,
-                                     schema->family(), hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+                                     schema->family(),
+                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       continue;
     }
     auto parsed = parse_value(*def, s.text);
@@ -100,14 +103,14 @@ Resolved load_text(const std::string& text, const std::string& display_name,
   if (!overrides.empty()) merged = partial.with_overrides(overrides).entries();
   for (const auto& def : schema->keys())
     if (!merged.count(def.path))
-      problems.push_back(fmt::format("{}: {}: required key missing ({})", display_name, def.path,
-                                     describe_expected(def)));
+      problems.push_back(
+          fmt::format("{}: {}: required key missing ({})", display_name, def.path, describe_expected(def)));
   if (!problems.empty()) throw ConfigError(join(problems, "; "));
   return Resolved(schema, display_name, std::move(merged));
 }
 
-Resolved load_file(const std::string& path, const std::vector<Override>& overrides, const SchemaLookup& lookup,
-                   const FamilyNames& families) {
+Resolved load_file(const std::string& path, const std::vector<Override>& overrides,
+                   const SchemaLookup& lookup, const FamilyNames& families) {
   std::ifstream in(path);
   if (!in) throw ConfigError(fmt::format("{}: cannot open config file", path));
   std::stringstream ss;

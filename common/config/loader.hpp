@@ -16,8 +16,8 @@ using SchemaLookup = std::function<std::shared_ptr<const Schema>(const std::stri
 // Lists known family names, for the error message of an unknown family.
 using FamilyNames = std::function<std::vector<std::string>()>;
 
-Resolved load_file(const std::string& path, const std::vector<Override>& overrides, const SchemaLookup& lookup,
-                   const FamilyNames& families);
+Resolved load_file(const std::string& path, const std::vector<Override>& overrides,
+                   const SchemaLookup& lookup, const FamilyNames& families);
 Resolved load_text(const std::string& text, const std::string& display_name,
                    const std::vector<Override>& overrides, const SchemaLookup& lookup,
                    const FamilyNames& families);

@@ -16,7 +16,8 @@ Override parse_override(const std::string& text) {
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-Resolved::Resolved(std::shared_ptr<const Schema> schema, std::string file, std::map<std::string, Entry> values)
+Resolved::Resolved(std::shared_ptr<const Schema> schema, std::string file,
+                   std::map<std::string, Entry> values)
     : schema_(std::move(schema)), file_(std::move(file)), values_(std::move(values)) {}
 
 const std::string& Resolved::name() const { return string("name"); }

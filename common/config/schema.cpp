@@ -20,18 +20,26 @@ Schema& Schema::add(KeyDef def) {
   return *this;
 }
 
-Schema& Schema::add_integer(std::string path, std::string unit, std::string doc, std::optional<int64_t> default_value,
-                            double lo, double hi) {
-  return add({.path = std::move(path), .type = KeyType::integer, .unit = std::move(unit), .doc = std::move(doc),
+Schema& Schema::add_integer(std::string path, std::string unit, std::string doc,
+                            std::optional<int64_t> default_value, double lo, double hi) {
+  return add({.path = std::move(path),
+              .type = KeyType::integer,
+              .unit = std::move(unit),
+              .doc = std::move(doc),
               .default_value = default_value ? std::optional<Value>(*default_value) : std::nullopt,
-              .min = lo, .max = hi});
+              .min = lo,
+              .max = hi});
 }
 
-Schema& Schema::add_real(std::string path, std::string unit, std::string doc, std::optional<double> default_value,
-                         double lo, double hi) {
-  return add({.path = std::move(path), .type = KeyType::real, .unit = std::move(unit), .doc = std::move(doc),
+Schema& Schema::add_real(std::string path, std::string unit, std::string doc,
+                         std::optional<double> default_value, double lo, double hi) {
+  return add({.path = std::move(path),
+              .type = KeyType::real,
+              .unit = std::move(unit),
+              .doc = std::move(doc),
               .default_value = default_value ? std::optional<Value>(*default_value) : std::nullopt,
-              .min = lo, .max = hi});
+              .min = lo,
+              .max = hi});
 }
 
 const KeyDef* Schema::find(std::string_view path) const {

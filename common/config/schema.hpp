@@ -17,8 +17,8 @@ class Schema {
 
   Schema& add(KeyDef def);  // throws std::logic_error on a duplicate path (a programming error)
   // Shorthands for numeric keys: no default (nullopt) makes the key required; [lo, hi] inclusive.
-  Schema& add_integer(std::string path, std::string unit, std::string doc, std::optional<int64_t> default_value,
-                      double lo, double hi);
+  Schema& add_integer(std::string path, std::string unit, std::string doc,
+                      std::optional<int64_t> default_value, double lo, double hi);
   Schema& add_real(std::string path, std::string unit, std::string doc, std::optional<double> default_value,
                    double lo, double hi);
   const KeyDef* find(std::string_view path) const;

@@ -9,11 +9,16 @@ namespace orrery::config {
 
 std::string to_string(KeyType type) {
   switch (type) {
-    case KeyType::integer: return "integer";
-    case KeyType::real: return "number";
-    case KeyType::boolean: return "boolean";
-    case KeyType::string: return "string";
-    case KeyType::choice: return "one of";
+    case KeyType::integer:
+      return "integer";
+    case KeyType::real:
+      return "number";
+    case KeyType::boolean:
+      return "boolean";
+    case KeyType::string:
+      return "string";
+    case KeyType::choice:
+      return "one of";
   }
   return "?";
 }
@@ -48,11 +53,18 @@ bool has_range(const KeyDef& def) { return !std::isinf(def.min) || !std::isinf(d
 std::string describe_expected(const KeyDef& def) {
   std::string out;
   switch (def.type) {
-    case KeyType::choice: return "one of " + join_choices(def.choices);
-    case KeyType::boolean: return "true|false";
-    case KeyType::string: return "a string";
-    case KeyType::integer: out = "an integer"; break;
-    case KeyType::real: out = "a number"; break;
+    case KeyType::choice:
+      return "one of " + join_choices(def.choices);
+    case KeyType::boolean:
+      return "true|false";
+    case KeyType::string:
+      return "a string";
+    case KeyType::integer:
+      out = "an integer";
+      break;
+    case KeyType::real:
+      out = "a number";
+      break;
   }
   if (has_range(def)) out += fmt::format(" in [{}, {}]", format_bound(def.min), format_bound(def.max));
   if (!def.unit.empty()) out += " (" + def.unit + ")";
@@ -62,7 +74,8 @@ std::string describe_expected(const KeyDef& def) {
 std::variant<Value, std::string> parse_value(const KeyDef& def, const std::string& text) {
   auto fail = [&] { return fmt::format("expected {}, got '{}'", describe_expected(def), text); };
   switch (def.type) {
-    case KeyType::string: return Value{text};
+    case KeyType::string:
+      return Value{text};
     case KeyType::choice:
       for (const auto& c : def.choices)
         if (c == text) return Value{text};

@@ -6,12 +6,14 @@ namespace orrery::mappers::fpga {
 namespace {
 
 bool runs(const OverlayMapping& m) { return m.unit != OverlayUnit::fused && m.unit != OverlayUnit::host; }
-bool on_array(const OverlayMapping& m) { return m.unit == OverlayUnit::conv || m.unit == OverlayUnit::dwconv; }
+bool on_array(const OverlayMapping& m) {
+  return m.unit == OverlayUnit::conv || m.unit == OverlayUnit::dwconv;
+}
 
 }  // namespace
 
-std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph, const arch::fpga::OverlaySpec& spec,
-                                              int64_t batch) {
+std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph,
+                                              const arch::fpga::OverlaySpec& spec, int64_t batch) {
   const size_t n = graph.size();
   std::vector<OverlayMapping> maps;
   maps.reserve(n);
@@ -66,7 +68,8 @@ std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph, con
     if (prev != n) {
       const auto r = readers(prev);
       const bool single_input = producers[i].size() == 1 && !maps[i].fused_eltwise;
-      if (r.size() == 1 && r.front() == i && single_input && maps[prev].write_bytes * 2 <= spec.fmap_buffer_bytes) {
+      if (r.size() == 1 && r.front() == i && single_input &&
+          maps[prev].write_bytes * 2 <= spec.fmap_buffer_bytes) {
         maps[prev].write_bytes = 0;
         maps[prev].output_on_chip = true;
         maps[i].fmap_read_bytes = 0;

@@ -16,7 +16,7 @@ namespace orrery::mappers::fpga {
 // `batch`: images in the graph (--batch). A core runs them one after the other (only the
 // config's images_per_batch share a weight fetch), so each array layer fetches its weights
 // once per image.
-std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph, const arch::fpga::OverlaySpec& spec,
-                                              int64_t batch = 1);
+std::vector<OverlayMapping> map_overlay_graph(const workloads::Graph& graph,
+                                              const arch::fpga::OverlaySpec& spec, int64_t batch = 1);
 
 }  // namespace orrery::mappers::fpga

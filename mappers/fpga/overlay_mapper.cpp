@@ -14,11 +14,16 @@ using workloads::Op;
 
 std::string_view to_string(OverlayUnit u) {
   switch (u) {
-    case OverlayUnit::conv: return "conv";
-    case OverlayUnit::dwconv: return "dwconv";
-    case OverlayUnit::misc: return "misc";
-    case OverlayUnit::fused: return "fused";
-    case OverlayUnit::host: return "host";
+    case OverlayUnit::conv:
+      return "conv";
+    case OverlayUnit::dwconv:
+      return "dwconv";
+    case OverlayUnit::misc:
+      return "misc";
+    case OverlayUnit::fused:
+      return "fused";
+    case OverlayUnit::host:
+      return "host";
   }
   return "?";
 }
@@ -27,10 +32,19 @@ nlohmann::json OverlayMapping::to_json() const {
   nlohmann::json j{{"unit", to_string(unit)}};
   if (!fused_into.empty()) j["fused_into"] = fused_into;
   if (unit == OverlayUnit::fused || unit == OverlayUnit::host) return j;
-  j.update({{"fused_eltwise", fused_eltwise}, {"input_on_chip", input_on_chip}, {"output_on_chip", output_on_chip}});
-  j.update({{"macs", macs}, {"array_cycles", array_cycles}, {"blocks", blocks}, {"array_utilization", array_utilization},
-            {"oc_tiles", oc_tiles}, {"row_tiles", row_tiles}, {"loop_order", loop_order}, {"tiles", tiles},
-            {"weight_read_bytes", weight_read_bytes}, {"fmap_read_bytes", fmap_read_bytes},
+  j.update({{"fused_eltwise", fused_eltwise},
+            {"input_on_chip", input_on_chip},
+            {"output_on_chip", output_on_chip}});
+  j.update({{"macs", macs},
+            {"array_cycles", array_cycles},
+            {"blocks", blocks},
+            {"array_utilization", array_utilization},
+            {"oc_tiles", oc_tiles},
+            {"row_tiles", row_tiles},
+            {"loop_order", loop_order},
+            {"tiles", tiles},
+            {"weight_read_bytes", weight_read_bytes},
+            {"fmap_read_bytes", fmap_read_bytes},
             {"write_bytes", write_bytes}});
   return j;
 }
@@ -39,7 +53,8 @@ OverlayMapping OverlayMapping::from_json(const nlohmann::json& j) {
   OverlayMapping m;
   const std::string unit = j.at("unit").get<std::string>();
   bool known = false;
-  for (OverlayUnit u : {OverlayUnit::conv, OverlayUnit::dwconv, OverlayUnit::misc, OverlayUnit::fused, OverlayUnit::host})
+  for (OverlayUnit u :
+       {OverlayUnit::conv, OverlayUnit::dwconv, OverlayUnit::misc, OverlayUnit::fused, OverlayUnit::host})
     if (to_string(u) == unit) {
       m.unit = u;
       known = true;
@@ -121,7 +136,8 @@ OverlayMapping map_array(const ArrayLayer& l, int64_t macs, const arch::fpga::Ov
     m.blocks = l.groups * pixel_blocks * ceil_div(l.c_out_g, spec.ocp);
     m.array_cycles = m.blocks * ceil_div(l.c_in_g, spec.icp) * l.kernel;
   }
-  m.array_utilization = static_cast<double>(macs) / static_cast<double>(m.array_cycles * spec.macs_per_cycle());
+  m.array_utilization =
+      static_cast<double>(macs) / static_cast<double>(m.array_cycles * spec.macs_per_cycle());
   tile(l, spec, m);
   return m;
 }
@@ -142,7 +158,8 @@ OverlayMapping map_misc(int64_t work_elements, int64_t in_bytes, int64_t out_byt
 }
 
 OverlayMapping map_conv(const Op& op, const workloads::ConvParams& p, const arch::fpga::OverlaySpec& spec) {
-  if (p.transposed) throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the overlay", op.name));
+  if (p.transposed)
+    throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the overlay", op.name));
   const auto out = p.out();
   ArrayLayer l;
   l.images = p.n * spec.images_per_batch;  // a batched core runs its images in lock step
@@ -164,7 +181,8 @@ OverlayMapping map_conv(const Op& op, const workloads::ConvParams& p, const arch
 
 OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch::fpga::OverlaySpec& spec) {
   if (!p.b_is_weight)
-    throw WorkloadError(fmt::format("{}: not supported yet: activation x activation matmul on the overlay", op.name));
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: activation x activation matmul on the overlay", op.name));
   // A fully connected layer is a 1x1 conv over batch*m pixels of one row.
   ArrayLayer l;
   l.images = p.batch;
@@ -210,8 +228,10 @@ struct MapOverlayOp {
     return map_misc(p.numel, arity * p.numel, p.numel, spec);
   }
   OverlayMapping operator()(const workloads::NormParams& p) const {
-    if (p.type == workloads::NormParams::Type::batch) return OverlayMapping{};  // folded into the conv weights
-    throw WorkloadError(fmt::format("{}: not supported yet: {} norm on the overlay", op.name, to_string(p.type)));
+    if (p.type == workloads::NormParams::Type::batch)
+      return OverlayMapping{};  // folded into the conv weights
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: {} norm on the overlay", op.name, to_string(p.type)));
   }
   OverlayMapping operator()(const workloads::DataMovementParams& p) const {
     using K = workloads::DataMovementParams::Kind;
@@ -224,13 +244,16 @@ struct MapOverlayOp {
   OverlayMapping operator()(const workloads::ReduceParams& p) const {
     return map_misc(p.in_numel, p.in_numel, p.out_numel, spec);
   }
-  OverlayMapping operator()(const workloads::SoftmaxParams&) const { return on_host(); }  // as Vitis AI runs it
+  OverlayMapping operator()(const workloads::SoftmaxParams&) const {
+    return on_host();
+  }  // as Vitis AI runs it
   OverlayMapping operator()(const workloads::AttentionParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::EmbeddingParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::SpmmParams&) const { return unsupported(); }
 
   OverlayMapping unsupported() const {
-    throw WorkloadError(fmt::format("{}: not supported yet: {} ops on the FPGA overlay", op.name, op.kind_name()));
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: {} ops on the FPGA overlay", op.name, op.kind_name()));
   }
 };
 

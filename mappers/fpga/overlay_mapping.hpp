@@ -3,18 +3,17 @@
 // buffers and what each tile moves to and from DDR. Produced by mappers/fpga/overlay_mapper,
 // timed by arch/fpga/overlay_timing and arch/fpga/sc/overlay_engine.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace orrery::mappers::fpga {
 
 enum class OverlayUnit {
-  conv,     // the pp x icp x ocp MAC array
-  dwconv,   // depthwise conv on the array: channels over icp, pixels over pp, ocp idle
-  misc,     // pooling / element-wise engine
-  fused,    // folded into the producer (batch norm, activation) or a free view (reshape, concat)
-  host,     // runs on the host CPU beside the DPU (softmax, as Vitis AI does)
+  conv,    // the pp x icp x ocp MAC array
+  dwconv,  // depthwise conv on the array: channels over icp, pixels over pp, ocp idle
+  misc,    // pooling / element-wise engine
+  fused,   // folded into the producer (batch norm, activation) or a free view (reshape, concat)
+  host,    // runs on the host CPU beside the DPU (softmax, as Vitis AI does)
 };
 std::string_view to_string(OverlayUnit u);
 

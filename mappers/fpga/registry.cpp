@@ -1,8 +1,8 @@
 #include "mappers/fpga/registry.hpp"
 
-#include "mappers/registry_lookup.hpp"
-
 #include <array>
+
+#include "mappers/registry_lookup.hpp"
 
 namespace orrery::mappers::fpga {
 

@@ -18,7 +18,7 @@ struct MapperEntry {
 
 std::span<const MapperEntry> mappers();
 const MapperEntry* find_mapper(std::string_view name);  // nullptr if unknown
-std::string mapper_names();                              // "auto|dpu_tiling|greedy_folding"
+std::string mapper_names();                             // "auto|dpu_tiling|greedy_folding"
 // The mapper of an engine (what "auto" resolves to).
 std::string_view engine_mapper(arch::fpga::Engine engine);
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <variant>
 #include <limits>
 #include <optional>
+#include <variant>
 
 #include "common/checked_math.hpp"
 #include "common/error.hpp"
@@ -39,7 +39,8 @@ struct StageShapeOf {
 
   std::optional<StageShape> operator()(const workloads::ConvParams& p) {
     if (p.transposed)
-      throw WorkloadError(fmt::format("{}: not supported yet: transposed conv on the streaming engine", op.name));
+      throw WorkloadError(
+          fmt::format("{}: not supported yet: transposed conv on the streaming engine", op.name));
     const auto o = p.out();
     s.kind = StageKind::matrix;
     s.images = p.n;
@@ -59,8 +60,8 @@ struct StageShapeOf {
   }
   std::optional<StageShape> operator()(const workloads::GemmParams& p) {
     if (!p.b_is_weight)
-      throw WorkloadError(
-          fmt::format("{}: not supported yet: activation x activation matmul on the streaming engine", op.name));
+      throw WorkloadError(fmt::format(
+          "{}: not supported yet: activation x activation matmul on the streaming engine", op.name));
     s.kind = StageKind::matrix;
     s.images = p.batch;
     s.c_in_g = p.k;
@@ -87,10 +88,18 @@ struct StageShapeOf {
     s.whole_input = s.out_h == 1 && s.kernel_h >= s.in_h;
     return s;
   }
-  std::optional<StageShape> operator()(const workloads::ElementwiseParams& p) { return streamed(p.numel, false); }
-  std::optional<StageShape> operator()(const workloads::DataMovementParams& p) { return streamed(p.out_numel, false); }
-  std::optional<StageShape> operator()(const workloads::ReduceParams& p) { return streamed(p.in_numel, true); }
-  std::optional<StageShape> operator()(const workloads::SoftmaxParams& p) { return streamed(p.rows * p.cols, true); }
+  std::optional<StageShape> operator()(const workloads::ElementwiseParams& p) {
+    return streamed(p.numel, false);
+  }
+  std::optional<StageShape> operator()(const workloads::DataMovementParams& p) {
+    return streamed(p.out_numel, false);
+  }
+  std::optional<StageShape> operator()(const workloads::ReduceParams& p) {
+    return streamed(p.in_numel, true);
+  }
+  std::optional<StageShape> operator()(const workloads::SoftmaxParams& p) {
+    return streamed(p.rows * p.cols, true);
+  }
   std::optional<StageShape> operator()(const workloads::NormParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::AttentionParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::EmbeddingParams&) { return std::nullopt; }
@@ -158,7 +167,8 @@ Resources minus(Resources a, const Resources& b) {
 
 }  // namespace
 
-StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
+StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec,
+                                int64_t batch) {
   StreamingMapping m;
   const auto& st = spec.streaming;
   m.batch = std::max<int64_t>(1, batch);
@@ -190,18 +200,22 @@ StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga:
     prev_out_h = s.shape.out_h;
     m.stages.push_back(std::move(s));
   }
-  if (m.stages.empty()) throw WorkloadError(fmt::format("{}: no op to map onto the streaming engine", graph.name()));
+  if (m.stages.empty())
+    throw WorkloadError(fmt::format("{}: no op to map onto the streaming engine", graph.name()));
 
   // Off-chip traffic: the first op's activations in, the last op's result out.
   const Op& first = graph.ops().front();
   const Op& last = graph.ops().back();
   for (const auto& t : first.inputs) m.dma_in_bytes_per_image += workloads::storage_bytes(t.numel(), t.dtype);
-  for (const auto& t : last.outputs) m.dma_out_bytes_per_image += workloads::storage_bytes(t.numel(), t.dtype);
+  for (const auto& t : last.outputs)
+    m.dma_out_bytes_per_image += workloads::storage_bytes(t.numel(), t.dtype);
   m.dma_in_bytes_per_image = ceil_div(m.dma_in_bytes_per_image, images);
   m.dma_out_bytes_per_image = ceil_div(m.dma_out_bytes_per_image, images);
   const double bytes_per_cycle = spec.memory_bytes_per_cycle();
-  m.dma_in_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_in_bytes_per_image) / bytes_per_cycle));
-  m.dma_out_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_out_bytes_per_image) / bytes_per_cycle));
+  m.dma_in_cycles =
+      static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_in_bytes_per_image) / bytes_per_cycle));
+  m.dma_out_cycles =
+      static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_out_bytes_per_image) / bytes_per_cycle));
   for (const auto& s : m.stages) m.used += s.cost.resources();
   return m;
 }
@@ -242,7 +256,8 @@ std::optional<Candidate> best_unfolding(const StreamingMapping& m, const Streami
   std::optional<Candidate> best;
   auto consider = [&](Folding f) {
     for (WeightStore store : {s.store, WeightStore::uram}) {
-      if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix)) continue;
+      if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix))
+        continue;
       const auto cost = arch::fpga::stage_cost(s.shape, f, st, store);
       if (cost.cycles_per_image >= s.cost.cycles_per_image) return;
       Resources after = minus(m.used, s.cost.resources());
@@ -257,9 +272,12 @@ std::optional<Candidate> best_unfolding(const StreamingMapping& m, const Streami
     }
   };
   const Folding f0 = s.folding;
-  if (auto d = next_divisor(arch::fpga::max_coarse_in(s.shape), f0.coarse_in)) consider({*d, f0.coarse_out, f0.fine});
-  if (auto d = next_divisor(arch::fpga::max_coarse_out(s.shape), f0.coarse_out)) consider({f0.coarse_in, *d, f0.fine});
-  if (auto d = next_divisor(arch::fpga::max_fine(s.shape), f0.fine)) consider({f0.coarse_in, f0.coarse_out, *d});
+  if (auto d = next_divisor(arch::fpga::max_coarse_in(s.shape), f0.coarse_in))
+    consider({*d, f0.coarse_out, f0.fine});
+  if (auto d = next_divisor(arch::fpga::max_coarse_out(s.shape), f0.coarse_out))
+    consider({f0.coarse_in, *d, f0.fine});
+  if (auto d = next_divisor(arch::fpga::max_fine(s.shape), f0.fine))
+    consider({f0.coarse_in, f0.coarse_out, *d});
   return best;
 }
 
@@ -290,7 +308,8 @@ void unfold_bottlenecks(StreamingMapping& m, const arch::fpga::StreamingSpec& st
 
 }  // namespace
 
-StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch) {
+StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec,
+                               int64_t batch) {
   StreamingMapping m = build_pipeline(graph, spec, batch);
   move_weights_to_uram(m, spec.streaming);
   if (!fits_in(m.used, m.available)) {

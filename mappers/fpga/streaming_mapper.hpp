@@ -15,11 +15,13 @@
 namespace orrery::mappers::fpga {
 
 // Throws WorkloadError for an op the streaming engine cannot run.
-StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch);
+StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec,
+                               int64_t batch);
 
 // The pipeline before any choice: one stage per layer (fused ops attached), fully folded, weights
 // in BRAM, DMA stages, the device and the budget, and the resources used.
-StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec, int64_t batch);
+StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec,
+                                int64_t batch);
 
 // Sets one stage's folding and weight store (as read back from a saved mapping) and updates its
 // cost, the resources used and `fits`. Throws MappingError for a factor outside the stage's range.

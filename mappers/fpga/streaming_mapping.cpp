@@ -13,12 +13,14 @@ int64_t StreamingMapping::period_cycles() const {
 
 nlohmann::json StreamingMapping::resources_json() const {
   auto pair = [](double used_v, double avail) {
-    return nlohmann::json{{"used", used_v}, {"available", avail},
+    return nlohmann::json{{"used", used_v},
+                          {"available", avail},
                           {"utilization", avail > 0 ? used_v / avail : (used_v > 0 ? 1e9 : 0.0)}};
   };
   nlohmann::json overflow = nlohmann::json::object();
   auto over = [&](const char* name, double used_v, double avail) {
-    if (used_v > avail) overflow[name] = {{"over_by", used_v - avail}, {"ratio", avail > 0 ? used_v / avail : 0.0}};
+    if (used_v > avail)
+      overflow[name] = {{"over_by", used_v - avail}, {"ratio", avail > 0 ? used_v / avail : 0.0}};
   };
   over("dsp", used.dsp, available.dsp);
   over("lut", used.lut, available.lut);
@@ -51,8 +53,10 @@ nlohmann::json StreamingMapping::stage_json(size_t i) const {
                    {"resources", arch::fpga::to_json(s.cost)},
                    {"fifo_depth_rows", fifo_depth_rows}};
   if (s.shape.kind == arch::fpga::StageKind::matrix)
-    j["finn"] = {{"MH", s.shape.c_out}, {"MW", s.shape.c_in_g * s.shape.kernel},
-                 {"PE", s.folding.coarse_out}, {"SIMD", s.folding.coarse_in * s.folding.fine}};
+    j["finn"] = {{"MH", s.shape.c_out},
+                 {"MW", s.shape.c_in_g * s.shape.kernel},
+                 {"PE", s.folding.coarse_out},
+                 {"SIMD", s.folding.coarse_in * s.folding.fine}};
   return j;
 }
 

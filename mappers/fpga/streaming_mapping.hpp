@@ -4,10 +4,9 @@
 // image in and the result out. Produced by mappers/fpga/streaming_mapper, timed by
 // arch/fpga/streaming_timing and arch/fpga/sc/streaming_pipeline.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/fpga/spec.hpp"
 #include "arch/fpga/streaming_stage.hpp"
@@ -16,8 +15,8 @@ namespace orrery::mappers::fpga {
 
 struct StreamingStage {
   std::string name;
-  size_t op_index = 0;              // the graph op this stage runs
-  std::vector<size_t> fused_ops;    // further ops folded into it (activation, batch norm, view)
+  size_t op_index = 0;            // the graph op this stage runs
+  std::vector<size_t> fused_ops;  // further ops folded into it (activation, batch norm, view)
   arch::fpga::StageShape shape;
   arch::fpga::Folding folding;
   arch::fpga::WeightStore store = arch::fpga::WeightStore::bram;
@@ -38,7 +37,7 @@ struct StreamingMapping {
   int greedy_steps = 0;
   std::string stop_reason;  // why the greedy search stopped
 
-  int64_t period_cycles() const;  // the slowest stage, DMA included (cycles per image)
+  int64_t period_cycles() const;          // the slowest stage, DMA included (cycles per image)
   nlohmann::json resources_json() const;  // dsp, lut, ff, bram, uram, fits, overflow, utilization
   nlohmann::json stage_json(size_t i) const;
 };

@@ -24,7 +24,9 @@ int64_t fa2_num_splits(int64_t blocks, int64_t slots, int64_t n_blocks, int64_t 
   // split as one fewer.
   if (10 * blocks >= 8 * slots) return 1;
   max_splits = std::min({max_splits, slots, n_blocks});
-  const auto eligible = [&](int64_t s) { return s == 1 || ceil_div(n_blocks, s) != ceil_div(n_blocks, s - 1); };
+  const auto eligible = [&](int64_t s) {
+    return s == 1 || ceil_div(n_blocks, s) != ceil_div(n_blocks, s - 1);
+  };
   const auto efficiency = [&](int64_t s) {
     const double waves = static_cast<double>(blocks * s) / static_cast<double>(slots);
     return waves / std::ceil(waves);
@@ -119,12 +121,15 @@ GpuMapping map_split_kv(const Flash& f, int64_t splits, int64_t bc, int64_t m_bl
   }
   // Without a mask every split but the last is full, and the wave waits for those; causal
   // CTAs differ and spread over the waves (their average).
-  const double blocks = a.causal ? visited / static_cast<double>(m_blocks * splits) : static_cast<double>(per_split);
+  const double blocks =
+      a.causal ? visited / static_cast<double>(m_blocks * splits) : static_cast<double>(per_split);
   const double keys = blocks * static_cast<double>(bc);
   Kernel k = f.kernel(fmt::format("flash_fwd_splitkv_{}", splits), bh * m_blocks * splits, br, bc, blocks);
   k.useful_flops = 4.0 * f.B * f.H * f.S * f.L * f.D * (a.causal && a.q_len > 1 ? 0.5 : 1.0);
   const double partials = static_cast<double>(splits) * f.B * f.H * f.S * (f.D + 2) * 4.0;
-  k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * f.D * f.ib + 2.0 * keys * f.D * f.ib) + partials;
+  k.l2_bytes =
+      static_cast<double>(k.ctas) * (static_cast<double>(br) * f.D * f.ib + 2.0 * keys * f.D * f.ib) +
+      partials;
   set_writes(k, f.spec, f.q_bytes + f.kv_bytes, partials);
   GpuMapping m;
   m.kernels.push_back(k);
@@ -147,8 +152,8 @@ GpuMapping map_decode(const Flash& f) {
   const int64_t br = 128, bc = f.d_kernel <= 64 ? 128 : 64;
   const int64_t blocks = (a.kv_len + bc - 1) / bc;
   const double keys = static_cast<double>(blocks * bc);
-  Kernel k = f.kernel(fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim), a.batch * a.heads, br, bc,
-                      static_cast<double>(blocks));
+  Kernel k = f.kernel(fmt::format("flash_fwd_{}x{}_d{}_decode", br, bc, a.head_dim), a.batch * a.heads, br,
+                      bc, static_cast<double>(blocks));
   k.useful_flops = 4.0 * f.B * f.H * f.S * f.L * f.D;
   k.l2_bytes = static_cast<double>(k.ctas) * 2.0 * keys * f.D * f.ib + f.q_bytes + f.o_bytes;
   set_writes(k, f.spec, f.q_bytes + f.kv_bytes, f.o_bytes);
@@ -207,7 +212,9 @@ GpuMapping map_prefill(const Flash& f) {
   Kernel k = f.kernel(fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : ""),
                       a.batch * a.heads * q_blocks, br, bc, timed_blocks);
   k.useful_flops = 4.0 * f.B * f.H * f.S * f.L * f.D * (a.causal ? 0.5 : 1.0);
-  k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * f.D * f.ib + 2.0 * keys * f.D * f.ib) + f.o_bytes;
+  k.l2_bytes =
+      static_cast<double>(k.ctas) * (static_cast<double>(br) * f.D * f.ib + 2.0 * keys * f.D * f.ib) +
+      f.o_bytes;
   set_writes(k, f.spec, f.q_bytes + f.kv_bytes, f.o_bytes);
   GpuMapping m;
   m.kernels.push_back(k);
@@ -217,7 +224,8 @@ GpuMapping map_prefill(const Flash& f) {
 
 }  // namespace
 
-GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType dtype, const arch::gpu::GpuSpec& spec) {
+GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType dtype,
+                         const arch::gpu::GpuSpec& spec) {
   const Flash f(a, dtype, spec);
   // FlashAttention-2 (as PyTorch bundles it) splits the keys whenever the grid of 64-query
   // blocks would leave the machine poorly used, prefill and decode alike (the split-KV kernel's

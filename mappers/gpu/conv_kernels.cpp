@@ -17,7 +17,6 @@ using workloads::DType;
 
 namespace {
 
-
 // Fraction of a convolution's filter taps that land inside the (unpadded) input, averaged over
 // the output positions: kernels that predicate off the padding taps issue only these loads.
 double taps_inside(const workloads::ConvParams& c) {
@@ -74,7 +73,8 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   const int64_t s = c.stride[2];  // dims are (depth, height, width)
   const int64_t g = s > 1 ? 32 : 64;
   const auto out = c.out();
-  const int64_t tp = ceil_div(out[1], kTilePixels), tq = ceil_div(out[2], kTilePixels), tc = ceil_div(c.c_out, g);
+  const int64_t tp = ceil_div(out[1], kTilePixels), tq = ceil_div(out[2], kTilePixels),
+                tc = ceil_div(c.c_out, g);
   arch::gpu::Kernel k;
   k.name = fmt::format("conv_depthwise_tiled_8x8_g{}", g);
   k.engine = arch::gpu::Engine::depthwise;
@@ -93,8 +93,8 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   // keeps 3 tiles in flight (stage4 in its name), the 5x5 and stride-2 ones 1 (stage2).
   const int64_t stages = (c.kernel[1] == 3 && s == 1) ? 4 : 2;
   const int64_t round_steps = ceil_div(cal.depthwise_tiled_load_steps, stages - 1);
-  k.dependent_accesses = cal.depthwise_tiled_first_round_steps + (passes - 1) * cal.depthwise_tiled_empty_pass_steps +
-                         (rounds - 1) * round_steps;
+  k.dependent_accesses = cal.depthwise_tiled_first_round_steps +
+                         (passes - 1) * cal.depthwise_tiled_empty_pass_steps + (rounds - 1) * round_steps;
   k.chain_carries_traffic = true;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const double in_tile = static_cast<double>(in_rows * ((kTilePixels - 1) * s + c.kernel[2]) * g) * ib;
@@ -102,7 +102,8 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   const int64_t tiles = spatial * tc;
   const double fill = static_cast<double>(out[1] * out[2] * c.c_out) /
                       static_cast<double>(tp * tq * tc * kTilePixels * kTilePixels * g);
-  k.flops_per_cta = 2.0 * static_cast<double>(rounds * kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
+  k.flops_per_cta =
+      2.0 * static_cast<double>(rounds * kTilePixels * kTilePixels * g * c.kernel[1] * c.kernel[2]);
   k.useful_flops = 2.0 * static_cast<double>(c.macs());
   k.l2_bytes = static_cast<double>(tiles) * (in_tile + out_tile) * fill + w_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
@@ -115,8 +116,8 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
 // warps, one stage, no shared memory). Each K step gathers its operands through precomputed
 // indices straight into registers and waits for them before its MMAs: one dependent access per
 // filter tap (per 16 channels), which is what bounds it.
-arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
-                                   double w_bytes, const arch::gpu::GpuSpec& spec) {
+arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                   double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
   constexpr int64_t kTileM = 128, kTileN = 32, kTileK = 16;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const int64_t m = c.n * c.out_pixels(), taps = c.kernel_volume();
@@ -138,7 +139,8 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   k.dependent_accesses = steps;
   // Each CTA gathers its pixels' receptive fields (real channels only) and its filters' taps.
   const double cg = static_cast<double>(c.c_in / c.groups);
-  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg * static_cast<double>(kTileM + kTileN) * ib +
+  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg *
+                   static_cast<double>(kTileM + kTileN) * ib +
                out_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
   set_writes(k, spec, in_bytes + w_bytes, out_bytes);
@@ -146,8 +148,8 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
 }
 
 // A depthwise conv as a streaming problem on the CUDA cores: input and filters in, output out.
-StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c, DType dtype, double in_bytes,
-                                double out_bytes, double w_bytes) {
+StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c, DType dtype,
+                                double in_bytes, double out_bytes, double w_bytes) {
   StreamProblem p;
   p.name = name;
   p.dtype = dtype;
@@ -161,8 +163,8 @@ StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c
 // cuDNN 9.19's NHWC depthwise kernel (conv2d_c1_k1_nhwc, as PyTorch's bundled cuDNN runs
 // it): 256-thread CTAs, one output pixel x 8 channels per thread, each filter tap a dependent
 // load feeding the accumulation.
-arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
-                                      double w_bytes, const arch::gpu::GpuSpec& spec) {
+arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                      double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
   const StreamProblem p = depthwise_problem("conv2d_c1_k1_nhwc", c, dtype, in_bytes, out_bytes, w_bytes);
   arch::gpu::Kernel k = make_stream_kernel(p, spec);
   k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.out_pixels() * ceil_div(c.c_out, 8), 256));
@@ -172,8 +174,9 @@ arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtyp
   return k;
 }
 
-void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec,
-                       int64_t in_pixels, double in_bytes, int64_t useful_macs) {
+void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype,
+                       const arch::gpu::GpuSpec& spec, int64_t in_pixels, double in_bytes,
+                       int64_t useful_macs) {
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   GemmProblem g;
   g.prefix = c.rank == 3 ? "conv3d_igemm" : "conv_igemm";

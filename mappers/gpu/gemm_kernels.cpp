@@ -6,8 +6,8 @@
 #include <cmath>
 #include <span>
 
-#include "common/checked_math.hpp"
 #include "arch/gpu/kernel_timing.hpp"
+#include "common/checked_math.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 
 namespace orrery::mappers::gpu {
@@ -19,18 +19,17 @@ using workloads::DType;
 
 namespace {
 
-
 double element_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
 // Output element: 16-bit GEMMs write 16-bit C; fp32/tf32 write fp32; 8-bit write 16-bit.
-double output_bytes(DType dt) {
-  return (dt == DType::fp32 || dt == DType::tf32) ? 4.0 : 2.0;
-}
+double output_bytes(DType dt) { return (dt == DType::fp32 || dt == DType::tf32) ? 4.0 : 2.0; }
 
 // CTAs per cluster sharing one operand panel through TMA multicast: 2 on the sm90 TMA/wgmma
 // path (cuBLAS's nvjet kernels); 1 for SIMT, the CUTLASS 2.x fallback and cuDNN's implicit-GEMM
 // convolutions (their names show no cluster shape).
-int64_t cluster_multicast(const GemmProblem& p, bool simt) { return simt || !p.aligned || p.implicit ? 1 : 2; }
+int64_t cluster_multicast(const GemmProblem& p, bool simt) {
+  return simt || !p.aligned || p.implicit ? 1 : 2;
+}
 
 // CUTLASS's SIMT kernels (sm80_xmma_gemm_f32f32_..._ffma in the measured names): 4 warps (2 for
 // 32x32), each thread an a x b block of outputs. Per k it issues a x b FFMAs and (a + b) / 4
@@ -55,17 +54,19 @@ void set_simt_issue(Kernel& k, int64_t tm, int64_t tn, int64_t kc) {
 // cycle (128 B).
 void set_mma_sync_smem(Kernel& k, const GemmProblem& p, const GpuSpec& spec, double ib) {
   const int64_t tm = k.tile_m, tn = k.tile_n, tk = k.tile_k;
-  const double frag = static_cast<double>(tm * ceil_div(tn, 64) + tn * ceil_div(tm, 64)) * static_cast<double>(tk) * ib;
+  const double frag =
+      static_cast<double>(tm * ceil_div(tn, 64) + tn * ceil_div(tm, 64)) * static_cast<double>(tk) * ib;
   const double vectors = static_cast<double>((tm + tn) * tk) / (32.0 * static_cast<double>(p.align_elems));
   const bool scalar = p.align_elems <= 1;
-  k.smem_bytes_per_cta =
-      static_cast<double>(k.k_iters) * (frag + vectors * (scalar ? 2.0 : 1.0) * spec.shared_bandwidth_bytes_per_clk);
+  k.smem_bytes_per_cta = static_cast<double>(k.k_iters) *
+                         (frag + vectors * (scalar ? 2.0 : 1.0) * spec.shared_bandwidth_bytes_per_clk);
   k.serial_loads = scalar;
 }
 
 // Rows of A and B panels one wave of `wave_ctas` CTAs fetches (times the panels' scales), the
 // library rasterizing the CTAs in square-ish blocks of tiles.
-double wave_panel_bytes(const Kernel& k, int64_t mt, int64_t nt, int64_t wave_ctas, double a_panel, double b_panel) {
+double wave_panel_bytes(const Kernel& k, int64_t mt, int64_t nt, int64_t wave_ctas, double a_panel,
+                        double b_panel) {
   int64_t a_w = std::min<int64_t>(mt, std::max<int64_t>(1, std::llround(std::sqrt(double(wave_ctas)))));
   const int64_t b_w = std::min<int64_t>(nt, ceil_div(wave_ctas, a_w));
   a_w = std::min<int64_t>(mt, ceil_div(wave_ctas, b_w));
@@ -85,10 +86,10 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const int64_t tk = simt ? 8 : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;
   const int64_t mt = ceil_div(rows, tm), nt = ceil_div(cols, tn);
   const int64_t kc = ceil_div(ceil_div(p.k, split), tk) * tk;  // K range per split, whole steps
-  k.engine = simt ? Engine::simt_gemm
-           : !p.aligned ? Engine::unaligned_gemm
-           : p.implicit ? Engine::implicit_gemm
-                        : Engine::tensor_gemm;
+  k.engine = simt         ? Engine::simt_gemm
+             : !p.aligned ? Engine::unaligned_gemm
+             : p.implicit ? Engine::implicit_gemm
+                          : Engine::tensor_gemm;
   k.math_dtype = p.dtype;
   k.tile_m = tm;
   k.tile_n = tn;
@@ -100,7 +101,8 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   // warpgroups) that take most of shared memory: one per SM (ops4_h100_ncu.csv).
   k.ctas_per_sm = (tm * tn >= 128 * 128 || p.implicit) ? 1 : 2;
   const double stage_bytes = static_cast<double>(tm + tn) * static_cast<double>(tk) * ib;
-  const double smem_per_cta = static_cast<double>(spec.shared_memory_bytes) / static_cast<double>(k.ctas_per_sm);
+  const double smem_per_cta =
+      static_cast<double>(spec.shared_memory_bytes) / static_cast<double>(k.ctas_per_sm);
   // Leave room for the epilogue's staging of a C tile slice (1/4 of the tile in fp32 at most 32 KiB).
   const double epilogue = std::min(32768.0, static_cast<double>(tm * tn) * 4.0 / 4.0);
   k.stages = std::min<int64_t>(8, static_cast<int64_t>((smem_per_cta - epilogue) / stage_bytes));
@@ -121,10 +123,10 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
                    static_cast<double>(p.k);
   if (simt) set_simt_issue(k, tm, tn, kc);
   // wgmma reads A once per 64-row warpgroup slice and B once per slice.
-  k.smem_bytes_per_cta =
-      simt ? 0.0
-           : static_cast<double>(k.k_iters) * static_cast<double>(tm + tn * ceil_div(tm, 64)) *
-                 static_cast<double>(tk) * ib;
+  k.smem_bytes_per_cta = simt ? 0.0
+                              : static_cast<double>(k.k_iters) *
+                                    static_cast<double>(tm + tn * ceil_div(tm, 64)) *
+                                    static_cast<double>(tk) * ib;
   if (!simt && !p.aligned) set_mma_sync_smem(k, p, spec, ib);
 
   const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
@@ -167,8 +169,8 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   if (compulsory + c_bytes > l2_share && mt * nt * split > wave_ctas) {
     // An implicit GEMM's A panel is a window of the input tensor, not the im2col matrix.
     const double a_scale = std::min(1.0, a_bytes / ((swapped ? K * N : M * K) * ib));
-    const double per_wave = wave_panel_bytes(k, mt, nt, wave_ctas, swapped ? 1.0 : a_scale, swapped ? a_scale : 1.0) *
-                            K * ib;
+    const double per_wave =
+        wave_panel_bytes(k, mt, nt, wave_ctas, swapped ? 1.0 : a_scale, swapped ? a_scale : 1.0) * K * ib;
     const double waves = static_cast<double>(mt * nt * split) / static_cast<double>(wave_ctas);
     k.dram_read_bytes = std::max(compulsory, batch * waves * per_wave);
   }
@@ -178,8 +180,11 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   k.written_bytes = c_bytes + partial_bytes;
   k.dram_write_bytes = std::clamp(footprint - l2_share, 0.0, c_bytes + partial_bytes);
 
-  k.name = fmt::format("{}_{}_{}x{}_{}x{}", p.prefix, simt ? "simt" : p.aligned ? "tc" : "mma_sync_unaligned", tm, tn,
-                       tk, k.stages);
+  k.name = fmt::format("{}_{}_{}x{}_{}x{}", p.prefix,
+                       simt        ? "simt"
+                       : p.aligned ? "tc"
+                                   : "mma_sync_unaligned",
+                       tm, tn, tk, k.stages);
   if (split > 1) k.name += fmt::format("_splitk{}", split);
   if (swapped) k.name += "_t";
   return k;
@@ -203,7 +208,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   // 64 rows per warpgroup) by 8..256 columns, up to 192x192 accumulators per CTA.
   static const std::pair<int64_t, int64_t> kTensorTiles[] = {
       {256, 128}, {128, 256}, {192, 192}, {192, 128}, {128, 192}, {128, 128}, {256, 64}, {192, 64},
-      {96, 128},  {128, 96},  {128, 64},  {64, 128},  {64, 256},  {64, 192},  {96, 64}, {128, 32},
+      {96, 128},  {128, 96},  {128, 64},  {64, 128},  {64, 256},  {64, 192},  {96, 64},  {128, 32},
       {64, 64},   {128, 16},  {64, 32},   {64, 16},   {128, 8},   {64, 8}};
   // SIMT tiles as the measured names show them (tilesize128x128x8 ... 32x32x8).
   static const std::pair<int64_t, int64_t> kSimtTiles[] = {{128, 128}, {128, 64}, {64, 64}, {32, 32}};
@@ -214,7 +219,8 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   // CUTLASS 2.x fallbacks; the 32x32 ones are the wmma kernels cuBLASLt takes for one GEMM
   // whose sides are all below ~520 (cutlass_75_wmma_tensorop_..._32x32 in ops_h100.csv and
   // ops3_h100.csv), and only then.
-  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {{256, 128}, {128, 256}, {128, 128}, {64, 64}, {32, 32}};
+  static const std::pair<int64_t, int64_t> kUnalignedTiles[] = {
+      {256, 128}, {128, 256}, {128, 128}, {64, 64}, {32, 32}};
   static const int64_t kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16};
   constexpr double kTieTolerance = 0.01;
   Kernel best;

@@ -14,9 +14,9 @@ namespace orrery::mappers::gpu {
 struct GemmProblem {
   int64_t batch = 1, m = 1, n = 1, k = 1;
   workloads::DType dtype = workloads::DType::fp16;
-  bool b_shared = false;     // B (weights) is the same for every batch entry
-  double a_dram_bytes = -1;  // per batch entry; < 0: M x K elements (implicit GEMM: the input tensor)
-  int64_t k_padded_from = 0; // informational: implicit GEMM's unpadded reduction length
+  bool b_shared = false;      // B (weights) is the same for every batch entry
+  double a_dram_bytes = -1;   // per batch entry; < 0: M x K elements (implicit GEMM: the input tensor)
+  int64_t k_padded_from = 0;  // informational: implicit GEMM's unpadded reduction length
   std::string prefix = "gemm";
   // Leading dimensions (K of A and B, N of C) are multiples of 16 bytes: TMA/wgmma kernels apply.
   bool aligned = true;

@@ -37,8 +37,8 @@ GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name
 // statistics): the running variance is cast to the accumulation type (a copy of C values),
 // 1/sqrt(var + eps) is computed per channel (an elementwise kernel over C), then one kernel
 // normalizes the activations. The two per-channel kernels are tiny, but each is a launch.
-GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arch::gpu::GpuSpec& spec, double in,
-                                    double out, Runtime rt) {
+GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arch::gpu::GpuSpec& spec,
+                                    double in, double out, Runtime rt) {
   const double c = static_cast<double>(n.channels > 0 ? n.channels : n.rows);  // per-channel statistics
   const double elem = static_cast<double>(dtype_bits(op.dtype)) / 8.0;
   GpuMapping m = stream(op, spec, "batchnorm_transform", in, out);
@@ -46,9 +46,10 @@ GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arc
     // ATen: a channels-last image takes the dedicated kernel; a volume (channels_last_3d) the
     // generic broadcasting TensorIterator kernel (input, mean, invstd, weight, bias, output).
     const int64_t batch = n.rows / n.channels;
-    m.kernels.back() = n.spatial_dims == 3
-                           ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols, n.channels, 6, op.dtype, spec)
-                           : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
+    m.kernels.back() =
+        n.spatial_dims == 3
+            ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols, n.channels, 6, op.dtype, spec)
+            : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
   }
   for (const char* name : {"batchnorm_stats_cast", "batchnorm_invstd"}) {
     StreamProblem p;
@@ -67,7 +68,8 @@ GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arc
 
 // A pooling op as ATen runs it on channels-last maps: max pooling (2-D) in its NHWC kernel, a
 // global average (to 1x1) as a mean reduction; others stay streaming kernels.
-GpuMapping map_pool_pytorch(const Op& op, const PoolParams& p, const arch::gpu::GpuSpec& spec, double in, double out) {
+GpuMapping map_pool_pytorch(const Op& op, const PoolParams& p, const arch::gpu::GpuSpec& spec, double in,
+                            double out) {
   const auto o = p.out();
   const bool image = p.in[0] == 1 && p.kernel[0] == 1;
   if (image && p.mode == PoolParams::Mode::max) {
@@ -118,10 +120,11 @@ struct MapOp {
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
     while (p.align_elems > 1 && (g.k % p.align_elems != 0 || g.n % p.align_elems != 0)) p.align_elems /= 2;
     GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(op.dtype) > 0
-                                                                 ? "cuBLASLt tensor-core GEMM"
-                                                                 : "SIMT GEMM (CUDA cores)");
+                                                               ? "cuBLASLt tensor-core GEMM"
+                                                               : "SIMT GEMM (CUDA cores)");
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
-    if (const int64_t split = m.kernels.back().split_k; split > 1) m.kernels.push_back(make_splitk_reduce(p, spec, split));
+    if (const int64_t split = m.kernels.back().split_k; split > 1)
+      m.kernels.push_back(make_splitk_reduce(p, spec, split));
     return m;
   }
   GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
@@ -129,7 +132,8 @@ struct MapOp {
     if (rt == Runtime::pytorch && a.padding_mask) return map_attention_math(a, op.dtype, spec);
     GpuMapping m = map_attention(a, op.dtype, spec);
     // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.
-    if (rt == Runtime::pytorch && a.q_len > 16) m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
+    if (rt == Runtime::pytorch && a.q_len > 16)
+      m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
     return m;
   }
   GpuMapping operator()(const ElementwiseParams& e) const {
@@ -137,8 +141,9 @@ struct MapOp {
     if (rt == Runtime::pytorch && (e.broadcast_numel > 0 || e.weight_numel > 0 || e.strided)) {
       const auto* f = find_elementwise(e.fn);
       const int operands = (f ? f->arity : 1) + (e.weight_numel > 0 ? 1 : 0) + 1;
-      return one_kernel(generic_elementwise(("generic_" + e.fn).c_str(), e.numel, in, out, operands, op.dtype, spec),
-                        "ATen elementwise_kernel (broadcasting, not vectorized)");
+      return one_kernel(
+          generic_elementwise(("generic_" + e.fn).c_str(), e.numel, in, out, operands, op.dtype, spec),
+          "ATen elementwise_kernel (broadcasting, not vectorized)");
     }
     return stream(op, spec, "elementwise_" + e.fn, in, out);
   }
@@ -150,7 +155,8 @@ struct MapOp {
   }
   GpuMapping operator()(const SoftmaxParams& s) const { return stream(op, spec, "softmax", in, out, s.rows); }
   GpuMapping operator()(const PoolParams& p) const {
-    return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out) : stream(op, spec, "pool", in, out);
+    return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out)
+                                  : stream(op, spec, "pool", in, out);
   }
   GpuMapping operator()(const ReduceParams& r) const {
     if (rt == Runtime::pytorch && r.out_numel > 0)
@@ -168,7 +174,8 @@ struct MapOp {
       m.note = "view: no kernel";
       return m;
     }
-    const bool partial_read = d.kind == DataMovementParams::Kind::slice || d.kind == DataMovementParams::Kind::gather;
+    const bool partial_read =
+        d.kind == DataMovementParams::Kind::slice || d.kind == DataMovementParams::Kind::gather;
     return stream(op, spec, std::string(to_string(d.kind)), partial_read ? out : in, out);
   }
   GpuMapping operator()(const SpmmParams&) const {

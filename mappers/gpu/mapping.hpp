@@ -1,10 +1,9 @@
 #pragma once
 // The GPU mapping of one op: the kernels the library would launch for it, in order.
 // An op fused into its producer (a conv's BN/activation) launches none.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/gpu/kernel.hpp"
 

@@ -1,10 +1,9 @@
 #include "mappers/gpu/registry.hpp"
 
-#include "mappers/registry_lookup.hpp"
-
 #include <array>
 
 #include "mappers/gpu/library_mapper.hpp"
+#include "mappers/registry_lookup.hpp"
 
 namespace orrery::mappers::gpu {
 

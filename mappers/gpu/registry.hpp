@@ -16,6 +16,6 @@ struct MapperEntry {
 
 std::span<const MapperEntry> mappers();
 const MapperEntry* find_mapper(std::string_view name);  // nullptr if unknown
-std::string mapper_names();                              // "pytorch|library" for error messages
+std::string mapper_names();                             // "pytorch|library" for error messages
 
 }  // namespace orrery::mappers::gpu

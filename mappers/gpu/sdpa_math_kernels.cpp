@@ -36,7 +36,8 @@ arch::gpu::Kernel bmm_fp32(const char* name, int64_t batch, int64_t m, int64_t n
 
 }  // namespace
 
-GpuMapping map_attention_math(const workloads::AttentionParams& a, DType dtype, const arch::gpu::GpuSpec& spec) {
+GpuMapping map_attention_math(const workloads::AttentionParams& a, DType dtype,
+                              const arch::gpu::GpuSpec& spec) {
   const double h = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0, f = 4.0;
   const int64_t bh = a.batch * a.heads;
   const int64_t q = bh * a.q_len * a.head_dim, kv = bh * a.kv_len * a.head_dim;  // elements
@@ -68,8 +69,8 @@ GpuMapping map_attention_math(const workloads::AttentionParams& a, DType dtype, 
     ks.push_back(make_stream_kernel(p, spec));
   }
   ks.push_back(vectorized("isneginf", sd, f, 1.0, DType::fp32, spec));
-  ks.push_back(generic_elementwise("all_masked_rows", scores, sd, static_cast<double>(bh * a.q_len), 1, DType::int8,
-                                   spec));
+  ks.push_back(generic_elementwise("all_masked_rows", scores, sd, static_cast<double>(bh * a.q_len), 1,
+                                   DType::int8, spec));
   ks.push_back(vectorized("fill", static_cast<double>(bh * a.q_len), 0, f, DType::fp32, spec));
   ks.push_back(generic_elementwise("safe_softmax_where", scores, f * sd + sd, f * sd, 4, DType::fp32, spec));
   ks.push_back(vectorized("p_to_half", sd, f, h, dtype, spec));

@@ -16,7 +16,8 @@ Kernel make_stream_kernel(const StreamProblem& p, const arch::gpu::GpuSpec& spec
   // of the whole machine (larger inputs loop inside the CTAs).
   constexpr double kBytesPerCta = 16384.0;
   k.ctas_per_sm = 8;
-  int64_t ctas = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((p.read_bytes + p.write_bytes) / kBytesPerCta)));
+  int64_t ctas =
+      std::max<int64_t>(1, static_cast<int64_t>(std::ceil((p.read_bytes + p.write_bytes) / kBytesPerCta)));
   ctas = std::min<int64_t>(ctas, spec.sm_count * k.ctas_per_sm);
   if (p.max_ctas > 0) {  // one row (or plane) per CTA
     ctas = p.max_ctas;

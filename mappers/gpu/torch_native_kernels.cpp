@@ -14,7 +14,6 @@ using workloads::DType;
 
 namespace {
 
-
 int64_t last_pow2(int64_t n) {  // largest power of two <= n (ATen's lastPow2), 1 for n < 1
   int64_t p = 1;
   while (p * 2 <= n) p *= 2;
@@ -31,7 +30,8 @@ Kernel native(const char* name, DType dtype, int64_t ctas, int64_t threads, doub
   k.engine = Engine::stream;
   k.math_dtype = dtype;
   k.ctas = std::max<int64_t>(1, ctas);
-  k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
+  k.ctas_per_sm =
+      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
   k.l2_bytes = read + write;
   k.dram_read_bytes = read;
   set_writes(k, spec, read, write);
@@ -72,8 +72,8 @@ Kernel broadcast_elementwise(const char* name, int64_t numel, int64_t channels, 
                              operands, dtype, spec);
 }
 
-Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes, int operands,
-                           DType dtype, const arch::gpu::GpuSpec& spec) {
+Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes,
+                           int operands, DType dtype, const arch::gpu::GpuSpec& spec) {
   Kernel k = native(name, dtype, ceil_div(numel, 512), 128, read_bytes, write_bytes, spec);
   k.lane_ops_per_cta = 40.0 * static_cast<double>(operands) * 512.0;
   k.useful_flops = static_cast<double>(numel);
@@ -97,13 +97,15 @@ Kernel max_pool_nhwc(const workloads::PoolParams& p, DType dtype, const arch::gp
   const double e = elem_bytes(dtype);
   const double in = static_cast<double>(p.n * c * p.in[1] * p.in[2]) * e;
   const double outputs = static_cast<double>(p.n * c * oh * ow);
-  Kernel k = native("max_pool_forward_nhwc", dtype, gx * gy * gz, bx * by * bz, in, outputs * (e + 8.0), spec);
+  Kernel k =
+      native("max_pool_forward_nhwc", dtype, gx * gy * gz, bx * by * bz, in, outputs * (e + 8.0), spec);
   k.dependent_accesses = rows_per_thread * cols_per_thread * p.kernel[1] * p.kernel[2] * size_c;
   k.useful_flops = outputs * static_cast<double>(p.kernel[1] * p.kernel[2]);
   return k;
 }
 
-Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype, const arch::gpu::GpuSpec& spec) {
+Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype,
+                           const arch::gpu::GpuSpec& spec) {
   // reduce_kernel<128, 4> over a strided (non-innermost) dim: the outputs (channels) are
   // vectorized across threads, the pixels split over block.y and, past ~1k values per output,
   // over CTAs with a global accumulation. About 12 latency-bound steps (loads, the
@@ -111,8 +113,9 @@ Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype, co
   // such a reduction takes however small (calibration rows of torch_ops_h100.csv).
   const double e = elem_bytes(dtype);
   const double in = static_cast<double>(n * c * pixels) * e;
-  Kernel k = native("reduce_kernel_mean", dtype, std::max<int64_t>(1, ceil_div(n * c, 128) * ceil_div(pixels, 1024)),
-                    128, in, static_cast<double>(n * c) * e, spec);
+  Kernel k =
+      native("reduce_kernel_mean", dtype, std::max<int64_t>(1, ceil_div(n * c, 128) * ceil_div(pixels, 1024)),
+             128, in, static_cast<double>(n * c) * e, spec);
   k.dependent_accesses = 12 + ceil_div(pixels, 512);
   k.useful_flops = static_cast<double>(n * c * pixels);
   return k;
@@ -127,7 +130,8 @@ Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu:
   const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / e));
   const int64_t vectors = std::max<int64_t>(1, ceil_div(cols, 128 * vec));
   const double bytes = static_cast<double>(rows * cols) * e;
-  Kernel k = native("vectorized_layer_norm", dtype, rows, 128, bytes + 2.0 * static_cast<double>(cols) * e, bytes, spec);
+  Kernel k = native("vectorized_layer_norm", dtype, rows, 128, bytes + 2.0 * static_cast<double>(cols) * e,
+                    bytes, spec);
   k.ctas_per_sm = std::min<int64_t>(k.ctas_per_sm, 8);  // fp32 Welford state: register-limited residency
   k.dependent_accesses = 3 + 4 * vectors;
   k.flops_per_cta = 8.0 * static_cast<double>(cols);

@@ -16,8 +16,8 @@ namespace orrery::mappers::gpu {
 // Eval batch norm over an N x C x pixels channels-last activation
 // (batch_norm_transform_input_channels_last_kernel): a 2-D grid over channels x rows, each
 // thread walking its rows PARALLEL_LOADS at a time.
-arch::gpu::Kernel batch_norm_transform_channels_last(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
-                                                     const arch::gpu::GpuSpec& spec);
+arch::gpu::Kernel batch_norm_transform_channels_last(int64_t n, int64_t c, int64_t pixels,
+                                                     workloads::DType dtype, const arch::gpu::GpuSpec& spec);
 
 // A broadcasting TensorIterator kernel without vectorization (elementwise_kernel<128, 4>): a
 // 3-D batch norm (channels_last_3d) or the bias add PyTorch runs after a cuDNN convolution.
@@ -41,7 +41,8 @@ arch::gpu::Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, work
                                       const arch::gpu::GpuSpec& spec);
 
 // LayerNorm over the last dim (vectorized_layer_norm_kernel): one 128-thread CTA per row.
-arch::gpu::Kernel layer_norm_rows(int64_t rows, int64_t cols, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
+arch::gpu::Kernel layer_norm_rows(int64_t rows, int64_t cols, workloads::DType dtype,
+                                  const arch::gpu::GpuSpec& spec);
 
 // A cudaMemset node (a cuDNN workspace or a multi-CTA reduction's accumulators being zeroed).
 arch::gpu::Kernel memset_node(double bytes, const arch::gpu::GpuSpec& spec);

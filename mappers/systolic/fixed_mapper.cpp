@@ -35,7 +35,7 @@ std::optional<std::string> place(const GemmShape& shape, const SystolicSpec& s, 
   const GemmDims& g = p.dims;
   switch (m.dataflow) {
     case Dataflow::ws:
-      p.filter_tile_bytes = r * c * ib;                      // stationary
+      p.filter_tile_bytes = r * c * ib;                       // stationary
       p.ifmap_tile_bytes = checked_mul(g.m, r * ib, "tile");  // streamed im2col rows of one K slice
       p.ofmap_tile_bytes = checked_mul(g.m, c * ab, "tile");  // partial sums of one column fold
       if (p.filter_tile_bytes > m.half_filter_bytes)
@@ -91,9 +91,10 @@ MappingResult map_fixed(const workloads::Op& op, const SystolicSpec& s) {
     GemmPass p;
     if (auto why = place(shape, s, m, p)) return Infeasible{op.name + ": " + *why};
     if (!p.psums_on_chip)
-      m.notes.push_back(fmt::format("{}: partial sums of a column fold ({} B) exceed an ofmap SRAM half ({} B): "
-                                    "spilled to DRAM at {} B per sum",
-                                    p.what, p.ofmap_tile_bytes, m.half_ofmap_bytes, s.accumulator_bytes));
+      m.notes.push_back(
+          fmt::format("{}: partial sums of a column fold ({} B) exceed an ofmap SRAM half ({} B): "
+                      "spilled to DRAM at {} B per sum",
+                      p.what, p.ofmap_tile_bytes, m.half_ofmap_bytes, s.accumulator_bytes));
     m.gemms.push_back(std::move(p));
   }
   return m;

@@ -52,12 +52,14 @@ void lower_conv(const workloads::ConvParams& p, const SystolicSpec& s, Lowering&
   g.extra_read_bytes = p.bias ? mg * ib : 0;
   g.ofmap_bytes = mul({g.dims.m, g.dims.n, ob});
   out.gemms.push_back(g);
-  out.notes.push_back(fmt::format("im2col: M = N x output pixels = {}, N = filters per group = {}, K = C/groups x "
-                                  "kernel volume = {}",
-                                  g.dims.m, g.dims.n, g.dims.k));
+  out.notes.push_back(
+      fmt::format("im2col: M = N x output pixels = {}, N = filters per group = {}, K = C/groups x "
+                  "kernel volume = {}",
+                  g.dims.m, g.dims.n, g.dims.k));
   if (p.transposed)
-    out.notes.push_back("transposed conv run as a direct conv over the zero-inserted input: the array also "
-                        "multiplies the inserted zeros");
+    out.notes.push_back(
+        "transposed conv run as a direct conv over the zero-inserted input: the array also "
+        "multiplies the inserted zeros");
 }
 
 void lower_gemm(const workloads::GemmParams& p, const SystolicSpec& s, Lowering& out) {
@@ -96,21 +98,24 @@ void lower_attention(const workloads::AttentionParams& p, const SystolicSpec& s,
   av.filter_bytes = mul({p.kv_len, p.head_dim, ib});
   av.ofmap_bytes = mul({p.q_len, p.head_dim, ob});
   out.gemms = {qk, av};
-  out.notes.push_back("attention as two batched GEMMs per (batch, head): S = Q K^T, then O = S V; the scores S go "
-                      "to DRAM and back; the softmax on S is not timed (assumed fused into the S write-back)");
+  out.notes.push_back(
+      "attention as two batched GEMMs per (batch, head): S = Q K^T, then O = S V; the scores S go "
+      "to DRAM and back; the softmax on S is not timed (assumed fused into the S write-back)");
   if (p.causal) out.notes.push_back("causal mask not exploited: the full QK^T and AV are computed");
-  if (p.kv_heads != p.heads) out.notes.push_back("grouped-query attention: K and V are re-read for every head");
+  if (p.kv_heads != p.heads)
+    out.notes.push_back("grouped-query attention: K and V are re-read for every head");
 }
 
 // An op with no MACs: not run on the array, streamed once through the chip.
 MemoryPass stream_pass(const Op& op, const SystolicSpec& s) {
   MemoryPass m;
-  m.read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}), mul({numel_sum(op.weights), s.input_bytes}),
-                             op.name);
+  m.read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}),
+                             mul({numel_sum(op.weights), s.input_bytes}), op.name);
   m.write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
-  m.reason = fmt::format("{}: no MACs; not run on the array, streamed once through the chip, bound by DRAM "
-                         "bandwidth (its {} vector FLOPs are assumed hidden under the transfer)",
-                         op.kind_name(), op.vector_flops());
+  m.reason = fmt::format(
+      "{}: no MACs; not run on the array, streamed once through the chip, bound by DRAM "
+      "bandwidth (its {} vector FLOPs are assumed hidden under the transfer)",
+      op.kind_name(), op.vector_flops());
   return m;
 }
 
@@ -125,13 +130,15 @@ struct LowerOp {
   void operator()(const workloads::GemmParams& p) const { lower_gemm(p, s, out); }
   void operator()(const workloads::AttentionParams& p) const { lower_attention(p, s, out); }
   void operator()(const workloads::SpmmParams&) const {
-    throw WorkloadError(fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a "
-                                    "dense gemm op for a dense fallback)",
-                                    op.name));
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a "
+                    "dense gemm op for a dense fallback)",
+                    op.name));
   }
   void operator()(const workloads::EmbeddingParams& e) const {
     MemoryPass m;
-    m.read_bytes = mul({e.lookups, 4}) + mul({e.lookups, e.dim, s.input_bytes});  // 32-bit indices + looked-up rows
+    m.read_bytes =
+        mul({e.lookups, 4}) + mul({e.lookups, e.dim, s.input_bytes});  // 32-bit indices + looked-up rows
     m.write_bytes = mul({e.lookups, e.dim, s.output_bytes});
     m.reason = "embedding: no MACs; the looked-up rows stream through the chip, bound by DRAM bandwidth";
     out.memory = m;
@@ -169,10 +176,10 @@ Lowering lower(const Op& op, const SystolicSpec& s) {
     out.compulsory_read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}),
                                             mul({numel_sum(op.weights), s.input_bytes}), op.name);
     out.compulsory_write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
-    out.notes.push_back(fmt::format("words: input {} B, output {} B, partial sum {} B (data.*; the op's dtype {} "
-                                    "sets no sizes here)",
-                                    s.input_bytes, s.output_bytes, s.accumulator_bytes,
-                                    workloads::to_string(op.dtype)));
+    out.notes.push_back(
+        fmt::format("words: input {} B, output {} B, partial sum {} B (data.*; the op's dtype {} "
+                    "sets no sizes here)",
+                    s.input_bytes, s.output_bytes, s.accumulator_bytes, workloads::to_string(op.dtype)));
   }
   return out;
 }

@@ -1,9 +1,8 @@
 #include "mappers/systolic/registry.hpp"
 
-#include "mappers/registry_lookup.hpp"
-
 #include <array>
 
+#include "mappers/registry_lookup.hpp"
 #include "mappers/systolic/fixed_mapper.hpp"
 
 namespace orrery::mappers::systolic {

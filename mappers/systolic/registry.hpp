@@ -18,6 +18,6 @@ struct MapperEntry {
 
 std::span<const MapperEntry> mappers();
 const MapperEntry* find_mapper(std::string_view name);  // nullptr if unknown
-std::string mapper_names();                              // "fixed|..." for error messages
+std::string mapper_names();                             // "fixed|..." for error messages
 
 }  // namespace orrery::mappers::systolic

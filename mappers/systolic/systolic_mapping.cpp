@@ -27,7 +27,8 @@ nlohmann::json SystolicMapping::to_json() const {
     j["reason"] = memory->reason;
   } else {
     j["unit"] = "array";
-    j["sram_half_bytes"] = {{"ifmap", half_ifmap_bytes}, {"filter", half_filter_bytes}, {"ofmap", half_ofmap_bytes}};
+    j["sram_half_bytes"] = {
+        {"ifmap", half_ifmap_bytes}, {"filter", half_filter_bytes}, {"ofmap", half_ofmap_bytes}};
     j["gemms"] = nlohmann::json::array();
     for (const auto& p : gemms) {
       const bool row_inner = arch::systolic::row_fold_inner(dataflow);
@@ -41,13 +42,21 @@ nlohmann::json SystolicMapping::to_json() const {
           {"rows_hold", rows_dim},
           {"cols_hold", cols_dim},
           {"streams", axis_name(dataflow, 2)},
-          {"folds", {{"rows", p.grid.row_folds}, {"cols", p.grid.col_folds}, {"total", p.grid.count()},
-                     {"last_rows_used", p.grid.last_rows}, {"last_cols_used", p.grid.last_cols}}},
+          {"folds",
+           {{"rows", p.grid.row_folds},
+            {"cols", p.grid.col_folds},
+            {"total", p.grid.count()},
+            {"last_rows_used", p.grid.last_rows},
+            {"last_cols_used", p.grid.last_cols}}},
           {"loop_order", row_inner ? "count > " + cols_dim + " folds > " + rows_dim + " folds > stream"
                                    : "count > " + rows_dim + " folds > " + cols_dim + " folds > stream"},
-          {"tile_bytes", {{"ifmap", p.ifmap_tile_bytes}, {"filter", p.filter_tile_bytes}, {"ofmap", p.ofmap_tile_bytes}}},
-          {"operand_bytes", {{"ifmap", p.ifmap_bytes}, {"filter", p.filter_bytes}, {"extra", p.extra_read_bytes},
-                             {"ofmap", p.ofmap_bytes}}},
+          {"tile_bytes",
+           {{"ifmap", p.ifmap_tile_bytes}, {"filter", p.filter_tile_bytes}, {"ofmap", p.ofmap_tile_bytes}}},
+          {"operand_bytes",
+           {{"ifmap", p.ifmap_bytes},
+            {"filter", p.filter_bytes},
+            {"extra", p.extra_read_bytes},
+            {"ofmap", p.ofmap_bytes}}},
           {"ifmap_resident", p.ifmap_resident},
           {"filter_resident", p.filter_resident},
           {"psums_on_chip", p.psums_on_chip},
@@ -75,7 +84,8 @@ Enum enum_from(const nlohmann::json& j, const char* key, std::initializer_list<E
 
 }  // namespace
 
-SystolicMapping SystolicMapping::from_json(const nlohmann::json& j, const arch::systolic::SystolicSpec& spec) {
+SystolicMapping SystolicMapping::from_json(const nlohmann::json& j,
+                                           const arch::systolic::SystolicSpec& spec) {
   SystolicMapping m;
   m.mapper = j.at("mapper").get<std::string>();
   m.dataflow = enum_from(j, "dataflow", {Dataflow::ws, Dataflow::os, Dataflow::is});
@@ -83,8 +93,8 @@ SystolicMapping SystolicMapping::from_json(const nlohmann::json& j, const arch::
   m.rows = j.at("array").at("rows").get<int64_t>();
   m.cols = j.at("array").at("cols").get<int64_t>();
   if (m.rows != spec.rows || m.cols != spec.cols)
-    throw MappingError(fmt::format("array: the mapping is for a {}x{} array, the config has {}x{}", m.rows, m.cols,
-                                   spec.rows, spec.cols));
+    throw MappingError(fmt::format("array: the mapping is for a {}x{} array, the config has {}x{}", m.rows,
+                                   m.cols, spec.rows, spec.cols));
   if (j.at("unit").get<std::string>() != "array") {
     MemoryPass pass;
     pass.read_bytes = j.at("dram_read_bytes").get<int64_t>();

@@ -3,12 +3,11 @@
 // run `count` times back to back, cut into folds), or a memory-bound pass for ops with no MACs.
 // Made by a mapper from (op, SystolicSpec); serializes to JSON for reports.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/systolic/fold_timing.hpp"
 #include "arch/systolic/spec.hpp"
@@ -51,8 +50,8 @@ struct SystolicMapping {
   Dataflow dataflow = Dataflow::ws;
   Timing timing = Timing::exact;
   int64_t rows = 1, cols = 1;
-  std::vector<GemmPass> gemms;        // empty for a memory pass
-  std::optional<MemoryPass> memory;   // set for ops the array does not run
+  std::vector<GemmPass> gemms;       // empty for a memory pass
+  std::optional<MemoryPass> memory;  // set for ops the array does not run
   // DRAM bytes every correct schedule moves at least: each input/weight read once, each output
   // written once (the op's tensors in the array's word widths).
   int64_t compulsory_read_bytes = 0, compulsory_write_bytes = 0;

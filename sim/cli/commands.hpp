@@ -2,7 +2,6 @@
 // Subcommands of the `orrery` binary. Each adds itself to the CLI11 app and returns the action
 // to run when it was chosen; the list lives in commands.cpp.
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <iosfwd>
 #include <memory>

@@ -19,7 +19,8 @@ void list_keys(const std::string& family_name) {
     std::cout << f->name() << ":\n";
     for (const auto& k : f->schema()->keys()) {
       const std::string def = k.default_value ? "default " + config::to_string(*k.default_value) : "required";
-      std::cout << fmt::format("  {:<34} {:<40} {:<14} {}\n", k.path, config::describe_expected(k), def, k.doc);
+      std::cout << fmt::format("  {:<34} {:<40} {:<14} {}\n", k.path, config::describe_expected(k), def,
+                               k.doc);
     }
   }
 }
@@ -34,7 +35,8 @@ int list(const std::string& what, const std::string& family) {
   } else if (what == "ops") {
     for (size_t i = 0; i < std::variant_size_v<workloads::OpParams>; ++i)
       std::cout << workloads::to_string(static_cast<workloads::OpKind>(i)) << "\n";
-    std::cout << "--op kinds: gemm conv1d conv2d conv3d attention elementwise layernorm rmsnorm batchnorm softmax copy pool maxpool avgpool spmm\n";
+    std::cout << "--op kinds: gemm conv1d conv2d conv3d attention elementwise layernorm rmsnorm batchnorm "
+                 "softmax copy pool maxpool avgpool spmm\n";
   } else if (what == "archs") {
     for (const auto* f : arch::families()) std::cout << fmt::format("{:<10} {}\n", f->name(), f->doc());
     const std::filesystem::path dir = std::filesystem::path(ORRERY_SOURCE_DIR) / "configs";

@@ -28,13 +28,23 @@ struct SimulateArgs {
   std::string resolved_out;
   std::string mapping_in;   // --mapping: evaluate this saved mapping instead of mapping
   std::string mapping_out;  // --save-mapping
+  arch::MapOptions search;  // --objective, --search-time, --seed, --constraints
 };
 
 // The mappings to evaluate: read back from --mapping, or made by the family's mapper.
 std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const arch::Family& family,
                                                    const config::Resolved& cfg, const workloads::Graph& graph,
                                                    int64_t batch) {
-  if (a.mapping_in.empty()) return family.map(cfg, graph, {a.mapper, batch});
+  if (a.mapping_in.empty()) {
+    arch::MapOptions options = a.search;
+    options.mapper = a.mapper;
+    options.batch = batch;
+    if (options.objective != "edp" && options.objective != "energy" && options.objective != "delay")
+      throw UsageError(fmt::format("--objective: expected edp|energy|delay, got '{}'", options.objective));
+    if (!(options.search_time_s >= 0))
+      throw UsageError(fmt::format("--search-time: expected seconds >= 0, got {}", options.search_time_s));
+    return family.map(cfg, graph, options);
+  }
   if (!a.mapper.empty())
     throw UsageError("--mapper and --mapping exclude each other: a saved mapping is evaluated as it is");
   std::ifstream in(a.mapping_in);
@@ -72,9 +82,11 @@ int simulate(const SimulateArgs& a) {
   if (!a.mapping_out.empty())
     write_file_atomically(a.mapping_out, arch::mapping_document(*mappings, cfg, graph).dump(2) + "\n",
                           "--save-mapping");
-  Report report{cfg.name(), cfg.family(), a.arch_file, cfg.hash(), graph.name(),
-                static_cast<int64_t>(graph.size()), graph.params(), graph.macs(), fidelity,
-                family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  Report report{cfg.name(),     cfg.family(),
+                a.arch_file,    cfg.hash(),
+                graph.name(),   static_cast<int64_t>(graph.size()),
+                graph.params(), graph.macs(),
+                fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
 
   std::ostringstream text;
   if (a.format == "json")
@@ -105,14 +117,22 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--batch", args->workload.batch, "batch size for --model/--onnx");
   app->add_option("--dtype", args->dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
   app->add_option("--quantize", args->workload.quantize, "quantize compute ops: int8|int4|fp8");
-  app->add_option("--prune", args->workload.prune, "prune weights: density=D[,structured=channel] (0 < D <= 1)");
+  app->add_option("--prune", args->workload.prune,
+                  "prune weights: density=D[,structured=channel] (0 < D <= 1)");
   app->add_option("--low-rank", args->workload.low_rank, "factor linear/conv layers: rank=R");
   app->add_option("--mapper", args->mapper, "mapper (see `orrery list mappers`)");
   app->add_option("--fidelity", args->fidelity, "analytical|cycle");
   app->add_option("--format", args->format, "table|csv|json");
   app->add_option("--out", args->out, "write the report to FILE instead of stdout");
-  app->add_option("--mapping", args->mapping_in, "evaluate a mapping saved by --save-mapping (no mapper runs)");
-  app->add_option("--save-mapping", args->mapping_out, "write the mappings used to FILE (JSON) for --mapping");
+  app->add_option("--objective", args->search.objective, "what --mapper search minimizes: edp|energy|delay");
+  app->add_option("--search-time", args->search.search_time_s,
+                  "wall-clock budget of a mapspace search, seconds");
+  app->add_option("--seed", args->search.seed, "seed of a mapspace search (same seed, same result)");
+  app->add_option("--constraints", args->search.constraints_file, "mapper constraints (Timeloop YAML)");
+  app->add_option("--mapping", args->mapping_in,
+                  "evaluate a mapping saved by --save-mapping (no mapper runs)");
+  app->add_option("--save-mapping", args->mapping_out,
+                  "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");
   return {app, [args] { return simulate(*args); }};
 }

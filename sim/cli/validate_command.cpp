@@ -38,7 +38,8 @@ int validate(const ValidateArgs& a) {
   const auto summary = validate::summarize(results, l2_bytes);
   std::string files;
   for (const auto& p : a.measurements) files += (files.empty() ? "" : ", ") + p;
-  const std::string title = fmt::format("{} vs {} ({} rows, split {})", cfg.name(), files, rows.size(), a.split);
+  const std::string title =
+      fmt::format("{} vs {} ({} rows, split {})", cfg.name(), files, rows.size(), a.split);
   std::cout << validate::format_summary(summary, title);
   if (!a.plot.empty()) {
     std::vector<validate::PlotPoint> points;

@@ -51,7 +51,8 @@ struct TaskSet {
 // Runs every task still to do on the backend, inserting results as they come; false when
 // interrupted (what finished is in the database).
 bool run_tasks(const Evaluator& evaluator, const RunSettings& settings, const TaskSet& set, uint64_t todo,
-               ResultDb& db, std::ostream& progress_out, const BackendFactory& make_backend, RunSummary& summary) {
+               ResultDb& db, std::ostream& progress_out, const BackendFactory& make_backend,
+               RunSummary& summary) {
   const SweepSpec& spec = evaluator.spec();
   InterruptGuard interrupt;
   const int jobs =
@@ -61,7 +62,8 @@ bool run_tasks(const Evaluator& evaluator, const RunSettings& settings, const Ta
   const uint64_t slots = static_cast<uint64_t>(backend->slots());
   // Batches long enough to amortize a pipe round trip, short enough to balance the workers;
   // one task at a time at the cycle fidelity (each is a process of its own).
-  const uint64_t batch = spec.fidelity == arch::Fidelity::cycle ? 1 : std::clamp<uint64_t>(todo / (slots * 16), 1, 256);
+  const uint64_t batch =
+      spec.fidelity == arch::Fidelity::cycle ? 1 : std::clamp<uint64_t>(todo / (slots * 16), 1, 256);
   Progress progress(progress_out, todo, settings.terminal, settings.progress_interval_s);
   uint64_t next = 0, in_flight = 0;
   auto next_batch = [&] {
@@ -94,8 +96,8 @@ bool run_tasks(const Evaluator& evaluator, const RunSettings& settings, const Ta
 }
 
 // The closing lines, the Pareto front (printed and saved as a table) and the plots.
-void report(const SweepSpec& spec, const PointSpace& space, const RunSettings& settings, const RunSummary& summary,
-            ResultDb& db, std::ostream& out) {
+void report(const SweepSpec& spec, const PointSpace& space, const RunSettings& settings,
+            const RunSummary& summary, ResultDb& db, std::ostream& out) {
   out << fmt::format(
       "sweep {}: {} points x {} workloads{}: ran {}, already done {}, {:.2f} s ({:.0f} results/s) "
       "-> {}\n",
@@ -106,7 +108,8 @@ void report(const SweepSpec& spec, const PointSpace& space, const RunSettings& s
       summary.ran, summary.already_done, summary.seconds,
       summary.seconds > 0 ? static_cast<double>(summary.ran) / summary.seconds : 0.0, settings.db_path);
   const Analysis analysis = analyze(db, spec, space);
-  if (settings.shard.count > 1) out << "(front over this shard's points only; merge the shards for the whole sweep)\n";
+  if (settings.shard.count > 1)
+    out << "(front over this shard's points only; merge the shards for the whole sweep)\n";
   print_front(out, analysis, spec, space);
   db.save_table("pareto", front_columns(spec), front_rows(analysis, spec, space));
   if (!settings.plot_dir.empty()) {

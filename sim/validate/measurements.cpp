@@ -49,8 +49,8 @@ std::vector<Measurement> read_measurements(const std::string& path) {
   }
   const bool models = col.count("model") != 0;
   if (!models && col.count("spec") == 0)
-    throw UsageError(fmt::format("{}:{}: expected a header with a 'spec' (ops) or 'model' (models) column", path,
-                                 line_no));
+    throw UsageError(fmt::format("{}:{}: expected a header with a 'spec' (ops) or 'model' (models) column",
+                                 path, line_no));
   if (col.count("median_us") == 0)
     throw UsageError(fmt::format("{}:{}: expected a 'median_us' column", path, line_no));
   const size_t width = col.size();
@@ -93,7 +93,8 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     if (m.mapper != "pytorch" && m.mapper != "library")
       throw UsageError(fmt::format("{}: mapper: expected pytorch|library, got '{}'", where, m.mapper));
     const auto median = number("median_us");
-    if (!median || *median <= 0) throw UsageError(fmt::format("{}: median_us: expected a positive number", where));
+    if (!median || *median <= 0)
+      throw UsageError(fmt::format("{}: median_us: expected a positive number", where));
     m.median_us = *median;
     m.energy_j = number("energy_j");
     m.avg_power_w = number("avg_power_w");

@@ -16,13 +16,13 @@ namespace orrery::sim::validate {
 struct Measurement {
   std::string source;  // FILE:LINE
   bool is_model = false;
-  std::string spec;     // op rows: the --op spec; model rows: "model[:options]"
-  std::string kind;     // op kind (gemm, conv2d, ...) or "model"
-  std::string dtype;    // may be empty
-  int64_t batch = 1;    // model rows
-  std::string split;    // calibration | heldout | "" (unsplit)
-  std::string kernel;   // kernel name(s) the library ran, if recorded
-  std::string mapper;   // GPU mapper that reproduces what ran: library (the harness) | pytorch
+  std::string spec;    // op rows: the --op spec; model rows: "model[:options]"
+  std::string kind;    // op kind (gemm, conv2d, ...) or "model"
+  std::string dtype;   // may be empty
+  int64_t batch = 1;   // model rows
+  std::string split;   // calibration | heldout | "" (unsplit)
+  std::string kernel;  // kernel name(s) the library ran, if recorded
+  std::string mapper;  // GPU mapper that reproduces what ran: library (the harness) | pytorch
   double median_us = 0;
   std::optional<double> energy_j, avg_power_w, dram_read_bytes, dram_write_bytes, sm_clock_mhz;
 };

@@ -12,11 +12,16 @@ namespace {
 std::string escape(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else if (c == '"')
+      o += "&quot;";
+    else
+      o += c;
   }
   return o;
 }
@@ -50,24 +55,27 @@ std::string scatter_svg(const std::vector<PlotPoint>& points, const std::string&
     const double x0 = ox + margin, y0 = oy + ph - margin, side = pw - margin - 15;
     auto X = [&](double v) { return x0 + (std::log10(v) - l0) / (l1 - l0) * side; };
     auto Y = [&](double v) { return y0 - (std::log10(v) - l0) / (l1 - l0) * side; };
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>\n", x0,
-                     y0 - side, side, side);
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>\n",
+                     x0, y0 - side, side, side);
     for (double e = l0; e <= l1 + 1e-9; e += 1) {
       const double v = std::pow(10.0, e);
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">1e{}</text>\n", X(v), y0 + 14, e);
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">1e{}</text>\n", x0 - 4, Y(v) + 4, e);
+      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">1e{}</text>\n", X(v), y0 + 14,
+                       e);
+      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">1e{}</text>\n", x0 - 4, Y(v) + 4,
+                       e);
     }
     const double a = std::pow(10.0, l0), b = std::pow(10.0, l1);
-    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#444\"/>\n", X(a), Y(a),
-                     X(b), Y(b));
+    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#444\"/>\n",
+                     X(a), Y(a), X(b), Y(b));
     for (double f : {1.1, 1.0 / 1.1})
       s += fmt::format(
-          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#aaa\" stroke-dasharray=\"4 3\"/>\n",
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#aaa\" "
+          "stroke-dasharray=\"4 3\"/>\n",
           X(a), Y(std::clamp(a * f, a, b)), X(std::clamp(b / f, a, b)), Y(std::clamp(b, a, b)));
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
                      x0 + side / 2, y0 - side - 6, escape(kinds[ki]));
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">measured (us)</text>\n", x0 + side / 2,
-                     y0 + 30);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">measured (us)</text>\n",
+                     x0 + side / 2, y0 + 30);
     s += fmt::format(
         "<text x=\"{0:.1f}\" y=\"{1:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 {0:.1f} {1:.1f})\">"
         "predicted (us)</text>\n",

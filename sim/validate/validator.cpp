@@ -49,8 +49,8 @@ workloads::Graph graph_of(const Measurement& m) {
 
 std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vector<Measurement>& rows) {
   if (cfg.family() != "gpu")
-    throw UsageError(fmt::format("--arch: validate compares with GPU measurements; '{}' is a {} config", cfg.file(),
-                                 cfg.family()));
+    throw UsageError(fmt::format("--arch: validate compares with GPU measurements; '{}' is a {} config",
+                                 cfg.file(), cfg.family()));
   const arch::Family* family = arch::find_family(cfg.family());
   std::vector<RowResult> out;
   for (const auto& m : rows) {
@@ -138,7 +138,8 @@ Summary summarize(const std::vector<RowResult>& rows, double l2_bytes) {
 
 std::string format_summary(const Summary& s, const std::string& title) {
   std::string o = title + "\n";
-  o += fmt::format("{:<24} {:>5} {:>8} {:>9} {:>9} {:>8}\n", "kind", "rows", "MAPE", "max err", "Spearman", "bias");
+  o += fmt::format("{:<24} {:>5} {:>8} {:>9} {:>9} {:>8}\n", "kind", "rows", "MAPE", "max err", "Spearman",
+                   "bias");
   auto line = [&](const std::string& name, const Accuracy& a) {
     if (a.n == 0) return;
     o += fmt::format("{:<24} {:>5} {:>7.1f}% {:>8.1f}% {:>9.3f} {:>+7.1f}%\n", name, a.n, 100 * a.mape,
@@ -160,16 +161,18 @@ std::string rows_csv(const std::vector<RowResult>& rows) {
   auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string(); };
   std::string o =
       "source,split,kind,spec,batch,measured_us,predicted_us,error,measured_energy_j,predicted_energy_j,"
-      "measured_dram_bytes,predicted_dram_bytes,output_bytes,kernel,predicted_kernel,tile_agrees,measured_loop_us,"
+      "measured_dram_bytes,predicted_dram_bytes,output_bytes,kernel,predicted_kernel,tile_agrees,measured_"
+      "loop_us,"
       "predicted_loop_us,failure\n";
   for (const auto& r : rows) {
     const bool ok = r.error.empty();
     std::optional<double> dram;
     if (r.m.dram_read_bytes && r.m.dram_write_bytes) dram = *r.m.dram_read_bytes + *r.m.dram_write_bytes;
     std::optional<double> loop;
-    if (r.m.energy_j && r.m.avg_power_w && *r.m.avg_power_w > 0) loop = *r.m.energy_j / *r.m.avg_power_w * 1e6;
-    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},{},{},\"{}\"\n", r.m.source,
-                     r.m.split, r.m.kind, r.m.spec, r.m.batch, r.m.median_us,
+    if (r.m.energy_j && r.m.avg_power_w && *r.m.avg_power_w > 0)
+      loop = *r.m.energy_j / *r.m.avg_power_w * 1e6;
+    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},{},{},\"{}\"\n",
+                     r.m.source, r.m.split, r.m.kind, r.m.spec, r.m.batch, r.m.median_us,
                      ok ? fmt::format("{:.6g}", r.predicted_us) : "",
                      ok ? fmt::format("{:.4f}", (r.predicted_us - r.m.median_us) / r.m.median_us) : "",
                      opt(r.m.energy_j), opt(r.predicted_energy_j), opt(dram),

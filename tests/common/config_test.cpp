@@ -33,7 +33,7 @@ TEST(Config, LoadsValuesAndDefaults) {
   auto c = arch::load_arch_text(kBase, "t.yaml");
   EXPECT_EQ(c.family(), "systolic");
   EXPECT_EQ(c.integer("array.rows"), 8);
-  EXPECT_EQ(c.string("timing"), "exact");         // declared default
+  EXPECT_EQ(c.string("timing"), "exact");            // declared default
   EXPECT_EQ(c.integer("dram.latency_cycles"), 100);  // declared default
   EXPECT_EQ(c.entries().at("array.rows").origin, "t.yaml:4:9");
   EXPECT_EQ(c.entries().at("timing").origin, "default");
@@ -42,7 +42,8 @@ TEST(Config, LoadsValuesAndDefaults) {
 TEST(Config, UnknownKeyNamesFileLineAndSuggests) {
   std::string text = kBase;
   text += "array_rows: 3\n";
-  EXPECT_EQ(error_of(text), "t.yaml:11:13: array_rows: unknown key for family systolic (did you mean 'array.rows'?)");
+  EXPECT_EQ(error_of(text),
+            "t.yaml:11:13: array_rows: unknown key for family systolic (did you mean 'array.rows'?)");
 }
 
 TEST(Config, WrongTypeAndRangeAreReportedTogether) {
@@ -50,8 +51,12 @@ TEST(Config, WrongTypeAndRangeAreReportedTogether) {
   text.replace(text.find("rows: 8"), 7, "rows: x");
   text.replace(text.find("cols: 4"), 7, "cols: 0");
   const std::string e = error_of(text);
-  EXPECT_NE(e.find("t.yaml:4:9: array.rows: expected an integer in [1, 65536] (PEs), got 'x'"), std::string::npos) << e;
-  EXPECT_NE(e.find("t.yaml:5:9: array.cols: expected an integer in [1, 65536] (PEs), got '0'"), std::string::npos) << e;
+  EXPECT_NE(e.find("t.yaml:4:9: array.rows: expected an integer in [1, 65536] (PEs), got 'x'"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("t.yaml:5:9: array.cols: expected an integer in [1, 65536] (PEs), got '0'"),
+            std::string::npos)
+      << e;
 }
 
 TEST(Config, EnumErrorListsAllowedValues) {
@@ -71,14 +76,16 @@ TEST(Config, YamlSyntaxErrorHasLocation) {
 }
 
 TEST(Config, UnknownFamily) {
-  EXPECT_EQ(error_of("name: x\nfamily: quantum\n").rfind("t.yaml:2:9: family: expected one of systolic", 0), 0u);
+  EXPECT_EQ(error_of("name: x\nfamily: quantum\n").rfind("t.yaml:2:9: family: expected one of systolic", 0),
+            0u);
 }
 
 TEST(Config, OverridesAreCheckedLikeTheFile) {
   auto c = arch::load_arch_text(kBase, "t.yaml", {{"array.rows", "16"}});
   EXPECT_EQ(c.integer("array.rows"), 16);
   EXPECT_EQ(c.entries().at("array.rows").origin, "--set");
-  EXPECT_EQ(error_of(kBase, {{"array.rows", "-1"}}), "--set array.rows: expected an integer in [1, 65536] (PEs), got '-1'");
+  EXPECT_EQ(error_of(kBase, {{"array.rows", "-1"}}),
+            "--set array.rows: expected an integer in [1, 65536] (PEs), got '-1'");
   EXPECT_EQ(error_of(kBase, {{"array.row", "1"}}),
             "--set array.row: unknown key for family systolic (did you mean 'array.rows'?)");
 }

@@ -127,7 +127,7 @@ TEST(SystolicMapper, JsonAndResidency) {
   EXPECT_EQ(j["dataflow"], "ws");
   EXPECT_EQ(j["gemms"][0]["folds"]["total"].get<int64_t>(), 64);
   EXPECT_FALSE(j["gemms"][0]["ifmap_resident"].get<bool>());  // 256 KiB ifmap > 512 B half
-  EXPECT_FALSE(j["gemms"][0]["psums_on_chip"].get<bool>());    // 4096 x 8 x 4 B > 512 B
+  EXPECT_FALSE(j["gemms"][0]["psums_on_chip"].get<bool>());   // 4096 x 8 x 4 B > 512 B
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <filesystem>
 
 #include "tests/support/run_cli.hpp"
@@ -22,12 +21,15 @@ void expect_one_line_error(const orrery::test::CliResult& r, const std::string& 
 TEST(Cli, BadInputIsOneLineAndExitTwo) {
   expect_one_line_error(run_cli("simulate --arch /nonexistent.yaml --op gemm:M=1,N=1,K=1"),
                         "/nonexistent.yaml: cannot open config file");
-  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1"), "missing required key K");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1"),
+                        "missing required key K");
   expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --fidelity fast"),
                         "--fidelity: expected analytical|cycle, got 'fast'");
-  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --set array.rows=0"),
-                        "--set array.rows: expected an integer");
-  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --model nosuchnet"), "unknown model 'nosuchnet'");
+  expect_one_line_error(
+      run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --set array.rows=0"),
+      "--set array.rows: expected an integer");
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --model nosuchnet"),
+                        "unknown model 'nosuchnet'");
   expect_one_line_error(run_cli(std::string("simulate ") + kArch), "expected exactly one of --model");
   expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --topology /nonexistent.csv"),
                         "/nonexistent.csv: cannot open topology file");

@@ -11,10 +11,9 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "arch/mapping_file.hpp"
 #include "arch/registry.hpp"
@@ -35,7 +34,9 @@ const std::map<std::string, std::string> kConfigs = {
     {"streaming", "configs/fpga/zcu102_streaming.yaml"},
 };
 
-std::string path(const std::string& config) { return std::string(ORRERY_SOURCE_DIR) + "/" + kConfigs.at(config); }
+std::string path(const std::string& config) {
+  return std::string(ORRERY_SOURCE_DIR) + "/" + kConfigs.at(config);
+}
 
 // One op of each kind (OpKind order). Kinds without an op spec are built directly.
 workloads::Graph op_of_kind(workloads::OpKind kind) {
@@ -54,31 +55,41 @@ workloads::Graph op_of_kind(workloads::OpKind kind) {
       p.b_is_weight = true;
       return single(p, workloads::DType::int8);
     }
-    case OpKind::conv: return workloads::parse_op_spec("conv2d:N=1,C=16,H=14,W=14,K=32,R=3,S=3,pad=1,dtype=int8");
-    case OpKind::pool: return workloads::parse_op_spec("maxpool:N=1,C=16,H=14,W=14,R=2,S=2,stride=2,dtype=int8");
-    case OpKind::elementwise: return workloads::parse_op_spec("elementwise:op=add,numel=4096,dtype=int8");
-    case OpKind::norm: return workloads::parse_op_spec("layernorm:rows=64,cols=256,dtype=int8");
-    case OpKind::softmax: return workloads::parse_op_spec("softmax:rows=64,cols=256,dtype=int8");
-    case OpKind::attention: return workloads::parse_op_spec("attention:B=1,H=2,S=64,D=32,dtype=int8");
-    case OpKind::embedding: return single(workloads::EmbeddingParams{128, 1000, 64}, workloads::DType::int8);
-    case OpKind::reduce: return single(workloads::ReduceParams{"mean", 4096, 16}, workloads::DType::int8);
-    case OpKind::data_movement: return workloads::parse_op_spec("copy:bytes=65536");
-    case OpKind::spmm: return workloads::parse_op_spec("spmm:rows=256,cols=256,nnz=2048,F=32,dtype=int8");
+    case OpKind::conv:
+      return workloads::parse_op_spec("conv2d:N=1,C=16,H=14,W=14,K=32,R=3,S=3,pad=1,dtype=int8");
+    case OpKind::pool:
+      return workloads::parse_op_spec("maxpool:N=1,C=16,H=14,W=14,R=2,S=2,stride=2,dtype=int8");
+    case OpKind::elementwise:
+      return workloads::parse_op_spec("elementwise:op=add,numel=4096,dtype=int8");
+    case OpKind::norm:
+      return workloads::parse_op_spec("layernorm:rows=64,cols=256,dtype=int8");
+    case OpKind::softmax:
+      return workloads::parse_op_spec("softmax:rows=64,cols=256,dtype=int8");
+    case OpKind::attention:
+      return workloads::parse_op_spec("attention:B=1,H=2,S=64,D=32,dtype=int8");
+    case OpKind::embedding:
+      return single(workloads::EmbeddingParams{128, 1000, 64}, workloads::DType::int8);
+    case OpKind::reduce:
+      return single(workloads::ReduceParams{"mean", 4096, 16}, workloads::DType::int8);
+    case OpKind::data_movement:
+      return workloads::parse_op_spec("copy:bytes=65536");
+    case OpKind::spmm:
+      return workloads::parse_op_spec("spmm:rows=256,cols=256,nnz=2048,F=32,dtype=int8");
   }
   throw SimulationError("unknown op kind");
 }
 
 constexpr workloads::OpKind kAllKinds[] = {
-    workloads::OpKind::gemm,      workloads::OpKind::conv,      workloads::OpKind::pool,
-    workloads::OpKind::elementwise, workloads::OpKind::norm,    workloads::OpKind::softmax,
-    workloads::OpKind::attention, workloads::OpKind::embedding, workloads::OpKind::reduce,
+    workloads::OpKind::gemm,          workloads::OpKind::conv,      workloads::OpKind::pool,
+    workloads::OpKind::elementwise,   workloads::OpKind::norm,      workloads::OpKind::softmax,
+    workloads::OpKind::attention,     workloads::OpKind::embedding, workloads::OpKind::reduce,
     workloads::OpKind::data_movement, workloads::OpKind::spmm};
 
 // What each family runs today (from the families' dispatch code, one overload per kind).
 bool expected_supported(const std::string& config, workloads::OpKind kind) {
   using workloads::OpKind;
   if (kind == OpKind::spmm) return false;  // no sparse dataflow in any family yet
-  if (config == "overlay")  // the DPU has no attention, embedding or layer-norm unit
+  if (config == "overlay")                 // the DPU has no attention, embedding or layer-norm unit
     return kind != OpKind::attention && kind != OpKind::embedding && kind != OpKind::norm;
   if (config == "streaming")  // one stage per layer: no attention, embedding or norm stage
     return kind != OpKind::attention && kind != OpKind::embedding && kind != OpKind::norm;
@@ -103,7 +114,8 @@ TEST(FamilyPipeline, EveryOpKindOnEveryFamilyMapsOrSaysNotSupported) {
           EXPECT_FALSE(r.layers[0].mapping.is_null()) << where;
         } catch (const WorkloadError& e) {
           EXPECT_FALSE(expected_supported(config, kind)) << where << ": " << e.what();
-          EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos) << where << ": " << e.what();
+          EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos)
+              << where << ": " << e.what();
         }
       }
     }
@@ -112,10 +124,11 @@ TEST(FamilyPipeline, EveryOpKindOnEveryFamilyMapsOrSaysNotSupported) {
 
 // The command line turns "not supported yet" into one line and exit 2.
 TEST(FamilyPipeline, UnsupportedKindIsOneLineExitTwo) {
-  for (const char* args : {"--arch configs/gpu/h100_sxm.yaml --op spmm:rows=64,cols=64,nnz=256,F=8",
-                           "--arch configs/systolic/tpu_v1.yaml --op spmm:rows=64,cols=64,nnz=256,F=8",
-                           "--arch configs/fpga/zcu102_dpu.yaml --op attention:B=1,H=2,S=64,D=32,dtype=int8",
-                           "--arch configs/fpga/zcu102_streaming.yaml --op layernorm:rows=8,cols=64,dtype=int8"}) {
+  for (const char* args :
+       {"--arch configs/gpu/h100_sxm.yaml --op spmm:rows=64,cols=64,nnz=256,F=8",
+        "--arch configs/systolic/tpu_v1.yaml --op spmm:rows=64,cols=64,nnz=256,F=8",
+        "--arch configs/fpga/zcu102_dpu.yaml --op attention:B=1,H=2,S=64,D=32,dtype=int8",
+        "--arch configs/fpga/zcu102_streaming.yaml --op layernorm:rows=8,cols=64,dtype=int8"}) {
     const auto r = test::run_cli(std::string("simulate ") + args);
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_NE(r.err.find("not supported yet"), std::string::npos) << r.err;
@@ -154,7 +167,8 @@ TEST(FamilyPipeline, SavedMappingRetimesIdentically) {
         expect_same_stats(a.total, b.total, where);
         EXPECT_EQ(a.throughput_per_s, b.throughput_per_s) << where;
         EXPECT_EQ(a.resources, b.resources) << where;
-        for (size_t i = 0; i < a.layers.size(); ++i) expect_same_stats(a.layers[i].stats, b.layers[i].stats, where);
+        for (size_t i = 0; i < a.layers.size(); ++i)
+          expect_same_stats(a.layers[i].stats, b.layers[i].stats, where);
       }
     }
   }
@@ -184,44 +198,55 @@ void expect_one_line(const test::CliResult& r, const std::vector<std::string>& p
 
 TEST(FamilyPipeline, BadMappingFilesAreOneLine) {
   const std::string saved = "/tmp/orrery_badmap_" + std::to_string(::getpid()) + ".json";
-  const auto save = test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 "
-                                  "--save-mapping " + saved + " --format json");
+  const auto save = test::run_cli(
+      "simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 "
+      "--save-mapping " +
+      saved + " --format json");
   ASSERT_EQ(save.code, 0) << save.err;
   // Another family's config.
-  expect_one_line(test::run_cli("simulate --arch configs/gpu/h100_sxm.yaml --model resnet18 --mapping " + saved),
-                  {saved, "family", "systolic"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/gpu/h100_sxm.yaml --model resnet18 --mapping " + saved),
+      {saved, "family", "systolic"});
   // Another workload.
-  expect_one_line(test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet50 --mapping " +
-                                saved),
-                  {saved, "layers"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet50 --mapping " +
+                    saved),
+      {saved, "layers"});
   // Another array size: the folds no longer hold.
   expect_one_line(test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --set array.rows=64 "
-                                "--model resnet18 --mapping " + saved),
+                                "--model resnet18 --mapping " +
+                                saved),
                   {saved, "layers[0]", "array"});
   // A damaged entry names the layer and the key.
   nlohmann::json doc = nlohmann::json::parse(test::slurp(saved));
   doc["layers"][1].erase("dataflow");
   { std::ofstream(saved) << doc.dump(); }
-  expect_one_line(test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
-                                saved),
-                  {saved, "layers[1]", "dataflow"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
+                    saved),
+      {saved, "layers[1]", "dataflow"});
   // Not JSON, and a mapper beside a mapping.
   { std::ofstream(saved) << "not json"; }
-  expect_one_line(test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
-                                saved),
-                  {saved, "JSON"});
-  expect_one_line(test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapper fixed "
-                                "--mapping " + saved),
-                  {"--mapper and --mapping"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
+                    saved),
+      {saved, "JSON"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapper fixed "
+                    "--mapping " +
+                    saved),
+      {"--mapper and --mapping"});
   // A streaming stage folded past its range.
-  const auto fpga = test::run_cli("simulate --arch configs/fpga/zc706_streaming.yaml --model resnet18 --save-mapping " +
-                                  saved + " --format json");
+  const auto fpga =
+      test::run_cli("simulate --arch configs/fpga/zc706_streaming.yaml --model resnet18 --save-mapping " +
+                    saved + " --format json");
   ASSERT_EQ(fpga.code, 0) << fpga.err;
   doc = nlohmann::json::parse(test::slurp(saved));
   doc["layers"][0]["folding"]["coarse_in"] = 1000000;
   { std::ofstream(saved) << doc.dump(); }
-  expect_one_line(test::run_cli("simulate --arch configs/fpga/zc706_streaming.yaml --model resnet18 --mapping " + saved),
-                  {saved, "layers[0]", "coarse_in"});
+  expect_one_line(
+      test::run_cli("simulate --arch configs/fpga/zc706_streaming.yaml --model resnet18 --mapping " + saved),
+      {saved, "layers[0]", "coarse_in"});
   std::remove(saved.c_str());
 }
 

@@ -56,7 +56,8 @@ TEST(ValidateMeasurements, MapperColumn) {
     read_measurements(path);
     ADD_FAILURE() << "no error";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find(":2: mapper: expected pytorch|library, got 'tensorrt'"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(":2: mapper: expected pytorch|library, got 'tensorrt'"),
+              std::string::npos)
         << e.what();
   }
   std::remove(path.c_str());

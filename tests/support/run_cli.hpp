@@ -24,8 +24,8 @@ inline std::string slurp(const std::string& path) {
 
 inline CliResult run_cli(const std::string& args) {
   const std::string base = "/tmp/orrery_cli_" + std::to_string(::getpid());
-  const std::string cmd = std::string("cd ") + ORRERY_SOURCE_DIR + " && " + ORRERY_BINARY + " " + args + " >" +
-                          base + ".out 2>" + base + ".err";
+  const std::string cmd = std::string("cd ") + ORRERY_SOURCE_DIR + " && " + ORRERY_BINARY + " " + args +
+                          " >" + base + ".out 2>" + base + ".err";
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -17,7 +17,9 @@ using namespace orrery::workloads;
 
 namespace {
 
-std::string data_file(const std::string& name) { return std::string(ORRERY_SOURCE_DIR) + "/tests/data/onnx/" + name; }
+std::string data_file(const std::string& name) {
+  return std::string(ORRERY_SOURCE_DIR) + "/tests/data/onnx/" + name;
+}
 
 Graph import(const std::string& name, onnx::ImportOptions options = {}) {
   return onnx::import_file(data_file(name), options);
@@ -182,7 +184,8 @@ TEST(OnnxImport, TransformerBlockWithShapePlumbing) {
   EXPECT_EQ(find(g, "pv").macs(), 288);
   // The causal mask (Range, ConstantOfShape, LessOrEqual, And, Slice x2, Equal) folds away;
   // the Where applying it is an elementwise op over the 2*6*6 scores.
-  for (const char* folded : {"range", "tri", "ones", "mask_and", "mask_rows", "mask_cols", "keep", "shape", "g_seq"})
+  for (const char* folded :
+       {"range", "tri", "ones", "mask_and", "mask_rows", "mask_cols", "keep", "shape", "g_seq"})
     EXPECT_THROW(find(g, folded), std::runtime_error) << folded;
   EXPECT_EQ(find(g, "apply_mask").get<ElementwiseParams>()->fn, "where");
   EXPECT_EQ(find(g, "apply_mask").get<ElementwiseParams>()->numel, 72);
@@ -202,7 +205,8 @@ TEST(OnnxImport, TransformerBlockWithShapePlumbing) {
   EXPECT_EQ(ln2->cols, 8);
   EXPECT_EQ(find(g, "ln2_mean").params_count(), 16);
   EXPECT_EQ(find(g, "ln2_mean").outputs.at(0).name, "ln2");
-  for (const char* fused : {"ln2_sub", "ln2_pow", "ln2_var", "ln2_eps", "ln2_sqrt", "ln2_div", "ln2_scale", "ln2_shift"})
+  for (const char* fused :
+       {"ln2_sub", "ln2_pow", "ln2_var", "ln2_eps", "ln2_sqrt", "ln2_div", "ln2_scale", "ln2_shift"})
     EXPECT_THROW(find(g, fused), std::runtime_error) << fused;
   EXPECT_EQ(find(g, "ffn1").inputs.at(0).name, "ln2");
   // FFN: 6x8x16 = 768 and 6x16x8 = 768 MACs; GELU in Erf form and SiLU as Sigmoid*Mul.
@@ -301,9 +305,10 @@ TEST(OnnxImport, UnsupportedOpNamesNodeAndType) {
 }
 
 TEST(OnnxImport, OnlyTheBatchMayBeSymbolic) {
-  EXPECT_EQ(import_error(data_file("symbolic_seq.onnx")),
-            "--onnx " + data_file("symbolic_seq.onnx") +
-                ": input 'x' dimension 1 ('seq') is not static: only the batch (first) dimension may be symbolic");
+  EXPECT_EQ(
+      import_error(data_file("symbolic_seq.onnx")),
+      "--onnx " + data_file("symbolic_seq.onnx") +
+          ": input 'x' dimension 1 ('seq') is not static: only the batch (first) dimension may be symbolic");
 }
 
 TEST(OnnxImport, BatchOptionOnAFixedBatchFileIsAnError) {
@@ -311,7 +316,8 @@ TEST(OnnxImport, BatchOptionOnAFixedBatchFileIsAnError) {
     import("conv_1d_3d.onnx", {std::nullopt, 2});
     FAIL() << "expected an error";
   } catch (const WorkloadError& e) {
-    EXPECT_NE(std::string(e.what()).find("--batch 2: the model's inputs have a fixed batch size"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("--batch 2: the model's inputs have a fixed batch size"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -348,7 +354,8 @@ TEST(OnnxImport, TruncatedFile) {
 TEST(OnnxImport, CliReportsTheImportedWorkload) {
   // The JSON workload section carries the import's counts (hand-derived above: 670 params,
   // 18216 MACs at batch 1, 11 ops).
-  const auto r = test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/cnn.onnx --format json");
+  const auto r = test::run_cli(
+      "simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/cnn.onnx --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"params\": 670"), std::string::npos) << r.out.substr(0, 400);
   EXPECT_NE(r.out.find("\"macs\": 18216"), std::string::npos) << r.out.substr(0, 400);
@@ -356,7 +363,8 @@ TEST(OnnxImport, CliReportsTheImportedWorkload) {
 }
 
 TEST(OnnxImport, CliExitsTwoOnABadFile) {
-  const auto r = test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/unsupported.onnx");
+  const auto r =
+      test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx tests/data/onnx/unsupported.onnx");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("node 'the_hardmax' (op Hardmax): not supported"), std::string::npos) << r.err;
   const auto m = test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --onnx /nonexistent.onnx");

@@ -3,11 +3,11 @@
 // against the zoo builders, layer by layer. A test skips, naming the file, when a model file or
 // the reference is absent.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "workloads/onnx/import.hpp"
 #include "workloads/zoo/registry.hpp"

@@ -1,7 +1,8 @@
+#include "workloads/op_spec.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "workloads/op_spec.hpp"
 
 using namespace orrery;
 using namespace orrery::workloads;
@@ -47,7 +48,8 @@ TEST(OpSpec, Errors) {
   EXPECT_EQ(error_of("gemm:M=1,N=1,K=1,Q=3"), "--op 'gemm:M=1,N=1,K=1,Q=3': unknown key 'Q'");
   EXPECT_EQ(error_of("gemm:M=x,N=1,K=1"), "--op 'gemm:M=x,N=1,K=1': M expected an integer, got 'x'");
   EXPECT_EQ(error_of("gemm:M=1,N=1,K=1,dtype=fp64"),
-            "--op 'gemm:M=1,N=1,K=1,dtype=fp64': dtype expected fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4, got 'fp64'");
+            "--op 'gemm:M=1,N=1,K=1,dtype=fp64': dtype expected fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4, got "
+            "'fp64'");
   EXPECT_NE(error_of("fft:N=4").find("unknown op kind 'fft'"), std::string::npos);
   EXPECT_NE(error_of("gemm:M=99999999999,N=99999999999,K=99999999999").find("overflows"), std::string::npos);
   EXPECT_NE(error_of("conv2d:C=3,H=2,W=2,K=1,R=5,S=5").find("kernel larger"), std::string::npos);

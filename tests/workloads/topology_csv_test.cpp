@@ -1,7 +1,8 @@
+#include "workloads/topology_csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "workloads/topology_csv.hpp"
 
 using namespace orrery;
 using namespace orrery::workloads;

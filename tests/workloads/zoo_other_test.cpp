@@ -14,12 +14,11 @@
 #include "workloads/zoo/registry.hpp"
 
 using namespace orrery::workloads;
-using orrery::test::build;
 using orrery::test::attention_macs;
+using orrery::test::build;
 using orrery::test::find_op;
 using orrery::test::macs_under;
 using orrery::test::params_under;
-
 
 TEST(ZooGcn, CoraByHand) {
   const Graph g = build("gcn");

@@ -10,10 +10,9 @@
 #include "workloads/zoo/registry.hpp"
 
 using namespace orrery::workloads;
-using orrery::test::build;
 using orrery::test::attention_macs;
+using orrery::test::build;
 using orrery::test::find_op;
-
 
 TEST(ZooBert, BaseMatchesPublishedCounts) {
   const Graph g = build("bert_base");

@@ -70,11 +70,13 @@ class ConvOp final : public Op {
     stride_ = spec.get_int("stride", 1);
     pad_ = spec.get_int("pad", 0);
     groups_ = spec.get_int("groups", 1);
-    if (spec.get_int("dilation", 1) != 1) throw HarnessError("spec '" + spec.text + "': only dilation=1 is measured");
+    if (spec.get_int("dilation", 1) != 1)
+      throw HarnessError("spec '" + spec.text + "': only dilation=1 is measured");
     if (groups_ < 1 || c_ % groups_ != 0 || k_ % groups_ != 0)
       throw HarnessError("spec '" + spec.text + "': groups must divide C and K");
     type_ = parse_elem_type(spec.dtype());
-    if (type_ == ElemType::fp32) throw HarnessError("spec '" + spec.text + "': convolutions are measured in fp16/bf16");
+    if (type_ == ElemType::fp32)
+      throw HarnessError("spec '" + spec.text + "': convolutions are measured in fp16/bf16");
     const cudnnDataType_t dt = dnn_type(type_);
 
     CUDNN_CHECK(cudnnCreateTensorDescriptor(&xd_));
@@ -92,8 +94,8 @@ class ConvOp final : public Op {
     }
     CUDNN_CHECK(cudnnSetTensorNdDescriptorEx(xd_, CUDNN_TENSOR_NHWC, dt, nsp + 2, xdims.data()));
     CUDNN_CHECK(cudnnSetFilterNdDescriptor(wd_, dt, CUDNN_TENSOR_NHWC, nsp + 2, wdims.data()));
-    const std::array<int, 3> pads{int(pad_), int(pad_), int(pad_)}, strides{int(stride_), int(stride_), int(stride_)},
-        dil{1, 1, 1};
+    const std::array<int, 3> pads{int(pad_), int(pad_), int(pad_)},
+        strides{int(stride_), int(stride_), int(stride_)}, dil{1, 1, 1};
     CUDNN_CHECK(cudnnSetConvolutionNdDescriptor(cd_, nsp, pads.data(), strides.data(), dil.data(),
                                                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
     CUDNN_CHECK(cudnnSetConvolutionGroupCount(cd_, int(groups_)));
@@ -103,7 +105,8 @@ class ConvOp final : public Op {
     od_ = three_d_ ? ydims[2] : 1;
     oh_ = three_d_ ? ydims[3] : ydims[2];
     ow_ = three_d_ ? ydims[4] : ydims[3];
-    if (ydims[1] != k_ || od_ < 1 || oh_ < 1 || ow_ < 1) throw HarnessError("spec '" + spec.text + "': empty output");
+    if (ydims[1] != k_ || od_ < 1 || oh_ < 1 || ow_ < 1)
+      throw HarnessError("spec '" + spec.text + "': empty output");
 
     const size_t eb = elem_bytes(type_);
     x_numel_ = size_t(n_ * c_ * d_ * h_ * w_);
@@ -120,8 +123,8 @@ class ConvOp final : public Op {
     CUDNN_CHECK(cudnnSetStream(ctx.dnn, ctx.stream));
     std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> perf{};
     int returned = 0;
-    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(ctx.dnn, xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT,
-                                                       &returned, perf.data()));
+    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
+        ctx.dnn, xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf.data()));
     bool chosen = false;
     for (int i = 0; i < returned && !chosen; ++i) {
       if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > ctx.workspace.bytes()) continue;
@@ -130,7 +133,8 @@ class ConvOp final : public Op {
       CUDNN_CHECK(cudnnSetConvolutionMathType(cd_, perf[i].mathType));
       math_ = perf[i].mathType;
       size_t ws = 0;
-      if (cudnnGetConvolutionForwardWorkspaceSize(ctx.dnn, xd_, wd_, cd_, yd_, algo_, &ws) != CUDNN_STATUS_SUCCESS ||
+      if (cudnnGetConvolutionForwardWorkspaceSize(ctx.dnn, xd_, wd_, cd_, yd_, algo_, &ws) !=
+              CUDNN_STATUS_SUCCESS ||
           ws > ctx.workspace.bytes())
         continue;
       ws_ = ws;
@@ -156,14 +160,17 @@ class ConvOp final : public Op {
 
   std::string impl() const override {
     std::ostringstream o;
-    o << "cudnn v7-heuristic#" << rank_ << " algo=" << algo_name(algo_)
-      << " math=" << (math_ == CUDNN_TENSOR_OP_MATH ? "tensor_op" : math_ == CUDNN_DEFAULT_MATH ? "default" : "other")
+    o << "cudnn v7-heuristic#" << rank_ << " algo=" << algo_name(algo_) << " math="
+      << (math_ == CUDNN_TENSOR_OP_MATH ? "tensor_op"
+          : math_ == CUDNN_DEFAULT_MATH ? "default"
+                                        : "other")
       << " ws=" << ws_;
     return o.str();
   }
 
   bool three_d_ = false;
-  int64_t n_ = 0, c_ = 0, d_ = 1, h_ = 0, w_ = 0, k_ = 0, t_ = 1, r_ = 0, s_ = 0, stride_ = 1, pad_ = 0, groups_ = 1;
+  int64_t n_ = 0, c_ = 0, d_ = 1, h_ = 0, w_ = 0, k_ = 0, t_ = 1, r_ = 0, s_ = 0, stride_ = 1, pad_ = 0,
+          groups_ = 1;
   int64_t od_ = 1, oh_ = 0, ow_ = 0;
   size_t x_numel_ = 0, w_numel_ = 0, y_numel_ = 0;
   ElemType type_ = ElemType::fp16;
@@ -182,7 +189,9 @@ class ConvOp final : public Op {
 
 }  // namespace
 
-std::unique_ptr<Op> make_conv(const OpSpec& spec, Context& ctx) { return std::make_unique<ConvOp>(spec, ctx, 4321); }
+std::unique_ptr<Op> make_conv(const OpSpec& spec, Context& ctx) {
+  return std::make_unique<ConvOp>(spec, ctx, 4321);
+}
 
 std::vector<VerifyResult> verify_conv(Context& ctx) {
   struct Case {
@@ -220,7 +229,8 @@ std::vector<VerifyResult> verify_conv(Context& ctx) {
                                   iw = ow * op.stride_ - op.pad_ + s;
                     if (id < 0 || id >= op.d_ || ih < 0 || ih >= op.h_ || iw < 0 || iw >= op.w_) continue;
                     for (int64_t c = 0; c < cg; ++c) {
-                      const double xv = x[(((n * op.d_ + id) * op.h_ + ih) * op.w_ + iw) * op.c_ + g * cg + c];
+                      const double xv =
+                          x[(((n * op.d_ + id) * op.h_ + ih) * op.w_ + iw) * op.c_ + g * cg + c];
                       const double wv = w[(((k * op.t_ + t) * op.r_ + r) * op.s_ + s) * cg + c];
                       ref += xv * wv;
                     }

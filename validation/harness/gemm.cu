@@ -39,7 +39,8 @@ class GemmOp final : public Op {
     m_ = spec.get_int("M");
     n_ = spec.get_int("N");
     k_ = spec.get_int("K");
-    if (batch_ < 1 || m_ < 1 || n_ < 1 || k_ < 1) throw HarnessError("spec '" + spec.text + "': sizes must be >= 1");
+    if (batch_ < 1 || m_ < 1 || n_ < 1 || k_ < 1)
+      throw HarnessError("spec '" + spec.text + "': sizes must be >= 1");
     dtype_ = spec.dtype();
     type_ = parse_elem_type(dtype_);
     const size_t eb = elem_bytes(type_);
@@ -63,20 +64,24 @@ class GemmOp final : public Op {
       const int32_t count = static_cast<int32_t>(batch_);
       const int64_t sa = n_ * k_, sb = m_ * k_, sc = m_ * n_;
       for (auto [layout, stride] : {std::pair{la_, sa}, std::pair{lb_, sb}, std::pair{lc_, sc}}) {
-        CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)));
-        CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride,
-                                                      sizeof(stride)));
+        CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count,
+                                                      sizeof(count)));
+        CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET,
+                                                      &stride, sizeof(stride)));
       }
     }
     cublasLtMatmulPreference_t pref = nullptr;
     CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
     const uint64_t ws = ctx.lt_workspace_bytes;
-    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws)));
+    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws,
+                                                      sizeof(ws)));
     int found = 0;
-    const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(ctx.lt, desc_, la_, lb_, lc_, lc_, pref, 1, &heur_, &found);
+    const cublasStatus_t st =
+        cublasLtMatmulAlgoGetHeuristic(ctx.lt, desc_, la_, lb_, lc_, lc_, pref, 1, &heur_, &found);
     cublasLtMatmulPreferenceDestroy(pref);
     CUBLAS_CHECK(st);
-    if (found < 1 || heur_.state != CUBLAS_STATUS_SUCCESS) throw HarnessError("cuBLASLt found no algorithm for " + spec.text);
+    if (found < 1 || heur_.state != CUBLAS_STATUS_SUCCESS)
+      throw HarnessError("cuBLASLt found no algorithm for " + spec.text);
     CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
   }
 
@@ -89,26 +94,28 @@ class GemmOp final : public Op {
 
   void run(cudaStream_t s) override {
     const float alpha = 1.f, beta = 0.f;
-    CUBLAS_CHECK(cublasLtMatmul(ctx_.lt, desc_, &alpha, w_.get(), la_, a_.get(), lb_, &beta, c_.get(), lc_, c_.get(), lc_,
-                                &heur_.algo, ctx_.workspace.get(), heur_.workspaceSize, s));
+    CUBLAS_CHECK(cublasLtMatmul(ctx_.lt, desc_, &alpha, w_.get(), la_, a_.get(), lb_, &beta, c_.get(), lc_,
+                                c_.get(), lc_, &heur_.algo, ctx_.workspace.get(), heur_.workspaceSize, s));
   }
 
   std::string impl() const override {
     auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) -> int64_t {
       size_t need = 0;  // ask for the attribute's size first, then read exactly that many bytes
-      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, nullptr, 0, &need) != CUBLAS_STATUS_SUCCESS || need == 0 ||
-          need > 8)
+      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, nullptr, 0, &need) != CUBLAS_STATUS_SUCCESS ||
+          need == 0 || need > 8)
         return -1;
       unsigned char buf[8] = {0};
       size_t written = 0;
-      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, buf, need, &written) != CUBLAS_STATUS_SUCCESS) return -1;
+      if (cublasLtMatmulAlgoConfigGetAttribute(&heur_.algo, a, buf, need, &written) != CUBLAS_STATUS_SUCCESS)
+        return -1;
       if (written == 2) return *reinterpret_cast<const uint16_t*>(buf);
       if (written == 4) return *reinterpret_cast<const int32_t*>(buf);
       return *reinterpret_cast<const int64_t*>(buf);
     };
     std::ostringstream o;
-    o << "cublasLt heuristic#0 algo=" << attr(CUBLASLT_ALGO_CONFIG_ID) << " tile=" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID)
-      << " stages=" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID) << " splitk=" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM)
+    o << "cublasLt heuristic#0 algo=" << attr(CUBLASLT_ALGO_CONFIG_ID)
+      << " tile=" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << " stages=" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
+      << " splitk=" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM)
       << " cluster=" << attr(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID) << " ws=" << heur_.workspaceSize
       << " waves=" << heur_.wavesCount;
     return o.str();
@@ -128,7 +135,9 @@ class GemmOp final : public Op {
 
 }  // namespace
 
-std::unique_ptr<Op> make_gemm(const OpSpec& spec, Context& ctx) { return std::make_unique<GemmOp>(spec, ctx, 1234); }
+std::unique_ptr<Op> make_gemm(const OpSpec& spec, Context& ctx) {
+  return std::make_unique<GemmOp>(spec, ctx, 1234);
+}
 
 std::vector<VerifyResult> verify_gemm(Context& ctx) {
   struct Case {
@@ -154,7 +163,8 @@ std::vector<VerifyResult> verify_gemm(Context& ctx) {
       for (int64_t i = 0; i < op.m_; ++i)
         for (int64_t j = 0; j < op.n_; ++j) {
           double ref = 0;
-          for (int64_t k = 0; k < op.k_; ++k) ref += a[(b * op.m_ + i) * op.k_ + k] * w[(b * op.n_ + j) * op.k_ + k];
+          for (int64_t k = 0; k < op.k_; ++k)
+            ref += a[(b * op.m_ + i) * op.k_ + k] * w[(b * op.n_ + j) * op.k_ + k];
           const double d = got[(b * op.m_ + i) * op.n_ + j] - ref;
           if (std::isnan(got[(b * op.m_ + i) * op.n_ + j])) num = INFINITY;
           num += d * d;

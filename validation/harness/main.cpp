@@ -111,18 +111,30 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= argc) throw HarnessError("argument " + k + " expects a value");
       return argv[++i];
     };
-    if (k == "--ops") a.ops = val();
-    else if (k == "--out") a.out = val();
-    else if (k == "--details") a.details = val();
-    else if (k == "--verify-out") a.verify_out = val();
-    else if (k == "--energy") a.energy = val();
-    else if (k == "--reps") a.reps = std::stoi(val());
-    else if (k == "--warmup") a.warmup = std::stoi(val());
-    else if (k == "--limit") a.limit = std::stoi(val());
-    else if (k == "--energy-seconds") a.energy_seconds = std::stod(val());
-    else if (k == "--idle-seconds") a.idle_seconds = std::stod(val());
-    else if (k == "--verify") a.verify = true;
-    else if (k == "--profile") a.profile = true;
+    if (k == "--ops")
+      a.ops = val();
+    else if (k == "--out")
+      a.out = val();
+    else if (k == "--details")
+      a.details = val();
+    else if (k == "--verify-out")
+      a.verify_out = val();
+    else if (k == "--energy")
+      a.energy = val();
+    else if (k == "--reps")
+      a.reps = std::stoi(val());
+    else if (k == "--warmup")
+      a.warmup = std::stoi(val());
+    else if (k == "--limit")
+      a.limit = std::stoi(val());
+    else if (k == "--energy-seconds")
+      a.energy_seconds = std::stod(val());
+    else if (k == "--idle-seconds")
+      a.idle_seconds = std::stod(val());
+    else if (k == "--verify")
+      a.verify = true;
+    else if (k == "--profile")
+      a.profile = true;
     else if (k == "--only") {
       std::stringstream ss(val());
       std::string w;
@@ -140,7 +152,8 @@ Args parse_args(int argc, char** argv) {
   if (a.energy != "none" && a.energy != "marked" && a.energy != "all")
     throw HarnessError("--energy expects none, marked or all");
   if (!a.verify && a.ops.empty()) throw HarnessError("give --ops FILE and/or --verify");
-  if (!a.ops.empty() && !a.profile && a.out.empty()) throw HarnessError("--ops needs --out CSV (unless --profile)");
+  if (!a.ops.empty() && !a.profile && a.out.empty())
+    throw HarnessError("--ops needs --out CSV (unless --profile)");
   return a;
 }
 
@@ -162,9 +175,10 @@ int run(int argc, char** argv) {
   int driver = 0, runtime = 0;
   cudaDriverGetVersion(&driver);
   cudaRuntimeGetVersion(&runtime);
-  std::printf("device: %s, %d SMs, L2 %d bytes, cc %d.%d, driver %s (CUDA %d), runtime %d, cuBLASLt %zu, cuDNN %zu\n",
-              device.c_str(), ctx.prop.multiProcessorCount, ctx.prop.l2CacheSize, ctx.prop.major, ctx.prop.minor,
-              nvml.driver_version().c_str(), driver, runtime, cublasLtGetVersion(), cudnnGetVersion());
+  std::printf(
+      "device: %s, %d SMs, L2 %d bytes, cc %d.%d, driver %s (CUDA %d), runtime %d, cuBLASLt %zu, cuDNN %zu\n",
+      device.c_str(), ctx.prop.multiProcessorCount, ctx.prop.l2CacheSize, ctx.prop.major, ctx.prop.minor,
+      nvml.driver_version().c_str(), driver, runtime, cublasLtGetVersion(), cudnnGetVersion());
   if (auto p = nvml.power_limit_mw()) std::printf("power limit: %.0f W\n", *p / 1000.0);
 
   // Flush buffer: 3x L2 (>= 2x as the method asks), written then read before every repetition.
@@ -181,8 +195,8 @@ int run(int argc, char** argv) {
           const bool ok = r.rel_err <= r.tolerance || (r.tolerance == 0 && r.rel_err == 0);
           if (!ok) ++failures;
           char line[512];
-          std::snprintf(line, sizeof line, "verify %-12s %-80s rel_err=%.3e tol=%.1e %s\n", kind, r.label.c_str(),
-                        r.rel_err, r.tolerance, ok ? "PASS" : "FAIL");
+          std::snprintf(line, sizeof line, "verify %-12s %-80s rel_err=%.3e tol=%.1e %s\n", kind,
+                        r.label.c_str(), r.rel_err, r.tolerance, ok ? "PASS" : "FAIL");
           std::fputs(line, stdout);
           if (vout) vout << line;
         }
@@ -200,7 +214,8 @@ int run(int argc, char** argv) {
 
   const auto lines = read_op_list(args.ops);
   const std::string kHeader =
-      "spec,kind,dtype,device,median_us,min_us,max_us,reps,sm_clock_mhz,energy_j,avg_power_w,energy_reps,kernel,"
+      "spec,kind,dtype,device,median_us,min_us,max_us,reps,sm_clock_mhz,energy_j,avg_power_w,energy_reps,"
+      "kernel,"
       "dram_read_bytes,dram_write_bytes,split\n";
   std::ofstream out, details;
   if (!args.profile) {
@@ -209,17 +224,20 @@ int run(int argc, char** argv) {
     out << kHeader;
     if (!args.details.empty()) {
       details.open(args.details);
-      details << "spec,impl,timed_sm_clock_mhz,host_call_us,energy_loop_s,energy_ops_per_graph,energy_us_per_op,"
-                 "energy_clock_min_mhz,energy_clock_max_mhz,energy_clock_end_mhz,temp_c_end,clock_event_reasons_end\n";
+      details
+          << "spec,impl,timed_sm_clock_mhz,host_call_us,energy_loop_s,energy_ops_per_graph,energy_us_per_op,"
+             "energy_clock_min_mhz,energy_clock_max_mhz,energy_clock_end_mhz,temp_c_end,clock_event_reasons_"
+             "end\n";
     }
     if (args.idle_seconds > 0) {
       if (auto idle = idle_power(args.idle_seconds, nvml)) {
         out << "idle,idle,," << csv_field(device) << ",,,,," << opt(idle->clock_end_mhz) << ","
             << num(idle->energy_j_per_op, 4) << "," << num(idle->avg_power_w, 2) << ",,,,,\n";
         if (details)
-          details << "idle,nothing running for " << num(idle->loop_s, 2) << " s,,," << num(idle->loop_s, 3) << ",,,"
-                  << opt(idle->clock_min_mhz) << "," << opt(idle->clock_max_mhz) << "," << opt(idle->clock_end_mhz)
-                  << "," << opt(idle->temp_c) << "," << opt(idle->reasons) << "\n";
+          details << "idle,nothing running for " << num(idle->loop_s, 2) << " s,,," << num(idle->loop_s, 3)
+                  << ",,," << opt(idle->clock_min_mhz) << "," << opt(idle->clock_max_mhz) << ","
+                  << opt(idle->clock_end_mhz) << "," << opt(idle->temp_c) << "," << opt(idle->reasons)
+                  << "\n";
         std::printf("idle: %.1f W over %.2f s, SM clock %s MHz\n", idle->avg_power_w, idle->loop_s,
                     opt(idle->clock_end_mhz).c_str());
       }
@@ -265,10 +283,11 @@ int run(int argc, char** argv) {
         profile_once(*op, ctx, flush, sink, line.index);
         std::printf("PROFILE %d %s\n", line.index, spec.text.c_str());
       } else {
-        Result r{line, spec, time_op(*op, ctx, flush, sink, args.reps, args.warmup, nvml), op->impl(), std::nullopt};
-        std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s host %.1f us\n", line.index, spec.text.c_str(),
-                    r.timing.median_us, r.timing.min_us, r.timing.max_us, opt(r.timing.sm_clock_mhz).c_str(),
-                    r.timing.host_us);
+        Result r{line, spec, time_op(*op, ctx, flush, sink, args.reps, args.warmup, nvml), op->impl(),
+                 std::nullopt};
+        std::printf("[%3d] %-90s %10.2f us (min %.2f max %.2f) clk %s host %.1f us\n", line.index,
+                    spec.text.c_str(), r.timing.median_us, r.timing.min_us, r.timing.max_us,
+                    opt(r.timing.sm_clock_mhz).c_str(), r.timing.host_us);
         results.push_back(std::move(r));
       }
       std::fflush(stdout);
@@ -282,17 +301,18 @@ int run(int argc, char** argv) {
     for (const auto& r : results) {
       const auto& t = r.timing;
       const auto& en = r.energy;
-      o << csv_field(r.spec.text) << "," << r.spec.kind << "," << r.spec.dtype() << "," << csv_field(device) << ","
-          << num(t.median_us) << "," << num(t.min_us) << "," << num(t.max_us) << "," << t.reps << ","
-          << opt(t.sm_clock_mhz) << "," << (en ? sci(en->energy_j_per_op) : "") << ","
-          << (en ? num(en->avg_power_w, 2) : "") << "," << (en ? std::to_string(en->ops) : "") << ",,,,"
-          << r.line.split << "\n";
+      o << csv_field(r.spec.text) << "," << r.spec.kind << "," << r.spec.dtype() << "," << csv_field(device)
+        << "," << num(t.median_us) << "," << num(t.min_us) << "," << num(t.max_us) << "," << t.reps << ","
+        << opt(t.sm_clock_mhz) << "," << (en ? sci(en->energy_j_per_op) : "") << ","
+        << (en ? num(en->avg_power_w, 2) : "") << "," << (en ? std::to_string(en->ops) : "") << ",,,,"
+        << r.line.split << "\n";
       if (d)
         *d << csv_field(r.spec.text) << "," << csv_field(r.impl) << "," << opt(t.sm_clock_mhz) << ","
-                << num(t.host_us, 1) << "," << (en ? num(en->loop_s, 4) : "") << "," << (en ? std::to_string(en->per_graph) : "") << ","
-                << (en ? num(en->us_per_op) : "") << "," << (en ? opt(en->clock_min_mhz) : "") << ","
-                << (en ? opt(en->clock_max_mhz) : "") << "," << (en ? opt(en->clock_end_mhz) : "") << ","
-                << (en ? opt(en->temp_c) : "") << "," << (en ? opt(en->reasons) : "") << "\n";
+           << num(t.host_us, 1) << "," << (en ? num(en->loop_s, 4) : "") << ","
+           << (en ? std::to_string(en->per_graph) : "") << "," << (en ? num(en->us_per_op) : "") << ","
+           << (en ? opt(en->clock_min_mhz) : "") << "," << (en ? opt(en->clock_max_mhz) : "") << ","
+           << (en ? opt(en->clock_end_mhz) : "") << "," << (en ? opt(en->temp_c) : "") << ","
+           << (en ? opt(en->reasons) : "") << "\n";
     }
     o.flush();
     if (d) d->flush();
@@ -314,8 +334,9 @@ int run(int argc, char** argv) {
         if (r.energy)
           std::printf("[%3d] %-90s energy %.3e J/op  %.0f W  loop %.2f us/op  clk %s-%s end %s MHz  %s C\n",
                       r.line.index, r.spec.text.c_str(), r.energy->energy_j_per_op, r.energy->avg_power_w,
-                      r.energy->us_per_op, opt(r.energy->clock_min_mhz).c_str(), opt(r.energy->clock_max_mhz).c_str(),
-                      opt(r.energy->clock_end_mhz).c_str(), opt(r.energy->temp_c).c_str());
+                      r.energy->us_per_op, opt(r.energy->clock_min_mhz).c_str(),
+                      opt(r.energy->clock_max_mhz).c_str(), opt(r.energy->clock_end_mhz).c_str(),
+                      opt(r.energy->temp_c).c_str());
         std::fflush(stdout);
       } catch (const std::exception& e) {
         skip(r.spec.text + " (energy loop)", e);

@@ -16,7 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 struct Events {
   std::vector<cudaEvent_t> ev;
@@ -43,7 +45,8 @@ struct ClockSampler {
 
 }  // namespace
 
-Timing time_op(Op& op, Context& ctx, DeviceBuffer& flush, DeviceBuffer& sink, int reps, int warmup, Nvml& nvml) {
+Timing time_op(Op& op, Context& ctx, DeviceBuffer& flush, DeviceBuffer& sink, int reps, int warmup,
+               Nvml& nvml) {
   cudaStream_t s = ctx.stream;
   // Warm-up: library initialisation, module loads, clocks up.
   // The host time of one op.run() call (the longest after the first) sizes the spin below.
@@ -130,7 +133,8 @@ std::optional<Energy> energy_loop(Op& op, Context& ctx, double seconds, double o
     CUDA_CHECK(cudaStreamSynchronize(s));
     float ms = 0;
     CUDA_CHECK(cudaEventElapsedTime(&ms, ev.ev[0], ev.ev[1]));
-    const long long launches = std::max(1LL, static_cast<long long>(std::ceil(seconds * 1000.0 / std::max(ms, 1e-3f))));
+    const long long launches =
+        std::max(1LL, static_cast<long long>(std::ceil(seconds * 1000.0 / std::max(ms, 1e-3f))));
 
     ClockSampler clocks{nvml, {}, {}, {}};
     const auto e0 = nvml.energy_mj();

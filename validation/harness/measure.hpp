@@ -19,15 +19,16 @@ struct Timing {
 
 // Warm-up (>= `warmup` runs and >= 20 ms), then `reps` repetitions, each preceded by an L2
 // flush and a GPU spin of 2x the op's host call time + 20 us; CUDA events around the op alone.
-Timing time_op(Op& op, Context& ctx, DeviceBuffer& flush, DeviceBuffer& sink, int reps, int warmup, Nvml& nvml);
+Timing time_op(Op& op, Context& ctx, DeviceBuffer& flush, DeviceBuffer& sink, int reps, int warmup,
+               Nvml& nvml);
 
 struct Energy {
   double energy_j_per_op = 0;  // measured board energy over the loop / ops run (idle included)
   double avg_power_w = 0;
-  long long ops = 0;           // op executions in the loop
-  double loop_s = 0;           // GPU time of the loop (events)
-  double us_per_op = 0;        // loop_s / ops: back-to-back time, warm L2
-  int per_graph = 0;           // ops per CUDA graph (0: graph capture failed, direct launches)
+  long long ops = 0;     // op executions in the loop
+  double loop_s = 0;     // GPU time of the loop (events)
+  double us_per_op = 0;  // loop_s / ops: back-to-back time, warm L2
+  int per_graph = 0;     // ops per CUDA graph (0: graph capture failed, direct launches)
   std::optional<unsigned> clock_min_mhz, clock_max_mhz, clock_end_mhz;  // sampled during the loop
   std::optional<unsigned> temp_c;
   std::optional<unsigned long long> reasons;  // NVML clock event reasons at the end

@@ -20,26 +20,38 @@ namespace orrery::validation {
 
 namespace {
 
-constexpr int kUnroll = 4;       // independent 16-byte vectors per thread (elementwise/copy)
+constexpr int kUnroll = 4;  // independent 16-byte vectors per thread (elementwise/copy)
 constexpr int kEwThreads = 256;
 
 template <typename T>
 __device__ __forceinline__ float to_f(T v);
 template <>
-__device__ __forceinline__ float to_f<float>(float v) { return v; }
+__device__ __forceinline__ float to_f<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ float to_f<__half>(__half v) { return __half2float(v); }
+__device__ __forceinline__ float to_f<__half>(__half v) {
+  return __half2float(v);
+}
 template <>
-__device__ __forceinline__ float to_f<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float to_f<__nv_bfloat16>(__nv_bfloat16 v) {
+  return __bfloat162float(v);
+}
 
 template <typename T>
 __device__ __forceinline__ T from_f(float v);
 template <>
-__device__ __forceinline__ float from_f<float>(float v) { return v; }
+__device__ __forceinline__ float from_f<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ __half from_f<__half>(float v) { return __float2half_rn(v); }
+__device__ __forceinline__ __half from_f<__half>(float v) {
+  return __float2half_rn(v);
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 from_f<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+__device__ __forceinline__ __nv_bfloat16 from_f<__nv_bfloat16>(float v) {
+  return __float2bfloat16_rn(v);
+}
 
 enum EwKind { kAdd = 0, kMul = 1, kGelu = 2, kRelu = 3 };
 
@@ -59,8 +71,8 @@ struct Vec {
 };
 
 template <typename T, int OP>
-__global__ void __launch_bounds__(kEwThreads) orrery_elementwise(const T* __restrict__ a, const T* __restrict__ b,
-                                                                 T* __restrict__ out, size_t numel) {
+__global__ void __launch_bounds__(kEwThreads)
+    orrery_elementwise(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ out, size_t numel) {
   constexpr int V = Vec<T>::kN;
   constexpr bool kBinary = OP == kAdd || OP == kMul;
   const size_t nvec = numel / V;
@@ -93,11 +105,12 @@ __global__ void __launch_bounds__(kEwThreads) orrery_elementwise(const T* __rest
     }
   }
   if (blockIdx.x == 0 && threadIdx.x == 0)  // scalar tail when numel is not a multiple of V
-    for (size_t i = nvec * V; i < numel; ++i) out[i] = from_f<T>(ew_apply<OP>(to_f(a[i]), kBinary ? to_f(b[i]) : 0.f));
+    for (size_t i = nvec * V; i < numel; ++i)
+      out[i] = from_f<T>(ew_apply<OP>(to_f(a[i]), kBinary ? to_f(b[i]) : 0.f));
 }
 
-__global__ void __launch_bounds__(kEwThreads) orrery_copy(const uint4* __restrict__ src, uint4* __restrict__ dst,
-                                                          size_t nvec) {
+__global__ void __launch_bounds__(kEwThreads)
+    orrery_copy(const uint4* __restrict__ src, uint4* __restrict__ dst, size_t nvec) {
   const size_t base = static_cast<size_t>(blockIdx.x) * blockDim.x * kUnroll + threadIdx.x;
   uint4 r[kUnroll];
 #pragma unroll
@@ -135,8 +148,8 @@ __device__ __forceinline__ float block_reduce(float v, float* shm) {
 
 // One CTA per row; each thread holds VPT 16-byte vectors of the row in registers.
 template <typename T, int VPT>
-__global__ void orrery_layernorm(const T* __restrict__ x, const T* __restrict__ gamma, const T* __restrict__ beta,
-                                 T* __restrict__ y, int cols, float eps) {
+__global__ void orrery_layernorm(const T* __restrict__ x, const T* __restrict__ gamma,
+                                 const T* __restrict__ beta, T* __restrict__ y, int cols, float eps) {
   constexpr int V = Vec<T>::kN;
   __shared__ float shm[32];
   const int nvec = cols / V;
@@ -182,7 +195,8 @@ __global__ void orrery_layernorm(const T* __restrict__ x, const T* __restrict__ 
       memcpy(&g, &graw, 16);
       memcpy(&b, &braw, 16);
 #pragma unroll
-      for (int e = 0; e < V; ++e) o.v[e] = from_f<T>((vals[j][e] - mean) * rstd * to_f(g.v[e]) + to_f(b.v[e]));
+      for (int e = 0; e < V; ++e)
+        o.v[e] = from_f<T>((vals[j][e] - mean) * rstd * to_f(g.v[e]) + to_f(b.v[e]));
       uint4 r;
       memcpy(&r, &o, 16);
       yr[i] = r;
@@ -272,10 +286,14 @@ RowLaunch row_launch(int nvec) {
 
 template <typename T, typename K1, typename K2, typename K4, typename K8>
 void pick_vpt(int vpt, K1 k1, K2 k2, K4 k4, K8 k8) {
-  if (vpt == 1) k1();
-  else if (vpt == 2) k2();
-  else if (vpt == 4) k4();
-  else k8();
+  if (vpt == 1)
+    k1();
+  else if (vpt == 2)
+    k2();
+  else if (vpt == 4)
+    k4();
+  else
+    k8();
 }
 
 class ElementwiseOp final : public Op {
@@ -339,7 +357,8 @@ class RowOp final : public Op {  // layernorm and softmax
     type_ = parse_elem_type(spec.dtype());
     const int v = static_cast<int>(16 / elem_bytes(type_));
     if (rows_ < 1 || cols_ < 1 || cols_ % v != 0)
-      throw HarnessError("spec '" + spec.text + "': cols must be a positive multiple of " + std::to_string(v));
+      throw HarnessError("spec '" + spec.text + "': cols must be a positive multiple of " +
+                         std::to_string(v));
     launch_ = row_launch(static_cast<int>(cols_ / v));
     const size_t n = static_cast<size_t>(rows_ * cols_), eb = elem_bytes(type_);
     x_ = DeviceBuffer(n * eb);
@@ -397,7 +416,8 @@ class CopyOp final : public Op {
  public:
   CopyOp(const OpSpec& spec, Context& ctx, uint64_t seed) {
     bytes_ = static_cast<size_t>(spec.get_int("bytes"));
-    if (bytes_ < 16 || bytes_ % 16 != 0) throw HarnessError("spec '" + spec.text + "': bytes must be a multiple of 16");
+    if (bytes_ < 16 || bytes_ % 16 != 0)
+      throw HarnessError("spec '" + spec.text + "': bytes must be a multiple of 16");
     src_ = DeviceBuffer(bytes_);
     dst_ = DeviceBuffer(bytes_);
     fill_uniform(src_.get(), bytes_ / 4, ElemType::fp32, seed, -1.f, 1.f, ctx.stream);
@@ -438,21 +458,31 @@ std::unique_ptr<Op> make_memory_op(const OpSpec& spec, Context& ctx) {
 std::vector<VerifyResult> verify_memory_ops(Context& ctx) {
   std::vector<VerifyResult> out;
   const auto tol = [](ElemType t) { return t == ElemType::fp32 ? 1e-6 : t == ElemType::fp16 ? 2e-3 : 1e-2; };
-  for (const char* s : {"elementwise:op=add,numel=1000003,dtype=fp16", "elementwise:op=mul,numel=65536,dtype=bf16",
-                        "elementwise:op=gelu,numel=300007,dtype=bf16", "elementwise:op=relu,numel=99999,dtype=fp32"}) {
+  for (const char* s :
+       {"elementwise:op=add,numel=1000003,dtype=fp16", "elementwise:op=mul,numel=65536,dtype=bf16",
+        "elementwise:op=gelu,numel=300007,dtype=bf16", "elementwise:op=relu,numel=99999,dtype=fp32"}) {
     ElementwiseOp op(parse_spec(s), ctx, 5);
     op.run(ctx.stream);
     CUDA_CHECK(cudaStreamSynchronize(ctx.stream));
     const auto a = to_host_double(op.a_.get(), op.numel_, op.type_);
-    const auto b = op.b_.get() ? to_host_double(op.b_.get(), op.numel_, op.type_) : std::vector<double>(op.numel_, 0.0);
+    const auto b =
+        op.b_.get() ? to_host_double(op.b_.get(), op.numel_, op.type_) : std::vector<double>(op.numel_, 0.0);
     const auto got = to_host_double(op.out_.get(), op.numel_, op.type_);
     std::vector<double> ref(op.numel_);
     for (size_t i = 0; i < op.numel_; ++i) {
       switch (op.kind_) {
-        case kAdd: ref[i] = a[i] + b[i]; break;
-        case kMul: ref[i] = a[i] * b[i]; break;
-        case kGelu: ref[i] = 0.5 * a[i] * (1.0 + std::erf(a[i] / std::sqrt(2.0))); break;
-        default: ref[i] = a[i] > 0 ? a[i] : 0.0; break;
+        case kAdd:
+          ref[i] = a[i] + b[i];
+          break;
+        case kMul:
+          ref[i] = a[i] * b[i];
+          break;
+        case kGelu:
+          ref[i] = 0.5 * a[i] * (1.0 + std::erf(a[i] / std::sqrt(2.0)));
+          break;
+        default:
+          ref[i] = a[i] > 0 ? a[i] : 0.0;
+          break;
       }
     }
     out.push_back({s, rel(got, ref), tol(op.type_)});

@@ -20,7 +20,8 @@ F sym(void* lib, const char* name) {
 Nvml::Nvml(const std::string& pci_bus_id) {
   lib_ = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib_) {
-    std::fprintf(stderr, "nvml: cannot load libnvidia-ml.so.1 (%s); clocks and energy stay empty\n", dlerror());
+    std::fprintf(stderr, "nvml: cannot load libnvidia-ml.so.1 (%s); clocks and energy stay empty\n",
+                 dlerror());
     return;
   }
   auto init = sym<int (*)()>(lib_, "nvmlInit_v2");
@@ -32,7 +33,8 @@ Nvml::Nvml(const std::string& pci_bus_id) {
   get_power_limit_ = sym<decltype(get_power_limit_)>(lib_, "nvmlDeviceGetEnforcedPowerLimit");
   get_temp_ = sym<decltype(get_temp_)>(lib_, "nvmlDeviceGetTemperature");
   get_reasons_ = sym<decltype(get_reasons_)>(lib_, "nvmlDeviceGetCurrentClocksEventReasons");
-  if (!get_reasons_) get_reasons_ = sym<decltype(get_reasons_)>(lib_, "nvmlDeviceGetCurrentClocksThrottleReasons");
+  if (!get_reasons_)
+    get_reasons_ = sym<decltype(get_reasons_)>(lib_, "nvmlDeviceGetCurrentClocksThrottleReasons");
   get_driver_ = sym<decltype(get_driver_)>(lib_, "nvmlSystemGetDriverVersion");
   get_name_ = sym<decltype(get_name_)>(lib_, "nvmlDeviceGetName");
   shutdown_ = sym<decltype(shutdown_)>(lib_, "nvmlShutdown");

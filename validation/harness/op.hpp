@@ -19,7 +19,7 @@ struct Context {
   cublasLtHandle_t lt = nullptr;
   cudnnHandle_t dnn = nullptr;
   cudaDeviceProp prop{};
-  DeviceBuffer workspace;        // shared cuBLASLt / cuDNN workspace
+  DeviceBuffer workspace;         // shared cuBLASLt / cuDNN workspace
   size_t lt_workspace_bytes = 0;  // the cap cuBLASLt heuristics are told about
 };
 

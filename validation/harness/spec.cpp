@@ -27,7 +27,8 @@ OpSpec parse_spec(const std::string& text) {
   size_t pos = 0;
   while (pos <= rest.size()) {
     const auto comma = rest.find(',', pos);
-    const std::string item = trim(rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    const std::string item =
+        trim(rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
     if (!item.empty()) {
       const auto eq = item.find('=');
       if (eq == std::string::npos || eq == 0)

@@ -3,8 +3,8 @@
 // from it after the first pass; larger ones stream from HBM. Prints CSV:
 //   kind,bytes,passes,seconds,gb_per_s,checksum
 // kind: read (every byte read once per pass), read4 (the same with four independent loads in
-// flight per thread) or copy (read one buffer, write another; both counted). Inputs are filled with non-zero values; the checksum keeps the loads alive.
-// Build: nvcc -O3 -arch=sm_90 -o l2_bandwidth l2_bandwidth.cu
+// flight per thread) or copy (read one buffer, write another; both counted). Inputs are filled with non-zero
+// values; the checksum keeps the loads alive. Build: nvcc -O3 -arch=sm_90 -o l2_bandwidth l2_bandwidth.cu
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -22,7 +22,8 @@ __global__ void fill(float4* p, size_t n) {
 __global__ void read_pass(const float4* __restrict__ p, size_t n, int passes, float* sink) {
   float acc = 0.f;
   for (int r = 0; r < passes; ++r)
-    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
+         i += size_t(gridDim.x) * blockDim.x) {
       const float4 v = __ldcg(p + i);
       acc += v.x + v.y + v.z + v.w;
     }
@@ -61,7 +62,8 @@ int main() {
   cudaDeviceProp prop{};
   CHECK(cudaGetDeviceProperties(&prop, 0));
   const int blocks = prop.multiProcessorCount * 8, threads = 256;
-  std::fprintf(stderr, "device %s, %d SMs, L2 %d bytes\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize);
+  std::fprintf(stderr, "device %s, %d SMs, L2 %d bytes\n", prop.name, prop.multiProcessorCount,
+               prop.l2CacheSize);
   const std::vector<size_t> sizes_mb = {1, 2, 4, 8, 12, 16, 20, 24, 32, 40, 48, 64, 128, 512};
   const size_t max_bytes = 512ull << 20;
   float4 *a = nullptr, *b = nullptr;
@@ -82,9 +84,12 @@ int main() {
       // About 8 GB of traffic per timing, at least 4 passes (the first one warms the L2).
       const int passes = static_cast<int>(std::max<size_t>(4, (8ull << 30) / bytes));
       auto launch = [&](int p) {
-        if (kind[0] == 'c') copy_pass<<<blocks, threads>>>(a, b, n / 2, p);  // half the set in, half out
-        else if (kind[4] == '4') read4_pass<<<blocks, threads>>>(a, n, p, sink);
-        else read_pass<<<blocks, threads>>>(a, n, p, sink);
+        if (kind[0] == 'c')
+          copy_pass<<<blocks, threads>>>(a, b, n / 2, p);  // half the set in, half out
+        else if (kind[4] == '4')
+          read4_pass<<<blocks, threads>>>(a, n, p, sink);
+        else
+          read_pass<<<blocks, threads>>>(a, n, p, sink);
       };
       launch(1);  // warm: the set is in L2 if it fits
       CHECK(cudaGetLastError());

@@ -30,17 +30,24 @@ ConstValue make_value(int32_t elem_type, Dims dims) {
   v.elem_type = elem_type;
   v.dims = std::move(dims);
   const auto n = static_cast<size_t>(product(v.dims));
-  if (v.is_real()) v.reals.assign(n, 0.0);
-  else v.ints.assign(n, 0);
+  if (v.is_real())
+    v.reals.assign(n, 0.0);
+  else
+    v.ints.assign(n, 0);
   return v;
 }
 
-Num get(const ConstValue& v, size_t i) { return v.is_real() ? static_cast<Num>(v.reals.at(i)) : v.ints.at(i); }
+Num get(const ConstValue& v, size_t i) {
+  return v.is_real() ? static_cast<Num>(v.reals.at(i)) : v.ints.at(i);
+}
 
 void set(ConstValue& v, size_t i, Num x) {
-  if (v.is_real()) v.reals.at(i) = static_cast<double>(x);
-  else if (v.elem_type == TP::BOOL) v.ints.at(i) = x != 0;
-  else v.ints.at(i) = static_cast<int64_t>(std::trunc(x));
+  if (v.is_real())
+    v.reals.at(i) = static_cast<double>(x);
+  else if (v.elem_type == TP::BOOL)
+    v.ints.at(i) = x != 0;
+  else
+    v.ints.at(i) = static_cast<int64_t>(std::trunc(x));
 }
 
 // Row-major multi-index of linear index `i` in `dims`.
@@ -114,7 +121,9 @@ class Folder {
     for (size_t i = 0; i < out.size(); ++i) out[i] = v.int_at(i);
     return out;
   }
-  [[noreturn]] void fail(const std::string& msg) const { throw WorkloadError(fmt::format("{}: {}", where_, msg)); }
+  [[noreturn]] void fail(const std::string& msg) const {
+    throw WorkloadError(fmt::format("{}: {}", where_, msg));
+  }
   int64_t norm_axis(int64_t axis, int64_t rank) const {
     if (axis < -rank || axis >= rank) fail(fmt::format("axis {} out of range for rank {}", axis, rank));
     return axis < 0 ? axis + rank : axis;
@@ -171,7 +180,8 @@ std::optional<ConstValue> Folder::shape() const {
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, 0, rank);
   ConstValue v = make_value(TP::INT64, {std::max<int64_t>(end - start, 0)});
-  for (int64_t i = start; i < end; ++i) v.ints[static_cast<size_t>(i - start)] = in->shape[static_cast<size_t>(i)];
+  for (int64_t i = start; i < end; ++i)
+    v.ints[static_cast<size_t>(i - start)] = in->shape[static_cast<size_t>(i)];
   return v;
 }
 
@@ -183,8 +193,10 @@ std::optional<ConstValue> Folder::reshape(const ConstValue& x, Dims target) cons
       if (i >= x.dims.size()) fail("Reshape copies a dimension the input does not have");
       target[i] = x.dims[i];
     }
-    if (target[i] == -1) infer_at = static_cast<int64_t>(i);
-    else known *= target[i];
+    if (target[i] == -1)
+      infer_at = static_cast<int64_t>(i);
+    else
+      known *= target[i];
   }
   if (infer_at >= 0) target[static_cast<size_t>(infer_at)] = known == 0 ? 0 : x.numel() / known;
   if (product(target) != x.numel()) fail("Reshape changes the number of elements");
@@ -210,7 +222,8 @@ std::optional<ConstValue> Folder::gather(const ConstValue& data, const ConstValu
       int64_t k = idx.int_at(static_cast<size_t>(j));
       if (k < 0) k += extent;
       if (k < 0 || k >= extent) fail(fmt::format("Gather index {} out of range {}", k, extent));
-      for (int64_t b = 0; b < inner; ++b) set(v, o++, get(data, static_cast<size_t>((a * extent + k) * inner + b)));
+      for (int64_t b = 0; b < inner; ++b)
+        set(v, o++, get(data, static_cast<size_t>((a * extent + k) * inner + b)));
     }
   return v;
 }
@@ -253,7 +266,8 @@ std::optional<ConstValue> Folder::slice(const ConstValue& x) const {
     };
     int64_t b = clampi(starts[i], false), e = clampi(ends[i], true);
     if (ends[i] >= dim && st > 0) e = dim;
-    const int64_t len = st > 0 ? std::max<int64_t>(0, (e - b + st - 1) / st) : std::max<int64_t>(0, (b - e - st - 1) / -st);
+    const int64_t len =
+        st > 0 ? std::max<int64_t>(0, (e - b + st - 1) / st) : std::max<int64_t>(0, (b - e - st - 1) / -st);
     begin[ax] = b;
     step[ax] = st;
     out_dims[ax] = len;
@@ -304,7 +318,8 @@ std::optional<ConstValue> Folder::broadcast_map(int32_t out_type, const std::vec
   std::vector<Num> args(in.size());
   for (int64_t i = 0; i < v.numel(); ++i) {
     const Dims idx = unravel(i, *dims);
-    for (size_t k = 0; k < in.size(); ++k) args[k] = get(*in[k], static_cast<size_t>(broadcast_offset(idx, in[k]->dims)));
+    for (size_t k = 0; k < in.size(); ++k)
+      args[k] = get(*in[k], static_cast<size_t>(broadcast_offset(idx, in[k]->dims)));
     set(v, static_cast<size_t>(i), f(args));
   }
   return v;
@@ -314,25 +329,42 @@ std::optional<ConstValue> Folder::binary(const std::string& op) const {
   const auto *a = value(0), *b = value(1);
   if (!a || !b) return std::nullopt;
   const bool real = a->is_real();
-  const std::set<std::string> compare{"Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or"};
+  const std::set<std::string> compare{"Equal",          "Less", "Greater", "LessOrEqual",
+                                      "GreaterOrEqual", "And",  "Or"};
   const int32_t out_type = compare.count(op) ? static_cast<int32_t>(TP::BOOL) : a->elem_type;
   std::function<Num(const std::vector<Num>&)> f;
-  if (op == "Add") f = [](const auto& x) { return x[0] + x[1]; };
-  else if (op == "Sub") f = [](const auto& x) { return x[0] - x[1]; };
-  else if (op == "Mul") f = [](const auto& x) { return x[0] * x[1]; };
-  else if (op == "Div") f = [real](const auto& x) { return real ? x[0] / x[1] : std::trunc(x[0] / x[1]); };
-  else if (op == "Mod") f = [](const auto& x) { return std::fmod(x[0], x[1]); };
-  else if (op == "Pow") f = [](const auto& x) { return std::pow(x[0], x[1]); };
-  else if (op == "Max") f = [](const auto& x) { return std::max(x[0], x[1]); };
-  else if (op == "Min") f = [](const auto& x) { return std::min(x[0], x[1]); };
-  else if (op == "Equal") f = [](const auto& x) { return Num(x[0] == x[1]); };
-  else if (op == "Less") f = [](const auto& x) { return Num(x[0] < x[1]); };
-  else if (op == "Greater") f = [](const auto& x) { return Num(x[0] > x[1]); };
-  else if (op == "LessOrEqual") f = [](const auto& x) { return Num(x[0] <= x[1]); };
-  else if (op == "GreaterOrEqual") f = [](const auto& x) { return Num(x[0] >= x[1]); };
-  else if (op == "And") f = [](const auto& x) { return Num(x[0] != 0 && x[1] != 0); };
-  else if (op == "Or") f = [](const auto& x) { return Num(x[0] != 0 || x[1] != 0); };
-  else return std::nullopt;
+  if (op == "Add")
+    f = [](const auto& x) { return x[0] + x[1]; };
+  else if (op == "Sub")
+    f = [](const auto& x) { return x[0] - x[1]; };
+  else if (op == "Mul")
+    f = [](const auto& x) { return x[0] * x[1]; };
+  else if (op == "Div")
+    f = [real](const auto& x) { return real ? x[0] / x[1] : std::trunc(x[0] / x[1]); };
+  else if (op == "Mod")
+    f = [](const auto& x) { return std::fmod(x[0], x[1]); };
+  else if (op == "Pow")
+    f = [](const auto& x) { return std::pow(x[0], x[1]); };
+  else if (op == "Max")
+    f = [](const auto& x) { return std::max(x[0], x[1]); };
+  else if (op == "Min")
+    f = [](const auto& x) { return std::min(x[0], x[1]); };
+  else if (op == "Equal")
+    f = [](const auto& x) { return Num(x[0] == x[1]); };
+  else if (op == "Less")
+    f = [](const auto& x) { return Num(x[0] < x[1]); };
+  else if (op == "Greater")
+    f = [](const auto& x) { return Num(x[0] > x[1]); };
+  else if (op == "LessOrEqual")
+    f = [](const auto& x) { return Num(x[0] <= x[1]); };
+  else if (op == "GreaterOrEqual")
+    f = [](const auto& x) { return Num(x[0] >= x[1]); };
+  else if (op == "And")
+    f = [](const auto& x) { return Num(x[0] != 0 && x[1] != 0); };
+  else if (op == "Or")
+    f = [](const auto& x) { return Num(x[0] != 0 || x[1] != 0); };
+  else
+    return std::nullopt;
   if ((op == "Div" || op == "Mod") && !real)
     for (int64_t i = 0; i < b->numel(); ++i)
       if (b->int_at(static_cast<size_t>(i)) == 0) fail("integer division by zero");
@@ -342,8 +374,10 @@ std::optional<ConstValue> Folder::binary(const std::string& op) const {
 std::optional<std::vector<ConstValue>> Folder::run() {
   const std::string& op = node_.op_type();
   std::optional<ConstValue> out;
-  if (op == "Constant") return constant() ? std::optional(std::vector<ConstValue>{*constant()}) : std::nullopt;
-  if (op == "Shape") out = shape();
+  if (op == "Constant")
+    return constant() ? std::optional(std::vector<ConstValue>{*constant()}) : std::nullopt;
+  if (op == "Shape")
+    out = shape();
   else if (op == "Size") {
     if (!info(0)) return std::nullopt;
     out = make_value(TP::INT64, {});
@@ -353,19 +387,23 @@ std::optional<std::vector<ConstValue>> Folder::run() {
     for (int i = 0; i < node_.input_size(); ++i)
       if (has_input(i) && !value(i)) return std::nullopt;
     const ConstValue* x = value(0);
-    if (op == "Identity") out = *x;
+    if (op == "Identity")
+      out = *x;
     else if (op == "Cast") {
       const auto to = static_cast<int32_t>(attr_int("to", TP::FLOAT));
       out = make_value(to, x->dims);
-      for (int64_t i = 0; i < x->numel(); ++i) set(*out, static_cast<size_t>(i), get(*x, static_cast<size_t>(i)));
+      for (int64_t i = 0; i < x->numel(); ++i)
+        set(*out, static_cast<size_t>(i), get(*x, static_cast<size_t>(i)));
     } else if (op == "Reshape") {
       out = reshape(*x, opset_ < 5 ? attr_ints("shape").value_or(Dims{}) : ints_of(*value(1)));
     } else if (op == "Flatten") {
       const int64_t axis = norm_axis(attr_int("axis", 1), static_cast<int64_t>(x->dims.size()) + 1);
       out = *x;
-      out->dims = {product(Dims(x->dims.begin(), x->dims.begin() + axis)), product(Dims(x->dims.begin() + axis, x->dims.end()))};
+      out->dims = {product(Dims(x->dims.begin(), x->dims.begin() + axis)),
+                   product(Dims(x->dims.begin() + axis, x->dims.end()))};
     } else if (op == "Unsqueeze" || op == "Squeeze") {
-      auto axes = opset_ < 13 ? attr_ints("axes") : (value(1) ? std::optional(ints_of(*value(1))) : std::nullopt);
+      auto axes =
+          opset_ < 13 ? attr_ints("axes") : (value(1) ? std::optional(ints_of(*value(1))) : std::nullopt);
       Dims dims = x->dims;
       if (op == "Unsqueeze") {
         if (!axes) fail("Unsqueeze without axes");
@@ -414,13 +452,20 @@ std::optional<std::vector<ConstValue>> Folder::run() {
     } else if (op == "Not" || op == "Neg" || op == "Abs" || op == "Sqrt" || op == "Floor" || op == "Ceil" ||
                op == "Reciprocal") {
       std::function<Num(const std::vector<Num>&)> f;
-      if (op == "Not") f = [](const auto& a) { return Num(a[0] == 0); };
-      else if (op == "Neg") f = [](const auto& a) { return -a[0]; };
-      else if (op == "Abs") f = [](const auto& a) { return std::fabs(a[0]); };
-      else if (op == "Sqrt") f = [](const auto& a) { return std::sqrt(a[0]); };
-      else if (op == "Floor") f = [](const auto& a) { return std::floor(a[0]); };
-      else if (op == "Ceil") f = [](const auto& a) { return std::ceil(a[0]); };
-      else f = [](const auto& a) { return 1 / a[0]; };
+      if (op == "Not")
+        f = [](const auto& a) { return Num(a[0] == 0); };
+      else if (op == "Neg")
+        f = [](const auto& a) { return -a[0]; };
+      else if (op == "Abs")
+        f = [](const auto& a) { return std::fabs(a[0]); };
+      else if (op == "Sqrt")
+        f = [](const auto& a) { return std::sqrt(a[0]); };
+      else if (op == "Floor")
+        f = [](const auto& a) { return std::floor(a[0]); };
+      else if (op == "Ceil")
+        f = [](const auto& a) { return std::ceil(a[0]); };
+      else
+        f = [](const auto& a) { return 1 / a[0]; };
       out = broadcast_map(x->elem_type, {x}, f);
     } else {
       out = binary(op);
@@ -433,16 +478,30 @@ std::optional<std::vector<ConstValue>> Folder::run() {
 }  // namespace
 
 bool is_foldable(const std::string& op_type) {
-  static const std::set<std::string> kOps{
-      "Constant", "Shape", "Size", "Identity", "Cast", "Reshape", "Flatten", "Unsqueeze", "Squeeze", "Concat",
-      "Gather", "Slice", "Expand", "ConstantOfShape", "Range", "Where", "Not", "Neg", "Abs", "Sqrt", "Floor",
-      "Ceil", "Reciprocal", "Add", "Sub", "Mul", "Div", "Mod", "Pow", "Max", "Min", "Equal", "Less", "Greater",
-      "LessOrEqual", "GreaterOrEqual", "And", "Or"};
+  static const std::set<std::string> kOps{"Constant",    "Shape",
+                                          "Size",        "Identity",
+                                          "Cast",        "Reshape",
+                                          "Flatten",     "Unsqueeze",
+                                          "Squeeze",     "Concat",
+                                          "Gather",      "Slice",
+                                          "Expand",      "ConstantOfShape",
+                                          "Range",       "Where",
+                                          "Not",         "Neg",
+                                          "Abs",         "Sqrt",
+                                          "Floor",       "Ceil",
+                                          "Reciprocal",  "Add",
+                                          "Sub",         "Mul",
+                                          "Div",         "Mod",
+                                          "Pow",         "Max",
+                                          "Min",         "Equal",
+                                          "Less",        "Greater",
+                                          "LessOrEqual", "GreaterOrEqual",
+                                          "And",         "Or"};
   return kOps.count(op_type) != 0;
 }
 
-std::optional<std::vector<ConstValue>> fold_node(const ::onnx::NodeProto& node, const TensorTable& tensors, int opset,
-                                                 const std::string& where) {
+std::optional<std::vector<ConstValue>> fold_node(const ::onnx::NodeProto& node, const TensorTable& tensors,
+                                                 int opset, const std::string& where) {
   if (!is_foldable(node.op_type()) || node.output_size() != 1) return std::nullopt;
   return Folder(node, tensors, opset, where).run();
 }

@@ -23,7 +23,7 @@ bool is_foldable(const std::string& op_type);
 // unknown, an output larger than kMaxDecodedElements, an unsupported attribute combination).
 // Shape and Size need only their input's shape. Throws WorkloadError(`where` ...) on
 // inconsistent inputs.
-std::optional<std::vector<ConstValue>> fold_node(const ::onnx::NodeProto& node, const TensorTable& tensors, int opset,
-                                                 const std::string& where);
+std::optional<std::vector<ConstValue>> fold_node(const ::onnx::NodeProto& node, const TensorTable& tensors,
+                                                 int opset, const std::string& where);
 
 }  // namespace orrery::workloads::onnx

@@ -43,7 +43,8 @@ EinsumTerms parse_einsum(const std::string& equation, const std::vector<int64_t>
       const int64_t d = (*shapes[t])[i];
       auto [it, fresh] = extent.emplace(terms[t][i], d);
       if (!fresh && it->second != d && d != 1 && it->second != 1) {
-        r.error = fmt::format("Einsum '{}': index {} has extents {} and {}", equation, terms[t][i], it->second, d);
+        r.error =
+            fmt::format("Einsum '{}': index {} has extents {} and {}", equation, terms[t][i], it->second, d);
         return r;
       }
       it->second = std::max(it->second, d);
@@ -59,10 +60,14 @@ EinsumTerms parse_einsum(const std::string& equation, const std::vector<int64_t>
   for (const auto& [c, d] : extent) {
     const bool in_a = terms[0].find(c) != std::string::npos, in_b = terms[1].find(c) != std::string::npos;
     const bool in_out = terms[2].find(c) != std::string::npos;
-    if (in_a && in_b && in_out) r.batch *= d;
-    else if (in_a && in_b) r.k *= d;
-    else if (in_a && in_out) r.m *= d;
-    else if (in_b && in_out) r.n *= d;
+    if (in_a && in_b && in_out)
+      r.batch *= d;
+    else if (in_a && in_b)
+      r.k *= d;
+    else if (in_a && in_out)
+      r.m *= d;
+    else if (in_b && in_out)
+      r.n *= d;
     else if (r.error.empty())
       r.error = fmt::format("Einsum '{}' sums index {} of one operand alone (not a matmul)", equation, c);
   }

@@ -9,10 +9,10 @@
 namespace orrery::workloads::onnx {
 
 struct EinsumTerms {
-  std::string a, b, out;              // letters, "..." expanded into upper-case letters
+  std::string a, b, out;  // letters, "..." expanded into upper-case letters
   std::vector<int64_t> out_shape;
   int64_t batch = 1, m = 1, n = 1, k = 1;  // products over letter classes
-  std::string error;                  // non-empty: not a two-operand matmul-like contraction
+  std::string error;                       // non-empty: not a two-operand matmul-like contraction
 };
 
 EinsumTerms parse_einsum(const std::string& equation, const std::vector<int64_t>& a_shape,

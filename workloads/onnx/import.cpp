@@ -24,11 +24,15 @@ using TP = ::onnx::TensorProto;
 
 DType dtype_of(int32_t elem_type) {
   switch (elem_type) {
-    case TP::FLOAT16: return DType::fp16;
-    case TP::BFLOAT16: return DType::bf16;
+    case TP::FLOAT16:
+      return DType::fp16;
+    case TP::BFLOAT16:
+      return DType::bf16;
     case TP::INT8:
-    case TP::UINT8: return DType::int8;
-    default: return DType::fp32;  // float, double, and integer/bool index arithmetic
+    case TP::UINT8:
+      return DType::int8;
+    default:
+      return DType::fp32;  // float, double, and integer/bool index arithmetic
   }
 }
 
@@ -70,7 +74,9 @@ void Importer::add_initializers(const ::onnx::GraphProto& g) {
     TensorInfo t;
     t.shape.assign(init.dims().begin(), init.dims().end());  // dims, never the data size
     for (auto d : t.shape)
-      if (d < 0) throw WorkloadError(fmt::format("--onnx {}: initializer '{}' has a negative dim", path_, init.name()));
+      if (d < 0)
+        throw WorkloadError(
+            fmt::format("--onnx {}: initializer '{}' has a negative dim", path_, init.name()));
     t.elem_type = init.data_type();
     t.is_constant = true;
     t.weight_source = init.name();
@@ -85,7 +91,8 @@ void Importer::add_inputs(const ::onnx::GraphProto& g) {
   for (const auto& in : g.input()) {
     if (tensors_.count(in.name())) continue;  // an initializer listed as an input (IR < 4)
     if (!in.type().has_tensor_type())
-      throw WorkloadError(fmt::format("--onnx {}: input '{}' is not a tensor: not supported", path_, in.name()));
+      throw WorkloadError(
+          fmt::format("--onnx {}: input '{}' is not a tensor: not supported", path_, in.name()));
     const auto& tt = in.type().tensor_type();
     TensorInfo t;
     t.elem_type = tt.elem_type();
@@ -99,22 +106,25 @@ void Importer::add_inputs(const ::onnx::GraphProto& g) {
         t.shape.push_back(options_.batch);
         symbolic_batch = true;
       } else {
-        throw WorkloadError(fmt::format("--onnx {}: input '{}' dimension {} ('{}') is not static: only the batch "
-                                        "(first) dimension may be symbolic",
-                                        path_, in.name(), i, d.dim_param()));
+        throw WorkloadError(
+            fmt::format("--onnx {}: input '{}' dimension {} ('{}') is not static: only the batch "
+                        "(first) dimension may be symbolic",
+                        path_, in.name(), i, d.dim_param()));
       }
     }
     tensors_[in.name()] = std::move(t);
   }
   if (!symbolic_batch && options_.batch != 1)
-    throw WorkloadError(fmt::format("--onnx {}: --batch {}: the model's inputs have a fixed batch size (export it "
-                                    "with a dynamic batch axis)",
-                                    path_, options_.batch));
+    throw WorkloadError(
+        fmt::format("--onnx {}: --batch {}: the model's inputs have a fixed batch size (export it "
+                    "with a dynamic batch axis)",
+                    path_, options_.batch));
 }
 
 bool Importer::is_param(const std::string& name) const {
   auto it = tensors_.find(name);
-  if (it == tensors_.end() || it->second.weight_source.empty() || !is_float_type(it->second.elem_type)) return false;
+  if (it == tensors_.end() || it->second.weight_source.empty() || !is_float_type(it->second.elem_type))
+    return false;
   return tensors_.at(it->second.weight_source).numel() > 1;
 }
 
@@ -195,15 +205,17 @@ void Importer::visit(const ::onnx::GraphProto& g, int index) {
   }
 
   if (node.output_size() == 0 || node.output(0).empty() || !tensors_.count(node.output(0)))
-    fail(where, fmt::format("cannot infer a static shape for output '{}'", node.output_size() ? node.output(0) : ""));
+    fail(where, fmt::format("cannot infer a static shape for output '{}'",
+                            node.output_size() ? node.output(0) : ""));
 
   // 4. Lowering to orrery ops.
   if (node.op_type() == "ReduceMean" && fuse_layer_norm(g, index, where)) return;
   if (lower == nullptr) fail(where, "not supported");
   const int32_t elem = tensors_.at(node.output(0)).elem_type;
-  const DType dtype = options_.dtype ? *options_.dtype : dtype_of(is_float_type(elem) || node.input_size() == 0
-                                                                       ? elem
-                                                                       : tensors_.at(node.input(0)).elem_type);
+  const DType dtype = options_.dtype ? *options_.dtype
+                                     : dtype_of(is_float_type(elem) || node.input_size() == 0
+                                                    ? elem
+                                                    : tensors_.at(node.input(0)).elem_type);
   LoweringContext ctx(node, tensors_, claimed_, dtype, opset_, where);
   lower(ctx);
   add_ops(ctx);
@@ -249,7 +261,8 @@ void Importer::add_ops(LoweringContext& ctx) {
   // Parameters the lowering did not account for become extra weights of its last op.
   for (int i = 0; i < ctx.num_inputs(); ++i) {
     if (!ctx.is_param(i) || ctx.is_claimed(i) || ctx.is_setting(i)) continue;
-    if (ctx.emitted().empty()) ctx.fail(fmt::format("parameter '{}' is not used by any op", ctx.input_name(i)));
+    if (ctx.emitted().empty())
+      ctx.fail(fmt::format("parameter '{}' is not used by any op", ctx.input_name(i)));
     ctx.claim(i);
     ctx.emitted().back().op.weights.push_back({ctx.input(i).weight_source, ctx.param_shape(i), ctx.dtype()});
   }
@@ -265,7 +278,8 @@ void Importer::add_ops(LoweringContext& ctx) {
     }
     const size_t index = graph_.add(std::move(e.op), producers);
     Op& op = graph_.mutable_ops()[index];
-    for (size_t i = 0; i < e.inputs.size() && i < op.inputs.size(); ++i) op.inputs[i].name = resolve(e.inputs[i]);
+    for (size_t i = 0; i < e.inputs.size() && i < op.inputs.size(); ++i)
+      op.inputs[i].name = resolve(e.inputs[i]);
     op.outputs.at(0).name = e.output;
     producer_[e.output] = index;
   }
@@ -287,12 +301,15 @@ Graph Importer::run() {
   for (int index : order)
     if (g.node(index).op_type() == "Constant") visit(g, index);
   for (int index : order) visit(g, index);
-  if (graph_.size() == 0) throw WorkloadError(fmt::format("--onnx {}: the model has no operations to simulate", path_));
+  if (graph_.size() == 0)
+    throw WorkloadError(fmt::format("--onnx {}: the model has no operations to simulate", path_));
   return std::move(graph_);
 }
 
 }  // namespace
 
-Graph import_file(const std::string& path, const ImportOptions& options) { return Importer(path, options).run(); }
+Graph import_file(const std::string& path, const ImportOptions& options) {
+  return Importer(path, options).run();
+}
 
 }  // namespace orrery::workloads::onnx

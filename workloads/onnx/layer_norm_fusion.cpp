@@ -102,8 +102,10 @@ std::optional<LayerNormMatch> Matcher::run(int first) {
   if (d_users.size() != 2) return std::nullopt;
   int pow = -1, div = -1;
   for (int u : d_users) {
-    if (node(u).op_type() == "Pow" && node(u).input(0) == d && scalar(node(u).input(1)) == 2.0) pow = u;
-    else if (node(u).op_type() == "Div" && node(u).input(0) == d) div = u;
+    if (node(u).op_type() == "Pow" && node(u).input(0) == d && scalar(node(u).input(1)) == 2.0)
+      pow = u;
+    else if (node(u).op_type() == "Div" && node(u).input(0) == d)
+      div = u;
   }
   if (pow < 0 || div < 0) return std::nullopt;
   m.nodes.push_back(pow);

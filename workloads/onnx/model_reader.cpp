@@ -28,7 +28,8 @@ namespace orrery::workloads::onnx {
   google::protobuf::io::CodedInputStream coded(&raw);
   coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
   if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
-    throw WorkloadError(fmt::format("--onnx {}: not an ONNX model, or truncated (protobuf parse failed)", path));
+    throw WorkloadError(
+        fmt::format("--onnx {}: not an ONNX model, or truncated (protobuf parse failed)", path));
   if (model.ir_version() <= 0 || !model.has_graph() || model.graph().node_size() == 0)
     throw WorkloadError(fmt::format("--onnx {}: not an ONNX model (no IR version or no graph nodes)", path));
   return model;

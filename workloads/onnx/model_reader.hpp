@@ -1,9 +1,9 @@
 #pragma once
 // Loads an ONNX ModelProto from a file. Weight data is never needed: shape-only files (raw data
 // stripped) and external-data files (the data files need not exist) load the same way.
-#include <string>
-
 #include <onnx/onnx_pb.h>
+
+#include <string>
 
 namespace orrery::workloads::onnx {
 

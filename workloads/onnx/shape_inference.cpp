@@ -35,8 +35,9 @@ class NodeContext final : public ::onnx::InferenceContext {
         continue;
       }
       types_.push_back(std::make_unique<::onnx::TypeProto>(make_type(it->second)));
-      data_.push_back(it->second.value ? std::make_unique<::onnx::TensorProto>(encode_tensor(*it->second.value))
-                                       : nullptr);
+      data_.push_back(it->second.value
+                          ? std::make_unique<::onnx::TensorProto>(encode_tensor(*it->second.value))
+                          : nullptr);
     }
     outputs_.resize(static_cast<size_t>(node.output_size()));
   }

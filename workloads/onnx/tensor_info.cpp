@@ -6,7 +6,8 @@ namespace orrery::workloads::onnx {
 
 bool is_float_type(int32_t elem_type) {
   using T = ::onnx::TensorProto;
-  return elem_type == T::FLOAT || elem_type == T::DOUBLE || elem_type == T::FLOAT16 || elem_type == T::BFLOAT16;
+  return elem_type == T::FLOAT || elem_type == T::DOUBLE || elem_type == T::FLOAT16 ||
+         elem_type == T::BFLOAT16;
 }
 
 bool ConstValue::is_real() const { return is_float_type(elem_type); }

@@ -27,9 +27,9 @@ struct ConstValue {
 struct TensorInfo {
   std::vector<int64_t> shape;
   int32_t elem_type = 0;
-  bool is_constant = false;          // independent of the graph inputs (no op computes it at run time)
-  std::optional<ConstValue> value;   // known value (constants only)
-  std::string weight_source;         // the initializer this tensor is or views; empty otherwise
+  bool is_constant = false;         // independent of the graph inputs (no op computes it at run time)
+  std::optional<ConstValue> value;  // known value (constants only)
+  std::string weight_source;        // the initializer this tensor is or views; empty otherwise
 
   int64_t numel() const;
 };

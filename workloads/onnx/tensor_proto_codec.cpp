@@ -40,8 +40,10 @@ std::optional<ConstValue> decode_tensor(const TP& t) {
   bool ok = false;
   switch (t.data_type()) {
     case TP::INT64:
-      if (has_raw) ok = decode_raw_as<int64_t>(raw, n, v.ints);
-      else if (t.int64_data_size() == n) ok = (v.ints.assign(t.int64_data().begin(), t.int64_data().end()), true);
+      if (has_raw)
+        ok = decode_raw_as<int64_t>(raw, n, v.ints);
+      else if (t.int64_data_size() == n)
+        ok = (v.ints.assign(t.int64_data().begin(), t.int64_data().end()), true);
       break;
     case TP::INT32:
     case TP::INT16:
@@ -50,28 +52,39 @@ std::optional<ConstValue> decode_tensor(const TP& t) {
     case TP::UINT16:
     case TP::BOOL:
       if (has_raw) {
-        if (t.data_type() == TP::INT32) ok = decode_raw_as<int32_t>(raw, n, v.ints);
-        else if (t.data_type() == TP::INT16) ok = decode_raw_as<int16_t>(raw, n, v.ints);
-        else if (t.data_type() == TP::UINT16) ok = decode_raw_as<uint16_t>(raw, n, v.ints);
-        else if (t.data_type() == TP::INT8) ok = decode_raw_as<int8_t>(raw, n, v.ints);
-        else ok = decode_raw_as<uint8_t>(raw, n, v.ints);
+        if (t.data_type() == TP::INT32)
+          ok = decode_raw_as<int32_t>(raw, n, v.ints);
+        else if (t.data_type() == TP::INT16)
+          ok = decode_raw_as<int16_t>(raw, n, v.ints);
+        else if (t.data_type() == TP::UINT16)
+          ok = decode_raw_as<uint16_t>(raw, n, v.ints);
+        else if (t.data_type() == TP::INT8)
+          ok = decode_raw_as<int8_t>(raw, n, v.ints);
+        else
+          ok = decode_raw_as<uint8_t>(raw, n, v.ints);
       } else if (t.int32_data_size() == n) {
         ok = (v.ints.assign(t.int32_data().begin(), t.int32_data().end()), true);
       }
       break;
     case TP::UINT32:
     case TP::UINT64:
-      if (has_raw) ok = t.data_type() == TP::UINT32 ? decode_raw_as<uint32_t>(raw, n, v.ints)
-                                                    : decode_raw_as<uint64_t>(raw, n, v.ints);
-      else if (t.uint64_data_size() == n) ok = (v.ints.assign(t.uint64_data().begin(), t.uint64_data().end()), true);
+      if (has_raw)
+        ok = t.data_type() == TP::UINT32 ? decode_raw_as<uint32_t>(raw, n, v.ints)
+                                         : decode_raw_as<uint64_t>(raw, n, v.ints);
+      else if (t.uint64_data_size() == n)
+        ok = (v.ints.assign(t.uint64_data().begin(), t.uint64_data().end()), true);
       break;
     case TP::FLOAT:
-      if (has_raw) ok = decode_raw_as<float>(raw, n, v.reals);
-      else if (t.float_data_size() == n) ok = (v.reals.assign(t.float_data().begin(), t.float_data().end()), true);
+      if (has_raw)
+        ok = decode_raw_as<float>(raw, n, v.reals);
+      else if (t.float_data_size() == n)
+        ok = (v.reals.assign(t.float_data().begin(), t.float_data().end()), true);
       break;
     case TP::DOUBLE:
-      if (has_raw) ok = decode_raw_as<double>(raw, n, v.reals);
-      else if (t.double_data_size() == n) ok = (v.reals.assign(t.double_data().begin(), t.double_data().end()), true);
+      if (has_raw)
+        ok = decode_raw_as<double>(raw, n, v.reals);
+      else if (t.double_data_size() == n)
+        ok = (v.reals.assign(t.double_data().begin(), t.double_data().end()), true);
       break;
     default:
       break;  // float16/bfloat16/strings: never needed for shapes

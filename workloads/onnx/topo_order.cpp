@@ -29,11 +29,13 @@ std::vector<int> topological_node_order(const ::onnx::GraphProto& graph, const s
     for (const auto& in : graph.node(i).input()) {
       if (in.empty()) continue;
       auto it = producer.find(in);
-      if (it != producer.end()) boost::add_edge(static_cast<size_t>(it->second), static_cast<size_t>(i), g);
+      if (it != producer.end())
+        boost::add_edge(static_cast<size_t>(it->second), static_cast<size_t>(i), g);
       else if (defined.count(in) == 0)
-        throw WorkloadError(fmt::format("--onnx {}: node '{}' (op {}): input '{}' is not defined by any node, input or "
-                                        "initializer",
-                                        path, graph.node(i).name(), graph.node(i).op_type(), in));
+        throw WorkloadError(
+            fmt::format("--onnx {}: node '{}' (op {}): input '{}' is not defined by any node, input or "
+                        "initializer",
+                        path, graph.node(i).name(), graph.node(i).op_type(), in));
     }
 
   std::vector<size_t> reversed;
@@ -50,7 +52,8 @@ std::vector<int> topological_node_order(const ::onnx::GraphProto& graph, const s
         stack.pop_back();
         for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
           const size_t t = boost::target(*e, g);
-          if (t == static_cast<size_t>(i)) culprit = fmt::format("'{}' (op {})", graph.node(i).name(), graph.node(i).op_type());
+          if (t == static_cast<size_t>(i))
+            culprit = fmt::format("'{}' (op {})", graph.node(i).name(), graph.node(i).op_type());
           if (!seen[t]) {
             seen[t] = true;
             stack.push_back(t);

@@ -28,12 +28,17 @@ LoopNest AttentionParams::loop_nest() const {
   // are projected with the kv-head group index kept separately.
   const int64_t group = heads / kv_heads;
   enum { B, HK, G, Q, KV, D };
-  LoopNest nest{{{"b", batch}, {"hk", kv_heads}, {"g", group}, {"q", q_len}, {"kv", kv_len}, {"d", head_dim}}, {}};
+  LoopNest nest{{{"b", batch}, {"hk", kv_heads}, {"g", group}, {"q", q_len}, {"kv", kv_len}, {"d", head_dim}},
+                {}};
   AffineIndex head{{{HK, group}, {G, 1}}, 0};
-  nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, {axis(B), head, axis(Q), axis(D)}});
-  nest.tensors.push_back({placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(HK), axis(KV), axis(D)}});
-  nest.tensors.push_back({placeholder(TensorRole::input, 2), TensorRole::input, {axis(B), axis(HK), axis(KV), axis(D)}});
-  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, {axis(B), head, axis(Q), axis(D)}});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::input, 0), TensorRole::input, {axis(B), head, axis(Q), axis(D)}});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(HK), axis(KV), axis(D)}});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::input, 2), TensorRole::input, {axis(B), axis(HK), axis(KV), axis(D)}});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::output, 0), TensorRole::output, {axis(B), head, axis(Q), axis(D)}});
   return nest;
 }
 

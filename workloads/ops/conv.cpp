@@ -31,7 +31,8 @@ int64_t ConvParams::macs() const {
   // from the input side; a direct conv gathers per output pixel.
   const int64_t pixels = transposed ? in[0] * in[1] * in[2] : out_pixels();
   const int64_t per_pixel = transposed ? c_in * (c_out / groups) : c_out * (c_in / groups);
-  return checked_mul(checked_mul(checked_mul(n, pixels, "conv"), per_pixel, "conv"), kernel_volume(), "conv MACs");
+  return checked_mul(checked_mul(checked_mul(n, pixels, "conv"), per_pixel, "conv"), kernel_volume(),
+                     "conv MACs");
 }
 
 OpTensors ConvParams::tensors(DType dt) const {
@@ -42,7 +43,8 @@ OpTensors ConvParams::tensors(DType dt) const {
   };
   OpTensors t;
   t.inputs.push_back({"", spatial(c_in, in), dt});
-  std::vector<int64_t> w = transposed ? std::vector<int64_t>{c_in, c_out / groups} : std::vector<int64_t>{c_out, c_in / groups};
+  std::vector<int64_t> w =
+      transposed ? std::vector<int64_t>{c_in, c_out / groups} : std::vector<int64_t>{c_out, c_in / groups};
   for (int i = 3 - rank; i < 3; ++i) w.push_back(kernel[i]);
   t.weights.push_back({"", w, dt});
   if (bias) t.weights.push_back({"", {c_out}, dt});
@@ -56,8 +58,17 @@ LoopNest ConvParams::loop_nest() const {
   const int64_t cg = c_in / groups, mg = c_out / groups;
   const Dims3 o = out();
   enum { N, G, M, C, OZ, OY, OX, KZ, KY, KX };
-  LoopNest nest{{{"n", n}, {"g", groups}, {"m", mg}, {"c", cg}, {"oz", o[0]}, {"oy", o[1]}, {"ox", o[2]},
-                 {"kz", kernel[0]}, {"ky", kernel[1]}, {"kx", kernel[2]}}, {}};
+  LoopNest nest{{{"n", n},
+                 {"g", groups},
+                 {"m", mg},
+                 {"c", cg},
+                 {"oz", o[0]},
+                 {"oy", o[1]},
+                 {"ox", o[2]},
+                 {"kz", kernel[0]},
+                 {"ky", kernel[1]},
+                 {"kx", kernel[2]}},
+                {}};
   auto grouped = [](int group_dim, int64_t group_size, int inner) {
     return AffineIndex{{{group_dim, group_size}, {inner, 1}}, 0};
   };
@@ -90,7 +101,8 @@ std::string ConvParams::describe() const {
 }
 
 void ConvParams::validate(const std::string& where) const {
-  if (rank < 1 || rank > 3) throw WorkloadError(fmt::format("{}: conv rank must be 1, 2 or 3, got {}", where, rank));
+  if (rank < 1 || rank > 3)
+    throw WorkloadError(fmt::format("{}: conv rank must be 1, 2 or 3, got {}", where, rank));
   require_positive(where, "N", n);
   require_positive(where, "C", c_in);
   require_positive(where, "K", c_out);
@@ -106,7 +118,8 @@ void ConvParams::validate(const std::string& where) const {
     require_non_negative(where, "pad", pad_end[i]);
   }
   for (auto o : out())
-    if (o <= 0) throw WorkloadError(fmt::format("{}: kernel larger than padded input (output size {})", where, o));
+    if (o <= 0)
+      throw WorkloadError(fmt::format("{}: kernel larger than padded input (output size {})", where, o));
   (void)macs();
 }
 

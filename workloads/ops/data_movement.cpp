@@ -8,15 +8,24 @@ namespace orrery::workloads {
 
 std::string_view to_string(DataMovementParams::Kind k) {
   switch (k) {
-    case DataMovementParams::Kind::reshape: return "reshape";
-    case DataMovementParams::Kind::transpose: return "transpose";
-    case DataMovementParams::Kind::concat: return "concat";
-    case DataMovementParams::Kind::split: return "split";
-    case DataMovementParams::Kind::slice: return "slice";
-    case DataMovementParams::Kind::pad: return "pad";
-    case DataMovementParams::Kind::upsample: return "upsample";
-    case DataMovementParams::Kind::copy: return "copy";
-    case DataMovementParams::Kind::gather: return "gather";
+    case DataMovementParams::Kind::reshape:
+      return "reshape";
+    case DataMovementParams::Kind::transpose:
+      return "transpose";
+    case DataMovementParams::Kind::concat:
+      return "concat";
+    case DataMovementParams::Kind::split:
+      return "split";
+    case DataMovementParams::Kind::slice:
+      return "slice";
+    case DataMovementParams::Kind::pad:
+      return "pad";
+    case DataMovementParams::Kind::upsample:
+      return "upsample";
+    case DataMovementParams::Kind::copy:
+      return "copy";
+    case DataMovementParams::Kind::gather:
+      return "gather";
   }
   return "?";
 }
@@ -34,7 +43,9 @@ LoopNest DataMovementParams::loop_nest() const {
   return nest;
 }
 
-std::string DataMovementParams::describe() const { return fmt::format("{} -> {}", to_string(kind), out_numel); }
+std::string DataMovementParams::describe() const {
+  return fmt::format("{} -> {}", to_string(kind), out_numel);
+}
 
 void DataMovementParams::validate(const std::string& where) const {
   if (in_numels.empty()) throw WorkloadError(where + ": data movement needs at least one input");

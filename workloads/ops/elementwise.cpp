@@ -10,14 +10,41 @@ namespace orrery::workloads {
 const std::vector<ElementwiseFn>& elementwise_functions() {
   // Flop costs are rough vector-instruction counts (tanh-GELU ~ 8, exp-based ~ 4).
   static const std::vector<ElementwiseFn> kFns{
-      {"add", 2, 1},     {"sub", 2, 1},   {"mul", 2, 1},     {"div", 2, 1},     {"relu", 1, 1},
-      {"relu6", 1, 2},   {"clip", 1, 2},  {"gelu", 1, 8},    {"silu", 1, 4},    {"sigmoid", 1, 4},
-      {"tanh", 1, 4},    {"hardswish", 1, 4}, {"hardsigmoid", 1, 3}, {"exp", 1, 4}, {"sqrt", 1, 2},
-      {"neg", 1, 1},     {"pow", 2, 4},   {"scale_shift", 1, 2}, {"where", 2, 1}, {"erf", 1, 6},
-      {"cast", 1, 1},    {"dropout", 1, 0}, {"mish", 1, 8},  {"swiglu", 2, 5}, {"leaky_relu", 1, 2},
-      {"reciprocal", 1, 1}, {"abs", 1, 1}, {"max", 2, 1}, {"min", 2, 1}, {"log", 1, 4},
+      {"add", 2, 1},
+      {"sub", 2, 1},
+      {"mul", 2, 1},
+      {"div", 2, 1},
+      {"relu", 1, 1},
+      {"relu6", 1, 2},
+      {"clip", 1, 2},
+      {"gelu", 1, 8},
+      {"silu", 1, 4},
+      {"sigmoid", 1, 4},
+      {"tanh", 1, 4},
+      {"hardswish", 1, 4},
+      {"hardsigmoid", 1, 3},
+      {"exp", 1, 4},
+      {"sqrt", 1, 2},
+      {"neg", 1, 1},
+      {"pow", 2, 4},
+      {"scale_shift", 1, 2},
+      {"where", 2, 1},
+      {"erf", 1, 6},
+      {"cast", 1, 1},
+      {"dropout", 1, 0},
+      {"mish", 1, 8},
+      {"swiglu", 2, 5},
+      {"leaky_relu", 1, 2},
+      {"reciprocal", 1, 1},
+      {"abs", 1, 1},
+      {"max", 2, 1},
+      {"min", 2, 1},
+      {"log", 1, 4},
       // Tensor-scalar forms (one tensor operand): x * c, x + c, x ** c.
-      {"mul_scalar", 1, 1}, {"add_scalar", 1, 1}, {"pow_scalar", 1, 4}, {"rsqrt", 1, 2},
+      {"mul_scalar", 1, 1},
+      {"add_scalar", 1, 1},
+      {"pow_scalar", 1, 4},
+      {"rsqrt", 1, 2},
       // A per-channel (or per-column) parameter times the tensor: weight * x.
       {"scale", 1, 1},
       // No tensor operand: fills an output (a mask being built).
@@ -40,7 +67,8 @@ OpTensors ElementwiseParams::tensors(DType dt) const {
   OpTensors t;
   const auto* f = find_elementwise(fn);
   const int arity = f ? f->arity : 1;
-  for (int i = 0; i < arity; ++i) t.inputs.push_back({"", {i == 1 && broadcast_numel > 0 ? broadcast_numel : numel}, dt});
+  for (int i = 0; i < arity; ++i)
+    t.inputs.push_back({"", {i == 1 && broadcast_numel > 0 ? broadcast_numel : numel}, dt});
   if (weight_numel > 0) t.weights.push_back({"", {weight_numel}, dt});
   t.outputs.push_back({"", {numel}, dt});
   return t;

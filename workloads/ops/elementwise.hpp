@@ -9,8 +9,8 @@ namespace orrery::workloads {
 
 struct ElementwiseFn {
   std::string name;
-  int arity;               // number of full-size inputs
-  int flops_per_element;   // rough vector-unit cost, for compute-bound estimates only
+  int arity;              // number of full-size inputs
+  int flops_per_element;  // rough vector-unit cost, for compute-bound estimates only
 };
 const std::vector<ElementwiseFn>& elementwise_functions();
 const ElementwiseFn* find_elementwise(const std::string& name);

@@ -30,13 +30,16 @@ LoopNest GemmParams::loop_nest() const {
   if (b_is_weight)
     nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, {axis(K), axis(N)}});
   else
-    nest.tensors.push_back({placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(K), axis(N)}});
-  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, {axis(B), axis(M), axis(N)}});
+    nest.tensors.push_back(
+        {placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(K), axis(N)}});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::output, 0), TensorRole::output, {axis(B), axis(M), axis(N)}});
   return nest;
 }
 
 std::string GemmParams::describe() const {
-  return batch == 1 ? fmt::format("M={} N={} K={}", m, n, k) : fmt::format("B={} M={} N={} K={}", batch, m, n, k);
+  return batch == 1 ? fmt::format("M={} N={} K={}", m, n, k)
+                    : fmt::format("B={} M={} N={} K={}", batch, m, n, k);
 }
 
 void GemmParams::validate(const std::string& where) const {

@@ -8,10 +8,14 @@ namespace orrery::workloads {
 
 std::string_view to_string(NormParams::Type t) {
   switch (t) {
-    case NormParams::Type::batch: return "batchnorm";
-    case NormParams::Type::layer: return "layernorm";
-    case NormParams::Type::group: return "groupnorm";
-    case NormParams::Type::rms: return "rmsnorm";
+    case NormParams::Type::batch:
+      return "batchnorm";
+    case NormParams::Type::layer:
+      return "layernorm";
+    case NormParams::Type::group:
+      return "groupnorm";
+    case NormParams::Type::rms:
+      return "rmsnorm";
   }
   return "norm";
 }
@@ -34,7 +38,9 @@ LoopNest NormParams::loop_nest() const {
   return nest;
 }
 
-std::string NormParams::describe() const { return fmt::format("{} rows={} cols={}", to_string(type), rows, cols); }
+std::string NormParams::describe() const {
+  return fmt::format("{} rows={} cols={}", to_string(type), rows, cols);
+}
 
 void NormParams::validate(const std::string& where) const {
   require_positive(where, "rows", rows);

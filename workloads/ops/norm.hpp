@@ -11,7 +11,7 @@ struct NormParams {
   enum class Type { batch, layer, group, rms };
   Type type = Type::layer;
   int64_t rows = 1, cols = 1;
-  int64_t channels = 0;  // length of the learned scale (and shift, except rms); 0 = not affine
+  int64_t channels = 0;      // length of the learned scale (and shift, except rms); 0 = not affine
   int64_t spatial_dims = 0;  // batch norm: 2 or 3 (image or volume; picks PyTorch's kernel), 0 = unknown
 
   int64_t macs() const { return 0; }

@@ -18,7 +18,8 @@ Dims3 PoolParams::out() const {
 
 int64_t PoolParams::vector_flops() const {
   const auto o = out();
-  return checked_mul(checked_mul(n * c, o[0] * o[1] * o[2], "pool"), kernel[0] * kernel[1] * kernel[2], "pool");
+  return checked_mul(checked_mul(n * c, o[0] * o[1] * o[2], "pool"), kernel[0] * kernel[1] * kernel[2],
+                     "pool");
 }
 
 OpTensors PoolParams::tensors(DType dt) const {
@@ -33,8 +34,15 @@ OpTensors PoolParams::tensors(DType dt) const {
 LoopNest PoolParams::loop_nest() const {
   const auto o = out();
   enum { N, C, OZ, OY, OX, KZ, KY, KX };
-  LoopNest nest{{{"n", n}, {"c", c}, {"oz", o[0]}, {"oy", o[1]}, {"ox", o[2]},
-                 {"kz", kernel[0]}, {"ky", kernel[1]}, {"kx", kernel[2]}}, {}};
+  LoopNest nest{{{"n", n},
+                 {"c", c},
+                 {"oz", o[0]},
+                 {"oy", o[1]},
+                 {"ox", o[2]},
+                 {"kz", kernel[0]},
+                 {"ky", kernel[1]},
+                 {"kx", kernel[2]}},
+                {}};
   std::vector<AffineIndex> in_axes{axis(N), axis(C)}, out_axes{axis(N), axis(C)};
   const int od[3] = {OZ, OY, OX}, kd[3] = {KZ, KY, KX};
   for (int i = 3 - rank; i < 3; ++i) {
@@ -47,8 +55,8 @@ LoopNest PoolParams::loop_nest() const {
 }
 
 std::string PoolParams::describe() const {
-  return fmt::format("{}pool N={} C={} {}x{}x{} k={} s={}", mode == Mode::max ? "max" : "avg", n, c, in[0], in[1],
-                     in[2], kernel[2], stride[2]);
+  return fmt::format("{}pool N={} C={} {}x{}x{} k={} s={}", mode == Mode::max ? "max" : "avg", n, c, in[0],
+                     in[1], in[2], kernel[2], stride[2]);
 }
 
 void PoolParams::validate(const std::string& where) const {

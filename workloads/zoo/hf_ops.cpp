@@ -4,8 +4,8 @@ namespace orrery::workloads::zoo {
 
 namespace {
 
-Seq elementwise(NetBuilder& b, const std::string& name, ElementwiseParams p, const std::vector<size_t>& producers,
-                const Seq& like, DType dtype) {
+Seq elementwise(NetBuilder& b, const std::string& name, ElementwiseParams p,
+                const std::vector<size_t>& producers, const Seq& like, DType dtype) {
   return Seq{b.append(name, std::move(p), producers, dtype), like.rows, like.cols};
 }
 
@@ -59,7 +59,8 @@ Seq rotary_ops(NetBuilder& b, const std::string& name, const Seq& x, int64_t seq
 void preamble_ops(NetBuilder& b, const std::string& name, int kernels, int64_t numel) {
   size_t prev = kGraphInput;
   for (int i = 0; i < kernels; ++i)
-    prev = b.append(name + "." + std::to_string(i), ElementwiseParams{"add_scalar", numel}, {prev}, DType::fp32);
+    prev =
+        b.append(name + "." + std::to_string(i), ElementwiseParams{"add_scalar", numel}, {prev}, DType::fp32);
 }
 
 size_t causal_mask_ops(NetBuilder& b, const std::string& name, int64_t seq, int64_t kv_len) {

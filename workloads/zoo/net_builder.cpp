@@ -16,7 +16,8 @@ size_t NetBuilder::append(std::string name, OpParams params, const std::vector<s
   return append(std::move(name), std::move(params), producers, dtype_);
 }
 
-size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers, DType dtype) {
+size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers,
+                          DType dtype) {
   std::vector<size_t> real;
   real.reserve(producers.size());
   for (size_t p : producers)

@@ -1,7 +1,5 @@
 #include "arch/fpga/sc/overlay_engine.hpp"
 
-#include "arch/isolated_run.hpp"
-
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "arch/fpga/overlay_calibration.hpp"
 #include "arch/fpga/overlay_timing.hpp"
+#include "arch/isolated_run.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::fpga::sc {
@@ -17,8 +16,8 @@ namespace {
 using mappers::fpga::OverlayMapping;
 using sc_core::sc_fifo;
 using sc_core::sc_module_name;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 // One fabric cycle is one SystemC nanosecond.
 sc_time cycles(double n) { return sc_time(n, SC_NS); }
@@ -28,7 +27,8 @@ double now_cycles() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 // bandwidth in arrival order; a core's own ports cap its rate; every burst pays the latency.
 class MemoryChannel : public sc_core::sc_module {
  public:
-  MemoryChannel(sc_module_name n, double sustained_bytes_per_cycle, double port_bytes_per_cycle, double latency)
+  MemoryChannel(sc_module_name n, double sustained_bytes_per_cycle, double port_bytes_per_cycle,
+                double latency)
       : sc_module(n), sustained_(sustained_bytes_per_cycle), port_(port_bytes_per_cycle), latency_(latency) {}
   void transfer(double bytes) {
     const double start = now_cycles();
@@ -55,8 +55,15 @@ class Core : public sc_core::sc_module {
   // `start` staggers the cores, as independent threads submitting images do in practice.
   Core(sc_module_name n, const std::vector<OverlayMapping>& layers, const OverlayCalibration& cal,
        MemoryChannel& memory, int64_t images, double start)
-      : sc_module(n), layers_(layers), cal_(cal), memory_(memory), images_(images), start_(start), free_(2),
-        loaded_(2), layer_done_(1) {
+      : sc_module(n),
+        layers_(layers),
+        cal_(cal),
+        memory_(memory),
+        images_(images),
+        start_(start),
+        free_(2),
+        loaded_(2),
+        layer_done_(1) {
     layer_cycles.assign(layers.size(), 0);
     layer_stall.assign(layers.size(), 0);
     free_.nb_write(0);
@@ -120,17 +127,21 @@ class Core : public sc_core::sc_module {
 
 namespace {
 
-OverlayScResult run_here(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec, int64_t images_per_core) {
+OverlayScResult run_here(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec,
+                         int64_t images_per_core) {
   MemoryChannel memory("ddr", overlay_sustained_bytes_per_cycle(spec), spec.overlay.port_bytes_per_cycle,
                        overlay_latency_cycles(spec));
   // Stagger: core c starts c / cores of one image's array work late.
   double work = 0;
   for (const auto& m : layers)
-    if (overlay_runs(m)) work += overlay_tile(m, spec.overlay.calibration).compute_cycles * static_cast<double>(std::max<int64_t>(1, m.tiles));
+    if (overlay_runs(m))
+      work += overlay_tile(m, spec.overlay.calibration).compute_cycles *
+              static_cast<double>(std::max<int64_t>(1, m.tiles));
   const auto n = static_cast<double>(spec.overlay.cores);
   std::vector<std::unique_ptr<Core>> cores;
   for (int64_t c = 0; c < spec.overlay.cores; ++c)
-    cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), layers, spec.overlay.calibration, memory, images_per_core,
+    cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), layers,
+                                           spec.overlay.calibration, memory, images_per_core,
                                            work * static_cast<double>(c) / n));
   sc_core::sc_start();
 
@@ -170,7 +181,8 @@ OverlayScResult run_overlay_sc(const std::vector<OverlayMapping>& layers, const 
   const auto child = run_isolated<Summary, LayerRow>("overlay SystemC model", [&] {
     const OverlayScResult r = run_here(layers, spec, images_per_core);
     IsolatedResult<Summary, LayerRow> out{{r.first_inference_cycles, r.total_cycles, r.throughput_per_s}, {}};
-    for (size_t i = 0; i < r.layer_cycles.size(); ++i) out.rows.push_back({r.layer_cycles[i], r.layer_stall_cycles[i]});
+    for (size_t i = 0; i < r.layer_cycles.size(); ++i)
+      out.rows.push_back({r.layer_cycles[i], r.layer_stall_cycles[i]});
     return out;
   });
   OverlayScResult r;

@@ -1,12 +1,11 @@
 #include "arch/fpga/sc/streaming_pipeline.hpp"
 
-#include "arch/isolated_run.hpp"
-
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <systemc>
 
+#include "arch/isolated_run.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::fpga::sc {
@@ -14,15 +13,17 @@ namespace {
 
 using sc_core::sc_fifo;
 using sc_core::sc_module_name;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 
 // One fabric cycle is one SystemC nanosecond: every delay is a whole number of cycles.
 sc_time cycles(int64_t n) { return sc_time(static_cast<double>(n), SC_NS); }
 int64_t now_cycles() { return static_cast<int64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5); }
 
 // Cycles of row j when `total` cycles are spread over `rows` rows (cumulative rounding).
-int64_t row_cycles(int64_t total, int64_t rows, int64_t j) { return total * (j + 1) / rows - total * j / rows; }
+int64_t row_cycles(int64_t total, int64_t rows, int64_t j) {
+  return total * (j + 1) / rows - total * j / rows;
+}
 
 struct StagePlan {
   int64_t in_tokens = 1, out_tokens = 1, cycles = 0;
@@ -55,7 +56,8 @@ class Stage : public sc_core::sc_module {
   sc_fifo<int>* in = nullptr;
   sc_fifo<int>* out = nullptr;
   int64_t busy = 0, blocked = 0;
-  Stage(sc_module_name n, StagePlan plan, int64_t images) : sc_module(n), plan_(std::move(plan)), images_(images) {
+  Stage(sc_module_name n, StagePlan plan, int64_t images)
+      : sc_module(n), plan_(std::move(plan)), images_(images) {
     SC_THREAD(run);
   }
 
@@ -111,7 +113,8 @@ StagePlan plan_of(const mappers::fpga::StreamingStage& s, int64_t in_tokens) {
   for (int64_t j = 0; j < p.out_tokens; ++j) {
     int64_t need = p.in_tokens;
     if (!s.shape.whole_input) {
-      const int64_t rows = std::clamp<int64_t>(j * s.shape.stride_h + s.shape.kernel_h - s.shape.pad_top, 1, in_h);
+      const int64_t rows =
+          std::clamp<int64_t>(j * s.shape.stride_h + s.shape.kernel_h - s.shape.pad_top, 1, in_h);
       need = std::min(p.in_tokens, (rows * p.in_tokens + in_h - 1) / in_h);
     }
     p.need.push_back(need);
@@ -178,8 +181,8 @@ struct StageRow {
 StreamingScResult run_streaming_sc(const mappers::fpga::StreamingMapping& m, int64_t batch) {
   const auto child = run_isolated<Summary, StageRow>("streaming SystemC model", [&] {
     const StreamingScResult r = run_here(m, batch);
-    IsolatedResult<Summary, StageRow> out{{r.first_image_cycles, r.batch_cycles, r.period_cycles, r.images_simulated},
-                                          {}};
+    IsolatedResult<Summary, StageRow> out{
+        {r.first_image_cycles, r.batch_cycles, r.period_cycles, r.images_simulated}, {}};
     for (size_t i = 0; i < r.stage_busy_cycles.size(); ++i)
       out.rows.push_back({r.stage_busy_cycles[i], r.stage_blocked_cycles[i]});
     return out;

@@ -15,11 +15,11 @@
 namespace orrery::arch::fpga::sc {
 
 struct StreamingScResult {
-  std::vector<int64_t> stage_busy_cycles;   // per stage, all images
-  std::vector<int64_t> stage_blocked_cycles;// per stage: waiting on a full output FIFO
-  int64_t first_image_cycles = 0;           // first image leaves the sink
-  int64_t batch_cycles = 0;                 // image `batch` leaves the sink
-  int64_t period_cycles = 0;                // steady state: between the last two images
+  std::vector<int64_t> stage_busy_cycles;     // per stage, all images
+  std::vector<int64_t> stage_blocked_cycles;  // per stage: waiting on a full output FIFO
+  int64_t first_image_cycles = 0;             // first image leaves the sink
+  int64_t batch_cycles = 0;                   // image `batch` leaves the sink
+  int64_t period_cycles = 0;                  // steady state: between the last two images
   int64_t images_simulated = 0;
 };
 

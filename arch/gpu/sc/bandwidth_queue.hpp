@@ -2,10 +2,9 @@
 // A shared resource that serves requests one after another at a fixed rate (an L2 slice, an
 // HBM channel, one SM's tensor cores): a request waits for the requests before it, then for
 // its own service time, then for the resource's latency. Contention emerges from the queueing.
-#include <systemc>
-
 #include <algorithm>
 #include <string>
+#include <systemc>
 
 namespace orrery::arch::gpu::sc {
 

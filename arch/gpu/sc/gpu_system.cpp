@@ -1,25 +1,22 @@
 #include "arch/gpu/sc/gpu_system.hpp"
 
-#include "arch/isolated_run.hpp"
-
-#include <systemc>
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/sc/bandwidth_queue.hpp"
+#include "arch/isolated_run.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::gpu::sc {
 namespace {
 
-using sc_core::sc_time;
 using sc_core::SC_SEC;
-
+using sc_core::sc_time;
 
 // Per-CTA work of one kernel, split into pipeline steps.
 struct CtaWork {
@@ -30,7 +27,8 @@ struct CtaWork {
   double chain_s_step = 0;                          // the CTA's own dependent chain per step
   double epilogue_s = 0;
   int64_t stages = 2;
-  double clock_scale = 1;  // f_ref / f: SM load-port requests are sized at the reference clock (L2 has its own)
+  double clock_scale =
+      1;  // f_ref / f: SM load-port requests are sized at the reference clock (L2 has its own)
 };
 
 CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
@@ -108,8 +106,8 @@ class GpuSystem : public sc_core::sc_module {
     for (int64_t sm = 0; sm < spec.sm_count; ++sm) {
       const std::string n = std::to_string(sm);
       math_.push_back(std::make_unique<BandwidthQueue>(("sm_math_" + n).c_str(), 1.0, 0.0));
-      port_.push_back(std::make_unique<BandwidthQueue>(
-          ("sm_load_port_" + n).c_str(), spec.load_port_bytes_per_clk * f_ref, 0.0));
+      port_.push_back(std::make_unique<BandwidthQueue>(("sm_load_port_" + n).c_str(),
+                                                       spec.load_port_bytes_per_clk * f_ref, 0.0));
     }
     // Slot-major order: the first wave spreads over all SMs before doubling up.
     for (int64_t slot = 0; slot < max_slots; ++slot)

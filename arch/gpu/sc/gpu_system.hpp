@@ -15,10 +15,10 @@
 namespace orrery::arch::gpu::sc {
 
 struct ScKernelResult {
-  double busy_seconds = 0;   // first CTA start to last CTA end
-  double l2_wait_s = 0;      // queueing delay at the L2 slices (all requests)
-  double dram_wait_s = 0;    // queueing delay at the HBM channels
-  double tail_seconds = 0;   // time during which some SM slots had no CTA left to run
+  double busy_seconds = 0;  // first CTA start to last CTA end
+  double l2_wait_s = 0;     // queueing delay at the L2 slices (all requests)
+  double dram_wait_s = 0;   // queueing delay at the HBM channels
+  double tail_seconds = 0;  // time during which some SM slots had no CTA left to run
 };
 
 // Runs `kernels` back to back at the given clocks (one per kernel), in a forked child

@@ -7,13 +7,13 @@
 namespace orrery::arch::systolic::pe {
 
 template <class In, class Acc>
-PeArray<In, Acc>::PeArray(const sc_core::sc_module_name& name, int rows, int cols,
-                          sc_core::sc_time period)
+PeArray<In, Acc>::PeArray(const sc_core::sc_module_name& name, int rows, int cols, sc_core::sc_time period)
     : sc_core::sc_module(name), rows_(rows), cols_(cols) {
   if (rows < 1 || cols < 1 || rows > kMaxArrayDim || cols > kMaxArrayDim) {
-    throw UsageError(fmt::format("PE-level systolic model: array {}x{} not supported "
-                                 "(rows and cols must be in 1..{})",
-                                 rows, cols, kMaxArrayDim));
+    throw UsageError(
+        fmt::format("PE-level systolic model: array {}x{} not supported "
+                    "(rows and cols must be in 1..{})",
+                    rows, cols, kMaxArrayDim));
   }
   auto operand_signal = [](const std::string& n) {
     return std::make_unique<sc_core::sc_signal<OperandWord<In>>>(n.c_str());
@@ -35,8 +35,7 @@ PeArray<In, Acc>::PeArray(const sc_core::sc_module_name& name, int rows, int col
   }
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < cols; ++c) {
-      auto pe = std::make_unique<Pe<In, Acc>>(fmt::format("pe_{}_{}", r, c).c_str(), r, period,
-                                              &log_);
+      auto pe = std::make_unique<Pe<In, Acc>>(fmt::format("pe_{}_{}", r, c).c_str(), r, period, &log_);
       pe->clk(clk);
       pe->mode(mode);
       pe->west_in(c == 0 ? *west_edge_[r] : *east_[index(r, c - 1)]);

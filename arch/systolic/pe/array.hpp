@@ -4,8 +4,8 @@
 // drained result) per column. Word timing: a word the driver writes at clock edge t is used by
 // the edge PE at edge t+1; a word an edge PE writes at edge t is read by the driver at t+1.
 #include <memory>
-#include <vector>
 #include <systemc>
+#include <vector>
 
 #include "arch/systolic/pe/mac_log.hpp"
 #include "arch/systolic/pe/pe.hpp"
@@ -28,9 +28,7 @@ class PeArray final : public sc_core::sc_module {
   int cols() const { return cols_; }
   sc_core::sc_signal<OperandWord<In>>& west(int row) { return *west_edge_[row]; }
   sc_core::sc_signal<OperandWord<In>>& north(int col) { return *north_edge_[col]; }
-  const sc_core::sc_signal<PsumWord<Acc>>& south(int col) const {
-    return *psum_[index(rows_ - 1, col)];
-  }
+  const sc_core::sc_signal<PsumWord<Acc>>& south(int col) const { return *psum_[index(rows_ - 1, col)]; }
   const MacLog& mac_log() const { return log_; }
 
  private:

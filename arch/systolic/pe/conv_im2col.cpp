@@ -7,9 +7,9 @@
 namespace orrery::arch::systolic::pe {
 
 void Conv2dShape::validate() const {
-  if (batch < 1 || in_channels < 1 || height < 1 || width < 1 || out_channels < 1 ||
-      kernel_h < 1 || kernel_w < 1 || stride < 1 || pad < 0 || groups < 1 ||
-      in_channels % groups != 0 || out_channels % groups != 0 || out_h() < 1 || out_w() < 1) {
+  if (batch < 1 || in_channels < 1 || height < 1 || width < 1 || out_channels < 1 || kernel_h < 1 ||
+      kernel_w < 1 || stride < 1 || pad < 0 || groups < 1 || in_channels % groups != 0 ||
+      out_channels % groups != 0 || out_h() < 1 || out_w() < 1) {
     throw WorkloadError(fmt::format(
         "PE model: conv2d shape not supported (batch {}, channels {}->{}, {}x{}, kernel {}x{}, "
         "stride {}, pad {}, groups {})",
@@ -36,8 +36,7 @@ Mat<In> im2col(const Conv2dShape& s, const std::vector<In>& input, int64_t group
               const int64_t iy = y * s.stride + ky - s.pad, ix = x * s.stride + kx - s.pad;
               if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) continue;  // padding
               a(row, (c * s.kernel_h + ky) * s.kernel_w + kx) =
-                  input[static_cast<size_t>(((b * s.in_channels + channel) * s.height + iy) *
-                                                s.width + ix)];
+                  input[static_cast<size_t>(((b * s.in_channels + channel) * s.height + iy) * s.width + ix)];
             }
           }
         }
@@ -64,12 +63,12 @@ Mat<In> filter_matrix(const Conv2dShape& s, const std::vector<In>& weight, int64
 
 template <class In>
 std::vector<Plan<In>> make_conv_plans(const Conv2dShape& shape, const std::vector<In>& input,
-                                      const std::vector<In>& weight, ArrayDims dims,
-                                      Dataflow dataflow, FoldSchedule schedule) {
+                                      const std::vector<In>& weight, ArrayDims dims, Dataflow dataflow,
+                                      FoldSchedule schedule) {
   std::vector<Plan<In>> plans;
   for (int64_t g = 0; g < shape.groups; ++g) {
-    plans.push_back(make_gemm_plan<In>(im2col(shape, input, g), filter_matrix(shape, weight, g),
-                                       dims, dataflow, schedule));
+    plans.push_back(make_gemm_plan<In>(im2col(shape, input, g), filter_matrix(shape, weight, g), dims,
+                                       dataflow, schedule));
   }
   return plans;
 }
@@ -98,17 +97,15 @@ std::vector<Acc> conv_output(const Conv2dShape& s, const std::vector<Mat<Acc>>& 
   return out;
 }
 
-#define ORRERY_PE_CONV_INSTANTIATE(In)                                                        \
-  template Mat<In> im2col<In>(const Conv2dShape&, const std::vector<In>&, int64_t);           \
-  template Mat<In> filter_matrix<In>(const Conv2dShape&, const std::vector<In>&, int64_t);    \
-  template std::vector<Plan<In>> make_conv_plans<In>(const Conv2dShape&,                      \
-                                                     const std::vector<In>&,                  \
-                                                     const std::vector<In>&, ArrayDims,       \
-                                                     Dataflow, FoldSchedule);
+#define ORRERY_PE_CONV_INSTANTIATE(In)                                                            \
+  template Mat<In> im2col<In>(const Conv2dShape&, const std::vector<In>&, int64_t);               \
+  template Mat<In> filter_matrix<In>(const Conv2dShape&, const std::vector<In>&, int64_t);        \
+  template std::vector<Plan<In>> make_conv_plans<In>(const Conv2dShape&, const std::vector<In>&,  \
+                                                     const std::vector<In>&, ArrayDims, Dataflow, \
+                                                     FoldSchedule);
 ORRERY_PE_CONV_INSTANTIATE(int8_t)
 ORRERY_PE_CONV_INSTANTIATE(float)
-template std::vector<int32_t> conv_output<int32_t>(const Conv2dShape&,
-                                                   const std::vector<Mat<int32_t>>&);
+template std::vector<int32_t> conv_output<int32_t>(const Conv2dShape&, const std::vector<Mat<int32_t>>&);
 template std::vector<float> conv_output<float>(const Conv2dShape&, const std::vector<Mat<float>>&);
 
 }  // namespace orrery::arch::systolic::pe

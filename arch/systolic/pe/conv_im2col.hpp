@@ -34,8 +34,8 @@ Mat<In> filter_matrix(const Conv2dShape& shape, const std::vector<In>& weight, i
 // One plan per group, in group order.
 template <class In>
 std::vector<Plan<In>> make_conv_plans(const Conv2dShape& shape, const std::vector<In>& input,
-                                      const std::vector<In>& weight, ArrayDims dims,
-                                      Dataflow dataflow, FoldSchedule schedule);
+                                      const std::vector<In>& weight, ArrayDims dims, Dataflow dataflow,
+                                      FoldSchedule schedule);
 
 // Scatters the per-group GEMM results back into the output tensor.
 template <class Acc>

@@ -1,7 +1,8 @@
 #include "arch/systolic/pe/driver.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "common/error.hpp"
 
@@ -40,11 +41,10 @@ OperandWord<In> word(In value, bool valid, int32_t fold, int16_t load_row = -1) 
 
 template <class In>
 void emit_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t stream_start,
-                          const Mat<In>& stationary, const Mat<In>& stream,
-                          StationaryOutputMap out_map) {
+                          const Mat<In>& stationary, const Mat<In>& stream, StationaryOutputMap out_map) {
   const auto used_rows = stationary.rows(), used_cols = stationary.cols();
-  if (used_rows > dims.rows || used_cols > dims.cols || stream.rows() != used_rows ||
-      used_rows < 1 || stream_start < used_rows) {
+  if (used_rows > dims.rows || used_cols > dims.cols || stream.rows() != used_rows || used_rows < 1 ||
+      stream_start < used_rows) {
     throw SimulationError("PE model: stationary fold tile does not fit the array");
   }
   ensure_edges(plan, dims);
@@ -53,9 +53,9 @@ void emit_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t 
     for (int64_t s = 0; s < used_rows; ++s) {
       const int64_t row = used_rows - 1 - s;
       const bool used = j < used_cols;  // unused columns are loaded with padding
-      plan.north[j].push_back({stream_start - used_rows + s + j,
-                               word<In>(used ? stationary(row, j) : In{}, used, fold,
-                                        static_cast<int16_t>(row))});
+      plan.north[j].push_back(
+          {stream_start - used_rows + s + j,
+           word<In>(used ? stationary(row, j) : In{}, used, fold, static_cast<int16_t>(row))});
     }
   }
   for (int64_t i = 0; i < used_rows; ++i) {
@@ -65,17 +65,15 @@ void emit_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t 
   }
   for (int64_t j = 0; j < used_cols; ++j) {
     for (int64_t t = 0; t < stream.cols(); ++t) {
-      plan.outputs[j].push_back(out_map.column_is_result_row
-                                    ? OutputSlot{fold, out_map.offset + j, t}
-                                    : OutputSlot{fold, t, out_map.offset + j});
+      plan.outputs[j].push_back(out_map.column_is_result_row ? OutputSlot{fold, out_map.offset + j, t}
+                                                             : OutputSlot{fold, t, out_map.offset + j});
     }
   }
 }
 
 template <class In>
-void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold,
-                                 int64_t stream_start, const Mat<In>& a, const Mat<In>& b,
-                                 int64_t row0, int64_t col0) {
+void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t stream_start,
+                                 const Mat<In>& a, const Mat<In>& b, int64_t row0, int64_t col0) {
   const auto used_rows = a.rows(), used_cols = b.cols(), k = a.cols();
   if (used_rows > dims.rows || used_cols > dims.cols || b.rows() != k || k < 1) {
     throw SimulationError("PE model: output-stationary fold tile does not fit the array");
@@ -120,8 +118,7 @@ void finalize_plan(Plan<In>& plan) {
       if (!kept.empty() && kept.back().cycle == e.cycle) {
         auto& prev = kept.back();
         if (prev.word.valid && e.word.valid) {
-          throw SimulationError(
-              fmt::format("PE model: two operands on one edge at cycle {}", e.cycle));
+          throw SimulationError(fmt::format("PE model: two operands on one edge at cycle {}", e.cycle));
         }
         if (e.word.valid || (!prev.word.valid && e.word.fold > prev.word.fold)) prev = e;
         continue;
@@ -134,12 +131,11 @@ void finalize_plan(Plan<In>& plan) {
   for (auto& edge : plan.north) finalize_edge(edge);
 }
 
-#define ORRERY_PE_DRIVER_INSTANTIATE(In)                                                      \
-  template void emit_stationary_fold<In>(Plan<In>&, ArrayDims, int32_t, int64_t,               \
-                                         const Mat<In>&, const Mat<In>&, StationaryOutputMap); \
-  template void emit_output_stationary_fold<In>(Plan<In>&, ArrayDims, int32_t, int64_t,        \
-                                                const Mat<In>&, const Mat<In>&, int64_t,       \
-                                                int64_t);                                      \
+#define ORRERY_PE_DRIVER_INSTANTIATE(In)                                                                \
+  template void emit_stationary_fold<In>(Plan<In>&, ArrayDims, int32_t, int64_t, const Mat<In>&,        \
+                                         const Mat<In>&, StationaryOutputMap);                          \
+  template void emit_output_stationary_fold<In>(Plan<In>&, ArrayDims, int32_t, int64_t, const Mat<In>&, \
+                                                const Mat<In>&, int64_t, int64_t);                      \
   template void finalize_plan<In>(Plan<In>&);
 
 ORRERY_PE_DRIVER_INSTANTIATE(int8_t)

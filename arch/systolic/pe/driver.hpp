@@ -44,15 +44,13 @@ struct StationaryOutputMap {
 // stationary: used_rows × used_cols (≤ R×C) tile; stream: used_rows × T, row i's operands.
 template <class In>
 void emit_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t stream_start,
-                          const Mat<In>& stationary, const Mat<In>& stream,
-                          StationaryOutputMap out_map);
+                          const Mat<In>& stationary, const Mat<In>& stream, StationaryOutputMap out_map);
 
 // a: used_rows × K (rows of A), b: K × used_cols (columns of B); PE(R-used_rows+i, j) holds
 // result (row0+i, col0+j).
 template <class In>
-void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold,
-                                 int64_t stream_start, const Mat<In>& a, const Mat<In>& b,
-                                 int64_t row0, int64_t col0);
+void emit_output_stationary_fold(Plan<In>& plan, ArrayDims dims, int32_t fold, int64_t stream_start,
+                                 const Mat<In>& a, const Mat<In>& b, int64_t row0, int64_t col0);
 
 // Sorts each edge's words by cycle; where two land on one cycle (a flush and the next fold's
 // first word), keeps the real operand. Throws SimulationError if two real operands collide.

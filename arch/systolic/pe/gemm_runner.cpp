@@ -9,20 +9,21 @@ namespace orrery::arch::systolic::pe {
 
 namespace {
 
-
 int64_t stream_length(Dataflow dataflow, int64_t m, int64_t n, int64_t k) {
   switch (dataflow) {
-    case Dataflow::os: return k;
-    case Dataflow::ws: return m;
-    case Dataflow::is: return n;
+    case Dataflow::os:
+      return k;
+    case Dataflow::ws:
+      return m;
+    case Dataflow::is:
+      return n;
   }
   throw SimulationError("PE model: unknown dataflow");
 }
 
 }  // namespace
 
-std::vector<FoldTile> gemm_fold_tiles(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n,
-                                      int64_t k) {
+std::vector<FoldTile> gemm_fold_tiles(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n, int64_t k) {
   if (m < 1 || n < 1 || k < 1) throw SimulationError("PE model: empty GEMM");
   const int64_t along_rows = dataflow == Dataflow::os ? m : k;
   const int64_t along_cols = dataflow == Dataflow::is ? m : n;
@@ -44,8 +45,8 @@ std::vector<FoldTile> gemm_fold_tiles(Dataflow dataflow, ArrayDims dims, int64_t
   return tiles;
 }
 
-std::vector<int64_t> fold_stream_starts(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n,
-                                        int64_t k, FoldSchedule schedule) {
+std::vector<int64_t> fold_stream_starts(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n, int64_t k,
+                                        FoldSchedule schedule) {
   const auto tiles = gemm_fold_tiles(dataflow, dims, m, n, k);
   const bool os = dataflow == Dataflow::os;
   const int64_t r = dims.rows, c = dims.cols, t = stream_length(dataflow, m, n, k);
@@ -102,9 +103,9 @@ Plan<In> make_gemm_plan(const Mat<In>& a, const Mat<In>& b, ArrayDims dims, Data
   return plan;
 }
 
-template Plan<int8_t> make_gemm_plan<int8_t>(const Mat<int8_t>&, const Mat<int8_t>&, ArrayDims,
-                                             Dataflow, FoldSchedule);
-template Plan<float> make_gemm_plan<float>(const Mat<float>&, const Mat<float>&, ArrayDims,
-                                           Dataflow, FoldSchedule);
+template Plan<int8_t> make_gemm_plan<int8_t>(const Mat<int8_t>&, const Mat<int8_t>&, ArrayDims, Dataflow,
+                                             FoldSchedule);
+template Plan<float> make_gemm_plan<float>(const Mat<float>&, const Mat<float>&, ArrayDims, Dataflow,
+                                           FoldSchedule);
 
 }  // namespace orrery::arch::systolic::pe

@@ -30,11 +30,10 @@ struct FoldTile {
   int64_t row0 = 0, col0 = 0, rows = 0, cols = 0;
 };
 
-std::vector<FoldTile> gemm_fold_tiles(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n,
-                                      int64_t k);
+std::vector<FoldTile> gemm_fold_tiles(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n, int64_t k);
 
-std::vector<int64_t> fold_stream_starts(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n,
-                                        int64_t k, FoldSchedule schedule);
+std::vector<int64_t> fold_stream_starts(Dataflow dataflow, ArrayDims dims, int64_t m, int64_t n, int64_t k,
+                                        FoldSchedule schedule);
 
 // a: M×K, b: K×N. The plan's result is the M×N product.
 template <class In>

@@ -49,9 +49,7 @@ class Pe final : public sc_core::sc_module {
   }
 
  private:
-  int64_t cycle() const {
-    return static_cast<int64_t>(sc_core::sc_time_stamp().value() / period_.value());
-  }
+  int64_t cycle() const { return static_cast<int64_t>(sc_core::sc_time_stamp().value() / period_.value()); }
 
   void on_clock() {
     const OperandWord<In> a = west_in.read();
@@ -66,19 +64,18 @@ class Pe final : public sc_core::sc_module {
     }
   }
 
-  void step_stationary(const OperandWord<In>& a, const OperandWord<In>& b,
-                       const PsumWord<Acc>& p) {
+  void step_stationary(const OperandWord<In>& a, const OperandWord<In>& b, const PsumWord<Acc>& p) {
     PsumWord<Acc> out = p;  // unmapped PE or bubble: the partial sum passes through
     const int use = a.parity ? 1 : 0;
     if (a.valid && stationary_valid_[use]) {
-      out.value = (p.valid ? p.value : Acc{}) +
-                  static_cast<Acc>(stationary_[use]) * static_cast<Acc>(a.value);
+      out.value =
+          (p.valid ? p.value : Acc{}) + static_cast<Acc>(stationary_[use]) * static_cast<Acc>(a.value);
       out.valid = true;
       out.fold = a.fold;
       log_->record(a.fold, cycle());
     }
     psum_out.write(out);
-    parity_ = a.parity;  // so that an os job's first fold is seen as a change
+    parity_ = a.parity;        // so that an os job's first fold is seen as a change
     if (b.load_row == row_) {  // captured after this cycle's MAC used the old value
       const int load = b.parity ? 1 : 0;
       stationary_[load] = b.value;
@@ -86,8 +83,7 @@ class Pe final : public sc_core::sc_module {
     }
   }
 
-  void step_output_stationary(const OperandWord<In>& a, const OperandWord<In>& b,
-                              const PsumWord<Acc>& p) {
+  void step_output_stationary(const OperandWord<In>& a, const OperandWord<In>& b, const PsumWord<Acc>& p) {
     PsumWord<Acc> out = drain_;
     if (a.parity != parity_) {  // the next fold's first word: the finished sum goes to the drain
       out = PsumWord<Acc>{accumulator_, has_sum_, fold_};

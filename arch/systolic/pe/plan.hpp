@@ -29,9 +29,9 @@ struct Plan {
   PeMode mode = PeMode::stationary;
   int64_t result_rows = 0, result_cols = 0;
   int32_t folds = 0;
-  std::vector<int64_t> fold_start;                       // cycle the fold's first word enters
-  std::vector<std::vector<EdgeEvent<In>>> west, north;   // per edge row/column, by cycle
-  std::vector<std::vector<OutputSlot>> outputs;          // per column, in arrival order
+  std::vector<int64_t> fold_start;                      // cycle the fold's first word enters
+  std::vector<std::vector<EdgeEvent<In>>> west, north;  // per edge row/column, by cycle
+  std::vector<std::vector<OutputSlot>> outputs;         // per column, in arrival order
 };
 
 }  // namespace orrery::arch::systolic::pe

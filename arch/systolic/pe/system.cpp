@@ -1,7 +1,8 @@
 #include "arch/systolic/pe/system.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "common/error.hpp"
 
@@ -61,8 +62,8 @@ void PeSystem<In, Acc>::idle(int cycles) {
     for (int j = 0; j < array_.cols(); ++j) {
       array_.north(j).write(OperandWord<In>{});
       if (array_.south(j).read().valid) {
-        throw SimulationError(fmt::format(
-            "PE model: column {} gave an output no job expected (cycle {})", j, now_cycle() - 1));
+        throw SimulationError(
+            fmt::format("PE model: column {} gave an output no job expected (cycle {})", j, now_cycle() - 1));
       }
     }
     wait_cycle();
@@ -72,8 +73,7 @@ void PeSystem<In, Acc>::idle(int cycles) {
 template <class In, class Acc>
 void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
   const int rows = array_.rows(), cols = array_.cols();
-  if (plan.west.size() != static_cast<size_t>(rows) ||
-      plan.north.size() != static_cast<size_t>(cols) ||
+  if (plan.west.size() != static_cast<size_t>(rows) || plan.north.size() != static_cast<size_t>(cols) ||
       plan.outputs.size() != static_cast<size_t>(cols)) {
     throw SimulationError("PE model: plan built for another array size");
   }
@@ -93,8 +93,10 @@ void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
   const int64_t t0 = now_cycle() + 2;  // job cycle 0; the PEs see the new mode at t0 - 1
   int64_t last_event = 0;
   size_t outputs_left = 0;
-  for (const auto& e : plan.west) if (!e.empty()) last_event = std::max(last_event, e.back().cycle);
-  for (const auto& e : plan.north) if (!e.empty()) last_event = std::max(last_event, e.back().cycle);
+  for (const auto& e : plan.west)
+    if (!e.empty()) last_event = std::max(last_event, e.back().cycle);
+  for (const auto& e : plan.north)
+    if (!e.empty()) last_event = std::max(last_event, e.back().cycle);
   for (const auto& o : plan.outputs) outputs_left += o.size();
   const int64_t limit = last_event + 2 * (rows + cols) + 16;
 
@@ -140,14 +142,13 @@ void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
       const auto& slots = plan.outputs[static_cast<size_t>(j)];
       auto& next = next_out[static_cast<size_t>(j)];
       if (next >= slots.size() || cycle_out < 0) {
-        throw SimulationError(fmt::format(
-            "PE model: unexpected output at column {} cycle {}", j, cycle_out));
+        throw SimulationError(fmt::format("PE model: unexpected output at column {} cycle {}", j, cycle_out));
       }
       const OutputSlot& slot = slots[next++];
       if (w.fold != base + slot.fold) {
-        throw SimulationError(fmt::format(
-            "PE model: column {} cycle {}: output of fold {} where fold {} was expected", j,
-            cycle_out, w.fold - base, slot.fold));
+        throw SimulationError(
+            fmt::format("PE model: column {} cycle {}: output of fold {} where fold {} was expected", j,
+                        cycle_out, w.fold - base, slot.fold));
       }
       out.result(slot.row, slot.col) += w.value;  // K-fold partial sums add up here
       auto& last = cyc.fold_last_out[static_cast<size_t>(slot.fold)];
@@ -159,8 +160,7 @@ void PeSystem<In, Acc>::run_job(const Plan<In>& plan, JobResult<Acc>& out) {
       break;
     }
     if (cycle_out > limit) {
-      throw SimulationError(fmt::format("PE model: job did not finish, {} outputs missing",
-                                        outputs_left));
+      throw SimulationError(fmt::format("PE model: job did not finish, {} outputs missing", outputs_left));
     }
     wait_cycle();
   }

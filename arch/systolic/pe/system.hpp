@@ -6,8 +6,8 @@
 //
 // SystemC elaborates once per process: construct one PeSystem, call run() once.
 #include <string>
-#include <vector>
 #include <systemc>
+#include <vector>
 
 #include "arch/systolic/pe/array.hpp"
 #include "arch/systolic/pe/driver.hpp"

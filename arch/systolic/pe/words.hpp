@@ -30,8 +30,8 @@ struct PsumWord {
 
 template <class In>
 std::ostream& operator<<(std::ostream& os, const OperandWord<In>& w) {
-  return os << "{" << +w.value << (w.valid ? "" : " bubble") << " p" << w.parity << " row"
-            << w.load_row << " f" << w.fold << "}";
+  return os << "{" << +w.value << (w.valid ? "" : " bubble") << " p" << w.parity << " row" << w.load_row
+            << " f" << w.fold << "}";
 }
 
 template <class Acc>

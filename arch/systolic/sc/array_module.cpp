@@ -6,7 +6,8 @@
 
 namespace orrery::arch::systolic::sc {
 
-ArrayModule::ArrayModule(sc_core::sc_module_name name, SramBuffers& buffers, WriteEngine& writes, bool scalesim)
+ArrayModule::ArrayModule(sc_core::sc_module_name name, SramBuffers& buffers, WriteEngine& writes,
+                         bool scalesim)
     : sc_module(name), buffers_(buffers), writes_(writes), scalesim_(scalesim) {}
 
 ArrayLayerResult ArrayModule::run_layer(const LayerPlan& plan) {

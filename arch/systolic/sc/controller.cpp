@@ -6,11 +6,16 @@
 
 namespace orrery::arch::systolic::sc {
 
-Controller::Controller(sc_core::sc_module_name name, const std::vector<mappers::systolic::SystolicMapping>& mappings,
+Controller::Controller(sc_core::sc_module_name name,
+                       const std::vector<mappers::systolic::SystolicMapping>& mappings,
                        const SystolicSpec& spec)
-    : sc_module(name), mappings_(mappings), spec_(spec),
+    : sc_module(name),
+      mappings_(mappings),
+      spec_(spec),
       dram_("dram", spec.dram_bandwidth_bytes_per_cycle, spec.dram_latency_cycles),
-      buffers_("buffers", spec.double_buffered ? 2 : 1), writes_("write_engine"), reads_("read_engine", buffers_),
+      buffers_("buffers", spec.double_buffered ? 2 : 1),
+      writes_("write_engine"),
+      reads_("read_engine", buffers_),
       array_("array", buffers_, writes_, spec.timing == Timing::scalesim) {
   reads_.socket.bind(dram_.read_port);
   writes_.socket.bind(dram_.write_port);
@@ -37,7 +42,8 @@ void Controller::run() {
         write_done = writes_.run_layer(static_cast<int64_t>(plan.folds.size()));
       }
     });
-    sc_core::wait(read_proc.terminated_event() & array_proc.terminated_event() & write_proc.terminated_event());
+    sc_core::wait(read_proc.terminated_event() & array_proc.terminated_event() &
+                  write_proc.terminated_event());
     const int64_t end = std::max({array.end_cycle, write_done, plan.memory ? read_done : t0});
     wait_until(end);
     LayerCounts c;

@@ -4,7 +4,6 @@
 // array and the write engine on the layer's plan, waits for all three, and records the layer's
 // cycles, compute cycles and bytes. Everything lives in one elaboration.
 #include <systemc>
-
 #include <vector>
 
 #include "arch/systolic/layer_timing.hpp"

@@ -6,10 +6,10 @@
 //  WriteEngine: takes finished folds from the array in order, waits until each is done, then
 //    posts its outputs; the layer ends when the last write is delivered.
 // Transfers longer than 1 GiB go as back-to-back chunks (TLM lengths are 32-bit).
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <deque>
+#include <tlm>
 
 #include "arch/systolic/sc/layer_plan.hpp"
 #include "arch/systolic/sc/sram_buffers.hpp"
@@ -17,7 +17,8 @@
 namespace orrery::arch::systolic::sc {
 
 // Sends `bytes` through `socket` now; returns the cycle the last byte is delivered.
-int64_t transfer(tlm_utils::simple_initiator_socket<sc_core::sc_module>& socket, tlm::tlm_command cmd, int64_t bytes);
+int64_t transfer(tlm_utils::simple_initiator_socket<sc_core::sc_module>& socket, tlm::tlm_command cmd,
+                 int64_t bytes);
 
 struct WriteJob {
   int64_t done_cycle = 0;  // the fold finishes; its outputs may leave

@@ -8,7 +8,10 @@
 namespace orrery::arch::systolic::sc {
 
 DramChannel::DramChannel(sc_core::sc_module_name name, double bandwidth, int64_t latency)
-    : sc_module(name), read_port("read_port"), write_port("write_port"), bandwidth_(bandwidth),
+    : sc_module(name),
+      read_port("read_port"),
+      write_port("write_port"),
+      bandwidth_(bandwidth),
       latency_(static_cast<double>(latency)) {
   read_port.register_b_transport(this, &DramChannel::b_transport);
   write_port.register_b_transport(this, &DramChannel::b_transport);

@@ -8,10 +8,10 @@
 // Requests are booked in the order the initiators make them, so contention between the read
 // (prefetch) and write-back engines emerges from their interleaving. While `ideal` (the array
 // layers of SCALE-Sim's CALC mode) it delivers at once. Counts the bytes moved each way.
-#include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <tlm>
 
 namespace orrery::arch::systolic::sc {
 

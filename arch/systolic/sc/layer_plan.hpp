@@ -24,7 +24,8 @@ inline LayerPlan make_plan(const mappers::systolic::SystolicMapping& m, const Sy
   for (const auto& pass : m.gemms) {
     const int64_t cpf = scalesim_cycles_per_fold(m.dataflow, pass.dims, s.rows, s.cols);
     for (int64_t i = 0; i < pass.count; ++i)
-      for (int64_t f = 0; f < pass.grid.count(); ++f) plan.folds.push_back({fold_work(pass, m.dataflow, s, f), cpf});
+      for (int64_t f = 0; f < pass.grid.count(); ++f)
+        plan.folds.push_back({fold_work(pass, m.dataflow, s, f), cpf});
   }
   return plan;
 }

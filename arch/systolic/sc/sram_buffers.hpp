@@ -4,10 +4,9 @@
 // h, h + 2, h + 4, ... The read engine books a half for fold f once fold f - 2 has released it
 // and records when f's data is delivered; the array waits for that, and releases the half when
 // fold f's stream has left it. Counts SRAM bytes as folds run.
-#include <systemc>
-
 #include <array>
 #include <cstdint>
+#include <systemc>
 
 namespace orrery::arch::systolic::sc {
 

@@ -21,8 +21,8 @@ double fps(const std::string& config, const std::string& model) {
 void expect_within_10_percent(const std::string& config, const std::string& model, double published) {
   const double predicted = fps(config, model);
   if (predicted < 0) GTEST_SKIP() << "zoo model '" << model << "' is not in the zoo yet";
-  EXPECT_NEAR(predicted / published, 1.0, 0.10) << config << " " << model << ": predicted " << predicted
-                                                << " fps, published " << published;
+  EXPECT_NEAR(predicted / published, 1.0, 0.10)
+      << config << " " << model << ": predicted " << predicted << " fps, published " << published;
 }
 
 TEST(FpgaCalibration, Zcu102ResNet50) { expect_within_10_percent("zcu102_dpu.yaml", "resnet50", 173.6); }
@@ -40,8 +40,9 @@ namespace {
 // published figure without any constant of its own.
 TEST(FpgaCalibration, Zcu102ResNet50CycleFidelity) {
   const auto g = workloads::zoo::build_model("resnet50", {1, workloads::DType::int8});
-  const double fps =
-      FpgaFamily().simulate(test::fpga::load("zcu102_dpu.yaml"), g, {"", Fidelity::cycle, 1}).throughput_per_s;
+  const double fps = FpgaFamily()
+                         .simulate(test::fpga::load("zcu102_dpu.yaml"), g, {"", Fidelity::cycle, 1})
+                         .throughput_per_s;
   EXPECT_NEAR(fps / 173.6, 1.0, 0.10) << "predicted " << fps << " fps, published 173.6";
 }
 

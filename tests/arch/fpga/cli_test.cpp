@@ -1,22 +1,22 @@
 // The FPGA family through the orrery binary: shipped configs, bad configs, reports.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/run_cli.hpp"
 
 namespace orrery::test {
 namespace {
 
-const char* kConfigs[] = {"zcu102_dpu", "zcu104_dpu", "kv260_dpu", "u250_dpu",
+const char* kConfigs[] = {"zcu102_dpu",      "zcu104_dpu",       "kv260_dpu",     "u250_dpu",
                           "zc706_streaming", "zcu102_streaming", "u250_streaming"};
 
 TEST(FpgaCli, EveryShippedConfigSimulates) {
   for (const char* name : kConfigs) {
-    const auto r = run_cli(std::string("simulate --arch configs/fpga/") + name +
-                           ".yaml --op conv2d:N=1,C=64,H=28,W=28,K=64,R=3,S=3,stride=1,pad=1,dtype=int8 --format json");
+    const auto r =
+        run_cli(std::string("simulate --arch configs/fpga/") + name +
+                ".yaml --op conv2d:N=1,C=64,H=28,W=28,K=64,R=3,S=3,stride=1,pad=1,dtype=int8 --format json");
     ASSERT_EQ(r.code, 0) << name << ": " << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_GT(j["total"]["throughput_per_s"].get<double>(), 0) << name;
@@ -35,25 +35,27 @@ void expect_one_line_exit_2(const std::string& args, const std::string& needle) 
 }
 
 TEST(FpgaCli, ZeroDspsIsAConfigError) {
-  expect_one_line_exit_2("simulate --arch configs/fpga/zcu102_dpu.yaml --set device.dsp=0 --op gemm:M=8,N=8,K=8",
-                         "device.dsp");
+  expect_one_line_exit_2(
+      "simulate --arch configs/fpga/zcu102_dpu.yaml --set device.dsp=0 --op gemm:M=8,N=8,K=8", "device.dsp");
 }
 
 TEST(FpgaCli, UnknownEngineIsAConfigError) {
-  expect_one_line_exit_2("simulate --arch configs/fpga/zcu102_dpu.yaml --set engine=systolic --op gemm:M=8,N=8,K=8",
-                         "engine");
+  expect_one_line_exit_2(
+      "simulate --arch configs/fpga/zcu102_dpu.yaml --set engine=systolic --op gemm:M=8,N=8,K=8", "engine");
 }
 
 TEST(FpgaCli, CoresBeyondTheDeviceAreAConfigError) {
   // 5 x 642 DSPs > the ZU9EG's 2,520.
-  expect_one_line_exit_2("simulate --arch configs/fpga/zcu102_dpu.yaml --set overlay.cores=5 --op gemm:M=8,N=8,K=8",
-                         "overlay.dsp_per_core");
+  expect_one_line_exit_2(
+      "simulate --arch configs/fpga/zcu102_dpu.yaml --set overlay.cores=5 --op gemm:M=8,N=8,K=8",
+      "overlay.dsp_per_core");
 }
 
 TEST(FpgaCli, NotFittingIsAResultNotAnError) {
   // conv 3x3 1024 -> 1024: 9.4 M int8 weights = 75 Mbit > the ZC706's 19.6 Mbit of BRAM.
-  const auto r = run_cli("simulate --arch configs/fpga/zc706_streaming.yaml "
-                         "--op conv2d:N=1,C=1024,H=7,W=7,K=1024,R=3,S=3,stride=1,pad=1,dtype=int8 --format json");
+  const auto r = run_cli(
+      "simulate --arch configs/fpga/zc706_streaming.yaml "
+      "--op conv2d:N=1,C=1024,H=7,W=7,K=1024,R=3,S=3,stride=1,pad=1,dtype=int8 --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["resources"]["fits"].get<bool>());

@@ -36,7 +36,7 @@ TEST(FpgaDspCost, HandWorkedConvLayers) {
   s.a_bits = s.w_bits = 8;
   EXPECT_EQ(stage_cost(s, f, spec, WeightStore::bram).dsp, 4 * 8 * 9 / 2);  // 8-bit: 9 x 0.5 x 32 = 144
   s.a_bits = s.w_bits = 16;
-  EXPECT_EQ(stage_cost(s, f, spec, WeightStore::bram).dsp, 4 * 8 * 9);      // 16-bit: 1 per multiplier = 288
+  EXPECT_EQ(stage_cost(s, f, spec, WeightStore::bram).dsp, 4 * 8 * 9);  // 16-bit: 1 per multiplier = 288
   s.a_bits = s.w_bits = 32;
   EXPECT_EQ(stage_cost(s, f, spec, WeightStore::bram).dsp, 4 * 8 * 9 * 4);  // 32-bit: 4 per multiplier = 1152
   // fine 3 of a 3x3 kernel, coarse 1/1, 8-bit: ceil(3 x 0.5) = 2 slices.
@@ -61,20 +61,20 @@ TEST(FpgaStreamingStage, FinnCycleFormula) {
   conv.out_pixels = 28 * 28;
   // PE = coarse_out = 8, SIMD = coarse_in x fine = 4 x 9 = 36.
   EXPECT_EQ(stage_cycles_per_image(conv, {4, 8, 9}), (64 / 8) * (288 / 36) * 28 * 28);  // 50,176
-  EXPECT_EQ(stage_cycles_per_image(conv, {1, 1, 1}), 64 * 288 * 28 * 28);             // fully folded = MACs
+  EXPECT_EQ(stage_cycles_per_image(conv, {1, 1, 1}), 64 * 288 * 28 * 28);               // fully folded = MACs
 }
 
 TEST(FpgaMemoryBlocks, BramAndUramAspectRatios) {
   // UG573: BRAM36 is 32Kx1 ... 4Kx9, 2Kx18, 1Kx36, 512x72; URAM288 is 4Kx72.
   EXPECT_EQ(bram36_for_bank(1024, 36), 1);
-  EXPECT_EQ(bram36_for_bank(4096, 8), 1);   // 4Kx9
+  EXPECT_EQ(bram36_for_bank(4096, 8), 1);  // 4Kx9
   EXPECT_EQ(bram36_for_bank(4097, 8), 2);
   EXPECT_EQ(bram36_for_bank(512, 72), 1);
   EXPECT_EQ(bram36_for_bank(512, 144), 2);
   EXPECT_EQ(bram36_for_bank(100, 8), 1);
   EXPECT_EQ(uram_for_bank(4096, 72), 1);
   EXPECT_EQ(uram_for_bank(8192, 8), 2);
-  EXPECT_EQ(lutram_for_bank(64, 8), 8);     // 64x1 per LUT6
+  EXPECT_EQ(lutram_for_bank(64, 8), 8);  // 64x1 per LUT6
 }
 
 TEST(FpgaStreamingStage, WeightMemoryOneWideWordPerCycle) {

@@ -33,7 +33,8 @@ TEST(FpgaFidelity, OverlayOneCoreAgreesExactly) {
   const auto c = family.simulate(cfg, g, {"", Fidelity::cycle, 1});
   ASSERT_EQ(a.layers.size(), c.layers.size());
   for (size_t i = 0; i < a.layers.size(); ++i)
-    EXPECT_NEAR(static_cast<double>(c.layers[i].stats.cycles), static_cast<double>(a.layers[i].stats.cycles), 2.0)
+    EXPECT_NEAR(static_cast<double>(c.layers[i].stats.cycles), static_cast<double>(a.layers[i].stats.cycles),
+                2.0)
         << a.layers[i].name;
 }
 
@@ -51,7 +52,8 @@ TEST(FpgaFidelity, OverlayManyCoresAmpleBandwidthScales) {
 TEST(FpgaFidelity, OverlaySharedChannelShowsContention) {
   // Starved memory: 3 cores on 1 GB/s stretch each other's loads in the channel's queue.
   const auto cfg = test::fpga::load("zcu102_dpu.yaml", {{"memory.bandwidth_gb_per_s", "1"}});
-  const auto one = test::fpga::load("zcu102_dpu.yaml", {{"memory.bandwidth_gb_per_s", "1"}, {"overlay.cores", "1"}});
+  const auto one =
+      test::fpga::load("zcu102_dpu.yaml", {{"memory.bandwidth_gb_per_s", "1"}, {"overlay.cores", "1"}});
   FpgaFamily family;
   const auto g = overlay_graph();
   const auto c = family.simulate(cfg, g, {"", Fidelity::cycle, 1});
@@ -97,8 +99,8 @@ TEST(FpgaFidelity, StreamingShallowFifoStallsBurstyStages) {
 
 TEST(FpgaFidelity, StreamingBandwidthStarvedSource) {
   // 0.01 GB/s: the input DMA (16x16x8 bytes, 41k cycles) is the slowest stage in both fidelities.
-  const auto cfg = test::fpga::load("zc706_streaming.yaml",
-                                    {{"memory.bandwidth_gb_per_s", "0.01"}, {"streaming.fifo_depth_rows", "4096"}});
+  const auto cfg = test::fpga::load(
+      "zc706_streaming.yaml", {{"memory.bandwidth_gb_per_s", "0.01"}, {"streaming.fifo_depth_rows", "4096"}});
   const FpgaSpec spec = make_spec(cfg);
   const auto m = mappers::fpga::map_streaming(conv_then_fc(), spec, 1);
   const auto r = sc::run_streaming_sc(m, 1);

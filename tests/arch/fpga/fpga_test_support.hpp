@@ -12,8 +12,8 @@ inline config::Resolved load(const std::string& file, const std::vector<config::
   return arch::load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/fpga/" + file, sets);
 }
 
-inline workloads::ConvParams conv2d(int64_t c_in, int64_t hw, int64_t c_out, int64_t k, int64_t stride, int64_t pad,
-                                    int64_t groups = 1) {
+inline workloads::ConvParams conv2d(int64_t c_in, int64_t hw, int64_t c_out, int64_t k, int64_t stride,
+                                    int64_t pad, int64_t groups = 1) {
   workloads::ConvParams p;
   p.c_in = c_in;
   p.c_out = c_out;

@@ -74,7 +74,8 @@ TEST(FpgaOverlay, TilingPicksTheCheaperLoopOrder) {
   const int64_t weights = 512 * 512 * 9;
   EXPECT_EQ(m.oc_tiles, (weights + 131071) / 131072);
   EXPECT_GT(m.tiles, 1);
-  const int64_t other = m.loop_order == "weights_outer" ? weights * m.row_tiles : weights + m.fmap_read_bytes * m.oc_tiles;
+  const int64_t other =
+      m.loop_order == "weights_outer" ? weights * m.row_tiles : weights + m.fmap_read_bytes * m.oc_tiles;
   EXPECT_LE(m.read_bytes(), other + 1);
   EXPECT_GE(m.weight_read_bytes, weights);  // never below compulsory traffic
   EXPECT_GE(m.fmap_read_bytes, 512 * 28 * 28);
@@ -88,14 +89,17 @@ TEST(FpgaOverlay, LayerTimingDoubleBufferFormula) {
   const auto m = map_overlay(op, spec.overlay);
   const double b = 10.0;  // bytes per cycle
   const double tiles = static_cast<double>(m.tiles);
-  const double c = (static_cast<double>(m.array_cycles) + static_cast<double>(m.blocks) * kOverlayCalibration.block_overhead_cycles) / tiles +
+  const double c = (static_cast<double>(m.array_cycles) +
+                    static_cast<double>(m.blocks) * kOverlayCalibration.block_overhead_cycles) /
+                       tiles +
                    kOverlayCalibration.tile_overhead_cycles;
   // Weight bytes cost 1 / weight_burst_efficiency of bandwidth time (short bursts).
   const double bytes = static_cast<double>(m.fmap_read_bytes + m.write_bytes) +
                        static_cast<double>(m.weight_read_bytes) / kOverlayCalibration.weight_burst_efficiency;
   const double load = bytes / tiles / b + 120e-9 * 281e6;
   const auto t = overlay_layer_timing(m, spec, b);
-  EXPECT_NEAR(t.cycles, kOverlayCalibration.layer_overhead_cycles + load + (tiles - 1) * std::max(c, load) + c, 1e-6);
+  EXPECT_NEAR(t.cycles,
+              kOverlayCalibration.layer_overhead_cycles + load + (tiles - 1) * std::max(c, load) + c, 1e-6);
   EXPECT_GE(t.stall_cycles, 0);
 }
 
@@ -104,16 +108,18 @@ TEST(FpgaOverlay, SharedBandwidthDoesNotScaleLinearly) {
   // 3x one core's throughput; a compute-bound conv (64 -> 64, 3x3 on 56x56: 56k array cycles for
   // 0.44 MB, 8 B/cycle per core against 41 B/cycle sustained) scales linearly.
   workloads::GemmParams fc{.batch = 1, .m = 1, .n = 4096, .k = 25088, .b_is_weight = true};
-  const std::vector<mappers::fpga::OverlayMapping> bw_bound{map_overlay(make_op("fc", fc, DType::int8), b4096())};
+  const std::vector<mappers::fpga::OverlayMapping> bw_bound{
+      map_overlay(make_op("fc", fc, DType::int8), b4096())};
   const auto three = make_spec(test::fpga::load("zcu102_dpu.yaml"));
   const auto one = make_spec(test::fpga::load("zcu102_dpu.yaml", {{"overlay.cores", "1"}}));
-  const double scale_fc = overlay_run(bw_bound, three, 1).throughput_per_s / overlay_run(bw_bound, one, 1).throughput_per_s;
+  const double scale_fc =
+      overlay_run(bw_bound, three, 1).throughput_per_s / overlay_run(bw_bound, one, 1).throughput_per_s;
   EXPECT_LT(scale_fc, 1.5);
   EXPECT_TRUE(overlay_run(bw_bound, three, 1).bandwidth_bound);
   const std::vector<mappers::fpga::OverlayMapping> compute_bound{
       map_overlay(make_op("c", test::fpga::conv2d(64, 56, 64, 3, 1, 1), DType::int8), b4096())};
-  const double scale_conv =
-      overlay_run(compute_bound, three, 1).throughput_per_s / overlay_run(compute_bound, one, 1).throughput_per_s;
+  const double scale_conv = overlay_run(compute_bound, three, 1).throughput_per_s /
+                            overlay_run(compute_bound, one, 1).throughput_per_s;
   EXPECT_NEAR(scale_conv, 3.0, 0.05);
 }
 

@@ -31,7 +31,8 @@ TEST(FpgaStreaming, GreedyFoldingBalancesStagesWithinBudget) {
   EXPECT_LE(m.used.bram36, spec.device.available.bram36 * spec.streaming.max_utilization);
   // Each stage's cycles follow the FINN formula for its chosen folding.
   for (const auto& s : m.stages)
-    EXPECT_EQ(s.cost.cycles_per_image, (s.shape.c_out / s.folding.coarse_out) * (s.shape.c_in_g / s.folding.coarse_in) *
+    EXPECT_EQ(s.cost.cycles_per_image, (s.shape.c_out / s.folding.coarse_out) *
+                                           (s.shape.c_in_g / s.folding.coarse_in) *
                                            (s.shape.kernel / s.folding.fine) * s.shape.out_pixels);
   // The work ratio is 1:1 (conv1: 32x32x32x16x9, conv2: 16x16x64x32x9 = 4.7 M MACs each). One
   // greedy step moves a factor to its next divisor (x2 for channels, x3 for a 3x3 window), so

@@ -9,7 +9,8 @@ namespace orrery::arch {
 namespace {
 
 TEST(GpuConfig, ShippedConfigsLoad) {
-  for (const char* f : {"configs/gpu/h100_sxm.yaml", "configs/gpu/a100_sxm.yaml", "configs/gpu/h200_sxm.yaml"}) {
+  for (const char* f :
+       {"configs/gpu/h100_sxm.yaml", "configs/gpu/a100_sxm.yaml", "configs/gpu/h200_sxm.yaml"}) {
     const auto cfg = load_arch(std::string(ORRERY_SOURCE_DIR) + "/" + f);
     EXPECT_EQ(cfg.family(), "gpu") << f;
   }

@@ -104,8 +104,8 @@ TEST(GpuLowering, SplitKGemmLaunchesItsReduceKernel) {
 }
 
 // cuDNN's sm90 implicit-GEMM convolutions run the whole reduction in one CTA
-// ("execute_segment_k_off") unless it is very long: a batch-1 3x3 conv on 7x7x512 (M = 49, N = 512, K = 4608) stays
-// at 8 CTAs of 64x64 rather than being split along K.
+// ("execute_segment_k_off") unless it is very long: a batch-1 3x3 conv on 7x7x512 (M = 49, N = 512, K = 4608)
+// stays at 8 CTAs of 64x64 rather than being split along K.
 TEST(GpuLowering, ImplicitGemmConvDoesNotSplitK) {
   const GpuSpec spec = spec_with();
   const auto m = map("conv2d:N=1,C=512,H=7,W=7,K=512,R=3,S=3,stride=1,pad=1,dtype=fp16", spec);
@@ -147,8 +147,9 @@ TEST(GpuLowering, ConvBiasIsASeparateKernel) {
 // The L2 runs in its own clock domain: halving the SM clock leaves an L2-bound wave's memory
 // time unchanged. 1 GB of L2 traffic at 5120 B/clk x 1000 MHz = 5.12e12 B/s: 195.3125 us.
 TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
-  const GpuSpec spec = make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
-                                                {{"l2.bandwidth_bytes_per_clk", "5120"}, {"l2.clock_mhz", "1000"}}));
+  const GpuSpec spec =
+      make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
+                               {{"l2.bandwidth_bytes_per_clk", "5120"}, {"l2.clock_mhz", "1000"}}));
   Kernel k;
   k.engine = Engine::stream;
   k.ctas = 132;
@@ -158,7 +159,6 @@ TEST(GpuLowering, L2BandwidthIgnoresTheSmClock) {
   EXPECT_NEAR(fast.memory_seconds, 1e9 / 5.12e12, 1e-12);
   EXPECT_NEAR(slow.memory_seconds, fast.memory_seconds, 1e-12);
 }
-
 
 // Causal FlashAttention-2: query block i of 128 visits min(8, i + 1) key blocks of 128 at
 // S = 1024, d = 64 (1..8, 4.5 on average). 1 x 12 heads = 96 CTAs on 132 SMs: one per SM, so
@@ -182,7 +182,6 @@ TEST(GpuLowering, CausalAttentionTimesItsBusiestSm) {
   // The useful work stays the causal half.
   EXPECT_DOUBLE_EQ(many.useful_flops, 4.0 * 4 * 16 * 1024.0 * 1024 * 64 * 0.5);
 }
-
 
 // Decode with FlashAttention-2. 1 x 32 heads leave SMs idle (32 < 0.8 x 2 x 132): the 32 key
 // blocks of 128 split s ways with wave efficiency 32 s / 264 (s <= 8): the best is 0.97 at 8,
@@ -212,7 +211,6 @@ TEST(GpuLowering, DecodeAttentionPadsTheQueryBlock) {
   EXPECT_DOUBLE_EQ(whole.kernels[0].useful_flops, 4.0 * 32 * 32 * 4096 * 128);
 }
 
-
 // Unaligned GEMMs (odd sides): cuBLASLt falls back to CUTLASS 2.x kernels; for one small GEMM
 // (all sides below ~520) the 32x32 wmma kernel, otherwise the larger tiles (ops_h100.csv and
 // ops3_h100.csv kernel names: ..._wmma_tensorop_..._32x32_... for 127^3, 255^3, 511x513x257).
@@ -230,10 +228,12 @@ TEST(GpuLowering, SmallUnalignedGemmTakesTheWmmaTile) {
 // in ops_h100.csv); with a stride it stays cuDNN's implicit GEMM.
 TEST(GpuLowering, PointwiseConvIsAGemm) {
   const GpuSpec spec = spec_with();
-  const Kernel pw = map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=1,pad=0,dtype=fp16", spec).kernels.at(0);
+  const Kernel pw =
+      map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=1,pad=0,dtype=fp16", spec).kernels.at(0);
   EXPECT_EQ(pw.engine, Engine::tensor_gemm);
   EXPECT_EQ(pw.name.rfind("conv_gemm", 0), 0u) << pw.name;
-  const Kernel strided = map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=2,pad=0,dtype=fp16", spec).kernels.at(0);
+  const Kernel strided =
+      map("conv2d:N=8,C=256,H=56,W=56,K=64,R=1,S=1,stride=2,pad=0,dtype=fp16", spec).kernels.at(0);
   EXPECT_EQ(strided.engine, Engine::implicit_gemm);
 }
 

@@ -65,7 +65,8 @@ TEST(GpuPytorchLowering, BatchNormTransformLaunchConfig) {
   EXPECT_EQ(vol.ctas, 64 * 4 * 28 * 28 / 512);
   EXPECT_DOUBLE_EQ(vol.lane_ops_per_cta, 40.0 * 6 * 512);
   // The library mapper keeps the streaming model of the transform.
-  EXPECT_EQ(map("batchnorm:N=1,C=64,H=112,W=112,dtype=fp16", Runtime::library).kernels[2].dependent_accesses, 0);
+  EXPECT_EQ(map("batchnorm:N=1,C=64,H=112,W=112,dtype=fp16", Runtime::library).kernels[2].dependent_accesses,
+            0);
 }
 
 // ResNet's max pool (N=1, C=64, 112x112 -> 56x56, 3x3, stride 2): block_x = min(32, 64) = 32,
@@ -85,7 +86,8 @@ TEST(GpuPytorchLowering, MaxPoolNhwcStepsAndTime) {
   const double expect = 3612672.0 / (28.0 * 64.0 * 1.98e9) + 72 * 270e-9;
   EXPECT_NEAR(time_kernel(test_spec(), k, LaunchMode::graph, false).busy_seconds, expect, 1e-12);
   // The cycle model serializes the same steps in each CTA after its loads: it agrees within 1 %.
-  const RunResult a = run("maxpool:N=1,C=64,H=112,W=112,R=3,S=3,stride=2,pad=1,dtype=fp16", Fidelity::analytical);
+  const RunResult a =
+      run("maxpool:N=1,C=64,H=112,W=112,R=3,S=3,stride=2,pad=1,dtype=fp16", Fidelity::analytical);
   const RunResult c = run("maxpool:N=1,C=64,H=112,W=112,R=3,S=3,stride=2,pad=1,dtype=fp16", Fidelity::cycle);
   EXPECT_NEAR(c.total.seconds / a.total.seconds, 1.0, 0.01);
 }
@@ -104,9 +106,11 @@ TEST(GpuPytorchLowering, GlobalAveragePoolIsAReduction) {
 
 // A memset node costs its fill plus launch.memset_node_us beyond a kernel's graph overhead.
 TEST(GpuPytorchLowering, MemsetNodeCostInAGraph) {
-  const GpuSpec spec = test_spec_replacing("graph_overhead_us: 0}", "graph_overhead_us: 1, memset_node_us: 5.5}");
+  const GpuSpec spec =
+      test_spec_replacing("graph_overhead_us: 0}", "graph_overhead_us: 1, memset_node_us: 5.5}");
   const auto m = mappers::gpu::map_op(
-      workloads::parse_op_spec("avgpool:N=1,C=112,H=56,W=56,R=56,S=56,dtype=fp16").ops()[0], spec, Runtime::pytorch);
+      workloads::parse_op_spec("avgpool:N=1,C=112,H=56,W=56,R=56,S=56,dtype=fp16").ops()[0], spec,
+      Runtime::pytorch);
   const KernelTiming memset = time_kernel(spec, m.kernels[0], LaunchMode::graph, false);
   EXPECT_NEAR(memset.seconds - memset.busy_seconds, 1e-6 + 5.5e-6, 1e-15);
   const KernelTiming reduce = time_kernel(spec, m.kernels[1], LaunchMode::graph, false);
@@ -184,11 +188,11 @@ TEST(GpuPytorchLowering, PytorchPathsForBiasMaskAndBroadcast) {
   EXPECT_TRUE(found);
 }
 
-
 // Energy: an mma.sync kernel (FlashAttention-2) pays energy.mma_sync_factor times the
 // tensor-core energy per FLOP; time spent waiting on the first loads draws no active power.
 TEST(GpuEnergy, MmaSyncFactorAndIdleWaits) {
-  const GpuSpec spec = test_spec_replacing("stream_pj_per_op: 2,", "stream_pj_per_op: 2, mma_sync_factor: 2.5,");
+  const GpuSpec spec =
+      test_spec_replacing("stream_pj_per_op: 2,", "stream_pj_per_op: 2, mma_sync_factor: 2.5,");
   const auto attn = mappers::gpu::map_op(
       workloads::parse_op_spec("attention:B=1,H=12,S=1024,D=64,dtype=fp16").ops()[0], spec, Runtime::library);
   const Kernel& k = attn.kernels.at(0);

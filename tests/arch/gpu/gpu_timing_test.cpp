@@ -5,9 +5,9 @@
 
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/spec.hpp"
+#include "arch/registry.hpp"
 #include "common/error.hpp"
 #include "mappers/gpu/library_mapper.hpp"
-#include "arch/registry.hpp"
 #include "tests/arch/gpu/gpu_test_config.hpp"
 #include "workloads/op_spec.hpp"
 

@@ -23,8 +23,8 @@ orrery::workloads::Graph mix() {
   orrery::workloads::Graph g("mix");
   for (const char* spec : {"conv2d:N=1,C=16,H=20,W=20,K=24,R=3,S=3,stride=2,pad=1",
                            "conv2d:N=1,C=24,H=10,W=10,K=24,R=3,S=3,pad=1,groups=3", "gemm:M=100,N=36,K=70",
-                           "elementwise:op=relu,numel=2000", "attention:B=1,H=2,S=24,D=16", "gemm:B=2,M=9,N=17,K=33",
-                           "softmax:rows=8,cols=40"}) {
+                           "elementwise:op=relu,numel=2000", "attention:B=1,H=2,S=24,D=16",
+                           "gemm:B=2,M=9,N=17,K=33", "softmax:rows=8,cols=40"}) {
     auto one = orrery::workloads::parse_op_spec(spec);
     g.add(one.ops()[0]);
   }
@@ -56,7 +56,8 @@ TEST(SystolicCycle, ScaleSimEqualsAnalytical) {
 TEST(SystolicCycle, PublishedGemmThroughSystemC) {
   // SCALE-Sim v2 CALC mode, 1024^3 on 128x128, os: 81,791 cycles (reference/systolic.md).
   const auto cfg = systolic_config(systolic_yaml(128, 128, "os", "scalesim", 48.6, 100, 8192));
-  const auto c = run_systolic(cfg, orrery::workloads::parse_op_spec("gemm:M=1024,N=1024,K=1024"), Fidelity::cycle);
+  const auto c =
+      run_systolic(cfg, orrery::workloads::parse_op_spec("gemm:M=1024,N=1024,K=1024"), Fidelity::cycle);
   EXPECT_EQ(c.total.cycles, 81791);
 }
 
@@ -68,7 +69,8 @@ TEST(SystolicCycle, ExactUnboundedEqualsAnalytical) {
 }
 
 TEST(SystolicCycle, ExactSingleBufferedUnboundedEqualsAnalytical) {
-  const auto cfg = systolic_config(systolic_yaml(8, 8, "ws", "exact", 1e9, 0, 4), {"sram.double_buffered=false"});
+  const auto cfg =
+      systolic_config(systolic_yaml(8, 8, "ws", "exact", 1e9, 0, 4), {"sram.double_buffered=false"});
   expect_same_layers(run_systolic(cfg, mix()), run_systolic(cfg, mix(), Fidelity::cycle));
 }
 
@@ -77,7 +79,8 @@ void expect_close_stalls(const orrery::arch::RunResult& a, const orrery::arch::R
   for (size_t i = 0; i < a.layers.size(); ++i) {
     const auto &x = a.layers[i].stats, &y = c.layers[i].stats;
     EXPECT_EQ(x.compute_cycles, y.compute_cycles) << a.layers[i].name;
-    EXPECT_EQ(x.dram_read_bytes + x.dram_write_bytes, y.dram_read_bytes + y.dram_write_bytes) << a.layers[i].name;
+    EXPECT_EQ(x.dram_read_bytes + x.dram_write_bytes, y.dram_read_bytes + y.dram_write_bytes)
+        << a.layers[i].name;
     EXPECT_LE(std::llabs(x.cycles - y.cycles), x.cycles / 100 + 2) << a.layers[i].name;
   }
 }
@@ -97,13 +100,16 @@ TEST(SystolicCycle, ResNet50TopologyWholeGraph) {
   // One elaboration covers all 54 layers; under SCALE-Sim timing, equal to the analytical model.
   const auto graph = orrery::workloads::read_topology_csv(std::string(ORRERY_SOURCE_DIR) +
                                                           "/tests/data/scalesim_resnet50.csv");
-  const auto cfg = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "scalesim", 48.6, 100, 6144));
+  const auto cfg =
+      orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "scalesim", 48.6, 100, 6144));
   expect_same_layers(run_systolic(cfg, graph), run_systolic(cfg, graph, Fidelity::cycle));
   // Unbounded bandwidth in exact mode: equal.
-  const auto fast = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 1e9, 0, 6144));
+  const auto fast =
+      orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 1e9, 0, 6144));
   expect_same_layers(run_systolic(fast, graph), run_systolic(fast, graph, Fidelity::cycle));
   // TPU-v1-like bandwidth in exact mode: close.
-  const auto ex = orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 48.6, 100, 6144));
+  const auto ex =
+      orrery::test::systolic_config(orrery::test::systolic_yaml(256, 256, "ws", "exact", 48.6, 100, 6144));
   expect_close_stalls(run_systolic(ex, graph), run_systolic(ex, graph, Fidelity::cycle));
 }
 

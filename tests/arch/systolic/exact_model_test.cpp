@@ -75,13 +75,13 @@ TEST(ExactModel, StallsUnderLowBandwidth) {
 // Energy breakdown sums to the total, leakage = watts x seconds; DRAM >= compulsory for a mix.
 TEST(ExactModel, InvariantsOnAMix) {
   const auto cfg = systolic_config(systolic_yaml(16, 16, "os", "exact", 8, 50, 64), {"energy.leakage_w=0.5"});
-  for (const char* op : {"conv2d:N=2,C=32,H=28,W=28,K=64,R=3,S=3,stride=2,pad=1",
-                         "conv2d:N=1,C=32,H=14,W=14,K=32,R=3,S=3,pad=1,groups=32",
-                         "attention:B=1,H=4,S=64,D=32", "gemm:B=3,M=40,N=50,K=60",
-                         "elementwise:op=add,numel=4096", "softmax:rows=64,cols=64"}) {
+  for (const char* op :
+       {"conv2d:N=2,C=32,H=28,W=28,K=64,R=3,S=3,stride=2,pad=1",
+        "conv2d:N=1,C=32,H=14,W=14,K=32,R=3,S=3,pad=1,groups=32", "attention:B=1,H=4,S=64,D=32",
+        "gemm:B=3,M=40,N=50,K=60", "elementwise:op=add,numel=4096", "softmax:rows=64,cols=64"}) {
     for (const char* df : {"ws", "os", "is"}) {
-      const auto r = run_op(systolic_config(systolic_yaml(16, 16, df, "exact", 8, 50, 64), {"energy.leakage_w=0.5"}),
-                            op);
+      const auto r = run_op(
+          systolic_config(systolic_yaml(16, 16, df, "exact", 8, 50, 64), {"energy.leakage_w=0.5"}), op);
       double sum = 0;
       for (const auto& [k, v] : r.total.energy_breakdown_j) sum += v;
       EXPECT_NEAR(sum, r.total.energy_j, 1e-15) << op;
@@ -132,8 +132,9 @@ TEST(ExactModel, InfeasibleMapping) {
     run_op(cfg, "gemm:M=64,N=512,K=512");
     FAIL() << "expected WorkloadError";
   } catch (const orrery::WorkloadError& e) {
-    EXPECT_NE(std::string(e.what()).find("a 256x256 filter tile needs 65536 B, a filter SRAM half holds 32768 B"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("a 256x256 filter tile needs 65536 B, a filter SRAM half holds 32768 B"),
+        std::string::npos)
         << e.what();
   }
 }

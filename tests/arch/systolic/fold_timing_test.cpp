@@ -1,8 +1,9 @@
 // Fold formulas on small arrays, every number worked out by hand in the comments
 // (the pipelining model is derived in arch/systolic/fold_timing.hpp).
+#include "arch/systolic/fold_timing.hpp"
+
 #include <gtest/gtest.h>
 
-#include "arch/systolic/fold_timing.hpp"
 #include "tests/arch/systolic/systolic_test_support.hpp"
 
 namespace {
@@ -30,7 +31,9 @@ TEST(FoldTiming, FourByFourEightCubed) {
 
 // Two instances (e.g. two conv groups) of the ws case above run back to back: 8 full folds,
 // P0 = 4, seven intervals of max(T=8, P=4) = 8, the last tail 8 + 6 = 14 -> 74.
-TEST(FoldTiming, InstancesChain) { EXPECT_EQ(exact_compute_cycles(Dataflow::ws, GemmDims{8, 8, 8}, 4, 4, 2), 74); }
+TEST(FoldTiming, InstancesChain) {
+  EXPECT_EQ(exact_compute_cycles(Dataflow::ws, GemmDims{8, 8, 8}, 4, 4, 2), 74);
+}
 
 // Edge folds. Results cross all R rows to the bottom edge, so skew = R + c - 2 for every fold.
 // ws, 4x4, M = 3, N = 6, K = 5: rows <- K (r = 4, 1), cols <- N (c = 4, 2), T = 3;

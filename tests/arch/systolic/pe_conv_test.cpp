@@ -13,8 +13,7 @@ namespace orrery::arch::systolic::pe {
 namespace {
 
 template <class In, class Acc>
-std::vector<Acc> direct_conv(const Conv2dShape& s, const std::vector<In>& x,
-                             const std::vector<In>& w) {
+std::vector<Acc> direct_conv(const Conv2dShape& s, const std::vector<In>& x, const std::vector<In>& w) {
   const int64_t oh = s.out_h(), ow = s.out_w();
   const int64_t cg = s.in_channels / s.groups, ng = s.out_channels / s.groups;
   std::vector<Acc> y(static_cast<size_t>(s.batch * s.out_channels * oh * ow), Acc{});
@@ -29,7 +28,8 @@ std::vector<Acc> direct_conv(const Conv2dShape& s, const std::vector<In>& x,
               for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
                 const int64_t iy = oy * s.stride + ky - s.pad, ix = ox * s.stride + kx - s.pad;
                 if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) continue;
-                const In xv = x[static_cast<size_t>(((b * s.in_channels + g * cg + c) * s.height + iy) * s.width + ix)];
+                const In xv =
+                    x[static_cast<size_t>(((b * s.in_channels + g * cg + c) * s.height + iy) * s.width + ix)];
                 const In wv = w[static_cast<size_t>(((o * cg + c) * s.kernel_h + ky) * s.kernel_w + kx)];
                 sum += static_cast<Acc>(xv) * static_cast<Acc>(wv);
               }
@@ -41,14 +41,46 @@ std::vector<Acc> direct_conv(const Conv2dShape& s, const std::vector<In>& x,
 // 3×3 stride 2 pad 1 with 2 groups; 1×1 stride 1; 3×3 stride 1 pad 0 depthwise-like (groups =
 // channels); a 5×3 kernel with stride 3.
 const std::vector<Conv2dShape> kShapes = {
-    {.batch = 2, .in_channels = 4, .height = 9, .width = 7, .out_channels = 6, .kernel_h = 3,
-     .kernel_w = 3, .stride = 2, .pad = 1, .groups = 2},
-    {.batch = 1, .in_channels = 5, .height = 6, .width = 6, .out_channels = 7, .kernel_h = 1,
-     .kernel_w = 1, .stride = 1, .pad = 0, .groups = 1},
-    {.batch = 1, .in_channels = 3, .height = 5, .width = 6, .out_channels = 3, .kernel_h = 3,
-     .kernel_w = 3, .stride = 1, .pad = 0, .groups = 3},
-    {.batch = 1, .in_channels = 2, .height = 11, .width = 8, .out_channels = 5, .kernel_h = 5,
-     .kernel_w = 3, .stride = 3, .pad = 2, .groups = 1},
+    {.batch = 2,
+     .in_channels = 4,
+     .height = 9,
+     .width = 7,
+     .out_channels = 6,
+     .kernel_h = 3,
+     .kernel_w = 3,
+     .stride = 2,
+     .pad = 1,
+     .groups = 2},
+    {.batch = 1,
+     .in_channels = 5,
+     .height = 6,
+     .width = 6,
+     .out_channels = 7,
+     .kernel_h = 1,
+     .kernel_w = 1,
+     .stride = 1,
+     .pad = 0,
+     .groups = 1},
+    {.batch = 1,
+     .in_channels = 3,
+     .height = 5,
+     .width = 6,
+     .out_channels = 3,
+     .kernel_h = 3,
+     .kernel_w = 3,
+     .stride = 1,
+     .pad = 0,
+     .groups = 3},
+    {.batch = 1,
+     .in_channels = 2,
+     .height = 11,
+     .width = 8,
+     .out_channels = 5,
+     .kernel_h = 5,
+     .kernel_w = 3,
+     .stride = 3,
+     .pad = 2,
+     .groups = 1},
 };
 
 template <class In, class Acc, class Draw, class Compare>
@@ -64,7 +96,8 @@ void run_convs(Draw draw, Compare compare) {
   std::vector<Plan<In>> plans;
   for (const auto& s : kShapes) {
     std::vector<In> x(static_cast<size_t>(s.batch * s.in_channels * s.height * s.width));
-    std::vector<In> w(static_cast<size_t>(s.out_channels * (s.in_channels / s.groups) * s.kernel_h * s.kernel_w));
+    std::vector<In> w(
+        static_cast<size_t>(s.out_channels * (s.in_channels / s.groups) * s.kernel_h * s.kernel_w));
     for (auto& v : x) v = draw(rng);
     for (auto& v : w) v = draw(rng);
     for (Dataflow df : {Dataflow::ws, Dataflow::os, Dataflow::is}) {
@@ -91,21 +124,20 @@ TEST(SystolicPeConv, Int8MatchesDirectConvExactly) {
 }
 
 TEST(SystolicPeConv, Fp32MatchesDirectConv) {
-  run_convs<float, float>(
-      [](std::mt19937& rng) { return std::uniform_real_distribution<float>(-1, 1)(rng); },
-      [](const std::vector<float>& got, const Conv2dShape& s, const std::vector<float>& x,
-         const std::vector<float>& w) {
-        // reference in double; error relative to sum |x|·|w| (the dot product's scale)
-        std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end());
-        const auto want = direct_conv<double, double>(s, xd, wd);
-        for (auto& v : xd) v = std::abs(v);
-        for (auto& v : wd) v = std::abs(v);
-        const auto scale = direct_conv<double, double>(s, xd, wd);
-        ASSERT_EQ(got.size(), want.size());
-        for (size_t i = 0; i < got.size(); ++i) {
-          EXPECT_LE(std::abs(got[i] - want[i]), 1e-5 * scale[i]) << i;
-        }
-      });
+  run_convs<float, float>([](std::mt19937& rng) { return std::uniform_real_distribution<float>(-1, 1)(rng); },
+                          [](const std::vector<float>& got, const Conv2dShape& s, const std::vector<float>& x,
+                             const std::vector<float>& w) {
+                            // reference in double; error relative to sum |x|·|w| (the dot product's scale)
+                            std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end());
+                            const auto want = direct_conv<double, double>(s, xd, wd);
+                            for (auto& v : xd) v = std::abs(v);
+                            for (auto& v : wd) v = std::abs(v);
+                            const auto scale = direct_conv<double, double>(s, xd, wd);
+                            ASSERT_EQ(got.size(), want.size());
+                            for (size_t i = 0; i < got.size(); ++i) {
+                              EXPECT_LE(std::abs(got[i] - want[i]), 1e-5 * scale[i]) << i;
+                            }
+                          });
 }
 
 TEST(SystolicPeConv, RejectsBadShape) {

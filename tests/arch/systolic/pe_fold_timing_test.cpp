@@ -85,8 +85,7 @@ TEST(SystolicPeFoldTiming, WorkedExample4x4) {
     SCOPED_TRACE(to_string(kFlows[d]));
     EXPECT_EQ(runs.pipelined[d].cycles.total_cycles(), 42);
     const auto& b2b = runs.back_to_back[d].cycles;
-    EXPECT_EQ(kFlows[d] == Dataflow::os ? b2b.last_mac : b2b.last_out,
-              kFlows[d] == Dataflow::os ? 55 : 71);
+    EXPECT_EQ(kFlows[d] == Dataflow::os ? b2b.last_mac : b2b.last_out, kFlows[d] == Dataflow::os ? 55 : 71);
   }
 }
 

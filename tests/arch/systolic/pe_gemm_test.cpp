@@ -20,12 +20,12 @@ constexpr FoldSchedule kSchedules[] = {FoldSchedule::back_to_back, FoldSchedule:
 // 4 rows × 6 columns, so that rows and columns cannot be confused.
 constexpr int kRows = 4, kCols = 6;
 const std::vector<Gemm> kShapes = {
-    {4, 6, 4},     // one fold for os; ws/is fit too
-    {12, 12, 8},   // multiples of both sides
-    {13, 11, 9},   // nothing divides
-    {1, 17, 30},   // a single row of A
-    {30, 3, 1},    // K = 1
-    {7, 5, 23},    // K-folds with a short last one
+    {4, 6, 4},    // one fold for os; ws/is fit too
+    {12, 12, 8},  // multiples of both sides
+    {13, 11, 9},  // nothing divides
+    {1, 17, 30},  // a single row of A
+    {30, 3, 1},   // K = 1
+    {7, 5, 23},   // K-folds with a short last one
 };
 
 template <class In, class Acc, class MakeMat, class Check>
@@ -53,9 +53,9 @@ void run_all(MakeMat make, Check check) {
   ASSERT_EQ(runs.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
-    SCOPED_TRACE(testing::Message() << "M=" << c.g.m << " N=" << c.g.n << " K=" << c.g.k << " "
-                                    << to_string(c.df) << " "
-                                    << (c.schedule == FoldSchedule::pipelined ? "pipelined" : "back_to_back"));
+    SCOPED_TRACE(
+        testing::Message() << "M=" << c.g.m << " N=" << c.g.n << " K=" << c.g.k << " " << to_string(c.df)
+                           << " " << (c.schedule == FoldSchedule::pipelined ? "pipelined" : "back_to_back"));
     check(runs[i].result, c.a, c.b);
     EXPECT_EQ(runs[i].cycles.macs(), c.g.m * c.g.n * c.g.k);
     test::expect_cycles(runs[i].cycles, test::expected_folds(c.df, kRows, kCols, c.g, c.schedule));
@@ -63,18 +63,16 @@ void run_all(MakeMat make, Check check) {
 }
 
 TEST(SystolicPeGemm, Int8MatchesEigenExactly) {
-  run_all<int8_t, int32_t>(test::random_int8, [](const Mat<int32_t>& got, const Mat<int8_t>& a,
-                                                 const Mat<int8_t>& b) {
-    const Mat<int32_t> ref = a.cast<int32_t>() * b.cast<int32_t>();
-    EXPECT_EQ(got, ref);
-  });
+  run_all<int8_t, int32_t>(test::random_int8,
+                           [](const Mat<int32_t>& got, const Mat<int8_t>& a, const Mat<int8_t>& b) {
+                             const Mat<int32_t> ref = a.cast<int32_t>() * b.cast<int32_t>();
+                             EXPECT_EQ(got, ref);
+                           });
 }
 
 TEST(SystolicPeGemm, Fp32MatchesEigen) {
   run_all<float, float>(test::random_fp32, [](const Mat<float>& got, const Mat<float>& a,
-                                              const Mat<float>& b) {
-    test::expect_fp32_close(got, a, b);
-  });
+                                              const Mat<float>& b) { test::expect_fp32_close(got, a, b); });
 }
 
 // The largest array the PE-level model takes, every dataflow, pipelined folds.
@@ -84,7 +82,8 @@ TEST(SystolicPeGemm, Int8LargestArray) {
   const Gemm g{70, 40, 75};
   const Mat<int8_t> a = test::random_int8(g.m, g.k, rng), b = test::random_int8(g.k, g.n, rng);
   std::vector<Plan<int8_t>> plans;
-  for (Dataflow df : kFlows) plans.push_back(make_gemm_plan<int8_t>(a, b, sys.dims(), df, FoldSchedule::pipelined));
+  for (Dataflow df : kFlows)
+    plans.push_back(make_gemm_plan<int8_t>(a, b, sys.dims(), df, FoldSchedule::pipelined));
   const auto runs = sys.run(std::move(plans));
   const Mat<int32_t> ref = a.cast<int32_t>() * b.cast<int32_t>();
   for (size_t i = 0; i < runs.size(); ++i) {

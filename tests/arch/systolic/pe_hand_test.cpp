@@ -11,8 +11,7 @@ namespace {
 
 Mat<int8_t> mat2(int a, int b, int c, int d) {
   Mat<int8_t> m(2, 2);
-  m << static_cast<int8_t>(a), static_cast<int8_t>(b), static_cast<int8_t>(c),
-      static_cast<int8_t>(d);
+  m << static_cast<int8_t>(a), static_cast<int8_t>(b), static_cast<int8_t>(c), static_cast<int8_t>(d);
   return m;
 }
 
@@ -32,7 +31,7 @@ TEST(SystolicPeHand, TwoByTwoEveryDataflow) {
   for (const auto& r : runs) {
     EXPECT_EQ(r.result, expected);
     ASSERT_EQ(r.cycles.fold_first_in.size(), 1u);  // one fold: K = R, N = C, M = C
-    EXPECT_EQ(r.cycles.macs(), 8);                  // M·N·K
+    EXPECT_EQ(r.cycles.macs(), 8);                 // M·N·K
   }
 
   // ws (R = C = 2, M = 2), weights B stationary, rows of A streamed:
@@ -79,15 +78,15 @@ TEST(SystolicPeHand, TwoByTwoTwoFolds) {
   auto ones = [](int r, int c) { return Mat<int8_t>::Constant(r, c, 1); };
   std::vector<Plan<int8_t>> plans;
   // ws, M = N = 2, K = 4: two K folds (rows k 0-1, then 2-3), partial sums add up outside.
-  plans.push_back(make_gemm_plan<int8_t>(ones(2, 4), ones(4, 2), dims, Dataflow::ws,
-                                         FoldSchedule::back_to_back));
-  plans.push_back(make_gemm_plan<int8_t>(ones(2, 4), ones(4, 2), dims, Dataflow::ws,
-                                         FoldSchedule::pipelined));
+  plans.push_back(
+      make_gemm_plan<int8_t>(ones(2, 4), ones(4, 2), dims, Dataflow::ws, FoldSchedule::back_to_back));
+  plans.push_back(
+      make_gemm_plan<int8_t>(ones(2, 4), ones(4, 2), dims, Dataflow::ws, FoldSchedule::pipelined));
   // os, M = 4, N = 2, K = 2: two row folds.
-  plans.push_back(make_gemm_plan<int8_t>(ones(4, 2), ones(2, 2), dims, Dataflow::os,
-                                         FoldSchedule::back_to_back));
-  plans.push_back(make_gemm_plan<int8_t>(ones(4, 2), ones(2, 2), dims, Dataflow::os,
-                                         FoldSchedule::pipelined));
+  plans.push_back(
+      make_gemm_plan<int8_t>(ones(4, 2), ones(2, 2), dims, Dataflow::os, FoldSchedule::back_to_back));
+  plans.push_back(
+      make_gemm_plan<int8_t>(ones(4, 2), ones(2, 2), dims, Dataflow::os, FoldSchedule::pipelined));
   const auto runs = sys.run(std::move(plans));
   EXPECT_EQ(runs[0].result, Mat<int32_t>::Constant(2, 2, 4));
   EXPECT_EQ(runs[1].result, Mat<int32_t>::Constant(2, 2, 4));

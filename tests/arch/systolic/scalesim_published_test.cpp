@@ -2,6 +2,7 @@
 // (shared/reference/systolic.md, "Published check values"), GEMM layout, through the formulas,
 // the family and the command line.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "arch/systolic/fold_timing.hpp"
@@ -27,7 +28,9 @@ constexpr Published kPublished[] = {
     {32, 1024, 1024, 1024, "ws", 1144831}, {256, 4096, 4096, 1024, "ws", 311167},
 };
 
-Dataflow parse(const std::string& d) { return d == "os" ? Dataflow::os : d == "ws" ? Dataflow::ws : Dataflow::is; }
+Dataflow parse(const std::string& d) {
+  return d == "os" ? Dataflow::os : d == "ws" ? Dataflow::ws : Dataflow::is;
+}
 
 TEST(ScaleSimPublished, Formulas) {
   for (const auto& p : kPublished)
@@ -37,9 +40,8 @@ TEST(ScaleSimPublished, Formulas) {
 
 TEST(ScaleSimPublished, Family) {
   for (const auto& p : kPublished) {
-    const auto cfg = orrery::test::systolic_config(
-        orrery::test::systolic_yaml(static_cast<int>(p.rows), static_cast<int>(p.rows), p.dataflow, "scalesim",
-                                    48.6, 100, 8192));
+    const auto cfg = orrery::test::systolic_config(orrery::test::systolic_yaml(
+        static_cast<int>(p.rows), static_cast<int>(p.rows), p.dataflow, "scalesim", 48.6, 100, 8192));
     const auto r = orrery::test::run_op(cfg, fmt::format("gemm:M={},N={},K={},dtype=int8", p.m, p.n, p.k));
     EXPECT_EQ(r.total.cycles, p.cycles) << p.dataflow << " " << p.rows;
     EXPECT_EQ(r.total.stall_cycles, 0);

@@ -1,8 +1,8 @@
 // The systolic family from the command line: mappers, errors, and a SCALE-Sim topology CSV.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "arch/systolic/fold_timing.hpp"
@@ -27,7 +27,8 @@ TEST(SystolicCli, UnknownMapperIsUsageError) {
 }
 
 TEST(SystolicCli, SpmmNotSupported) {
-  const auto r = run_cli("simulate --arch configs/systolic/tpu_v1.yaml --op spmm:rows=64,cols=64,nnz=100,F=16");
+  const auto r =
+      run_cli("simulate --arch configs/systolic/tpu_v1.yaml --op spmm:rows=64,cols=64,nnz=100,F=16");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("not supported yet: spmm"), std::string::npos) << r.err;
 }
@@ -56,14 +57,16 @@ TEST(SystolicCli, ResNet50TopologyScaleSim) {
     const int64_t h = v[0], fh = v[2], c = v[4], nf = v[5], s = v[6];
     const int64_t e = (h - fh + s + s - 1) / s;  // ceil((H - F + s) / s)
     const orrery::arch::systolic::GemmDims g{e * e, nf, fh * fh * c};
-    expected += orrery::arch::systolic::scalesim_compute_cycles(orrery::arch::systolic::Dataflow::ws, g, 256, 256);
+    expected +=
+        orrery::arch::systolic::scalesim_compute_cycles(orrery::arch::systolic::Dataflow::ws, g, 256, 256);
     const int64_t true_e = (h - fh) / s + 1;
     macs += true_e * true_e * nf * fh * fh * c;
     ++layers;
   }
   EXPECT_EQ(layers, 54);
   EXPECT_EQ(macs, 4089184256);
-  const auto r = run_cli("simulate --arch configs/systolic/scalesim_google.yaml --topology " + csv + " --format json");
+  const auto r =
+      run_cli("simulate --arch configs/systolic/scalesim_google.yaml --topology " + csv + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["layers"].size(), 54u);
@@ -71,8 +74,9 @@ TEST(SystolicCli, ResNet50TopologyScaleSim) {
   // conv1 on 230x230, 7x7, stride 2: SCALE-Sim's ceil gives 113x113 outputs (one phantom row and
   // column); timing: exact uses the true 112x112.
   EXPECT_EQ(j["layers"][0]["mapping"]["gemms"][0]["M"].get<int64_t>(), 113 * 113);
-  const auto e = run_cli("simulate --arch configs/systolic/scalesim_google.yaml --set timing=exact --topology " +
-                         csv + " --format json");
+  const auto e =
+      run_cli("simulate --arch configs/systolic/scalesim_google.yaml --set timing=exact --topology " + csv +
+              " --format json");
   ASSERT_EQ(e.code, 0) << e.err;
   const auto je = nlohmann::json::parse(e.out);
   EXPECT_EQ(je["layers"][0]["mapping"]["gemms"][0]["M"].get<int64_t>(), 112 * 112);
@@ -81,8 +85,9 @@ TEST(SystolicCli, ResNet50TopologyScaleSim) {
 }
 
 TEST(SystolicCli, CycleFidelityMatchesAnalyticalScaleSim) {
-  const std::string base = "simulate --arch configs/systolic/scalesim_google.yaml --op gemm:M=1024,N=1024,K=1024 "
-                           "--format json --fidelity ";
+  const std::string base =
+      "simulate --arch configs/systolic/scalesim_google.yaml --op gemm:M=1024,N=1024,K=1024 "
+      "--format json --fidelity ";
   const auto a = run_cli(base + "analytical"), c = run_cli(base + "cycle");
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(c.code, 0) << c.err;

@@ -8,9 +8,17 @@
 namespace orrery::workloads::onnx {
 
 LoweringContext::LoweringContext(const ::onnx::NodeProto& node, const TensorTable& tensors,
-                                 std::unordered_set<std::string>& claimed, DType dtype, int opset, std::string where)
-    : node_(node), tensors_(tensors), claimed_(claimed), dtype_(dtype), opset_(opset), where_(std::move(where)),
-      name_(!node.name().empty() ? node.name() : node.output_size() > 0 ? node.output(0) : node.op_type()) {}
+                                 std::unordered_set<std::string>& claimed, DType dtype, int opset,
+                                 std::string where)
+    : node_(node),
+      tensors_(tensors),
+      claimed_(claimed),
+      dtype_(dtype),
+      opset_(opset),
+      where_(std::move(where)),
+      name_(!node.name().empty()     ? node.name()
+            : node.output_size() > 0 ? node.output(0)
+                                     : node.op_type()) {}
 
 int LoweringContext::num_inputs() const { return node_.input_size(); }
 
@@ -49,7 +57,9 @@ bool LoweringContext::is_param(int i) const {
   return t.is_constant && !t.weight_source.empty() && is_float_type(t.elem_type) && source(i).numel() > 1;
 }
 
-bool LoweringContext::is_claimed(int i) const { return is_param(i) && claimed_.count(input(i).weight_source) != 0; }
+bool LoweringContext::is_claimed(int i) const {
+  return is_param(i) && claimed_.count(input(i).weight_source) != 0;
+}
 
 bool LoweringContext::claim(int i) {
   if (!has_input(i) || input(i).weight_source.empty()) return false;

@@ -30,8 +30,8 @@ struct EmittedOp {
 
 class LoweringContext {
  public:
-  LoweringContext(const ::onnx::NodeProto& node, const TensorTable& tensors, std::unordered_set<std::string>& claimed,
-                  DType dtype, int opset, std::string where);
+  LoweringContext(const ::onnx::NodeProto& node, const TensorTable& tensors,
+                  std::unordered_set<std::string>& claimed, DType dtype, int opset, std::string where);
 
   const ::onnx::NodeProto& node() const { return node_; }
   const std::string& name() const { return name_; }  // node name (or its first output) for op names

@@ -14,7 +14,8 @@ void lower_conv_like(LoweringContext& ctx, bool transposed) {
   if (!ctx.is_param(1) && !ctx.input(1).is_constant)
     ctx.fail("not supported yet: a convolution whose weight is computed at run time");
   if (x.shape.size() < 3 || w.shape.size() != x.shape.size())
-    ctx.fail(fmt::format("expected input and weight of equal rank >= 3, got {} and {}", x.shape.size(), w.shape.size()));
+    ctx.fail(fmt::format("expected input and weight of equal rank >= 3, got {} and {}", x.shape.size(),
+                         w.shape.size()));
   const std::vector<int64_t> kernel_shape(w.shape.begin() + 2, w.shape.end());
   if (auto ks = ctx.attr_ints("kernel_shape"); ks && *ks != kernel_shape)
     ctx.fail("attribute kernel_shape differs from the weight's shape");
@@ -39,7 +40,8 @@ void lower_conv_like(LoweringContext& ctx, bool transposed) {
       const auto out = spatial_of(ctx.output(0).shape);
       for (int i = 3 - a.rank; i < 3; ++i) {
         const int64_t total = p.stride[i] * (p.in[i] - 1) + p.output_padding[i] +
-                              (p.kernel[i] - 1) * p.dilation[i] + 1 - out[static_cast<size_t>(i - (3 - a.rank))];
+                              (p.kernel[i] - 1) * p.dilation[i] + 1 -
+                              out[static_cast<size_t>(i - (3 - a.rank))];
         const bool upper = ctx.attr_string("auto_pad", "NOTSET") != "SAME_LOWER";
         p.pad_begin[i] = upper ? total / 2 : total - total / 2;
         p.pad_end[i] = total - p.pad_begin[i];
@@ -54,8 +56,8 @@ void lower_conv_like(LoweringContext& ctx, bool transposed) {
   // Cross-check against ONNX's own shape inference.
   const auto& out = ctx.output(0).shape;
   if (out != op.outputs.at(0).shape)
-    ctx.fail(fmt::format("output shape [{}] differs from ONNX's inferred [{}]", fmt::join(op.outputs[0].shape, ","),
-                         fmt::join(out, ",")));
+    ctx.fail(fmt::format("output shape [{}] differs from ONNX's inferred [{}]",
+                         fmt::join(op.outputs[0].shape, ","), fmt::join(out, ",")));
   ctx.claim(1);
   ctx.claim(2);
   ctx.emit(std::move(op), {ctx.input_name(0)}, ctx.output_name(0));

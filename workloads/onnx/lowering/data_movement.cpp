@@ -72,7 +72,8 @@ void lower_split(LoweringContext& ctx) {
 void lower_gather(LoweringContext& ctx) {
   const auto& data = ctx.input(0);
   const auto& indices = ctx.input(1);
-  if (ctx.is_param(0) && ctx.node().op_type() == "Gather" && ctx.attr_int("axis", 0) == 0 && data.shape.size() >= 1) {
+  if (ctx.is_param(0) && ctx.node().op_type() == "Gather" && ctx.attr_int("axis", 0) == 0 &&
+      data.shape.size() >= 1) {
     EmbeddingParams p;
     p.lookups = std::max<int64_t>(indices.numel(), 1);
     p.vocab = data.shape[0];

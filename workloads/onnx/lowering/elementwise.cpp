@@ -20,9 +20,12 @@ void emit_elementwise(LoweringContext& ctx, const std::string& fn, const std::ve
   std::vector<int> kept;  // operands read as inputs
   for (int i : operands) {
     if (!ctx.has_input(i)) continue;
-    if (ctx.is_activation(i)) kept.push_back(i);
-    else if (ctx.is_param(i) && ctx.claim(i)) p.weight_numel += ctx.param_numel(i);
-    else kept.push_back(i);
+    if (ctx.is_activation(i))
+      kept.push_back(i);
+    else if (ctx.is_param(i) && ctx.claim(i))
+      p.weight_numel += ctx.param_numel(i);
+    else
+      kept.push_back(i);
   }
   Op op = ctx.make("", p);
   op.inputs.clear();
@@ -35,11 +38,22 @@ void emit_elementwise(LoweringContext& ctx, const std::string& fn, const std::ve
 }
 
 const std::map<std::string, std::string>& unary_functions() {
-  static const std::map<std::string, std::string> kFns{
-      {"Relu", "relu"},       {"Sigmoid", "sigmoid"},         {"Tanh", "tanh"},         {"Erf", "erf"},
-      {"HardSwish", "hardswish"}, {"HardSigmoid", "hardsigmoid"}, {"Exp", "exp"},       {"Sqrt", "sqrt"},
-      {"Neg", "neg"},         {"Reciprocal", "reciprocal"},   {"Abs", "abs"},           {"Log", "log"},
-      {"LeakyRelu", "leaky_relu"}, {"Cast", "cast"},          {"Gelu", "gelu"},         {"Mish", "mish"}};
+  static const std::map<std::string, std::string> kFns{{"Relu", "relu"},
+                                                       {"Sigmoid", "sigmoid"},
+                                                       {"Tanh", "tanh"},
+                                                       {"Erf", "erf"},
+                                                       {"HardSwish", "hardswish"},
+                                                       {"HardSigmoid", "hardsigmoid"},
+                                                       {"Exp", "exp"},
+                                                       {"Sqrt", "sqrt"},
+                                                       {"Neg", "neg"},
+                                                       {"Reciprocal", "reciprocal"},
+                                                       {"Abs", "abs"},
+                                                       {"Log", "log"},
+                                                       {"LeakyRelu", "leaky_relu"},
+                                                       {"Cast", "cast"},
+                                                       {"Gelu", "gelu"},
+                                                       {"Mish", "mish"}};
   return kFns;
 }
 

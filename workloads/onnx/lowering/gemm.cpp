@@ -20,7 +20,8 @@ int64_t product(const std::vector<int64_t>& v, size_t begin, size_t end) {
 
 // Emits C[batch, m, n] = A[batch, m, k] * B[(batch), k, n] with B a weight when it is an
 // unclaimed parameter (a tied weight's second use reads it as an input instead).
-void emit_gemm(LoweringContext& ctx, int64_t batch, int64_t m, int64_t n, int64_t k, int b_index, int bias_index) {
+void emit_gemm(LoweringContext& ctx, int64_t batch, int64_t m, int64_t n, int64_t k, int b_index,
+               int bias_index) {
   GemmParams p;
   p.batch = batch;
   p.m = m;
@@ -36,7 +37,8 @@ void emit_gemm(LoweringContext& ctx, int64_t batch, int64_t m, int64_t n, int64_
   Op op = ctx.make("", p);
   std::vector<std::string> inputs;
   if (ctx.is_activation(0)) inputs.push_back(ctx.input_name(0));
-  if (!p.b_is_weight && (ctx.is_activation(b_index) || ctx.is_param(b_index))) inputs.push_back(ctx.input_name(b_index));
+  if (!p.b_is_weight && (ctx.is_activation(b_index) || ctx.is_param(b_index)))
+    inputs.push_back(ctx.input_name(b_index));
   if (p.b_is_weight) ctx.claim(b_index);
   if (p.bias) ctx.claim(bias_index);
   ctx.emit(std::move(op), inputs, ctx.output_name(0));

@@ -10,7 +10,8 @@ namespace {
 
 void emit_pool(LoweringContext& ctx, PoolParams::Mode mode, bool global) {
   const auto& x = ctx.input(0).shape;
-  if (x.size() < 3 || x.size() > 5) ctx.fail(fmt::format("expected an input of rank 3 to 5, got {}", x.size()));
+  if (x.size() < 3 || x.size() > 5)
+    ctx.fail(fmt::format("expected an input of rank 3 to 5, got {}", x.size()));
   const auto spatial = spatial_of(x);
   PoolParams p;
   p.mode = mode;
@@ -35,15 +36,16 @@ void emit_pool(LoweringContext& ctx, PoolParams::Mode mode, bool global) {
   Op op = ctx.make("", p);
   const auto& out = ctx.output(0).shape;
   if (out != op.outputs.at(0).shape)
-    ctx.fail(fmt::format("output shape [{}] differs from ONNX's inferred [{}]", fmt::join(op.outputs[0].shape, ","),
-                         fmt::join(out, ",")));
+    ctx.fail(fmt::format("output shape [{}] differs from ONNX's inferred [{}]",
+                         fmt::join(op.outputs[0].shape, ","), fmt::join(out, ",")));
   ctx.emit(std::move(op), {ctx.input_name(0)}, ctx.output_name(0));
 }
 
 }  // namespace
 
 void lower_max_pool(LoweringContext& ctx) {
-  if (ctx.num_outputs() > 1 && !ctx.output_name(1).empty()) ctx.fail("not supported: MaxPool's Indices output");
+  if (ctx.num_outputs() > 1 && !ctx.output_name(1).empty())
+    ctx.fail("not supported: MaxPool's Indices output");
   emit_pool(ctx, PoolParams::Mode::max, false);
 }
 void lower_average_pool(LoweringContext& ctx) { emit_pool(ctx, PoolParams::Mode::avg, false); }

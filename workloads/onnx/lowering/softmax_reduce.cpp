@@ -13,7 +13,8 @@ void lower_softmax(LoweringContext& ctx) {
   const bool legacy = ctx.opset() < 13;
   int64_t axis = ctx.attr_int("axis", legacy ? 1 : -1);
   if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= std::max<int64_t>(rank, 1)) ctx.fail(fmt::format("axis out of range for rank {}", rank));
+  if (axis < 0 || axis >= std::max<int64_t>(rank, 1))
+    ctx.fail(fmt::format("axis out of range for rank {}", rank));
   SoftmaxParams p;
   p.cols = 1;
   for (int64_t i = axis; i < (legacy ? rank : axis + 1); ++i) p.cols *= x[static_cast<size_t>(i)];

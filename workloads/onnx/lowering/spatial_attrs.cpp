@@ -19,7 +19,8 @@ SpatialAttrs read_spatial_attrs(const LoweringContext& ctx, const std::vector<in
                                 const std::vector<int64_t>& kernel, bool transposed) {
   const auto r = static_cast<size_t>(in.size());
   if (r < 1 || r > 3) ctx.fail(fmt::format("expected 1 to 3 spatial dimensions, got {}", r));
-  if (kernel.size() != r) ctx.fail(fmt::format("kernel rank {} differs from the input's {}", kernel.size(), r));
+  if (kernel.size() != r)
+    ctx.fail(fmt::format("kernel rank {} differs from the input's {}", kernel.size(), r));
   auto list = [&](const char* name, int64_t dflt, size_t n) {
     auto v = ctx.attr_ints(name).value_or(std::vector<int64_t>(n, dflt));
     if (v.size() != n) ctx.fail(fmt::format("attribute {} has {} values, expected {}", name, v.size(), n));

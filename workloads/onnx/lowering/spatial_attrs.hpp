@@ -11,7 +11,8 @@ namespace orrery::workloads::onnx {
 
 struct SpatialAttrs {
   int rank = 2;
-  Dims3 in{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1}, dilation{1, 1, 1}, pad_begin{0, 0, 0}, pad_end{0, 0, 0};
+  Dims3 in{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1}, dilation{1, 1, 1}, pad_begin{0, 0, 0},
+      pad_end{0, 0, 0};
 };
 
 // `in` are the input's spatial extents, `kernel` the kernel's. Resolves auto_pad (SAME_UPPER,

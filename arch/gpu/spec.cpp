@@ -211,6 +211,17 @@ std::shared_ptr<const config::Schema> make_schema() {
                  "fitted (calibration rows, 8.4 % there, 9.5 % without): dependent accesses per wave of a "
                  "FlashAttention-2 CTA around its main loop (Q and the first K/V blocks in, rescale, store)",
                  d.attention_cta_chain_steps, 0, 10000);
+  s->add_real(
+      "calibration.broadcast_lane_ops_per_operand", "op/element",
+      "fitted (calibration rows of torch_ops_h100.csv: a 3-operand bias add at 430 G elements/s): integer "
+      "lane instructions per element and operand of ATen's broadcasting elementwise kernel (its "
+      "OffsetCalculator's divisions and multiply-adds)",
+      d.broadcast_lane_ops_per_operand, 0, 1e4);
+  s->add_integer(
+      "calibration.strided_reduce_fixed_steps", "steps",
+      "fitted (calibration rows of torch_ops_h100.csv: ~4 us however small): dependent steps of ATen's "
+      "strided mean reduction before one more per 512 values per output (loads, the block.y tree, the store)",
+      d.strided_reduce_fixed_steps, 0, 10000);
   return s;
 }
 
@@ -287,6 +298,8 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.depthwise_tiled_empty_pass_steps = c.integer("calibration.depthwise_tiled_empty_pass_steps");
   k.depthwise_tiled_load_steps = c.integer("calibration.depthwise_tiled_load_steps");
   k.attention_cta_chain_steps = c.integer("calibration.attention_cta_chain_steps");
+  k.broadcast_lane_ops_per_operand = c.real("calibration.broadcast_lane_ops_per_operand");
+  k.strided_reduce_fixed_steps = c.integer("calibration.strided_reduce_fixed_steps");
   return s;
 }
 

@@ -37,8 +37,10 @@ struct GpuCalibration {
   double depthwise_direct_steps_per_miss = 1.06;   // ... per tap load that misses L1
   int64_t depthwise_tiled_first_round_steps = 19;  // cuDNN tiled depthwise: filters, indices, first tile
   int64_t depthwise_tiled_empty_pass_steps = 15;   // ... each further pass of the grid over the machine
-  int64_t depthwise_tiled_load_steps = 20;  // ... a streamed tile's loads landing (split over stages - 1)
-  int64_t attention_cta_chain_steps = 8;    // FlashAttention-2: a CTA's chain around its main loop
+  int64_t depthwise_tiled_load_steps = 20;     // ... a streamed tile's loads landing (split over stages - 1)
+  int64_t attention_cta_chain_steps = 8;       // FlashAttention-2: a CTA's chain around its main loop
+  double broadcast_lane_ops_per_operand = 40;  // ATen's broadcasting elementwise: index math per operand
+  int64_t strided_reduce_fixed_steps = 12;     // ATen's strided mean reduction: loads, tree, store
 };
 
 struct GpuSpec {

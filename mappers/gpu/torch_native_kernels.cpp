@@ -75,7 +75,8 @@ Kernel broadcast_elementwise(const char* name, int64_t numel, int64_t channels, 
 Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes,
                            int operands, DType dtype, const arch::gpu::GpuSpec& spec) {
   Kernel k = native(name, dtype, ceil_div(numel, 512), 128, read_bytes, write_bytes, spec);
-  k.lane_ops_per_cta = 40.0 * static_cast<double>(operands) * 512.0;
+  k.lane_ops_per_cta =
+      spec.calibration.broadcast_lane_ops_per_operand * static_cast<double>(operands) * 512.0;
   k.useful_flops = static_cast<double>(numel);
   return k;
 }
@@ -116,7 +117,7 @@ Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype,
   Kernel k =
       native("reduce_kernel_mean", dtype, std::max<int64_t>(1, ceil_div(n * c, 128) * ceil_div(pixels, 1024)),
              128, in, static_cast<double>(n * c) * e, spec);
-  k.dependent_accesses = 12 + ceil_div(pixels, 512);
+  k.dependent_accesses = spec.calibration.strided_reduce_fixed_steps + ceil_div(pixels, 512);
   k.useful_flops = static_cast<double>(n * c * pixels);
   return k;
 }

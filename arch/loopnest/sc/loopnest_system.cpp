@@ -26,10 +26,11 @@ LoopNestSystem::LoopNestSystem(sc_core::sc_module_name name, const LoopNestSpec&
       if (!mapping.levels[i].keep[s]) continue;
       const DataSpaceLevelStats& st = analytical.levels[i].data_spaces[s];
       const bool root = i == num_levels - 1;
-      TileStream& x = levels_[i]->add_stream(s, rw, root);
+      TileStream& x = levels_[i]->add_stream(s, rw, root, st.utilized_capacity);
       if (root) {
         x.ready_through_step = schedule.steps() - 1;
         x.versions_ready = 1;
+        x.peak_resident_words = st.utilized_capacity;
         if (rw) x.zero_points = st.partition_size;  // the whole output starts as zeros there
       }
       if (below != nullptr) {
@@ -99,6 +100,7 @@ LoopNestScResult LoopNestSystem::result() const {
         row.reads = x->reads;
         row.fills = x->fills;
         row.updates = x->updates;
+        row.peak_resident_words = x->peak_resident_words;
       }
       r.rows.push_back(row);
     }

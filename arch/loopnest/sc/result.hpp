@@ -35,6 +35,8 @@ struct LoopNestScRow {
   int64_t reads = 0;
   int64_t fills = 0;
   int64_t updates = 0;
+  // Most words the level held at once (all buffers; 0 for aggregated levels).
+  int64_t peak_resident_words = 0;
 };
 
 struct LoopNestScResult {

@@ -4,11 +4,14 @@
 #include <cmath>
 
 #include "arch/loopnest/sc/sim_time.hpp"
+#include "common/error.hpp"
 
 namespace orrery::arch::loopnest::sc {
 
 StorageLevel::StorageLevel(sc_core::sc_module_name name, const StorageLevelSpec& spec, int index)
     : sc_core::sc_module(name),
+      name_(spec.name),
+      capacity_words_(spec.capacity_words()),
       index_(index),
       // A fractional multiple buffering (1.5) reserves capacity for part of a second tile; it
       // cannot hold two whole tiles, so it buffers like 1.
@@ -25,8 +28,9 @@ double StorageLevel::write(double words, double now) {
   return std::max(write_port_.reserve(words, now), shared_port_.reserve(words, now));
 }
 
-TileStream& StorageLevel::add_stream(int data_space, bool read_write, bool root) {
+TileStream& StorageLevel::add_stream(int data_space, bool read_write, bool root, int64_t tile_words) {
   auto x = std::make_unique<TileStream>();
+  x->tile_words = tile_words;
   x->level = index_;
   x->data_space = data_space;
   x->read_write = read_write;
@@ -57,12 +61,24 @@ void StorageLevel::start_engines(const TileSchedule& schedule, StepProgress& pro
   }
 }
 
+void StorageLevel::reserve_buffer(TileStream& x) {
+  int64_t level_words = 0;
+  for (const auto& other : streams_) level_words += other->resident_words();
+  level_words += x.tile_words;  // the tile about to be filled
+  x.peak_resident_words = std::max(x.peak_resident_words, x.resident_words() + x.tile_words);
+  if (capacity_words_ && level_words > *capacity_words_)
+    throw SimulationError("loop-nest cycle model: level " + name_ + " would hold " +
+                          std::to_string(level_words) + " words, more than its " +
+                          std::to_string(*capacity_words_));
+}
+
 void StorageLevel::fill_engine(TileStream& x, const TileSchedule& schedule) {
   VersionCursor cursor(schedule, x.level, x.data_space, x.read_write);
   TileVersion v;
   while (cursor.next(v)) {
     // A free buffer: the tile `buffers` versions back has been let go.
     while (x.versions_released < x.versions_ready - x.buffers + 1) sc_core::wait(x.released);
+    reserve_buffer(x);
     // The parent holds the data of this tile's first step.
     TileStream& parent = *x.up.parent;
     while (parent.ready_through_step < v.first_step) sc_core::wait(parent.ready);

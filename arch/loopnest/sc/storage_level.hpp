@@ -13,6 +13,8 @@
 //    level below has let go of its own tiles inside it; partial sums are drained to the parent
 //    first (the parent's write port for the updates, its read port for the read-modify-write).
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "arch/loopnest/sc/bandwidth_port.hpp"
@@ -33,7 +35,7 @@ class StorageLevel : public sc_core::sc_module {
   double write(double words, double now_cycles);
 
   // Elaboration: a stream per kept data space, then the engines of the non-root streams.
-  TileStream& add_stream(int data_space, bool read_write, bool root);
+  TileStream& add_stream(int data_space, bool read_write, bool root, int64_t tile_words);
   TileStream* stream(int data_space);
   const TileStream* stream(int data_space) const;
   void start_engines(const TileSchedule& schedule, StepProgress& progress);
@@ -42,6 +44,12 @@ class StorageLevel : public sc_core::sc_module {
   void fill_engine(TileStream& x, const TileSchedule& schedule);
   void drain_engine(TileStream& x, const TileSchedule& schedule, StepProgress& progress);
 
+  // A tile's fill reserves a whole buffer: checks that the level's resident tiles fit its depth
+  // (the analytical capacity check guarantees it; a failure is a bug in the engines).
+  void reserve_buffer(TileStream& x);
+
+  std::string name_;
+  std::optional<int64_t> capacity_words_;
   int index_;
   int buffers_;
   BandwidthPort read_port_;

@@ -34,8 +34,9 @@ struct TileStream {
   int level = 0;
   int data_space = 0;
   bool read_write = false;
-  bool root = false;            // the backing store: holds everything from the start, never refilled
-  int buffers = 1;              // tiles the level may hold at once (multiple buffering)
+  bool root = false;  // the backing store: holds everything from the start, never refilled
+  int buffers = 1;    // tiles the level may hold at once (multiple buffering)
+  int64_t tile_words = 0;
   FanoutLink up;                // to the next level above that keeps this data space (unused for the root)
   TileStream* child = nullptr;  // next level below keeping it, when that level has a stream
 
@@ -53,6 +54,10 @@ struct TileStream {
   // Points that arrived as zeros (first visits of partial sums, or the whole backing store)
   // and have not been updated yet: their first update reads nothing.
   int64_t zero_points = 0;
+  // Most words of this data space the level held at once (tiles resident or being filled).
+  int64_t peak_resident_words = 0;
+
+  int64_t resident_words() const { return (versions_ready - versions_released) * tile_words; }
 
   // Reads that `update_words` partial-sum updates cause (read-modify-write), first updates excepted.
   int64_t take_reduction_reads(int64_t update_words) {

@@ -269,6 +269,7 @@ TEST(CycleModelHandDerived, SlowFillsStallTheMacsDoubleBuffered) {
   EXPECT_EQ(sc.summary.stall_cycles[0], 36 + 3 * 4);  // the MACs waited for the Buffer's tiles
   EXPECT_EQ(sc.summary.stall_cycles[1], 0);
   EXPECT_EQ(sc.summary.drain_tail_cycles, 0);
+  EXPECT_EQ(sc.row(0, kInputs)->peak_resident_words, 2 * 6);  // the next tile beside the current
   expect_same_counts(sc, st, in);
 }
 
@@ -282,6 +283,7 @@ TEST(CycleModelHandDerived, SingleBufferingExposesEveryFill) {
   const LoopNestScResult sc = run_loopnest_sc(in.spec, in.problem, in.mapping);
   EXPECT_EQ(sc.summary.cycles, 132);
   EXPECT_EQ(sc.summary.stall_cycles[0], 36 + 3 * 16);
+  EXPECT_EQ(sc.row(0, kInputs)->peak_resident_words, 6);
   const LoopNestScResult double_buffered =
       run_loopnest_sc(two_level_conv1d(0.25, 0, 2).spec, in.problem, in.mapping);
   EXPECT_EQ(sc.summary.cycles - double_buffered.summary.cycles, 36);

@@ -43,12 +43,13 @@ TileSchedule::TileSchedule(const LoopNestSpec& spec, const Problem& problem, con
   }
   all_first_above[num_levels - 1] = static_cast<int>(all_bound.size());
 
-  // The lowest aggregation level whose steps stay within the bound.
+  // The lowest aggregation level whose steps stay within the bound; the outermost level always
+  // does (one step: the whole nest), whatever the bound.
   const int num_all = static_cast<int>(all_bound.size());
-  for (aggregate_level_ = 0; aggregate_level_ < num_levels; ++aggregate_level_) {
+  for (aggregate_level_ = 0;; ++aggregate_level_) {
     steps_ = 1;
     for (int k = all_first_above[aggregate_level_]; k < num_all; ++k) steps_ *= all_bound[k];
-    if (steps_ <= max_tile_steps) break;
+    if (steps_ <= max_tile_steps || aggregate_level_ == num_levels - 1) break;
   }
   const int g = all_first_above[aggregate_level_];
   for (int k = 0; k < g; ++k) computes_per_step_ *= all_bound[k];

@@ -310,6 +310,18 @@ TEST(CycleModelHandDerived, OperandPortBoundStepsMatchTheThrottledAnalyticalCycl
   expect_same_counts(sc, st, in);
 }
 
+// A bound of one step aggregates every level but the backing store into a single step: the
+// MACs run 48 cycles once, every count is the analytical one.
+TEST(CycleModelAggregation, OneStepAggregatesEverythingBelowTheBackingStore) {
+  const Inputs in = two_level_conv1d(0, 0, 2);
+  const LoopNestScResult sc = run_loopnest_sc(in.spec, in.problem, in.mapping, LoopNestScOptions{1});
+  EXPECT_EQ(sc.summary.aggregate_level, 1);
+  EXPECT_EQ(sc.summary.tile_steps, 1);
+  EXPECT_EQ(sc.summary.cycles, 48);
+  EXPECT_TRUE(sc.row(0, kInputs)->aggregated);
+  EXPECT_EQ(sc.row(1, kInputs)->reads, 18);
+}
+
 TEST(CycleModelErrors, InfeasibleMappingIsAMappingError) {
   Inputs in = two_level_conv1d(0, 0, 2);
   in.spec.levels[0].depth = 4;  // the 13 words of tiles do not fit

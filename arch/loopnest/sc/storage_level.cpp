@@ -62,10 +62,10 @@ void StorageLevel::start_engines(const TileSchedule& schedule, StepProgress& pro
 }
 
 void StorageLevel::reserve_buffer(TileStream& x) {
-  int64_t level_words = 0;
+  x.filling = true;
+  int64_t level_words = 0;  // every data space's resident tiles, fills in flight included
   for (const auto& other : streams_) level_words += other->resident_words();
-  level_words += x.tile_words;  // the tile about to be filled
-  x.peak_resident_words = std::max(x.peak_resident_words, x.resident_words() + x.tile_words);
+  x.peak_resident_words = std::max(x.peak_resident_words, x.resident_words());
   if (capacity_words_ && level_words > *capacity_words_)
     throw SimulationError("loop-nest cycle model: level " + name_ + " would hold " +
                           std::to_string(level_words) + " words, more than its " +
@@ -98,6 +98,7 @@ void StorageLevel::fill_engine(TileStream& x, const TileSchedule& schedule) {
     wait_until_cycle(whole_cycle_at_or_after(done));
     x.ready_through_step = v.last_step;
     ++x.versions_ready;
+    x.filling = false;
     x.ready.notify();
   }
 }

@@ -57,7 +57,11 @@ struct TileStream {
   // Most words of this data space the level held at once (tiles resident or being filled).
   int64_t peak_resident_words = 0;
 
-  int64_t resident_words() const { return (versions_ready - versions_released) * tile_words; }
+  bool filling = false;  // a buffer is reserved for the tile being filled
+
+  int64_t resident_words() const {
+    return (versions_ready - versions_released + (filling ? 1 : 0)) * tile_words;
+  }
 
   // Reads that `update_words` partial-sum updates cause (read-modify-write), first updates excepted.
   int64_t take_reduction_reads(int64_t update_words) {

@@ -92,6 +92,10 @@ problem:
     } else {
       EXPECT_GE(sc.summary.cycles, st.cycles);
     }
+    // Every cycle beyond the computes is a stall charged to some level, or the final drains.
+    int64_t stalls = sc.summary.drain_tail_cycles;
+    for (int64_t c : sc.summary.stall_cycles) stalls += c;
+    EXPECT_EQ(sc.summary.cycles, st.compute_cycles + stalls);
     for (int i = 0; i < 3; ++i)
       for (int s = 0; s < 3; ++s) {
         const auto& a = st.levels[i].data_spaces[s];

@@ -16,6 +16,12 @@ RunResult Family::run(const config::Resolved& cfg, const workloads::Graph& graph
   if (mappings.size() != graph.size())
     throw UsageError(
         fmt::format("--mapping: {} layer mappings for a workload of {} ops", mappings.size(), graph.size()));
+  if (graph.size() == 0) {  // nothing to run (an ONNX model of views only): zero, in every family
+    RunResult empty;
+    empty.mapper = mappings.mapper();
+    finalize(empty, options.batch);
+    return empty;
+  }
   RunResult result = evaluate(cfg, graph, mappings, options);
   result.mapper = mappings.mapper();
   if (result.layers.size() != graph.size())

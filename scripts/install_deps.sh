@@ -6,7 +6,7 @@ pkgs=(
   libsystemc-dev libeigen3-dev libboost-graph-dev libboost-mpi-dev libyaml-cpp-dev
   nlohmann-json3-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libopenmpi-dev openmpi-bin libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
-  libsqlite3-dev libsqlitecpp-dev libfmt-dev clang-format
+  libsqlite3-dev libsqlitecpp-dev libfmt-dev clang-format libonnx-testdata
 )
 missing=()
 for p in "${pkgs[@]}"; do

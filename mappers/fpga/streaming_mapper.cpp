@@ -200,6 +200,7 @@ StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga:
     prev_out_h = s.shape.out_h;
     m.stages.push_back(std::move(s));
   }
+  if (graph.size() == 0) return m;  // an empty workload: no stage, no traffic
   if (m.stages.empty())
     throw WorkloadError(fmt::format("{}: no op to map onto the streaming engine", graph.name()));
 
@@ -311,6 +312,10 @@ void unfold_bottlenecks(StreamingMapping& m, const arch::fpga::StreamingSpec& st
 StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::FpgaSpec& spec,
                                int64_t batch) {
   StreamingMapping m = build_pipeline(graph, spec, batch);
+  if (m.stages.empty()) {  // an empty workload: no stage to fold
+    m.stop_reason = "no layers";
+    return m;
+  }
   move_weights_to_uram(m, spec.streaming);
   if (!fits_in(m.used, m.available)) {
     m.fits = false;

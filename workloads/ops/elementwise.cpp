@@ -48,7 +48,50 @@ const std::vector<ElementwiseFn>& elementwise_functions() {
       // A per-channel (or per-column) parameter times the tensor: weight * x.
       {"scale", 1, 1},
       // No tensor operand: fills an output (a mask being built).
-      {"fill", 0, 0}};
+      {"fill", 0, 0},
+      // Rounding, sign, logic and comparisons: one vector instruction per element.
+      {"round", 1, 1},
+      {"ceil", 1, 1},
+      {"floor", 1, 1},
+      {"sign", 1, 1},
+      {"not", 1, 1},
+      {"isnan", 1, 1},
+      {"isinf", 1, 1},
+      {"thresholded_relu", 1, 2},
+      {"shrink", 1, 2},
+      {"triangle_mask", 1, 2},  // Trilu: compare the row and column index, select
+      {"cumsum", 1, 1},         // a scan along one axis: one add per element
+      {"quantize", 1, 3},       // (De)QuantizeLinear: scale, round/shift, clamp
+      {"and", 2, 1},
+      {"or", 2, 1},
+      {"xor", 2, 1},
+      {"equal", 2, 1},
+      {"less", 2, 1},
+      {"greater", 2, 1},
+      {"less_equal", 2, 1},
+      {"greater_equal", 2, 1},
+      {"mod", 2, 2},
+      {"bitshift", 2, 1},
+      {"prelu", 2, 2},
+      {"mean", 2, 2},
+      // Exponential-based activations (~ exp's cost plus a few ops).
+      {"elu", 1, 5},
+      {"selu", 1, 6},
+      {"celu", 1, 6},
+      {"softplus", 1, 5},
+      {"softsign", 1, 3},
+      // Transcendental functions: a polynomial or SFU sequence, ~ tanh-GELU's cost.
+      {"sin", 1, 8},
+      {"cos", 1, 8},
+      {"tan", 1, 8},
+      {"asin", 1, 8},
+      {"acos", 1, 8},
+      {"atan", 1, 8},
+      {"sinh", 1, 8},
+      {"cosh", 1, 8},
+      {"asinh", 1, 8},
+      {"acosh", 1, 8},
+      {"atanh", 1, 8}};
   return kFns;
 }
 

@@ -11,8 +11,10 @@ namespace {
 void lower_conv_like(LoweringContext& ctx, bool transposed) {
   const auto& x = ctx.input(0);
   const auto& w = ctx.input(1);
-  if (!ctx.is_param(1) && !ctx.input(1).is_constant)
-    ctx.fail("not supported yet: a convolution whose weight is computed at run time");
+  // A weight that is no initializer (a graph input, as keep_initializers_as_inputs and many
+  // exporters write it, or the output of a DequantizeLinear) is still a tensor of known shape:
+  // the conv reads it like any weight; a node that computes it runs first.
+  const bool weight_computed = !ctx.is_param(1) && !ctx.input(1).is_constant;
   if (x.shape.size() < 3 || w.shape.size() != x.shape.size())
     ctx.fail(fmt::format("expected input and weight of equal rank >= 3, got {} and {}", x.shape.size(),
                          w.shape.size()));
@@ -60,7 +62,9 @@ void lower_conv_like(LoweringContext& ctx, bool transposed) {
                          fmt::join(op.outputs[0].shape, ","), fmt::join(out, ",")));
   ctx.claim(1);
   ctx.claim(2);
-  ctx.emit(std::move(op), {ctx.input_name(0)}, ctx.output_name(0));
+  std::vector<std::string> inputs{ctx.input_name(0)};
+  if (weight_computed) inputs.push_back(ctx.input_name(1));
+  ctx.emit(std::move(op), inputs, ctx.output_name(0));
 }
 
 }  // namespace

@@ -53,14 +53,56 @@ const std::map<std::string, std::string>& unary_functions() {
                                                        {"LeakyRelu", "leaky_relu"},
                                                        {"Cast", "cast"},
                                                        {"Gelu", "gelu"},
-                                                       {"Mish", "mish"}};
+                                                       {"Mish", "mish"},
+                                                       {"Round", "round"},
+                                                       {"Ceil", "ceil"},
+                                                       {"Floor", "floor"},
+                                                       {"Sign", "sign"},
+                                                       {"Not", "not"},
+                                                       {"IsNaN", "isnan"},
+                                                       {"IsInf", "isinf"},
+                                                       {"ThresholdedRelu", "thresholded_relu"},
+                                                       {"Shrink", "shrink"},
+                                                       {"Elu", "elu"},
+                                                       {"Selu", "selu"},
+                                                       {"Celu", "celu"},
+                                                       {"Softplus", "softplus"},
+                                                       {"Softsign", "softsign"},
+                                                       {"Sin", "sin"},
+                                                       {"Cos", "cos"},
+                                                       {"Tan", "tan"},
+                                                       {"Asin", "asin"},
+                                                       {"Acos", "acos"},
+                                                       {"Atan", "atan"},
+                                                       {"Sinh", "sinh"},
+                                                       {"Cosh", "cosh"},
+                                                       {"Asinh", "asinh"},
+                                                       {"Acosh", "acosh"},
+                                                       {"Atanh", "atanh"}};
   return kFns;
 }
 
 const std::map<std::string, std::string>& binary_functions() {
-  static const std::map<std::string, std::string> kFns{{"Add", "add"}, {"Sub", "sub"}, {"Mul", "mul"},
-                                                       {"Div", "div"}, {"Pow", "pow"}, {"Max", "max"},
-                                                       {"Min", "min"}, {"Sum", "add"}};
+  static const std::map<std::string, std::string> kFns{{"Add", "add"},
+                                                       {"Sub", "sub"},
+                                                       {"Mul", "mul"},
+                                                       {"Div", "div"},
+                                                       {"Pow", "pow"},
+                                                       {"Max", "max"},
+                                                       {"Min", "min"},
+                                                       {"Sum", "add"},
+                                                       {"Mean", "mean"},
+                                                       {"And", "and"},
+                                                       {"Or", "or"},
+                                                       {"Xor", "xor"},
+                                                       {"Equal", "equal"},
+                                                       {"Less", "less"},
+                                                       {"Greater", "greater"},
+                                                       {"LessOrEqual", "less_equal"},
+                                                       {"GreaterOrEqual", "greater_equal"},
+                                                       {"Mod", "mod"},
+                                                       {"BitShift", "bitshift"},
+                                                       {"PRelu", "prelu"}};
   return kFns;
 }
 
@@ -71,8 +113,28 @@ void lower_unary(LoweringContext& ctx) {
 }
 
 void lower_binary(LoweringContext& ctx) {
-  if (ctx.num_inputs() != 2) ctx.fail(fmt::format("expected 2 inputs, got {}", ctx.num_inputs()));
-  emit_elementwise(ctx, binary_functions().at(ctx.node().op_type()), {0, 1});
+  // Sum, Mean, Max and Min are variadic (one or more inputs): every operand is read once.
+  const std::string& t = ctx.node().op_type();
+  const bool variadic = t == "Sum" || t == "Mean" || t == "Max" || t == "Min";
+  if (variadic ? ctx.num_inputs() < 1 : ctx.num_inputs() != 2)
+    ctx.fail(fmt::format("expected {} inputs, got {}", variadic ? "1 or more" : "2", ctx.num_inputs()));
+  std::vector<int> operands;
+  for (int i = 0; i < ctx.num_inputs(); ++i) operands.push_back(i);
+  emit_elementwise(ctx, binary_functions().at(t), operands);
+}
+
+// One data tensor and inputs that only parameterize the function (CastLike's type source,
+// Trilu's k, CumSum's axis, (De)QuantizeLinear's scale and zero point).
+void lower_unary_with_settings(LoweringContext& ctx) {
+  static const std::map<std::string, std::string> kFns{{"CastLike", "cast"},
+                                                       {"Trilu", "triangle_mask"},
+                                                       {"CumSum", "cumsum"},
+                                                       {"QuantizeLinear", "quantize"},
+                                                       {"DequantizeLinear", "quantize"}};
+  std::vector<int> settings;
+  for (int i = 1; i < ctx.num_inputs(); ++i) settings.push_back(i);
+  for (int i : settings) ctx.settings_inputs({i});
+  emit_elementwise(ctx, kFns.at(ctx.node().op_type()), {0});
 }
 
 void lower_clip(LoweringContext& ctx) {

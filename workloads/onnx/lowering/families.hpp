@@ -20,6 +20,7 @@ void lower_instance_norm(LoweringContext& ctx);
 // elementwise.cpp
 void lower_unary(LoweringContext& ctx);
 void lower_binary(LoweringContext& ctx);
+void lower_unary_with_settings(LoweringContext& ctx);
 void lower_clip(LoweringContext& ctx);
 void lower_where(LoweringContext& ctx);
 void lower_identity(LoweringContext& ctx);

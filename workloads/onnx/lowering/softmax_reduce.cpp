@@ -1,6 +1,8 @@
 // Softmax/LogSoftmax -> SoftmaxParams; ReduceMean/Sum/Max/Min -> ReduceParams.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "workloads/onnx/lowering/families.hpp"
 
 namespace orrery::workloads::onnx {
@@ -25,8 +27,30 @@ void lower_softmax(LoweringContext& ctx) {
 void lower_reduce(LoweringContext& ctx) {
   ctx.settings_inputs({1});  // axes
   const std::string& t = ctx.node().op_type();
+  // ONNX's name without its prefix, lower case: ReduceLogSumExp -> logsumexp, ArgMax -> argmax.
+  static const std::map<std::string, std::string> kFns{
+      {"ReduceMean", "mean"},
+      {"ReduceSum", "sum"},
+      {"ReduceMax", "max"},
+      {"ReduceMin", "min"},
+      {"ReduceProd", "prod"},
+      {"ReduceSumSquare", "sumsquare"},
+      {"ReduceLogSum", "logsum"},
+      {"ReduceLogSumExp", "logsumexp"},
+      {"ReduceL1", "l1"},
+      {"ReduceL2", "l2"},
+      {"ArgMax", "argmax"},
+      {"ArgMin", "argmin"},
+      // The losses read the scores once and reduce them to one value per sample (or one):
+      // the class targets and weights are small beside the scores and are not counted.
+      {"NegativeLogLikelihoodLoss", "nll_loss"},
+      {"SoftmaxCrossEntropyLoss", "softmax_cross_entropy"}};
+  const auto fn = kFns.find(t);
+  if (fn == kFns.end()) ctx.fail("not supported yet: reduction " + t);
+  if (t == "NegativeLogLikelihoodLoss" || t == "SoftmaxCrossEntropyLoss")
+    for (int i = 1; i < ctx.num_inputs(); ++i) ctx.settings_inputs({i});
   ReduceParams p;
-  p.fn = t == "ReduceMean" ? "mean" : t == "ReduceSum" ? "sum" : t == "ReduceMax" ? "max" : "min";
+  p.fn = fn->second;
   p.in_numel = ctx.input(0).numel();
   p.out_numel = ctx.output(0).numel();
   ctx.emit(ctx.make("", p), {ctx.input_name(0)}, ctx.output_name(0));

@@ -122,6 +122,29 @@ TEST(SystolicSearchMapper, FoldOrderDecidesWhatIsReused) {
   EXPECT_LT(r.layers[0].stats.energy_j, f.layers[0].stats.energy_j);
 }
 
+// os on 8x8, M = 64, N = 64, K = 32: 8 row folds (M) x 8 column folds (N). Ifmap 64 x 32 =
+// 2048 B, filter 32 x 64 = 2048 B, ofmap 4096 B. filter_kb = 2: a half holds 1024 B, so the whole
+// filter does not fit, an N-slice (2048 x 8 / 64 = 256 B) does; ifmap_kb = 64 holds anything.
+//   cols_inner (fixed): an ifmap M-slice serves the 8 column folds (read once, 2048 B), but the
+//     filter is walked once per row fold: 8 x 2048 = 16384 B; 18432 B read.
+//   rows_inner: an N-slice of the filter serves the 8 row folds (read once, 2048 B) and the whole
+//     ifmap stays for the next column fold (read once, 2048 B): 4096 B read.
+TEST(SystolicSearchMapper, OsFoldOrderDecidesWhatIsReused) {
+  const auto cfg = arch::load_arch_text(yaml("exact", 64, 2, 64), "t.yaml");
+  const auto spec = arch::systolic::make_spec(cfg);
+  const auto g = workloads::parse_op_spec("gemm:M=64,N=64,K=32");
+  const auto low = mappers::systolic::lower(g.ops()[0], spec);
+  auto timed = [&](FoldOrder order) {
+    const FoldOrder orders[] = {order};
+    const auto m =
+        std::get<SystolicMapping>(mappers::systolic::place("g", low, spec, Dataflow::os, orders, "t"));
+    return arch::systolic::time_layer(m, spec);
+  };
+  EXPECT_EQ(timed(FoldOrder::cols_inner).dram_read_bytes, 18432);
+  EXPECT_EQ(timed(FoldOrder::rows_inner).dram_read_bytes, 4096);
+  EXPECT_EQ(timed(FoldOrder::rows_inner).dram_write_bytes, 4096);
+}
+
 // A saved searched mapping replays to the same numbers (the fold order round-trips).
 TEST(SystolicSearchMapper, MappingRoundTrips) {
   const auto cfg = arch::load_arch_text(yaml("exact", 2, 64, 64), "t.yaml");

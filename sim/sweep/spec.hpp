@@ -12,9 +12,11 @@
 //     - op: gemm:M=64,N=64,K=64              # or model: NAME[:k=v], onnx: FILE, topology: FILE
 //       batch: 1                             # optional, with dtype:
 //   mappers: [fixed, search]                 # each a mapper of the family, or default
-//   search: {objective: edp, time_s: 0, seed: 1}   # optional: what `search` mappers minimize
-//                                          # (edp|energy|delay), their wall-clock budget per
-//                                          # point (0: their own stopping rule) and seed
+//   search: {objective: edp, time_s: 0, seed: 1}
+//                                            # optional: what a mapper named `search` minimizes
+//                                            # (edp|energy|delay), its wall-clock budget per point
+//                                            # (0: its own stopping rule) and its seed; part of
+//                                            # the search rows' result keys
 //   fidelity: analytical
 //   objectives: {seconds: min, energy_j: min, area_mm2: min}
 //   constraints: {fits: true, power_w: {max: 5}}

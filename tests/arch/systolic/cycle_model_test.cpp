@@ -118,6 +118,11 @@ TEST(SystolicCycle, ScarceBandwidthStalls) {
   }
 }
 
+TEST(SystolicCycle, SearchedMappingsScarceBandwidthStallsClose) {
+  const auto cfg = systolic_config(systolic_yaml(8, 8, "ws", "exact", 2, 40, 4));
+  expect_close_stalls(run_searched(cfg, Fidelity::analytical), run_searched(cfg, Fidelity::cycle));
+}
+
 TEST(SystolicCycle, ResNet50TopologyWholeGraph) {
   // One elaboration covers all 54 layers; under SCALE-Sim timing, equal to the analytical model.
   const auto graph = orrery::workloads::read_topology_csv(std::string(ORRERY_SOURCE_DIR) +

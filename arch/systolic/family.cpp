@@ -41,10 +41,23 @@ std::unique_ptr<const Mappings> SystolicFamily::map(const config::Resolved& cfg,
     throw UsageError(fmt::format("--mapper: unknown mapper '{}' for the systolic family (expected {})",
                                  mapper_name, mappers::systolic::mapper_names()));
   const SystolicSpec spec = make_spec(cfg);
+  mappers::systolic::MapperOptions mapper_options;
+  const auto objective = mappers::systolic::parse_objective(options.objective);
+  if (!objective)
+    throw UsageError(fmt::format("--objective: expected edp|energy|delay, got '{}'", options.objective));
+  mapper_options.objective = *objective;
+  mapper_options.search_time_s = options.search_time_s;
+  mapper_options.seed = options.seed;
+  // The analytical model a searching mapper ranks its candidates by (the cycle fidelity agrees
+  // with it under scalesim timing and unbounded bandwidth).
+  mapper_options.model = [&spec](const workloads::Op& op, const SystolicMapping& m) {
+    const Stats st = layer_stats(time_layer(m, spec), m, spec, op.macs(), op.name);
+    return mappers::systolic::LayerCost{st.cycles, st.seconds, st.energy_j};
+  };
   std::vector<SystolicMapping> mappings;
   mappings.reserve(graph.size());
   for (const auto& op : graph.ops()) {
-    auto result = mapper->map(op, spec);
+    auto result = mapper->map(op, spec, mapper_options);
     if (const auto* bad = std::get_if<mappers::Infeasible>(&result))
       throw WorkloadError(fmt::format("mapper {}: no feasible mapping: {}", mapper_name, bad->reason));
     mappings.push_back(std::get<SystolicMapping>(std::move(result)));

@@ -143,17 +143,20 @@ constexpr int64_t fold_interval(const FoldPhases& prev, const FoldPhases& next) 
   return std::max({prev.stream, next.preload, prev.drain});
 }
 
-// Folds are visited in the mappers' loop order: the col-fold loop outside, the row-fold loop
-// inside for ws/is (partial sums of one column fold accumulate back to back); the row-fold loop
-// outside for os (an ifmap row tile is reused across the column folds). For each (outer, inner)
-// pair this gives the rows and cols the fold uses.
+// Folds are visited in the mapping's loop order (FoldOrder, chosen per GEMM pass by the mapper).
+// The fixed mapper's order, SCALE-Sim's: the col-fold loop outside, the row-fold loop inside for
+// ws/is (partial sums of one column fold accumulate back to back); the row-fold loop outside for
+// os (an ifmap row tile is reused across the column folds). For each (outer, inner) pair this
+// gives the rows and cols the fold uses.
 struct FoldIndex {
   int64_t row_fold = 0, col_fold = 0;
 };
-constexpr bool row_fold_inner(Dataflow df) { return df != Dataflow::os; }
-constexpr FoldIndex fold_at(Dataflow df, const FoldGrid& grid, int64_t index) {
-  return row_fold_inner(df) ? FoldIndex{index % grid.row_folds, index / grid.row_folds}
-                            : FoldIndex{index / grid.col_folds, index % grid.col_folds};
+constexpr FoldOrder default_fold_order(Dataflow df) {
+  return df == Dataflow::os ? FoldOrder::cols_inner : FoldOrder::rows_inner;
+}
+constexpr FoldIndex fold_at(FoldOrder order, const FoldGrid& grid, int64_t index) {
+  return order == FoldOrder::rows_inner ? FoldIndex{index % grid.row_folds, index / grid.row_folds}
+                                        : FoldIndex{index / grid.col_folds, index % grid.col_folds};
 }
 constexpr int64_t rows_used(const FoldGrid& g, int64_t rows, int64_t row_fold) {
   return row_fold == g.row_folds - 1 ? g.last_rows : rows;
@@ -167,12 +170,12 @@ constexpr int64_t cols_used(const FoldGrid& g, int64_t cols, int64_t col_fold) {
 // edge fold with few rows and columns can finish before a full fold started earlier). One
 // instance is walked; the others repeat it, one fold interval apart.
 constexpr int64_t exact_compute_cycles(Dataflow df, const GemmDims& g, int64_t rows, int64_t cols,
-                                       int64_t count = 1) {
+                                       int64_t count, FoldOrder order) {
   const FoldGrid grid = fold_grid(df, g, rows, cols);
   FoldPhases first, prev;
   int64_t start = 0, end = 0;  // relative to the instance's first stream start
   for (int64_t f = 0; f < grid.count(); ++f) {
-    const FoldIndex at = fold_at(df, grid, f);
+    const FoldIndex at = fold_at(order, grid, f);
     const FoldPhases p = fold_phases(df, rows_used(grid, rows, at.row_fold),
                                      cols_used(grid, cols, at.col_fold), grid.stream, rows);
     if (f == 0)
@@ -184,6 +187,11 @@ constexpr int64_t exact_compute_cycles(Dataflow df, const GemmDims& g, int64_t r
   }
   const int64_t instance_span = start + fold_interval(prev, first);  // first start -> next instance's
   return first.preload + (count - 1) * instance_span + end;
+}
+// The same in the dataflow's default fold order.
+constexpr int64_t exact_compute_cycles(Dataflow df, const GemmDims& g, int64_t rows, int64_t cols,
+                                       int64_t count = 1) {
+  return exact_compute_cycles(df, g, rows, cols, count, default_fold_order(df));
 }
 
 }  // namespace orrery::arch::systolic

@@ -15,7 +15,7 @@ int64_t slice(int64_t total, int64_t begin, int64_t end, int64_t extent) {
 
 FoldWork fold_work(const mappers::systolic::GemmPass& p, Dataflow df, const SystolicSpec& s, int64_t index) {
   const FoldGrid& g = p.grid;
-  const FoldIndex at = fold_at(df, g, index);
+  const FoldIndex at = fold_at(p.order, g, index);
   const int64_t r = rows_used(g, s.rows, at.row_fold), c = cols_used(g, s.cols, at.col_fold);
   const int64_t rb = at.row_fold * s.rows, cb = at.col_fold * s.cols;  // first row/col index
   const int64_t ib = s.input_bytes, ob = s.output_bytes, ab = s.accumulator_bytes;
@@ -42,9 +42,11 @@ FoldWork fold_work(const mappers::systolic::GemmPass& p, Dataflow df, const Syst
     const int64_t stationary_total = ws ? p.filter_bytes : p.ifmap_bytes;
     const int64_t streamed_total = ws ? p.ifmap_bytes : p.filter_bytes;
     const bool streamed_resident = ws ? p.ifmap_resident : p.filter_resident;
-    // The stationary operand is read once, in fold order: its share is the fold's area.
+    // The stationary operand is read once, in fold order: its share is the fold's area, after
+    // the area of the folds visited before it.
     const int64_t area = ax.along_rows * ax.along_cols;
-    const int64_t before = cb * ax.along_rows + c * rb;
+    const int64_t before =
+        p.order == FoldOrder::rows_inner ? cb * ax.along_rows + c * rb : rb * ax.along_cols + r * cb;
     w.dram_read_bytes += slice(stationary_total, before, before + r * c, area);
     if (first_col_fold || !streamed_resident)
       w.dram_read_bytes += slice(streamed_total, rb, rb + r, ax.along_rows);

@@ -11,6 +11,7 @@ using config::Value;
 
 std::string_view to_string(Dataflow d) { return d == Dataflow::ws ? "ws" : d == Dataflow::os ? "os" : "is"; }
 std::string_view to_string(Timing t) { return t == Timing::exact ? "exact" : "scalesim"; }
+std::string_view to_string(FoldOrder o) { return o == FoldOrder::rows_inner ? "rows_inner" : "cols_inner"; }
 
 std::shared_ptr<const config::Schema> make_schema() {
   auto s = std::make_shared<config::Schema>("systolic");

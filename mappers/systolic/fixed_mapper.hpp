@@ -4,6 +4,7 @@
 // os: row folds outside, so an ifmap row tile is reused across the column folds), and what
 // stays in each SRAM half decided from the buffer sizes.
 #include "arch/systolic/spec.hpp"
+#include "mappers/systolic/mapper_options.hpp"
 #include "mappers/systolic/systolic_mapping.hpp"
 #include "workloads/op.hpp"
 
@@ -11,6 +12,7 @@ namespace orrery::mappers::systolic {
 
 // Infeasible when a fold's stationary tile does not fit its buffer half. Throws WorkloadError
 // for ops the array cannot run (spmm).
-MappingResult map_fixed(const workloads::Op& op, const arch::systolic::SystolicSpec& spec);
+MappingResult map_fixed(const workloads::Op& op, const arch::systolic::SystolicSpec& spec,
+                        const MapperOptions& options);
 
 }  // namespace orrery::mappers::systolic

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "arch/systolic/spec.hpp"
+#include "mappers/systolic/mapper_options.hpp"
 #include "mappers/systolic/systolic_mapping.hpp"
 #include "workloads/op.hpp"
 
@@ -13,7 +14,8 @@ namespace orrery::mappers::systolic {
 struct MapperEntry {
   std::string_view name;
   std::string_view doc;
-  MappingResult (*map)(const workloads::Op& op, const arch::systolic::SystolicSpec& spec);
+  MappingResult (*map)(const workloads::Op& op, const arch::systolic::SystolicSpec& spec,
+                       const MapperOptions& options);
 };
 
 std::span<const MapperEntry> mappers();

@@ -31,7 +31,7 @@ nlohmann::json SystolicMapping::to_json() const {
         {"ifmap", half_ifmap_bytes}, {"filter", half_filter_bytes}, {"ofmap", half_ofmap_bytes}};
     j["gemms"] = nlohmann::json::array();
     for (const auto& p : gemms) {
-      const bool row_inner = arch::systolic::row_fold_inner(dataflow);
+      const bool row_inner = p.order == FoldOrder::rows_inner;
       const std::string rows_dim = axis_name(dataflow, 0), cols_dim = axis_name(dataflow, 1);
       j["gemms"].push_back({
           {"what", p.what},
@@ -48,6 +48,7 @@ nlohmann::json SystolicMapping::to_json() const {
             {"total", p.grid.count()},
             {"last_rows_used", p.grid.last_rows},
             {"last_cols_used", p.grid.last_cols}}},
+          {"fold_order", std::string(arch::systolic::to_string(p.order))},
           {"loop_order", row_inner ? "count > " + cols_dim + " folds > " + rows_dim + " folds > stream"
                                    : "count > " + rows_dim + " folds > " + cols_dim + " folds > stream"},
           {"tile_bytes",
@@ -114,6 +115,10 @@ SystolicMapping SystolicMapping::from_json(const nlohmann::json& j,
       if (p.count < 1 || p.dims.m < 1 || p.dims.n < 1 || p.dims.k < 1)
         throw MappingError(fmt::format("gemms '{}': count, M, N and K must be >= 1", p.what));
       p.grid = arch::systolic::fold_grid(m.dataflow, p.dims, m.rows, m.cols);
+      // Mappings saved before the order was a choice have no key: the dataflow's default order.
+      p.order = g.contains("fold_order")
+                    ? enum_from(g, "fold_order", {FoldOrder::rows_inner, FoldOrder::cols_inner})
+                    : arch::systolic::default_fold_order(m.dataflow);
       const auto& tile = g.at("tile_bytes");
       p.ifmap_tile_bytes = tile.at("ifmap").get<int64_t>();
       p.filter_tile_bytes = tile.at("filter").get<int64_t>();

@@ -17,6 +17,7 @@ namespace orrery::mappers::systolic {
 
 using arch::systolic::Dataflow;
 using arch::systolic::FoldGrid;
+using arch::systolic::FoldOrder;
 using arch::systolic::GemmDims;
 using arch::systolic::Timing;
 
@@ -27,13 +28,23 @@ struct GemmPass {
   int64_t count = 1;
   GemmDims dims;
   FoldGrid grid;  // folds of one instance along the array rows / cols
+  // Which fold loop is inner (fixed mapper: default_fold_order of the dataflow; the search mapper
+  // may pick the other). It decides what must fit on chip for the residency flags below.
+  FoldOrder order = FoldOrder::rows_inner;
   // DRAM-side operand sizes of one instance: the raw ifmap (not the im2col matrix), the filter
   // (K x N words), extra parameters read once (bias), and the output.
   int64_t ifmap_bytes = 0, filter_bytes = 0, extra_read_bytes = 0, ofmap_bytes = 0;
-  // What stays in the SRAM halves (decided by the mapper from the buffer sizes):
-  bool ifmap_resident = false;   // ifmap (ws: whole, os: a row tile) stays for all col folds
-  bool filter_resident = false;  // filter (os/is: whole) stays for all folds of the other axis
-  bool psums_on_chip = true;     // ws/is partial sums across row folds stay in the ofmap buffer
+  // What stays in the SRAM halves (decided by the mapper from the buffer sizes and the order):
+  //   ifmap_resident: ws: the ifmap K-slice is not re-read for the next col fold (rows_inner: the
+  //     whole ifmap fits, cols_inner: one K-slice fits); os: an M-slice is not re-read for the
+  //     next col fold (cols_inner: the slice fits, rows_inner: the whole ifmap fits).
+  //   filter_resident: is: as ws's ifmap with the roles swapped; os: an N-slice is not re-read
+  //     for the next row fold (rows_inner: the slice fits, cols_inner: the whole filter fits).
+  //   psums_on_chip: ws/is partial sums between row folds stay in the ofmap buffer (rows_inner:
+  //     one col fold's sums fit, cols_inner: every col fold's sums fit).
+  bool ifmap_resident = false;
+  bool filter_resident = false;
+  bool psums_on_chip = true;
   // Tile sizes (bytes) of one fold in each buffer half, for the report and the SRAM checks.
   int64_t ifmap_tile_bytes = 0, filter_tile_bytes = 0, ofmap_tile_bytes = 0;
   int64_t array_macs() const { return count * dims.m * dims.n * dims.k; }

@@ -83,8 +83,12 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
     for (const auto& o : space_.overrides(row.point)) text += "|" + o.path + "=" + o.value;
     row.config_hash = "invalid-" + fnv1a_hex(text);
   }
+  // A searching mapper's result depends on what it minimizes, its budget and seed: they are part
+  // of its key (other mappers ignore them, so their results stay shared across search settings).
+  const std::string mapper_text =
+      row.mapper == "search" ? row.mapper + "(" + spec_.search.text() + ")" : row.mapper;
   row.key = fnv1a_hex(fmt::format("{}|{}|{}|{}|{}", row.config_hash, spec_.workloads[row.workload].label,
-                                  row.mapper, arch::to_string(spec_.fidelity), ORRERY_VERSION));
+                                  mapper_text, arch::to_string(spec_.fidelity), ORRERY_VERSION));
   if (!cfg) {
     row.status = RowStatus::invalid;
     row.reason = clip(invalid_reason);
@@ -95,6 +99,9 @@ ResultRow Evaluator::run_task(uint64_t task, const config::Resolved* cfg, const 
   const auto& graph = graphs_[row.workload];
   try {
     arch::RunOptions options{requested, spec_.fidelity, spec_.workloads[row.workload].args.batch};
+    options.objective = spec_.search.objective;
+    options.search_time_s = spec_.search.time_s;
+    options.seed = spec_.search.seed;
     const arch::RunResult result = family_.simulate(*cfg, graph, options);
     const arch::Stats& t = result.total;
     row.cycles = t.cycles;

@@ -58,7 +58,23 @@ void write_plots(const std::string& dir, const Analysis& a, const SweepSpec& spe
       SvgChart chart(fmt::format("{}: {} vs {}", spec.name, info(oy.metric).name, info(ox.metric).name),
                      fit_axis(axis_label(ox.metric, ox.goal), all_x),
                      fit_axis(axis_label(oy.metric, oy.goal), all_y));
-      chart.points(xs, ys, "#9e9e9e", 2.5, fmt::format("feasible points ({})", a.feasible), 0.6);
+      if (spec.mappers.size() > 1) {
+        // One colour per mapper, so that what the mapping (not the architecture) buys shows: a
+        // co-search sweep (mappers: [fixed, search]) compares the same designs under both.
+        for (size_t m = 0; m < spec.mappers.size(); ++m) {
+          std::vector<double> mx, my;
+          for (size_t k = 0; k < a.sample.size(); ++k)
+            if (space.mapper_index(a.sample[k].point) == m) {
+              mx.push_back(xs[k]);
+              my.push_back(ys[k]);
+            }
+          const std::string name = spec.mappers[m].empty() ? "default" : spec.mappers[m];
+          chart.points(mx, my, kColors[(m + 2) % std::size(kColors)], 2.5,
+                       fmt::format("mapper {} ({} plotted)", name, mx.size()), 0.6);
+        }
+      } else {
+        chart.points(xs, ys, "#9e9e9e", 2.5, fmt::format("feasible points ({})", a.feasible), 0.6);
+      }
       // The front projected on this pair, in x order.
       std::vector<size_t> order(fx.size());
       for (size_t k = 0; k < order.size(); ++k) order[k] = k;

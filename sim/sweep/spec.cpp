@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -78,6 +80,7 @@ class Parser {
   void parse_workloads(const YAML::Node& node, SweepSpec& spec);
   void parse_objectives(const YAML::Node& node, SweepSpec& spec);
   void parse_constraints(const YAML::Node& node, SweepSpec& spec);
+  void parse_search(const YAML::Node& node, SweepSpec& spec);
 
   std::string file_, base_dir_;
   const SpecEnv& env_;
@@ -381,6 +384,42 @@ void Parser::parse_constraints(const YAML::Node& node, SweepSpec& spec) {
   }
 }
 
+void Parser::parse_search(const YAML::Node& node, SweepSpec& spec) {
+  if (!node.IsMap()) {
+    problem(node, "search",
+            "expected a mapping {objective: edp|energy|delay, time_s: S, seed: N}, got " + describe(node));
+    return;
+  }
+  for (const auto& kv : node) {
+    const std::string k = kv.first.Scalar();
+    const std::string key = "search." + k;
+    auto v = scalar(kv.second, key);
+    if (!v) continue;
+    if (k == "objective") {
+      if (*v != "edp" && *v != "energy" && *v != "delay")
+        problem(kv.second, key, "expected edp|energy|delay, got '" + *v + "'");
+      else
+        spec.search.objective = *v;
+    } else if (k == "time_s") {
+      char* end = nullptr;
+      const double d = std::strtod(v->c_str(), &end);
+      if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(d) || d < 0)
+        problem(kv.second, key, "expected seconds >= 0, got '" + *v + "'");
+      else
+        spec.search.time_s = d;
+    } else if (k == "seed") {
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v->c_str(), &end, 10);
+      if (v->empty() || (*v)[0] == '-' || end != v->c_str() + v->size())
+        problem(kv.second, key, "expected an integer >= 0, got '" + *v + "'");
+      else
+        spec.search.seed = n;
+    } else {
+      problem(kv.first, key, "unknown key (expected objective|time_s|seed)");
+    }
+  }
+}
+
 SweepSpec Parser::parse(const std::string& text) {
   YAML::Node root;
   try {
@@ -392,8 +431,9 @@ SweepSpec Parser::parse(const std::string& text) {
 
   SweepSpec spec;
   spec.file = file_;
-  static const std::vector<std::string> kKeys{
-      "name", "description", "base", "axes", "workloads", "mappers", "fidelity", "objectives", "constraints"};
+  static const std::vector<std::string> kKeys{"name",       "description", "base",   "axes",
+                                              "workloads",  "mappers",     "search", "fidelity",
+                                              "objectives", "constraints"};
   for (const auto& kv : root) {
     const std::string k = kv.first.Scalar();
     if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end())
@@ -449,6 +489,8 @@ SweepSpec Parser::parse(const std::string& text) {
     spec.mappers.push_back("");
   }
 
+  if (YAML::Node n = root["search"]; n) parse_search(n, spec);
+
   if (YAML::Node n = root["fidelity"]; n) {
     if (auto v = scalar(n, "fidelity")) {
       if (*v == "analytical")
@@ -488,9 +530,14 @@ std::string SweepSpec::identity_text() const {
   for (const auto& a : axes) j["axes"].push_back({{"keys", a.keys}, {"values", a.values}});
   for (const auto& w : workloads) j["workloads"].push_back(w.label);
   j["mappers"] = mappers;
+  if (std::find(mappers.begin(), mappers.end(), "search") != mappers.end()) j["search"] = search.text();
   j["fidelity"] = std::string(arch::to_string(fidelity));
   j["version"] = ORRERY_VERSION;
   return j.dump();
+}
+
+std::string SearchSettings::text() const {
+  return fmt::format("objective={},time_s={},seed={}", objective, time_s, seed);
 }
 
 std::string SweepSpec::identity_hash() const { return fnv1a_hex(identity_text()); }

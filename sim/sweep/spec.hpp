@@ -11,7 +11,12 @@
 //   workloads:
 //     - op: gemm:M=64,N=64,K=64              # or model: NAME[:k=v], onnx: FILE, topology: FILE
 //       batch: 1                             # optional, with dtype:
-//   mappers: [default]
+//   mappers: [fixed, search]                 # each a mapper of the family, or default
+//   search: {objective: edp, time_s: 0, seed: 1}
+//                                            # optional: what a mapper named `search` minimizes
+//                                            # (edp|energy|delay), its wall-clock budget per point
+//                                            # (0: its own stopping rule) and its seed; part of
+//                                            # the search rows' result keys
 //   fidelity: analytical
 //   objectives: {seconds: min, energy_j: min, area_mm2: min}
 //   constraints: {fits: true, power_w: {max: 5}}
@@ -48,6 +53,14 @@ struct Objective {
   Goal goal;
 };
 
+// How a mapper named `search` searches at every point (RunOptions objective, search_time_s, seed).
+struct SearchSettings {
+  std::string objective = "edp";  // edp|energy|delay
+  double time_s = 0;
+  uint64_t seed = 1;
+  std::string text() const;  // "objective=edp,time_s=0,seed=1", for result keys
+};
+
 struct Constraint {
   Metric metric;
   std::optional<double> min, max;
@@ -60,13 +73,15 @@ struct SweepSpec {
   std::vector<Axis> axes;
   std::vector<WorkloadItem> workloads;
   std::vector<std::string> mappers;  // "" = the family's default mapper
+  SearchSettings search;             // `search:` (defaults when absent)
   arch::Fidelity fidelity = arch::Fidelity::analytical;
   std::vector<Objective> objectives;
   std::vector<Constraint> constraints;
   bool require_fits = true;  // points whose config or mapping fails never enter the front
 
-  // What is simulated, not how it is judged: base config, axes, workloads, mappers, fidelity
-  // and the orrery version. Objectives and constraints may change without invalidating results.
+  // What is simulated, not how it is judged: base config, axes, workloads, mappers, the search
+  // settings (when a mapper is `search`), fidelity and the orrery version. Objectives and constraints may
+  // change without invalidating results.
   std::string identity_hash() const;
   std::string identity_text() const;
 };

@@ -32,7 +32,7 @@ energy: {{mac_pj: 1, sram_pj_per_byte: 1, dram_pj_per_byte: 1}}
 
 SystolicMapping map(const std::string& op_spec, const arch::systolic::SystolicSpec& s) {
   const auto g = workloads::parse_op_spec(op_spec);
-  auto r = mappers::systolic::map_fixed(g.ops()[0], s);
+  auto r = mappers::systolic::map_fixed(g.ops()[0], s, {});
   return std::get<SystolicMapping>(r);
 }
 
@@ -116,7 +116,7 @@ TEST(SystolicMapper, MemoryPassAndErrors) {
   EXPECT_EQ(m.memory->write_bytes, 512);
   EXPECT_NE(m.to_json()["reason"].get<std::string>().find("no MACs"), std::string::npos);
   const auto g = workloads::parse_op_spec("spmm:rows=10,cols=10,nnz=20,F=4");
-  EXPECT_THROW(mappers::systolic::map_fixed(g.ops()[0], spec("ws")), WorkloadError);
+  EXPECT_THROW(mappers::systolic::map_fixed(g.ops()[0], spec("ws"), {}), WorkloadError);
 }
 
 // An 8x8 stationary filter tile needs 64 B; a 1 KiB filter SRAM holds it, so the mapping is

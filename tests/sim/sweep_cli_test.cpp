@@ -152,6 +152,21 @@ TEST(SweepCli, QuickShippedSweepRuns) {
   EXPECT_GT(query_int(t.path + "/q.sqlite", "SELECT COUNT(*) FROM pareto"), 0);
 }
 
+TEST(SweepCli, CosearchShippedSweepPlotsBothMappers) {
+  // configs/sweeps/systolic_cosearch.yaml: 3 sizes x 3 ofmap sizes x 2 mappers = 18 points over
+  // ResNet-50 and BERT-base = 36 results; the scatter shows each mapper in its own colour.
+  TempDir t;
+  auto r = run_cli("sweep configs/sweeps/systolic_cosearch.yaml --db " + t.path + "/c.sqlite --plot " +
+                   t.path + "/plots");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("18 points x 2 workloads: ran 36"), std::string::npos) << r.out;
+  std::ifstream in(t.path + "/plots/scatter_area_mm2_vs_edp.svg");
+  const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(svg.find("mapper fixed (9 plotted)"), std::string::npos);
+  EXPECT_NE(svg.find("mapper search (9 plotted)"), std::string::npos);
+  EXPECT_EQ(query_int(t.path + "/c.sqlite", "SELECT COUNT(*) FROM results WHERE status = 'ok'"), 36);
+}
+
 TEST(SweepCli, CtrlCStopsCleanlyAndResumeFinishes) {
   // SIGINT mid-sweep: exit 130 with a line naming --resume, whole rows only; --resume then runs
   // exactly the missing tasks (6144 points of configs/sweeps/systolic_gemm_scaling.yaml).

@@ -74,6 +74,28 @@ TEST(SystolicCycle, ExactSingleBufferedUnboundedEqualsAnalytical) {
   expect_same_layers(run_systolic(cfg, mix()), run_systolic(cfg, mix(), Fidelity::cycle));
 }
 
+orrery::arch::RunResult run_searched(const orrery::config::Resolved& cfg, Fidelity fidelity) {
+  orrery::arch::RunOptions o;
+  o.mapper = "search";
+  o.objective = "energy";
+  o.fidelity = fidelity;
+  return orrery::arch::find_family("systolic")->simulate(cfg, mix(), o);
+}
+
+// The search mapper's mappings (other dataflows and fold orders than the config's) time the same
+// through SystemC: the controller walks the folds in the mapping's order (fold_work.hpp).
+TEST(SystolicCycle, SearchedMappingsExactUnboundedEqualAnalytical) {
+  const auto cfg = systolic_config(systolic_yaml(8, 8, "ws", "exact", 1e9, 0, 4));
+  const auto a = run_searched(cfg, Fidelity::analytical);
+  int cols_inner = 0, rows_inner = 0;
+  for (const auto& l : a.layers)
+    if (l.mapping.contains("gemms"))
+      for (const auto& g : l.mapping["gemms"]) (g["fold_order"] == "cols_inner" ? cols_inner : rows_inner)++;
+  EXPECT_GT(cols_inner, 0);  // both orders are exercised
+  EXPECT_GT(rows_inner, 0);
+  expect_same_layers(a, run_searched(cfg, Fidelity::cycle));
+}
+
 void expect_close_stalls(const orrery::arch::RunResult& a, const orrery::arch::RunResult& c) {
   ASSERT_EQ(a.layers.size(), c.layers.size());
   for (size_t i = 0; i < a.layers.size(); ++i) {
@@ -94,6 +116,11 @@ TEST(SystolicCycle, ScarceBandwidthStalls) {
     EXPECT_GT(a.total.stall_cycles, a.total.compute_cycles) << df;
     expect_close_stalls(a, c);
   }
+}
+
+TEST(SystolicCycle, SearchedMappingsScarceBandwidthStallsClose) {
+  const auto cfg = systolic_config(systolic_yaml(8, 8, "ws", "exact", 2, 40, 4));
+  expect_close_stalls(run_searched(cfg, Fidelity::analytical), run_searched(cfg, Fidelity::cycle));
 }
 
 TEST(SystolicCycle, ResNet50TopologyWholeGraph) {

@@ -129,6 +129,14 @@ struct MapOp {
   }
   GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
   GpuMapping operator()(const AttentionParams& a) const {
+    // The fused kernels run only on tensor cores of the op's dtype (FlashAttention-2: fp16/bf16;
+    // none for fp32 without TF32, nor fp8 on a GPU without fp8 MMAs): there the math path runs
+    // (two batched GEMMs, CUDA-core for fp32, and a softmax), as PyTorch's math backend does.
+    if (spec.tensor_flops_per_clk(op.dtype) <= 0) {
+      GpuMapping m = map_attention_math(a, op.dtype, spec);
+      m.note = "no tensor-core fused attention for " + std::string(to_string(op.dtype)) + ": " + m.note;
+      return m;
+    }
     if (rt == Runtime::pytorch && a.padding_mask) return map_attention_math(a, op.dtype, spec);
     GpuMapping m = map_attention(a, op.dtype, spec);
     // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.

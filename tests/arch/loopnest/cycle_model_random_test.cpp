@@ -14,6 +14,7 @@
 #include "arch/loopnest/model.hpp"
 #include "arch/loopnest/sc/run_cycle.hpp"
 #include "arch/loopnest/timeloop_problem_reader.hpp"
+#include "tests/arch/loopnest/random_conv1d_case.hpp"
 
 namespace orrery::arch::loopnest {
 namespace {
@@ -23,57 +24,7 @@ TEST(CycleModelRandom, CountsAndCyclesAgreeWithTheAnalyticalModel) {
   const double bandwidths[] = {0.0, 0.5, 1.0, 2.0, 4.0};
   int compared = 0;
   for (int trial = 0; trial < 200; ++trial) {
-    const int64_t r = 1 + rng() % 3, pp = 1 + rng() % 6, c = 1 << (rng() % 3), k = 1 << (rng() % 3);
-    const int64_t stride = 1 + rng() % 2, dil = 1 + rng() % 2;
-    const Problem prob = parse_timeloop_problem(fmt::format(R"(
-problem:
-  shape:
-    name: conv1d_ck
-    dimensions: [R, P, C, K]
-    coefficients: [{{name: Wstride, default: 1}}, {{name: Wdilation, default: 1}}]
-    data_spaces:
-    - {{name: Weights, projection: [[[K]], [[C]], [[R]]]}}
-    - {{name: Inputs, projection: [[[C]], [[R, Wdilation], [P, Wstride]]]}}
-    - {{name: Outputs, projection: [[[K]], [[P]]], read_write: true}}
-  instance: {{R: {}, P: {}, C: {}, K: {}, Wstride: {}, Wdilation: {}}}
-)",
-                                                            r, pp, c, k, stride, dil),
-                                                "random");
-    LoopNestSpec spec;
-    for (const char* n : {"RF", "GLB", "DRAM"}) {
-      StorageLevelSpec l;
-      l.name = n;
-      spec.levels.push_back(l);
-    }
-    spec.levels[0].instances = spec.levels[0].mesh_x = 4;  // GLB fans out to 4 RFs
-    spec.arithmetic.instances = spec.arithmetic.mesh_x = 4;
-    Mapping m;
-    for (int i = 0; i < 3; ++i) {
-      LevelMapping lm = LevelMapping::unit(4);
-      for (int s = 0; s < 3; ++s) lm.keep[s] = (i == 2) || rng() % 3 != 0;
-      std::vector<int8_t> perm = {0, 1, 2, 3};
-      std::shuffle(perm.begin(), perm.end(), rng);
-      for (int q = 0; q < 4; ++q) lm.permutation[q] = perm[q];
-      m.levels.push_back(lm);
-    }
-    int64_t fan = 1;
-    for (int d = 0; d < 4; ++d) {
-      int64_t n = prob.dim_bounds[d];
-      for (int64_t f = 2; n > 1;) {
-        if (n % f != 0) {
-          ++f;
-          continue;
-        }
-        n /= f;
-        const int slot = static_cast<int>(rng() % 4);
-        if (slot == 2 && fan * f <= 4) {
-          m.levels[1].spatial_x[d] *= f;
-          fan *= f;
-        } else {
-          m.levels[slot == 2 ? 1 : (slot == 3 ? 2 : slot)].temporal[d] *= f;
-        }
-      }
-    }
+    auto [prob, spec, m, stride, dil] = test::random_conv1d_case(rng);
     const bool unbounded = trial % 2 == 0;
     for (auto& l : spec.levels) {
       l.read_bandwidth_words_per_cycle = unbounded ? 0.0 : bandwidths[rng() % 5];

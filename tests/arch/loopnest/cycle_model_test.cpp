@@ -14,49 +14,15 @@
 #include "arch/loopnest/timeloop_mapping_reader.hpp"
 #include "arch/loopnest/timeloop_problem_reader.hpp"
 #include "common/error.hpp"
+#include "tests/arch/loopnest/timeloop_exercise_case.hpp"
 
 namespace orrery::arch::loopnest {
 namespace {
 
-const std::string kData = std::string(ORRERY_SOURCE_DIR) + "/tests/data/loopnest/timeloop/";
-
-struct Inputs {
-  LoopNestSpec spec;
-  Problem problem;
-  Mapping mapping;
-};
-
-struct ExerciseCase {
-  std::string label;
-  std::string dir;
-  std::string ref;
-  std::string prob;
-  std::string map;
-  std::string prefix;
-  // Example designs keep everything in one folder: parsed-processed-input.yaml is also the
-  // problem, and the mapping is timeloop-mapper.map.yaml.
-  bool example_design = false;
-  bool mac_operand_reuse = false;  // reference produced by a newer Timeloop (see spec.hpp)
-};
-
-std::ostream& operator<<(std::ostream& os, const ExerciseCase& c) { return os << c.label; }
-
-// As the analytical test reads them: the architecture the front end produced, the exercise's
-// problem and mapping.
-Inputs read_exercise(const ExerciseCase& c) {
-  const std::string out = c.example_design
-                              ? kData + c.dir + "/"
-                              : kData + c.dir + "/ref-output/" + (c.ref.empty() ? "" : c.ref + "/");
-  Inputs in;
-  in.spec = read_timeloop_architecture(out + "parsed-processed-input.yaml");
-  apply_ert(read_accelergy_ert(out + c.prefix + ".ERT.yaml"), in.spec);
-  in.spec.arithmetic.operand_reuse = c.mac_operand_reuse;
-  in.problem = read_timeloop_problem(c.example_design ? out + "parsed-processed-input.yaml"
-                                                      : kData + c.dir + "/" + c.prob);
-  in.mapping = read_timeloop_mapping(
-      c.example_design ? out + "timeloop-mapper.map.yaml" : kData + c.dir + "/" + c.map, in.spec, in.problem);
-  return in;
-}
+using test::ExerciseCase;
+using Inputs = test::ExerciseInputs;
+using test::kData;
+using test::read_exercise;
 
 LoopNestStats analytical(const Inputs& in) {
   const auto r = LoopNestModel(in.spec, in.problem).evaluate(in.mapping);
@@ -122,49 +88,14 @@ TEST_P(CycleModelExercise, SpecBandwidthNeverBeatsTheAnalyticalModel) {
   expect_same_counts(sc, st, in);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Ispass2020, CycleModelExercise,
-    ::testing::Values(
-        ExerciseCase{"ex00_1level", "00-model-conv1d-1level", "", "prob/conv1d.prob.yaml",
-                     "map/conv1d-1level.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex01_2level_os", "01-model-conv1d-2level", "os", "prob/conv1d.prob.yaml",
-                     "map/conv1d-2level-os.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex01_2level_ws", "01-model-conv1d-2level", "ws", "prob/conv1d.prob.yaml",
-                     "map/conv1d-2level-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex02_no_tiling", "02-model-conv1d+oc-2level", "no-tiling", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-2level-os.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex02_tiling", "02-model-conv1d+oc-2level", "tiling", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-2level-os-tiled.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex03_no_bypass", "03-model-conv1d+oc-3level", "no-bypass", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-3level.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex03_bypass", "03-model-conv1d+oc-3level", "bypass", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-3level-bypass.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex04_kp", "04-model-conv1d+oc-3levelspatial", "kp", "prob/conv1d+oc+ic.prob.yaml",
-                     "map/conv1d+oc+ic-3levelspatial-kp-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex04_cp", "04-model-conv1d+oc-3levelspatial", "cp", "prob/conv1d+oc+ic.prob.yaml",
-                     "map/conv1d+oc+ic-3levelspatial-cp-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex05_freebypass_best", "05-mapper-conv1d+oc-3level", "freebypass",
-                     "prob/conv1d+oc.prob.yaml", "ref-output/freebypass/timeloop-mapper.map.yaml",
-                     "timeloop-mapper"},
-        ExerciseCase{"ex06_eyeriss_vgg02_l5", "06-mapper-convlayer-eyeriss", "", "prob/VGG02_layer5.yaml",
-                     "ref-output/timeloop-mapper.map.yaml", "timeloop-mapper"}),
-    [](const auto& info) { return info.param.label; });
+INSTANTIATE_TEST_SUITE_P(Ispass2020, CycleModelExercise, ::testing::ValuesIn(test::ispass2020_cases()),
+                         [](const auto& info) { return info.param.label; });
 
 // The example designs of the same repository (Timeloop's mapper result on a strided 3x3 conv
 // layer): spatial fan-out in two dimensions, multicast, clusters, bypass chains.
-INSTANTIATE_TEST_SUITE_P(
-    ExampleDesigns, CycleModelExercise,
-    ::testing::Values(
-        ExerciseCase{"eyeriss_like", "example_designs/eyeriss_like", "", "", "", "timeloop-mapper", true},
-        ExerciseCase{"simba_like", "example_designs/simba_like", "", "", "", "timeloop-mapper", true},
-        ExerciseCase{"simple_output_stationary", "example_designs/simple_output_stationary", "", "", "",
-                     "timeloop-mapper", true},
-        ExerciseCase{"simple_weight_stationary", "example_designs/simple_weight_stationary", "", "", "",
-                     "timeloop-mapper", true},
-        ExerciseCase{"ispass_eyeriss_intmac", "timeloop+accelergy/intmac", "", "", "", "timeloop-mapper",
-                     true},
-        ExerciseCase{"tutorial_2024", "2024_interface_dse", "", "", "", "timeloop-mapper", true, true}),
-    [](const auto& info) { return info.param.label; });
+INSTANTIATE_TEST_SUITE_P(ExampleDesigns, CycleModelExercise,
+                         ::testing::ValuesIn(test::example_design_cases()),
+                         [](const auto& info) { return info.param.label; });
 
 // Exercise 06 with at most 1000 tile steps: the schedule aggregates the innermost levels into
 // the step (their counts are then the analytical ones), and the simulated levels above still

@@ -13,27 +13,14 @@
 #include "arch/loopnest/timeloop_arch_reader.hpp"
 #include "arch/loopnest/timeloop_mapping_reader.hpp"
 #include "arch/loopnest/timeloop_problem_reader.hpp"
+#include "tests/arch/loopnest/timeloop_exercise_case.hpp"
 #include "tests/arch/loopnest/timeloop_stats_file.hpp"
 
 namespace orrery::arch::loopnest {
 namespace {
 
-const std::string kData = std::string(ORRERY_SOURCE_DIR) + "/tests/data/loopnest/timeloop/";
-
-struct ExerciseCase {
-  std::string label;
-  std::string dir;
-  std::string ref;  // ref-output subfolder ("" for none)
-  std::string prob;
-  std::string map;     // relative to dir; a mapper's output map.yaml for exercise 06
-  std::string prefix;  // timeloop-model or timeloop-mapper
-  // Example designs keep everything in one folder: parsed-processed-input.yaml is also the
-  // problem, and the mapping is timeloop-mapper.map.yaml.
-  bool example_design = false;
-  bool mac_operand_reuse = false;  // reference produced by a newer Timeloop (see spec.hpp)
-};
-
-std::ostream& operator<<(std::ostream& os, const ExerciseCase& c) { return os << c.label; }
+using test::ExerciseCase;
+using test::kData;
 
 class TimeloopExercise : public ::testing::TestWithParam<ExerciseCase> {};
 
@@ -45,16 +32,11 @@ void expect_energy_near(double got_pj, double ref_pj, const std::string& what) {
 
 TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
   const ExerciseCase& c = GetParam();
-  const std::string out = c.example_design
-                              ? kData + c.dir + "/"
-                              : kData + c.dir + "/ref-output/" + (c.ref.empty() ? "" : c.ref + "/");
-  LoopNestSpec spec = read_timeloop_architecture(out + "parsed-processed-input.yaml");
-  apply_ert(read_accelergy_ert(out + c.prefix + ".ERT.yaml"), spec);
-  spec.arithmetic.operand_reuse = c.mac_operand_reuse;
-  const Problem problem = read_timeloop_problem(c.example_design ? out + "parsed-processed-input.yaml"
-                                                                 : kData + c.dir + "/" + c.prob);
-  const Mapping mapping = read_timeloop_mapping(
-      c.example_design ? out + "timeloop-mapper.map.yaml" : kData + c.dir + "/" + c.map, spec, problem);
+  const std::string out = c.out_dir();
+  const test::ExerciseInputs in = test::read_exercise(c);
+  const LoopNestSpec& spec = in.spec;
+  const Problem& problem = in.problem;
+  const Mapping& mapping = in.mapping;
   const LoopNestModel model(spec, problem);
   const auto result = model.evaluate(mapping);
   ASSERT_TRUE(std::holds_alternative<LoopNestStats>(result)) << std::get<Infeasible>(result).reason;
@@ -110,50 +92,12 @@ TEST_P(TimeloopExercise, EveryCountMatchesTheReferenceStats) {
               0.01 * ref.total_fj_per_compute);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Ispass2020, TimeloopExercise,
-    ::testing::Values(
-        ExerciseCase{"ex00_1level", "00-model-conv1d-1level", "", "prob/conv1d.prob.yaml",
-                     "map/conv1d-1level.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex01_2level_os", "01-model-conv1d-2level", "os", "prob/conv1d.prob.yaml",
-                     "map/conv1d-2level-os.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex01_2level_ws", "01-model-conv1d-2level", "ws", "prob/conv1d.prob.yaml",
-                     "map/conv1d-2level-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex02_no_tiling", "02-model-conv1d+oc-2level", "no-tiling", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-2level-os.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex02_tiling", "02-model-conv1d+oc-2level", "tiling", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-2level-os-tiled.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex03_no_bypass", "03-model-conv1d+oc-3level", "no-bypass", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-3level.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex03_bypass", "03-model-conv1d+oc-3level", "bypass", "prob/conv1d+oc.prob.yaml",
-                     "map/conv1d+oc-3level-bypass.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex04_kp", "04-model-conv1d+oc-3levelspatial", "kp", "prob/conv1d+oc+ic.prob.yaml",
-                     "map/conv1d+oc+ic-3levelspatial-kp-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex04_cp", "04-model-conv1d+oc-3levelspatial", "cp", "prob/conv1d+oc+ic.prob.yaml",
-                     "map/conv1d+oc+ic-3levelspatial-cp-ws.map.yaml", "timeloop-model"},
-        ExerciseCase{"ex05_freebypass_best", "05-mapper-conv1d+oc-3level", "freebypass",
-                     "prob/conv1d+oc.prob.yaml", "ref-output/freebypass/timeloop-mapper.map.yaml",
-                     "timeloop-mapper"},
-        ExerciseCase{"ex06_eyeriss_vgg02_l5", "06-mapper-convlayer-eyeriss", "", "prob/VGG02_layer5.yaml",
-                     "ref-output/timeloop-mapper.map.yaml", "timeloop-mapper"}),
-    [](const auto& info) { return info.param.label; });
+INSTANTIATE_TEST_SUITE_P(Ispass2020, TimeloopExercise, ::testing::ValuesIn(test::ispass2020_cases()),
+                         [](const auto& info) { return info.param.label; });
 
-// The example designs of the same repository (workspace/example_designs/example_designs/*,
-// ref_outputs/default_problem): Timeloop's mapper result on a strided (2x2) 3x3 conv layer.
-INSTANTIATE_TEST_SUITE_P(
-    ExampleDesigns, TimeloopExercise,
-    ::testing::Values(
-        ExerciseCase{"eyeriss_like", "example_designs/eyeriss_like", "", "", "", "timeloop-mapper", true},
-        ExerciseCase{"simba_like", "example_designs/simba_like", "", "", "", "timeloop-mapper", true},
-        ExerciseCase{"simple_output_stationary", "example_designs/simple_output_stationary", "", "", "",
-                     "timeloop-mapper", true},
-        ExerciseCase{"simple_weight_stationary", "example_designs/simple_weight_stationary", "", "", "",
-                     "timeloop-mapper", true},
-        ExerciseCase{"ispass_eyeriss_intmac", "timeloop+accelergy/intmac", "", "", "", "timeloop-mapper",
-                     true},
-        ExerciseCase{"ispass_eyeriss_fpmac", "timeloop+accelergy/fpmac", "", "", "", "timeloop-mapper", true},
-        ExerciseCase{"tutorial_2024", "2024_interface_dse", "", "", "", "timeloop-mapper", true, true}),
-    [](const auto& info) { return info.param.label; });
+// The example designs of the same repository: Timeloop's mapper result on a strided conv layer.
+INSTANTIATE_TEST_SUITE_P(ExampleDesigns, TimeloopExercise, ::testing::ValuesIn(test::example_design_cases()),
+                         [](const auto& info) { return info.param.label; });
 
 }  // namespace
 }  // namespace orrery::arch::loopnest

@@ -1,6 +1,7 @@
 // `orrery simulate`: one architecture, one workload, one report.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,6 +19,7 @@ namespace {
 
 struct SimulateArgs {
   std::string arch_file;
+  std::string ert_file;  // --ert: the loop-nest design's energy table (the config key `ert`)
   std::vector<std::string> sets;
   WorkloadArgs workload;
   std::string dtype;
@@ -71,6 +73,9 @@ int simulate(const SimulateArgs& a) {
 
   std::vector<config::Override> overrides;
   for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
+  // --ert sets the `ert` key; relative to the working directory, as every command-line path.
+  if (!a.ert_file.empty())
+    overrides.push_back({"ert", std::filesystem::absolute(a.ert_file).lexically_normal().string()});
   const config::Resolved cfg = arch::load_arch(a.arch_file, overrides);
   const arch::Family* family = arch::find_family(cfg.family());
 
@@ -109,6 +114,8 @@ Command add_simulate(CLI::App& root) {
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* app = root.add_subcommand("simulate", "simulate a workload on an architecture");
   app->add_option("--arch", args->arch_file, "architecture config (YAML)")->required();
+  app->add_option("--ert", args->ert_file,
+                  "Accelergy energy reference table (ERT.yaml) of a loop-nest architecture");
   app->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
   app->add_option("--model", args->workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
   app->add_option("--onnx", args->workload.onnx, "ONNX file");

@@ -131,6 +131,15 @@ class Family {
     return std::nullopt;
   }
 
+  // A mapping file of another tool given as --mapping (a Timeloop mapping YAML for the loop-nest
+  // family): the family's mappings of `graph`, or nullptr when the family reads no such file.
+  // Throws MappingError naming the file, level and dimension when the mapping cannot run.
+  virtual std::unique_ptr<const Mappings> read_foreign_mapping(const std::string& /*path*/,
+                                                               const config::Resolved& /*cfg*/,
+                                                               const workloads::Graph& /*graph*/) const {
+    return nullptr;
+  }
+
   // Die area of the configured design, for perf-per-area objectives; nullopt where the family
   // has no area model (has_area_model() false: sweeps reject area objectives on it).
   virtual bool has_area_model() const { return false; }

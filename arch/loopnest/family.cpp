@@ -4,6 +4,8 @@
 
 #include "arch/loopnest/family_config.hpp"
 #include "arch/loopnest/layer_evaluation.hpp"
+#include "arch/loopnest/model.hpp"
+#include "arch/loopnest/timeloop_mapping_reader.hpp"
 #include "common/error.hpp"
 #include "mappers/loopnest/registry.hpp"
 
@@ -88,6 +90,45 @@ std::unique_ptr<const Mappings> LoopNestFamily::read_mappings(const std::string&
     }
   }
   return std::make_unique<LoopNestMappings>(std::string(name()), mapper, std::move(out));
+}
+
+std::unique_ptr<const Mappings> LoopNestFamily::read_foreign_mapping(const std::string& path,
+                                                                     const config::Resolved& cfg,
+                                                                     const workloads::Graph& graph) const {
+  if (graph.size() != 1)
+    throw MappingError(fmt::format("{}: a Timeloop mapping maps one loop nest; the workload has {} ops", path,
+                                   graph.size()));
+  const auto& op = graph.ops()[0];
+  const auto parts = mappers::loopnest::lower(op);
+  const auto* nest = parts.size() == 1 ? std::get_if<mappers::loopnest::LoopNestPart>(&parts[0]) : nullptr;
+  if (!nest)
+    throw MappingError(fmt::format("{}: a Timeloop mapping maps one loop nest; op {} lowers to {} parts",
+                                   path, op.name, parts.size()));
+  const LoopNestDesign design = make_design(cfg);
+  Mapping mapping = read_timeloop_mapping(path, design.spec, nest->problem);
+  const LoopNestModel model(design.spec, nest->problem);
+  if (const auto why = model.check(mapping)) {
+    std::string where;
+    if (why->kind == InfeasibleKind::kFactorProduct && why->dim >= 0) {
+      // Which levels hold the factors of that dimension.
+      const auto& dim = nest->problem.dim_names[why->dim];
+      for (int i = 0; i < design.spec.num_levels(); ++i) {
+        const auto& l = mapping.levels[i];
+        const int64_t f = l.temporal[why->dim] * l.spatial_x[why->dim] * l.spatial_y[why->dim];
+        if (f != 1)
+          where += fmt::format("{}{} {}={}", where.empty() ? " (factors: " : ", ", design.spec.levels[i].name,
+                               dim, f);
+      }
+      where += where.empty() ? " (no level has a factor)" : ")";
+    }
+    throw MappingError(fmt::format("{}: {}{}", path, why->describe(design.spec, nest->problem), where));
+  }
+  LoopNestLayerMapping layer;
+  layer.parts.emplace_back(
+      mappers::loopnest::nest_part_mapping(*nest, design.spec, std::move(mapping), std::nullopt));
+  std::vector<LoopNestLayerMapping> layers;
+  layers.push_back(std::move(layer));
+  return std::make_unique<LoopNestMappings>(std::string(name()), "timeloop-mapping", std::move(layers));
 }
 
 }  // namespace orrery::arch::loopnest

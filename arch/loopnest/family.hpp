@@ -25,6 +25,10 @@ class LoopNestFamily final : public Family {
                                                 const workloads::Graph& graph) const override;
   std::optional<std::string> wrap_foreign_config(const std::string& path,
                                                  const std::string& text) const override;
+  // A Timeloop mapping (YAML `mapping:`) of a graph of one loop nest (--problem, or an op that
+  // lowers to one nest).
+  std::unique_ptr<const Mappings> read_foreign_mapping(const std::string& path, const config::Resolved& cfg,
+                                                       const workloads::Graph& graph) const override;
 
  private:
   std::shared_ptr<const config::Schema> schema_;

@@ -179,6 +179,27 @@ struct LowerOp {
     return {attention_matmul(p, true).finish("qk", op.name),
             attention_matmul(p, false).finish("av", op.name)};
   }
+  // A Timeloop problem (--problem): its own dimensions and data spaces, names and order kept, so
+  // that a Timeloop mapping written for it applies.
+  std::vector<LoweredPart> operator()(const workloads::LoopNestOpParams& p) const {
+    LoopNestPart part;
+    part.problem.name = op.name;
+    for (const auto& d : p.dims) {
+      part.problem.dim_names.push_back(d.name);
+      part.problem.dim_bounds.push_back(d.bound);
+    }
+    for (const auto& ds : p.data_spaces) {
+      ln::DataSpace space{ds.name, {}, ds.read_write};
+      for (const auto& axis : ds.axes) {
+        std::vector<ln::ProjectionTerm> terms;
+        for (const auto& t : axis.terms) terms.push_back({t.dim, t.coeff});
+        space.axes.push_back(std::move(terms));
+      }
+      part.problem.data_spaces.push_back(std::move(space));
+    }
+    part.problem.validate();
+    return {part};
+  }
   std::vector<LoweredPart> operator()(const workloads::SpmmParams&) const {
     throw WorkloadError(
         fmt::format("not supported yet: {}: sparse aggregation (spmm) on the loop-nest family", op.name));
@@ -196,6 +217,22 @@ struct LowerOp {
 }  // namespace
 
 std::vector<LoweredPart> lower(const Op& op) { return std::visit(LowerOp{op}, op.params); }
+
+workloads::LoopNestOpParams loop_nest_op_params(const ln::Problem& problem) {
+  workloads::LoopNestOpParams p;
+  for (int d = 0; d < problem.num_dims(); ++d)
+    p.dims.push_back({problem.dim_names[d], problem.dim_bounds[d]});
+  for (const auto& ds : problem.data_spaces) {
+    workloads::LoopNestDataSpace space{ds.name, {}, ds.read_write};
+    for (const auto& axis : ds.axes) {
+      workloads::AffineIndex index;
+      for (const auto& t : axis) index.terms.push_back({t.dim, t.coefficient});
+      space.axes.push_back(std::move(index));
+    }
+    p.data_spaces.push_back(std::move(space));
+  }
+  return p;
+}
 
 std::string shape_key(const LoopNestPart& part) {
   const auto& p = part.problem;

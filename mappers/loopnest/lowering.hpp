@@ -39,6 +39,10 @@ using LoweredPart = std::variant<LoopNestPart, MemoryPassPart>;
 // Throws WorkloadError("not supported yet: ...") for an op the family cannot run.
 std::vector<LoweredPart> lower(const workloads::Op& op);
 
+// A Timeloop problem as an op of the graph (a generic loop nest): the inverse of lowering a
+// LoopNestOpParams, so the problem the family runs is exactly the one read.
+workloads::LoopNestOpParams loop_nest_op_params(const arch::loopnest::Problem& problem);
+
 // A canonical text of a problem (dimensions, bounds, projections): equal keys, equal problems.
 std::string shape_key(const LoopNestPart& part);
 

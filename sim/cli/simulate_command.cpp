@@ -1,6 +1,7 @@
 // `orrery simulate`: one architecture, one workload, one report.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -51,6 +52,14 @@ std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const 
     throw UsageError("--mapper and --mapping exclude each other: a saved mapping is evaluated as it is");
   std::ifstream in(a.mapping_in);
   if (!in) throw UsageError(fmt::format("--mapping: cannot read '{}'", a.mapping_in));
+  // Not a JSON document: another tool's mapping the family reads itself (a Timeloop mapping YAML).
+  char first = ' ';
+  while (in.get(first) && std::isspace(static_cast<unsigned char>(first))) {
+  }
+  in.clear();
+  in.seekg(0);
+  if (first != '{')
+    if (auto foreign = family.read_foreign_mapping(a.mapping_in, cfg, graph)) return foreign;
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(in);
@@ -121,6 +130,7 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--onnx", args->workload.onnx, "ONNX file");
   app->add_option("--op", args->workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");
   app->add_option("--topology", args->workload.topology, "SCALE-Sim topology CSV");
+  app->add_option("--problem", args->workload.problem, "Timeloop problem (YAML): one generic loop nest");
   app->add_option("--batch", args->workload.batch, "batch size for --model/--onnx");
   app->add_option("--dtype", args->dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
   app->add_option("--quantize", args->workload.quantize, "quantize compute ops: int8|int4|fp8");
@@ -137,7 +147,7 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--seed", args->search.seed, "seed of a mapspace search (same seed, same result)");
   app->add_option("--constraints", args->search.constraints_file, "mapper constraints (Timeloop YAML)");
   app->add_option("--mapping", args->mapping_in,
-                  "evaluate a mapping saved by --save-mapping (no mapper runs)");
+                  "evaluate a mapping saved by --save-mapping, or a Timeloop mapping YAML (no mapper runs)");
   app->add_option("--save-mapping", args->mapping_out,
                   "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");

@@ -76,6 +76,14 @@ workloads::Graph op_of_kind(workloads::OpKind kind) {
       return workloads::parse_op_spec("copy:bytes=65536");
     case OpKind::spmm:
       return workloads::parse_op_spec("spmm:rows=256,cols=256,nnz=2048,F=32,dtype=int8");
+    case OpKind::loop_nest: {  // Timeloop's conv1d: Outputs[P] += Weights[R] * Inputs[P + R]
+      workloads::LoopNestOpParams p;
+      p.dims = {{"R", 3}, {"P", 16}};
+      p.data_spaces = {{"Weights", {workloads::AffineIndex{{{0, 1}}, 0}}, false},
+                       {"Inputs", {workloads::AffineIndex{{{0, 1}, {1, 1}}, 0}}, false},
+                       {"Outputs", {workloads::AffineIndex{{{1, 1}}, 0}}, true}};
+      return single(p, workloads::DType::int8);
+    }
   }
   throw SimulationError("unknown op kind");
 }
@@ -84,14 +92,15 @@ constexpr workloads::OpKind kAllKinds[] = {
     workloads::OpKind::gemm,          workloads::OpKind::conv,      workloads::OpKind::pool,
     workloads::OpKind::elementwise,   workloads::OpKind::norm,      workloads::OpKind::softmax,
     workloads::OpKind::attention,     workloads::OpKind::embedding, workloads::OpKind::reduce,
-    workloads::OpKind::data_movement, workloads::OpKind::spmm};
+    workloads::OpKind::data_movement, workloads::OpKind::spmm,      workloads::OpKind::loop_nest};
 
 // What each family runs today (from the families' dispatch code, one overload per kind).
 bool expected_supported(const std::string& config, workloads::OpKind kind, Fidelity fidelity) {
   using workloads::OpKind;
   if (kind == OpKind::spmm) return false;                             // no sparse dataflow in any family yet
   if (config == "loopnest") return fidelity == Fidelity::analytical;  // its SystemC model is not written yet
-  if (config == "overlay")  // the DPU has no attention, embedding or layer-norm unit
+  if (kind == OpKind::loop_nest) return false;  // a generic loop nest runs on the loop-nest family only
+  if (config == "overlay")                      // the DPU has no attention, embedding or layer-norm unit
     return kind != OpKind::attention && kind != OpKind::embedding && kind != OpKind::norm;
   if (config == "streaming")  // one stage per layer: no attention, embedding or norm stage
     return kind != OpKind::attention && kind != OpKind::embedding && kind != OpKind::norm;

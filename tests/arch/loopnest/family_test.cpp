@@ -169,5 +169,28 @@ TEST(LoopNestFamily, SavedMappingIsCheckedAgainstTheArchitecture) {
   expect_error(bad, {"layers[0]", "psum_spad"});
 }
 
+// An op without MACs streams through DRAM. Hand derivation for elementwise add of 4096 int8 on
+// eyeriss_like: DRAM words are 8 bits, 64-bit wide (8 words a block), no bandwidth in the
+// architecture, so the config's memory_pass.words_per_cycle (16) applies: 8192 words read +
+// 4096 written = 768 cycles at 200 MHz = 3.84 us; energy (ERT: 512 pJ per DRAM read or write
+// action, leak 0) = (1024 + 512) x 512 pJ = 786,432 pJ.
+TEST(LoopNestFamily, MemoryPassIsDramStreaming) {
+  const auto cfg = arch::load_arch(kSource + "/configs/loopnest/eyeriss_like.yaml");
+  const auto& family = *arch::find_family("loopnest");
+  const auto g = workloads::parse_op_spec("elementwise:op=add,numel=4096,dtype=int8");
+  const auto r = family.simulate(cfg, g, {});
+  EXPECT_EQ(r.total.cycles, 768);
+  EXPECT_DOUBLE_EQ(r.total.seconds, 768 / 200e6);
+  EXPECT_NEAR(r.total.energy_j, 786432e-12, 1e-18);
+  EXPECT_EQ(r.total.dram_read_bytes, 8192);
+  EXPECT_EQ(r.total.dram_write_bytes, 4096);
+  EXPECT_EQ(r.layers[0].mapping["parts"][0]["kind"], "memory_pass");
+  EXPECT_EQ(r.layers[0].levels[0]["name"], "DRAM");
+  // With --set the fallback bandwidth halves the time.
+  const auto faster = arch::load_arch(kSource + "/configs/loopnest/eyeriss_like.yaml",
+                                      {{"memory_pass.words_per_cycle", "32"}});
+  EXPECT_EQ(family.simulate(faster, g, {}).total.cycles, 384);
+}
+
 }  // namespace
 }  // namespace orrery

@@ -85,7 +85,17 @@ int simulate(const SimulateArgs& a) {
   // --ert sets the `ert` key; relative to the working directory, as every command-line path.
   if (!a.ert_file.empty())
     overrides.push_back({"ert", std::filesystem::absolute(a.ert_file).lexically_normal().string()});
-  const config::Resolved cfg = arch::load_arch(a.arch_file, overrides);
+  const config::Resolved cfg = [&] {
+    try {
+      return arch::load_arch(a.arch_file, overrides);
+    } catch (const ConfigError& e) {
+      // --ert is the `ert` key of the loop-nest family; say so rather than "--set ert".
+      if (!a.ert_file.empty() && std::string_view(e.what()).starts_with("--set ert:"))
+        throw UsageError(fmt::format("--ert: {} is not a loop-nest architecture (it takes no Accelergy ERT)",
+                                     a.arch_file));
+      throw;
+    }
+  }();
   const arch::Family* family = arch::find_family(cfg.family());
 
   WorkloadArgs w = a.workload;

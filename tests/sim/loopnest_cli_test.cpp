@@ -135,6 +135,17 @@ TEST(TimeloopModelCli, BadInputIsOneLineNamingFileLevelAndDimension) {
                   {"orrery_lncli_", "Buffer K=3", "dimension K"});
 }
 
+TEST(TimeloopModelCli, ErtOnlyForLoopNestArchitectures) {
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/tpu_v1.yaml --op gemm:M=8,N=8,K=8 --ert x.yaml"),
+      {"--ert", "configs/systolic/tpu_v1.yaml"});
+  // A Timeloop architecture without --ert.
+  expect_one_line(
+      test::run_cli("simulate --arch " + kData + "00-model-conv1d-1level/arch/1level.arch.yaml --problem " +
+                    kData + "00-model-conv1d-1level/prob/conv1d.prob.yaml"),
+      {"1level.arch.yaml", "ert", "--ert FILE"});
+}
+
 TEST(TimeloopModelCli, SearchOnAProblemFile) {
   const std::string dir = kData + "02-model-conv1d+oc-2level/";
   const auto r = test::run_cli("simulate --arch " + dir + "arch/2level.arch.yaml --problem " + dir +

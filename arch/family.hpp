@@ -123,6 +123,23 @@ class Family {
                                                         const config::Resolved& cfg,
                                                         const workloads::Graph& graph) const = 0;
 
+  // Another tool's file given as --arch (a Timeloop architecture for the loop-nest family): the
+  // text of an orrery config of this family that refers to it, or nullopt when `text` is not
+  // such a file. Only consulted for files without a `family:` key.
+  virtual std::optional<std::string> wrap_foreign_config(const std::string& /*path*/,
+                                                         const std::string& /*text*/) const {
+    return std::nullopt;
+  }
+
+  // A mapping file of another tool given as --mapping (a Timeloop mapping YAML for the loop-nest
+  // family): the family's mappings of `graph`, or nullptr when the family reads no such file.
+  // Throws MappingError naming the file, level and dimension when the mapping cannot run.
+  virtual std::unique_ptr<const Mappings> read_foreign_mapping(const std::string& /*path*/,
+                                                               const config::Resolved& /*cfg*/,
+                                                               const workloads::Graph& /*graph*/) const {
+    return nullptr;
+  }
+
   // Die area of the configured design, for perf-per-area objectives; nullopt where the family
   // has no area model (has_area_model() false: sweeps reject area objectives on it).
   virtual bool has_area_model() const { return false; }

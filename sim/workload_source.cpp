@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
+#include "arch/loopnest/timeloop_problem_reader.hpp"
 #include "common/error.hpp"
+#include "mappers/loopnest/lowering.hpp"
 #include "workloads/onnx/import.hpp"
 #include "workloads/op_spec.hpp"
 #include "workloads/passes/low_rank.hpp"
@@ -16,10 +20,11 @@ namespace orrery::sim {
 namespace {
 
 workloads::Graph load_graph(const WorkloadArgs& a) {
-  const int given = !a.model.empty() + !a.onnx.empty() + !a.op.empty() + !a.topology.empty();
+  const int given =
+      !a.model.empty() + !a.onnx.empty() + !a.op.empty() + !a.topology.empty() + !a.problem.empty();
   if (given != 1)
-    throw UsageError(
-        fmt::format("workload: expected exactly one of --model, --onnx, --op, --topology, got {}", given));
+    throw UsageError(fmt::format(
+        "workload: expected exactly one of --model, --onnx, --op, --topology, --problem, got {}", given));
   if (a.batch <= 0) throw UsageError(fmt::format("--batch: expected a positive integer, got {}", a.batch));
   std::optional<workloads::DType> dtype;
   if (a.dtype) {
@@ -32,6 +37,16 @@ workloads::Graph load_graph(const WorkloadArgs& a) {
   if (!a.onnx.empty()) return workloads::onnx::import_file(a.onnx, {dtype, a.batch});
   if (a.batch != 1) throw UsageError("--batch: applies to --model and --onnx only (give N= or B= in --op)");
   if (!a.op.empty()) return workloads::parse_op_spec(a.op, dtype);
+  if (!a.problem.empty()) {
+    // A Timeloop problem: one generic loop nest, named as the problem names itself.
+    const auto problem = arch::loopnest::read_timeloop_problem(a.problem);
+    const std::string name =
+        problem.name.empty() ? std::filesystem::path(a.problem).stem().string() : problem.name;
+    workloads::Graph g(name);
+    g.add(workloads::make_op(name, mappers::loopnest::loop_nest_op_params(problem),
+                             dtype.value_or(workloads::DType::int8)));
+    return g;
+  }
   return workloads::read_topology_csv(a.topology, dtype);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Turns the command line's workload arguments into a Graph: exactly one of --model, --onnx,
-// --op, --topology; --batch and --dtype apply to all of them. The compression passes
+// --op, --topology, --problem; --batch and --dtype apply to all of them. The compression passes
 // (--prune, --low-rank, --quantize) then transform the loaded graph, in that order.
 #include <cstdint>
 #include <optional>
@@ -12,6 +12,7 @@ namespace orrery::sim {
 
 struct WorkloadArgs {
   std::string model, onnx, op, topology;
+  std::string problem;  // a Timeloop problem file: one generic loop nest
   int64_t batch = 1;
   std::optional<std::string> dtype;
   std::string quantize;  // int8|int4|fp8

@@ -7,9 +7,9 @@
 namespace orrery::workloads {
 
 std::string_view to_string(OpKind k) {
-  static constexpr std::array<std::string_view, 11> kNames{
+  static constexpr std::array<std::string_view, 12> kNames{
       "gemm",      "conv",      "pool",   "elementwise",   "norm", "softmax",
-      "attention", "embedding", "reduce", "data_movement", "spmm"};
+      "attention", "embedding", "reduce", "data_movement", "spmm", "loop_nest"};
   static_assert(kNames.size() == std::variant_size_v<OpParams>, "one name per op kind");
   return kNames[static_cast<size_t>(k)];
 }

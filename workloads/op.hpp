@@ -13,6 +13,7 @@
 #include "workloads/ops/elementwise.hpp"
 #include "workloads/ops/embedding.hpp"
 #include "workloads/ops/gemm.hpp"
+#include "workloads/ops/loop_nest_op.hpp"
 #include "workloads/ops/norm.hpp"
 #include "workloads/ops/pool.hpp"
 #include "workloads/ops/reduce.hpp"
@@ -22,9 +23,9 @@
 namespace orrery::workloads {
 
 // The op registry: the order here is the order of OpKind.
-using OpParams =
-    std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams, SoftmaxParams,
-                 AttentionParams, EmbeddingParams, ReduceParams, DataMovementParams, SpmmParams>;
+using OpParams = std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams,
+                              SoftmaxParams, AttentionParams, EmbeddingParams, ReduceParams,
+                              DataMovementParams, SpmmParams, LoopNestOpParams>;
 
 enum class OpKind {
   gemm,
@@ -37,7 +38,8 @@ enum class OpKind {
   embedding,
   reduce,
   data_movement,
-  spmm
+  spmm,
+  loop_nest
 };
 std::string_view to_string(OpKind k);
 

@@ -90,8 +90,12 @@ void walk_nodes(const YAML::Node& list, const std::string& source, int64_t& mesh
       rc.dummy = rc.component_class == "dummy_storage";
       read_constraints(n, rc, source);
       out.push_back(rc);
+    } else if (tag == "!Nothing") {
+      // timeloopfe's placeholder branch of a !Parallel (Simba's weight/accumulator buffers):
+      // it stores nothing; its constraints only say which data passes it by.
+      continue;
     } else {
-      yaml::fail(source, n, key, "a node tagged !Container, !Component or !Parallel",
+      yaml::fail(source, n, key, "a node tagged !Container, !Component, !Parallel or !Nothing",
                  tag.empty() || tag == "?" ? "no tag" : "'" + tag + "'");
     }
   }

@@ -25,8 +25,10 @@ std::string dim_list(const Problem& p) {
 }
 
 // "R=3 P=16" | "R=3,P=16" | "C1 M8" | ["R=3", "P=16"]
+// `lenient`: a dimension the problem lacks is skipped (architecture-embedded constraints are
+// written for Timeloop's CNN layer and apply to problems of other shapes too).
 void parse_factors(const YAML::Node& node, const std::string& source, const std::string& key,
-                   const Problem& p, std::array<int64_t, kMaxDims>& out) {
+                   const Problem& p, std::array<int64_t, kMaxDims>& out, bool lenient = false) {
   for (const std::string& tok : yaml::as_string_list(node, source, key)) {
     std::string name;
     std::string value;
@@ -40,6 +42,7 @@ void parse_factors(const YAML::Node& node, const std::string& source, const std:
       value = tok.substr(i);
     }
     const int d = p.dim_index(name);
+    if (d < 0 && lenient) continue;
     if (d < 0) yaml::fail(source, node, key, "factors of dimensions " + dim_list(p), "'" + tok + "'");
     int64_t v = 0;
     try {
@@ -53,8 +56,11 @@ void parse_factors(const YAML::Node& node, const std::string& source, const std:
   }
 }
 
+// `lenient`: dimensions the problem lacks are skipped; `skipped_before[k]` (if given) counts the
+// skipped entries before position k, so that a split position can be moved with them.
 std::vector<int> parse_permutation(const YAML::Node& node, const std::string& source, const std::string& key,
-                                   const Problem& p) {
+                                   const Problem& p, bool lenient = false,
+                                   std::vector<int>* skipped_before = nullptr) {
   std::vector<std::string> toks = yaml::as_string_list(node, source, key);
   if (toks.size() == 1 && p.dim_index(toks[0]) < 0) {
     const std::string s = toks[0];
@@ -62,21 +68,29 @@ std::vector<int> parse_permutation(const YAML::Node& node, const std::string& so
     for (char c : s) toks.emplace_back(1, c);
   }
   std::vector<int> perm;
+  int skipped = 0;
   for (const auto& t : toks) {
+    if (skipped_before) skipped_before->push_back(skipped);
     const int d = p.dim_index(t);
+    if (d < 0 && lenient) {
+      ++skipped;
+      continue;
+    }
     if (d < 0) yaml::fail(source, node, key, "a permutation of dimensions " + dim_list(p), "'" + t + "'");
     for (int e : perm)
       if (e == d) yaml::fail(source, node, key, "each dimension at most once", "'" + t + "' twice");
     perm.push_back(d);
   }
+  if (skipped_before) skipped_before->push_back(skipped);
   return perm;
 }
 
 std::vector<int> parse_data_spaces(const YAML::Node& node, const std::string& source, const std::string& key,
-                                   const Problem& p) {
+                                   const Problem& p, bool lenient = false) {
   std::vector<int> out;
   for (const auto& n : yaml::as_string_list(node, source, key)) {
     const int s = p.data_space_index(n);
+    if (s < 0 && lenient) continue;
     if (s < 0) {
       std::string all;
       for (const auto& ds : p.data_spaces) all += (all.empty() ? "" : ", ") + ds.name;
@@ -178,8 +192,9 @@ void collect_arch_constraints(const YAML::Node& list, const std::string& source,
       MappingDirective md;
       md.level = level;
       md.type = DirectiveType::kDataSpace;
-      if (ds["keep"]) md.keep = parse_data_spaces(ds["keep"], source, key + ".dataspace.keep", p);
-      if (ds["bypass"]) md.bypass = parse_data_spaces(ds["bypass"], source, key + ".dataspace.bypass", p);
+      if (ds["keep"]) md.keep = parse_data_spaces(ds["keep"], source, key + ".dataspace.keep", p, true);
+      if (ds["bypass"])
+        md.bypass = parse_data_spaces(ds["bypass"], source, key + ".dataspace.bypass", p, true);
       out.push_back(md);
     }
     for (const char* kind : {"temporal", "spatial"}) {
@@ -189,10 +204,17 @@ void collect_arch_constraints(const YAML::Node& list, const std::string& source,
       md.level = level;
       md.type = std::string(kind) == "temporal" ? DirectiveType::kTemporal : DirectiveType::kSpatial;
       const std::string k2 = key + "." + kind;
-      if (t["factors"]) parse_factors(t["factors"], source, k2 + ".factors", p, md.factors);
+      if (t["factors"]) parse_factors(t["factors"], source, k2 + ".factors", p, md.factors, true);
+      std::vector<int> skipped_before;
       if (t["permutation"])
-        md.permutation = parse_permutation(t["permutation"], source, k2 + ".permutation", p);
-      if (t["split"]) md.split = static_cast<int>(yaml::as_int(t["split"], source, k2 + ".split"));
+        md.permutation =
+            parse_permutation(t["permutation"], source, k2 + ".permutation", p, true, &skipped_before);
+      if (t["split"]) {
+        int split = static_cast<int>(yaml::as_int(t["split"], source, k2 + ".split"));
+        if (!skipped_before.empty())  // move the split with the dimensions skipped before it
+          split -= skipped_before[std::clamp<size_t>(split, 0, skipped_before.size() - 1)];
+        md.split = split;
+      }
       out.push_back(md);
     }
   }

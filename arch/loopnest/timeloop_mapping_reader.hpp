@@ -37,7 +37,9 @@ std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_t
                                                        const std::string& source, const LoopNestSpec& spec,
                                                        const Problem& problem);
 
-// Architecture-embedded constraints of the `nodes:` form: every !Component / !Container with
+// Architecture-embedded constraints of the `nodes:` form (written for Timeloop's CNN layer: factors,
+// permutation entries and data spaces that the problem lacks are skipped, so they apply to a GEMM
+// or a generic loop nest too): every !Component / !Container with
 // `constraints: {dataspace: {keep, bypass}, temporal: {factors, permutation}, spatial:
 // {factors, permutation, split}}` becomes directives on its level (a container's on its
 // inter_<name>_spatial level; containers without a spatial level are skipped).

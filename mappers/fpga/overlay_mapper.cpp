@@ -250,6 +250,7 @@ struct MapOverlayOp {
   OverlayMapping operator()(const workloads::AttentionParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::EmbeddingParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::SpmmParams&) const { return unsupported(); }
+  OverlayMapping operator()(const workloads::LoopNestOpParams&) const { return unsupported(); }
 
   OverlayMapping unsupported() const {
     throw WorkloadError(

@@ -104,6 +104,7 @@ struct StageShapeOf {
   std::optional<StageShape> operator()(const workloads::AttentionParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::EmbeddingParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::SpmmParams&) { return std::nullopt; }
+  std::optional<StageShape> operator()(const workloads::LoopNestOpParams&) { return std::nullopt; }
 
   // A misc stage streams row by row behind its producer.
   void misc() {

@@ -186,6 +186,10 @@ struct MapOp {
         d.kind == DataMovementParams::Kind::slice || d.kind == DataMovementParams::Kind::gather;
     return stream(op, spec, std::string(to_string(d.kind)), partial_read ? out : in, out);
   }
+  GpuMapping operator()(const workloads::LoopNestOpParams&) const {
+    throw WorkloadError(fmt::format(
+        "op '{}': not supported yet: a generic loop nest (--problem) on the gpu family", op.name));
+  }
   GpuMapping operator()(const SpmmParams&) const {
     throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
   }

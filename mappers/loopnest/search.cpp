@@ -39,6 +39,23 @@ Score score(const ln::LoopNestStats& s, Objective o) {
   return {};
 }
 
+// True once `opt.time_limit_s` has passed since t0 (checked every 256 calls).
+class Deadline {
+ public:
+  Deadline(const SearchOptions& opt, Clock::time_point t0) : limit_s_(opt.time_limit_s), t0_(t0) {}
+  bool passed() {
+    if (limit_s_ <= 0 || (++calls_ & 255) != 0) return passed_;
+    passed_ = std::chrono::duration<double>(Clock::now() - t0_).count() >= limit_s_;
+    return passed_;
+  }
+
+ private:
+  double limit_s_;
+  Clock::time_point t0_;
+  uint64_t calls_ = 0;
+  bool passed_ = false;
+};
+
 struct ThreadBest {
   bool found = false;
   Score score;
@@ -47,6 +64,7 @@ struct ThreadBest {
   ln::LoopNestStats stats;
   int64_t candidates = 0;
   int64_t evaluated = 0;
+  bool timed_out = false;
   std::vector<ProgressPoint> progress;
 };
 
@@ -99,7 +117,12 @@ void exhaustive(const ln::LoopNestModel& model, const Mapspace& space, const Sea
   const uint64_t keeps = 1ull << space.num_keep_choices();
   Candidate c;
   std::vector<std::vector<int>> orders(num_levels);
+  Deadline deadline(opt, t0);
   for (int64_t combo = t; combo < combos; combo += opt.threads) {
+    if (deadline.passed()) {
+      best.timed_out = true;
+      return;
+    }
     space.set_factor_combo(combo, c);
     for (int i = 0; i < num_levels; ++i) {
       space.nonunit_free_dims(c, i, orders[i]);
@@ -136,7 +159,12 @@ void random_pruned(const ln::LoopNestModel& model, const Mapspace& space, const 
   int64_t consecutive_suboptimal = 0;
   int64_t consecutive_invalid = 0;
   int64_t valid = 0;
+  Deadline deadline(opt, t0);
   auto done = [&] {
+    if (deadline.passed()) {
+      best.timed_out = true;
+      return true;
+    }
     return (opt.victory_condition > 0 && consecutive_suboptimal >= opt.victory_condition) ||
            (opt.timeout > 0 && consecutive_invalid >= opt.timeout) ||
            (opt.search_size > 0 && valid >= opt.search_size);
@@ -218,6 +246,7 @@ SearchResult search(const ln::LoopNestModel& model, const MapspaceConstraints& c
   for (int t = 0; t < opt.threads; ++t) {
     result.candidates += bests[t].candidates;
     result.evaluated += bests[t].evaluated;
+    result.timed_out |= bests[t].timed_out;
     if (!bests[t].found) continue;
     if (winner < 0 || bests[t].score < bests[winner].score ||
         (!(bests[winner].score < bests[t].score) && bests[t].order < bests[winner].order))

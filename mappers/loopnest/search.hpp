@@ -27,6 +27,9 @@ struct SearchOptions {
   int64_t victory_condition = 0;  // consecutive valid mappings not better than the thread's best
   int64_t timeout = 0;            // consecutive invalid mappings
   int64_t search_size = 0;        // valid mappings in total
+  // Wall-clock budget (0 = none), checked every few hundred candidates. Only when it ends a
+  // search before max_evaluations does the result depend on the machine's speed.
+  double time_limit_s = 0;
 };
 
 // Reads Timeloop's `mapper:` section (optimization_metrics / optimization_metric: the first of
@@ -45,6 +48,7 @@ struct ProgressPoint {
 struct SearchResult {
   bool found = false;
   bool exhaustive = false;
+  bool timed_out = false;  // time_limit_s ended it
   ln::Mapping best;
   ln::LoopNestStats stats;
   double objective = 0.0;  // EDP in J*cycles, energy in pJ or cycles

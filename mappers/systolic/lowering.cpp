@@ -129,6 +129,10 @@ struct LowerOp {
   void operator()(const workloads::ConvParams& p) const { lower_conv(p, s, out); }
   void operator()(const workloads::GemmParams& p) const { lower_gemm(p, s, out); }
   void operator()(const workloads::AttentionParams& p) const { lower_attention(p, s, out); }
+  void operator()(const workloads::LoopNestOpParams&) const {
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: a generic loop nest (--problem) on a systolic array", op.name));
+  }
   void operator()(const workloads::SpmmParams&) const {
     throw WorkloadError(
         fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a "

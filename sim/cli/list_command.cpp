@@ -42,7 +42,10 @@ int list(const std::string& what, const std::string& family) {
     const std::filesystem::path dir = std::filesystem::path(ORRERY_SOURCE_DIR) / "configs";
     if (std::filesystem::exists(dir))
       for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-        if (e.path().extension() == ".yaml" && e.path().parent_path().filename() != "sweeps")
+        // configs/<family>/<design>.yaml; deeper files are a design's own inputs (a loop-nest
+        // design's Timeloop architecture and ERT).
+        if (e.path().extension() == ".yaml" && e.path().parent_path().filename() != "sweeps" &&
+            e.path().parent_path().parent_path() == dir)
           std::cout << "  " << std::filesystem::relative(e.path(), dir.parent_path()).string() << "\n";
   } else if (what == "mappers") {
     for (const auto* f : arch::families()) {

@@ -1,6 +1,8 @@
 // `orrery simulate`: one architecture, one workload, one report.
 #include <fmt/format.h>
 
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,6 +20,7 @@ namespace {
 
 struct SimulateArgs {
   std::string arch_file;
+  std::string ert_file;  // --ert: the loop-nest design's energy table (the config key `ert`)
   std::vector<std::string> sets;
   WorkloadArgs workload;
   std::string dtype;
@@ -49,6 +52,14 @@ std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const 
     throw UsageError("--mapper and --mapping exclude each other: a saved mapping is evaluated as it is");
   std::ifstream in(a.mapping_in);
   if (!in) throw UsageError(fmt::format("--mapping: cannot read '{}'", a.mapping_in));
+  // Not a JSON document: another tool's mapping the family reads itself (a Timeloop mapping YAML).
+  char first = ' ';
+  while (in.get(first) && std::isspace(static_cast<unsigned char>(first))) {
+  }
+  in.clear();
+  in.seekg(0);
+  if (first != '{')
+    if (auto foreign = family.read_foreign_mapping(a.mapping_in, cfg, graph)) return foreign;
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(in);
@@ -71,7 +82,20 @@ int simulate(const SimulateArgs& a) {
 
   std::vector<config::Override> overrides;
   for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
-  const config::Resolved cfg = arch::load_arch(a.arch_file, overrides);
+  // --ert sets the `ert` key; relative to the working directory, as every command-line path.
+  if (!a.ert_file.empty())
+    overrides.push_back({"ert", std::filesystem::absolute(a.ert_file).lexically_normal().string()});
+  const config::Resolved cfg = [&] {
+    try {
+      return arch::load_arch(a.arch_file, overrides);
+    } catch (const ConfigError& e) {
+      // --ert is the `ert` key of the loop-nest family; say so rather than "--set ert".
+      if (!a.ert_file.empty() && std::string_view(e.what()).starts_with("--set ert:"))
+        throw UsageError(fmt::format("--ert: {} is not a loop-nest architecture (it takes no Accelergy ERT)",
+                                     a.arch_file));
+      throw;
+    }
+  }();
   const arch::Family* family = arch::find_family(cfg.family());
 
   WorkloadArgs w = a.workload;
@@ -109,11 +133,14 @@ Command add_simulate(CLI::App& root) {
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* app = root.add_subcommand("simulate", "simulate a workload on an architecture");
   app->add_option("--arch", args->arch_file, "architecture config (YAML)")->required();
+  app->add_option("--ert", args->ert_file,
+                  "Accelergy energy reference table (ERT.yaml) of a loop-nest architecture");
   app->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
   app->add_option("--model", args->workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
   app->add_option("--onnx", args->workload.onnx, "ONNX file");
   app->add_option("--op", args->workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");
   app->add_option("--topology", args->workload.topology, "SCALE-Sim topology CSV");
+  app->add_option("--problem", args->workload.problem, "Timeloop problem (YAML): one generic loop nest");
   app->add_option("--batch", args->workload.batch, "batch size for --model/--onnx");
   app->add_option("--dtype", args->dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
   app->add_option("--quantize", args->workload.quantize, "quantize compute ops: int8|int4|fp8");
@@ -130,7 +157,7 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--seed", args->search.seed, "seed of a mapspace search (same seed, same result)");
   app->add_option("--constraints", args->search.constraints_file, "mapper constraints (Timeloop YAML)");
   app->add_option("--mapping", args->mapping_in,
-                  "evaluate a mapping saved by --save-mapping (no mapper runs)");
+                  "evaluate a mapping saved by --save-mapping, or a Timeloop mapping YAML (no mapper runs)");
   app->add_option("--save-mapping", args->mapping_out,
                   "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");

@@ -137,7 +137,7 @@ architecture:
 )",
                                     "a.yaml");
       },
-      {"a.yaml:4:", "architecture.nodes[0]", "!Container, !Component or !Parallel", "no tag"});
+      {"a.yaml:4:", "architecture.nodes[0]", "!Container, !Component, !Parallel or !Nothing", "no tag"});
 }
 
 TEST(LoopNestErrors, ErtMissingComponent) {

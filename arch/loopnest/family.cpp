@@ -53,15 +53,14 @@ std::unique_ptr<const Mappings> LoopNestFamily::map(const config::Resolved& cfg,
 
 RunResult LoopNestFamily::evaluate(const config::Resolved& cfg, const workloads::Graph& graph,
                                    const Mappings& mappings, const EvalOptions& options) const {
-  if (options.fidelity == Fidelity::cycle)
-    throw WorkloadError("not supported yet: the loop-nest cycle model");
   const auto& layers = mappings_as<LoopNestMappings>(mappings, name()).layers();
   const LoopNestDesign design = make_design(cfg);
   RunResult result;
   result.layers.reserve(graph.size());
   for (size_t i = 0; i < graph.size(); ++i) {
     const auto& op = graph.ops()[i];
-    auto eval = evaluate_layer(design.spec, mappers::loopnest::lower(op), layers[i], op.name);
+    auto eval = evaluate_layer(design.spec, mappers::loopnest::lower(op), layers[i], op.name,
+                               options.fidelity == Fidelity::cycle);
     LayerResult layer{op.name, std::string(op.kind_name()), op.describe(), std::move(eval.stats),
                       layers[i].to_json()};
     layer.levels = std::move(eval.levels);

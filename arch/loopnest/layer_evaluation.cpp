@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "arch/loopnest/model.hpp"
+#include "arch/loopnest/sc/run_cycle.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::loopnest {
@@ -102,7 +103,7 @@ Stats memory_pass_stats(const LoopNestSpec& spec, const MemoryPassMapping& mp, j
 LayerEvaluation evaluate_layer(const LoopNestSpec& spec,
                                const std::vector<mappers::loopnest::LoweredPart>& parts,
                                const mappers::loopnest::LoopNestLayerMapping& mapping,
-                               const std::string& where) {
+                               const std::string& where, bool cycle) {
   if (parts.size() != mapping.parts.size())
     throw SimulationError(
         fmt::format("{}: mapping has {} parts, the op {}", where, mapping.parts.size(), parts.size()));
@@ -126,7 +127,8 @@ LayerEvaluation evaluate_layer(const LoopNestSpec& spec,
     if (const auto* bad = std::get_if<Infeasible>(&result))
       throw SimulationError(
           fmt::format("{}: {}: infeasible mapping: {}", where, part.problem.name, bad->reason));
-    const auto& st = std::get<LoopNestStats>(result);
+    LoopNestStats st = std::get<LoopNestStats>(result);
+    if (cycle) st.cycles = run_loopnest_sc(spec, part.problem, nm.mapping).summary.cycles;
     out.stats += nest_stats(spec, st, part.repeat);
     any_nest = true;
     computes += st.computes * part.repeat;

@@ -20,9 +20,13 @@ struct LayerEvaluation {
 };
 
 // `where` names the layer in errors (a mapping that became infeasible: SimulationError).
+// `cycle`: each loop nest's cycles come from the SystemC model (sc/run_cycle.hpp, a forked run
+// per nest), which moves the same words (so the counts and access energies are the analytical
+// ones) but stalls where bandwidth or single buffering hold the MACs back; the stalls are the
+// cycles beyond the compute cycles.
 LayerEvaluation evaluate_layer(const LoopNestSpec& spec,
                                const std::vector<mappers::loopnest::LoweredPart>& parts,
                                const mappers::loopnest::LoopNestLayerMapping& mapping,
-                               const std::string& where);
+                               const std::string& where, bool cycle = false);
 
 }  // namespace orrery::arch::loopnest

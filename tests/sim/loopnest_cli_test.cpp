@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "tests/arch/loopnest/timeloop_stats_file.hpp"
 #include "tests/support/run_cli.hpp"
@@ -159,6 +160,47 @@ TEST(TimeloopModelCli, SearchOnAProblemFile) {
   const auto& search = report["layers"][0]["mapping"]["parts"][0]["search"];
   EXPECT_TRUE(search["exhaustive"].get<bool>());
   EXPECT_GT(search["evaluated"].get<int64_t>(), 0);
+}
+
+// The cycle fidelity through the family: the exercises' architectures set no bandwidth limits, so
+// the SystemC model's cycles equal Timeloop's (48 for exercise 00, 1536 for 02 tiled), with the
+// same counts and energy; on eyeriss_like (finite bandwidths, single-buffered spads) every layer
+// takes at least its analytical cycles, with the same MACs and DRAM traffic.
+TEST(LoopNestCycleCli, ExercisesAgreeWithTimeloopAndStallsOnlyAdd) {
+  for (const auto& [dir, prob, map, ref, cycles] :
+       {std::tuple{"00-model-conv1d-1level/", "conv1d.prob.yaml", "conv1d-1level.map.yaml", "", 48},
+        std::tuple{"02-model-conv1d+oc-2level/", "conv1d+oc.prob.yaml", "conv1d+oc-2level-os-tiled.map.yaml",
+                   "tiling/", 1536}}) {
+    const std::string d = kData + dir;
+    const std::string arch = std::string(dir).starts_with("00") ? "1level.arch.yaml" : "2level.arch.yaml";
+    const std::string base = "simulate --arch " + d + "arch/" + arch + " --problem " + d + "prob/" + prob +
+                             " --mapping " + d + "map/" + map + " --ert " + d + "ref-output/" + ref +
+                             "timeloop-model.ERT.yaml --format json";
+    const auto a = test::run_cli(base), c = test::run_cli(base + " --fidelity cycle");
+    ASSERT_EQ(a.code, 0) << a.err;
+    ASSERT_EQ(c.code, 0) << c.err;
+    const auto ja = nlohmann::json::parse(a.out), jc = nlohmann::json::parse(c.out);
+    EXPECT_EQ(jc["total"]["cycles"].get<int64_t>(), cycles) << dir;
+    EXPECT_EQ(ja["total"]["cycles"], jc["total"]["cycles"]) << dir;
+    EXPECT_EQ(ja["layers"][0]["levels"], jc["layers"][0]["levels"]) << dir;
+    EXPECT_EQ(ja["total"]["energy_j"], jc["total"]["energy_j"]) << dir;
+  }
+  const std::string model =
+      "simulate --arch configs/loopnest/eyeriss_like.yaml --model resnet18:res=32 --format json";
+  const auto a = test::run_cli(model + " --save-mapping /tmp/orrery_lncycle.json");
+  const auto c = test::run_cli(model + " --mapping /tmp/orrery_lncycle.json --fidelity cycle");
+  std::remove("/tmp/orrery_lncycle.json");
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(c.code, 0) << c.err;
+  const auto ja = nlohmann::json::parse(a.out), jc = nlohmann::json::parse(c.out);
+  ASSERT_EQ(ja["layers"].size(), jc["layers"].size());
+  for (size_t i = 0; i < ja["layers"].size(); ++i) {
+    const auto &la = ja["layers"][i], &lc = jc["layers"][i];
+    EXPECT_GE(lc["cycles"].get<int64_t>(), la["cycles"].get<int64_t>()) << la["name"];
+    EXPECT_EQ(lc["macs"], la["macs"]) << la["name"];
+    EXPECT_EQ(lc["dram_read_bytes"], la["dram_read_bytes"]) << la["name"];
+  }
+  EXPECT_GT(jc["total"]["cycles"].get<int64_t>(), ja["total"]["cycles"].get<int64_t>());
 }
 
 }  // namespace

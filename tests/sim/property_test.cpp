@@ -55,12 +55,18 @@ void check_all(arch::Fidelity fidelity, const std::vector<std::string>& models) 
   for (const auto& file : shipped_configs()) {
     const config::Resolved cfg = arch::load_arch(file);
     const arch::Family& family = *arch::find_family(cfg.family());
+    // The loop-nest family takes its word widths from the architecture, not the dtype, and
+    // searches every layer: one dtype, and a short search budget per run.
+    const bool loopnest = cfg.family() == "loopnest";
     for (const auto& model : models)
       for (const auto dtype : kDtypes) {
+        if (loopnest && dtype != workloads::DType::fp16) continue;
         const std::string where = file + " " + model + " " + std::string(workloads::to_string(dtype));
         try {
           const workloads::Graph g = workloads::zoo::build_model(model, {1, dtype});
-          const arch::RunResult r = family.simulate(cfg, g, {"", fidelity, 1});
+          arch::RunOptions options{"", fidelity, 1};
+          if (loopnest) options.search_time_s = 0.2;
+          const arch::RunResult r = family.simulate(cfg, g, options);
           EXPECT_TRUE(std::isfinite(r.total.seconds) && r.total.seconds >= 0) << where;
           EXPECT_TRUE(std::isfinite(r.total.energy_j) && r.total.energy_j >= 0) << where;
           EXPECT_TRUE(std::isfinite(r.throughput_per_s) && r.throughput_per_s >= 0) << where;

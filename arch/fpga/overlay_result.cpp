@@ -73,8 +73,6 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
     r.layers.push_back(std::move(l));
   }
   r.throughput_per_s = cycle ? sc_run.throughput_per_s * static_cast<double>(batch) : run.throughput_per_s;
-  // Nothing on the cores (only host and fused ops): no time, so no rate either.
-  if (!std::isfinite(r.throughput_per_s)) r.throughput_per_s = 0;
 
   Resources used = o.per_core;
   for (int64_t c = 1; c < o.cores; ++c) used += o.per_core;

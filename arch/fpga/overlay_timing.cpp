@@ -80,8 +80,11 @@ OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec
   }
   r.bytes_per_cycle = b;
   r.cycles_per_inference = inference_cycles(layers, spec, b);
-  r.throughput_per_s = cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) *
-                       spec.fabric_hz / r.cycles_per_inference;
+  // Nothing on the cores (only host and fused ops): no time, so no rate either.
+  r.throughput_per_s = r.cycles_per_inference > 0
+                           ? cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) *
+                                 spec.fabric_hz / r.cycles_per_inference
+                           : 0.0;
   return r;
 }
 

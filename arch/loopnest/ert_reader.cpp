@@ -40,11 +40,13 @@ EnergyReferenceTable build(const YAML::Node& root, const std::string& source) {
 }  // namespace
 
 EnergyReferenceTable read_accelergy_ert(const std::string& path) {
-  return build(yaml::load_file(path), path);
+  const YAML::Node root = yaml::load_file(path);
+  return yaml::guarded(path, [&] { return build(root, path); });
 }
 
 EnergyReferenceTable parse_accelergy_ert(const std::string& yaml_text, const std::string& source) {
-  return build(yaml::load_text(yaml_text, source), source);
+  const YAML::Node root = yaml::load_text(yaml_text, source);
+  return yaml::guarded(source, [&] { return build(root, source); });
 }
 
 void apply_ert(const EnergyReferenceTable& ert, LoopNestSpec& spec) {

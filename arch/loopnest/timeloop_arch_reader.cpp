@@ -264,11 +264,13 @@ LoopNestSpec build(const YAML::Node& root, const std::string& source) {
 }  // namespace
 
 LoopNestSpec read_timeloop_architecture(const std::string& path) {
-  return build(yaml::load_file(path), path);
+  const YAML::Node root = yaml::load_file(path);
+  return yaml::guarded(path, [&] { return build(root, path); });
 }
 
 LoopNestSpec parse_timeloop_architecture(const std::string& yaml_text, const std::string& source) {
-  return build(yaml::load_text(yaml_text, source), source);
+  const YAML::Node root = yaml::load_text(yaml_text, source);
+  return yaml::guarded(source, [&] { return build(root, source); });
 }
 
 }  // namespace orrery::arch::loopnest

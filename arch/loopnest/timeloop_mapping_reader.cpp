@@ -164,13 +164,15 @@ std::vector<MappingDirective> build_from(const YAML::Node& list, const std::stri
 
 std::vector<MappingDirective> read_mapping_directives(const std::string& path, const LoopNestSpec& spec,
                                                       const Problem& problem) {
-  return build(yaml::load_file(path), path, spec, problem);
+  const YAML::Node root = yaml::load_file(path);
+  return yaml::guarded(path, [&] { return build(root, path, spec, problem); });
 }
 
 std::vector<MappingDirective> parse_mapping_directives(const std::string& yaml_text,
                                                        const std::string& source, const LoopNestSpec& spec,
                                                        const Problem& problem) {
-  return build(yaml::load_text(yaml_text, source), source, spec, problem);
+  const YAML::Node root = yaml::load_text(yaml_text, source);
+  return yaml::guarded(source, [&] { return build(root, source, spec, problem); });
 }
 
 namespace {
@@ -225,10 +227,12 @@ void collect_arch_constraints(const YAML::Node& list, const std::string& source,
 std::vector<MappingDirective> read_architecture_constraints(const std::string& path, const LoopNestSpec& spec,
                                                             const Problem& problem) {
   const YAML::Node root = yaml::load_file(path);
-  std::vector<MappingDirective> out;
-  collect_arch_constraints(yaml::child(yaml::child(root, {"architecture"}), {"nodes"}), path, spec, problem,
-                           out);
-  return out;
+  return yaml::guarded(path, [&] {
+    std::vector<MappingDirective> out;
+    collect_arch_constraints(yaml::child(yaml::child(root, {"architecture"}), {"nodes"}), path, spec, problem,
+                             out);
+    return out;
+  });
 }
 
 Mapping mapping_from_directives(const std::vector<MappingDirective>& directives, const LoopNestSpec& spec,

@@ -115,10 +115,14 @@ Problem build(const YAML::Node& root, const std::string& source) {
 
 }  // namespace
 
-Problem read_timeloop_problem(const std::string& path) { return build(yaml::load_file(path), path); }
+Problem read_timeloop_problem(const std::string& path) {
+  const YAML::Node root = yaml::load_file(path);
+  return yaml::guarded(path, [&] { return build(root, path); });
+}
 
 Problem parse_timeloop_problem(const std::string& yaml_text, const std::string& source) {
-  return build(yaml::load_text(yaml_text, source), source);
+  const YAML::Node root = yaml::load_text(yaml_text, source);
+  return yaml::guarded(source, [&] { return build(root, source); });
 }
 
 }  // namespace orrery::arch::loopnest

@@ -27,6 +27,12 @@ YAML::Node load_text(const std::string& text, const std::string& source) {
   }
 }
 
+void rethrow(const std::string& source, const YAML::Exception& e) {
+  if (e.mark.is_null()) throw ConfigError(fmt::format("{}: unexpected structure: {}", source, e.msg));
+  throw ConfigError(
+      fmt::format("{}:{}:{}: unexpected structure: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+}
+
 std::string where(const std::string& source, const YAML::Node& node) {
   if (!node || node.Mark().is_null()) return source;
   return fmt::format("{}:{}:{}", source, node.Mark().line + 1, node.Mark().column + 1);

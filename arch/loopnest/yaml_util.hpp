@@ -15,6 +15,21 @@ YAML::Node load_file(const std::string& path);
 // Parses text; `source` names it in errors.
 YAML::Node load_text(const std::string& text, const std::string& source);
 
+// Throws the ConfigError for a yaml-cpp exception raised while reading a parsed document (a
+// map expected where the file has a scalar: BadSubscript, InvalidNode, BadConversion, ...).
+[[noreturn]] void rethrow(const std::string& source, const YAML::Exception& e);
+
+// Runs `read` (which walks a parsed document); yaml-cpp's own exceptions become one ConfigError
+// naming FILE:LINE:COL, so no reader lets one escape whatever shape the file has.
+template <typename Read>
+auto guarded(const std::string& source, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const YAML::Exception& e) {
+    rethrow(source, e);
+  }
+}
+
 // "source:line:col" of a node (line/col 1-based), or just "source" for a null node.
 std::string where(const std::string& source, const YAML::Node& node);
 

@@ -113,7 +113,8 @@ std::string Resolved::to_yaml() const {
     size_t start = 0;
     for (size_t dot; (dot = path.find('.', start)) != std::string::npos; start = dot + 1)
       node = &(*node)[path.substr(start, dot - start)];
-    std::visit([&](const auto& v) { (*node)[path.substr(start)] = v; }, e.value);
+    const std::string leaf = path.substr(start);  // clang 14 cannot capture a structured binding
+    std::visit([&](const auto& v) { (*node)[leaf] = v; }, e.value);
   }
   YAML::Emitter out;
   emit(out, nested);

@@ -15,6 +15,24 @@ namespace {
 constexpr int kTagTasks = 1;  // rank 0 -> worker: a batch (empty = stop)
 constexpr int kTagRows = 2;   // worker -> rank 0: the batch's rows
 
+// A batch goes as its length, then its elements only when there are any: Boost.MPI 1.74 sends
+// and receives a std::vector of an MPI datatype through `*v.data()`, which binds a reference to
+// a null pointer for an empty vector (UBSan: reference binding to null pointer). Messages between
+// one pair of ranks on one tag are not overtaken, so the two parts arrive in order.
+void send_tasks(const boost::mpi::communicator& world, int dest, const std::vector<uint64_t>& tasks) {
+  const uint64_t count = tasks.size();
+  world.send(dest, kTagTasks, count);
+  if (count > 0) world.send(dest, kTagTasks, tasks.data(), static_cast<int>(count));
+}
+
+std::vector<uint64_t> recv_tasks(const boost::mpi::communicator& world, int source) {
+  uint64_t count = 0;
+  world.recv(source, kTagTasks, count);
+  std::vector<uint64_t> tasks(count);
+  if (count > 0) world.recv(source, kTagTasks, tasks.data(), static_cast<int>(count));
+  return tasks;
+}
+
 class MpiBackend final : public Backend {
  public:
   explicit MpiBackend(boost::mpi::communicator& world) : world_(world), busy_(world.size(), false) {}
@@ -26,7 +44,7 @@ class MpiBackend final : public Backend {
           std::string ignored;
           world_.recv(r, kTagRows, ignored);
         }
-        world_.send(r, kTagTasks, std::vector<uint64_t>{});
+        send_tasks(world_, r, {});
       }
     } catch (...) {
     }
@@ -36,7 +54,7 @@ class MpiBackend final : public Backend {
     for (int r = 1; r < world_.size(); ++r)
       if (!busy_[r]) {
         busy_[r] = true;
-        world_.send(r, kTagTasks, tasks);
+        send_tasks(world_, r, tasks);
         return;
       }
     throw SimulationError("sweep: submit() with no idle rank");
@@ -75,8 +93,7 @@ int MpiSession::size() const { return impl_->world.size(); }
 
 void MpiSession::serve(const Evaluator& evaluator, int threads) {
   while (true) {
-    std::vector<uint64_t> tasks;
-    impl_->world.recv(0, kTagTasks, tasks);
+    const std::vector<uint64_t> tasks = recv_tasks(impl_->world, 0);
     if (tasks.empty()) return;
     std::string bytes;
     for (const auto& row : evaluator.evaluate(tasks, threads)) append_bytes(row, bytes);
@@ -87,7 +104,7 @@ void MpiSession::serve(const Evaluator& evaluator, int threads) {
 std::unique_ptr<Backend> MpiSession::coordinator() { return std::make_unique<MpiBackend>(impl_->world); }
 
 void MpiSession::stop_workers() {
-  for (int r = 1; r < impl_->world.size(); ++r) impl_->world.send(r, kTagTasks, std::vector<uint64_t>{});
+  for (int r = 1; r < impl_->world.size(); ++r) send_tasks(impl_->world, r, {});
 }
 
 }  // namespace orrery::sim::sweep

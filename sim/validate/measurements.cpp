@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 
@@ -44,7 +45,11 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
     const auto cells = split_csv_line(line);
-    for (size_t i = 0; i < cells.size(); ++i) col[cells[i]] = i;
+    // A repeated name would leave the map narrower than the rows and index past a row's cells.
+    for (size_t i = 0; i < cells.size(); ++i)
+      if (!col.emplace(cells[i], i).second)
+        throw UsageError(
+            fmt::format("{}:{}: column '{}' appears twice in the header", path, line_no, cells[i]));
     break;
   }
   const bool models = col.count("model") != 0;
@@ -106,6 +111,10 @@ std::vector<Measurement> read_measurements(const std::string& path) {
       m.spec = text("model") + (options.empty() ? "" : ":" + options);
       m.kind = "model";
       const auto b = number("batch");
+      // Checked as a double first: converting one outside int64's range is undefined.
+      if (b && !(*b >= 1 && *b <= 1e9 && *b == std::floor(*b)))
+        throw UsageError(
+            fmt::format("{}: batch: expected a positive integer, got '{}'", where, text("batch")));
       m.batch = b ? static_cast<int64_t>(*b) : 1;
     } else {
       m.spec = text("spec");

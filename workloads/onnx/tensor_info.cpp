@@ -2,6 +2,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "common/checked_math.hpp"
+
 namespace orrery::workloads::onnx {
 
 bool is_float_type(int32_t elem_type) {
@@ -12,9 +14,10 @@ bool is_float_type(int32_t elem_type) {
 
 bool ConstValue::is_real() const { return is_float_type(elem_type); }
 
+// Dims come from the file: a product past int64 is bad input (WorkloadError), not UB.
 static int64_t product(const std::vector<int64_t>& dims) {
   int64_t n = 1;
-  for (auto d : dims) n *= d;
+  for (auto d : dims) n = checked_mul(n, d, "ONNX tensor element count");
   return n;
 }
 

@@ -1,0 +1,4 @@
+// libFuzzer harness: --op SPEC (fuzz/entry_workloads.cpp).
+#include "fuzz/harness.hpp"
+
+ORRERY_FUZZ_HARNESS(workload_entry_points, "op")

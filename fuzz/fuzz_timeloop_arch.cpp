@@ -1,0 +1,4 @@
+// libFuzzer harness: Timeloop architecture YAML (fuzz/entry_loopnest.cpp).
+#include "fuzz/harness.hpp"
+
+ORRERY_FUZZ_HARNESS(loopnest_entry_points, "timeloop_arch")

@@ -153,24 +153,25 @@ std::shared_ptr<const config::Schema> make_schema() {
   // The overlay's fitted constants (overlay_calibration.hpp says what each was fitted on); the
   // defaults are the fit, which every shipped overlay config uses.
   const OverlayCalibration& fit = kOverlayCalibration;
+  s->add_real("overlay.calibration.ddr_efficiency", "",
+              "fitted (ZCU102 ResNet-50/VGG-16/MobileNetV2, U250 ResNet-50, VCK5000 4PE "
+              "ResNet-50/MobileNetV2/VGG-16): "
+              "fraction of peak off-chip bandwidth the engine's masters sustain",
+              fit.ddr_efficiency, 0.01, 1);
   s->add_real(
-      "overlay.calibration.ddr_efficiency", "",
-      "fitted (ZCU102 ResNet-50/VGG-16/MobileNetV2, U250 ResNet-50): fraction of peak off-chip bandwidth the "
-      "engine's AXI masters sustain",
-      fit.ddr_efficiency, 0.01, 1);
-  s->add_real("overlay.calibration.weight_burst_efficiency", "",
-              "fitted (VGG-16 against MobileNetV2 on the ZCU102): bandwidth efficiency of short weight "
-              "bursts relative "
-              "to feature-map bursts",
-              fit.weight_burst_efficiency, 0.01, 1);
+      "overlay.calibration.weight_burst_efficiency", "",
+      "fitted (VGG-16 against ResNet-50/MobileNetV2 on the ZCU102 and VCK5000): bandwidth efficiency of "
+      "short weight bursts relative to feature-map bursts",
+      fit.weight_burst_efficiency, 0.01, 1);
   s->add_real("overlay.calibration.layer_overhead_cycles", "cycles",
-              "fitted (to 0: the tile overhead covers it): per-layer instruction fetch, sync and drain",
+              "fitted (MobileNetV2's many small layers, VCK5000 and ZCU102): per-layer instruction fetch, "
+              "sync and drain",
               fit.layer_overhead_cycles, 0, 1e9);
   s->add_real("overlay.calibration.block_overhead_cycles", "cycles",
               "fitted (ResNet-50 on ZCU102 and U250): per output block, accumulator load and result drain",
               fit.block_overhead_cycles, 0, 1e6);
   s->add_real("overlay.calibration.tile_overhead_cycles", "cycles",
-              "fitted (ResNet-50 and MobileNetV2 on the ZCU102): per tile, descriptor and buffer switch",
+              "fitted (ResNet-50 and MobileNetV2): per buffer tile, descriptor and buffer switch",
               fit.tile_overhead_cycles, 0, 1e9);
   s->add_integer("streaming.fifo_depth_rows", "rows", "depth of each inter-stage FIFO, in feature-map rows",
                  4, 1, 1 << 20);

@@ -30,7 +30,8 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
 
   const double f = spec.fabric_hz, fabric_mhz = f / 1e6, dsp_mhz = spec.dsp_hz / 1e6;
   const auto& pw = spec.power;
-  const double peak = static_cast<double>(o.macs_per_cycle());
+  const double peak = overlay_peak_macs_per_fabric_cycle(spec);  // one core, all PEs, per fabric cycle
+  const Resources core = o.core_resources();
   RunResult r;
   double array_busy_cycles = 0, bytes = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
@@ -50,7 +51,7 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
     auto& s = l.stats;
     s.cycles = std::llround(cycles);
     s.seconds = cycles / f;
-    s.macs = op.macs() * o.images_per_batch;  // a batched core runs images_per_batch images per pass
+    s.macs = op.macs() * o.images_per_pass();  // a core runs images_per_pass images per pass
     s.dram_read_bytes = m.read_bytes();
     s.dram_write_bytes = m.write_bytes;
     s.sram_write_bytes = m.read_bytes();  // every fetched byte lands in a buffer
@@ -65,17 +66,16 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
     if (s.cycles > 0) {
       s.add_energy("static", pw.static_w / static_cast<double>(o.cores) * s.seconds);
       if (on_array)
-        s.add_energy("dsp", dynamic_w(o.per_core.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * t.compute_cycles / f);
-      s.add_energy("bram", memory_w(pw, o.per_core.bram36, o.per_core.uram, fabric_mhz) * s.seconds);
-      s.add_energy("logic", logic_w(pw, o.per_core.lut, o.per_core.ff, fabric_mhz) * s.seconds);
+        s.add_energy("dsp", dynamic_w(core.dsp, pw.dsp_uw_per_mhz, dsp_mhz) * t.compute_cycles / f);
+      s.add_energy("bram", memory_w(pw, core.bram36, core.uram, fabric_mhz) * s.seconds);
+      s.add_energy("logic", logic_w(pw, core.lut, core.ff, fabric_mhz) * s.seconds);
       s.add_energy("ddr", static_cast<double>(m.dram_bytes()) * pw.ddr_pj_per_byte * 1e-12);
     }
     r.layers.push_back(std::move(l));
   }
   r.throughput_per_s = cycle ? sc_run.throughput_per_s * static_cast<double>(batch) : run.throughput_per_s;
 
-  Resources used = o.per_core;
-  for (int64_t c = 1; c < o.cores; ++c) used += o.per_core;
+  const Resources used = core * static_cast<double>(o.cores);
   const double run_cycles = cycle ? sc_run.first_inference_cycles : run.cycles_per_inference;
   const double cores = static_cast<double>(o.cores);
   const PowerBreakdown power = estimate_power(
@@ -88,19 +88,24 @@ RunResult evaluate_overlay(const FpgaSpec& spec, const workloads::Graph& graph,
                  {"ff", used.ff},
                  {"bram", used.bram36},
                  {"uram", used.uram},
+                 {"aie", used.aie},
                  {"fits", true},
                  {"overflow", nlohmann::json::object()},
                  {"cores", o.cores},
-                 {"macs_per_cycle_per_core", o.macs_per_cycle()},
+                 {"processing_engines", o.processing_engines},
+                 {"macs_per_cycle_per_core", peak},
                  {"peak_tops", 2.0 * peak * cores * f / 1e12},
                  {"core_bandwidth_gb_per_s", run.bytes_per_cycle * f / 1e9},
                  {"sustained_bandwidth_gb_per_s", overlay_sustained_bytes_per_cycle(spec) * f / 1e9},
                  {"bandwidth_bound", run.bandwidth_bound},
+                 // Vitis AI reports both: the multi-threaded rate (every core busy) and one thread's
+                 // latency (one core, the memory to itself).
+                 {"multi_thread_throughput_per_s", r.throughput_per_s},
                  {"latency_s", run_cycles / f},
                  {"single_thread_latency_s", run.single_core_cycles / f},
                  {"single_thread_throughput_per_s",
                   run.single_core_cycles > 0
-                      ? static_cast<double>(batch * o.images_per_batch) * f / run.single_core_cycles
+                      ? static_cast<double>(batch * o.images_per_pass()) * f / run.single_core_cycles
                       : 0.0},
                  {"images_per_batch", o.images_per_batch},
                  {"power_w", power.total_w()},

@@ -11,13 +11,54 @@ bool overlay_runs(const OverlayMapping& m) {
   return m.unit != OverlayUnit::fused && m.unit != OverlayUnit::host;
 }
 
-OverlayTile overlay_tile(const OverlayMapping& m, const OverlayCalibration& cal) {
+double overlay_unit_cycle_ratio(const OverlayMapping& m, const FpgaSpec& spec) {
+  const auto& o = spec.overlay;
+  auto clock_hz = [&](UnitClock c) { return c == UnitClock::array ? spec.array_hz : spec.fabric_hz; };
+  switch (m.unit) {
+    case OverlayUnit::conv:
+      return spec.fabric_hz / spec.array_hz * static_cast<double>(o.macs_per_cycle()) /
+             static_cast<double>(o.array_macs_per_cycle) / o.array_efficiency;
+    case OverlayUnit::dwconv:
+      if (o.depthwise.unit == DepthwiseUnit::dedicated) return spec.fabric_hz / clock_hz(o.depthwise.clock);
+      return spec.fabric_hz / spec.array_hz * static_cast<double>(o.macs_per_cycle()) /
+             static_cast<double>(o.array_macs_per_cycle) / o.array_efficiency;
+    case OverlayUnit::misc:
+      return spec.fabric_hz / clock_hz(o.misc_clock);
+    case OverlayUnit::fused:
+    case OverlayUnit::host:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+double overlay_peak_macs_per_fabric_cycle(const FpgaSpec& spec) {
+  const auto& o = spec.overlay;
+  return static_cast<double>(o.processing_engines * o.array_macs_per_cycle) * spec.array_hz / spec.fabric_hz;
+}
+
+OverlaySteps overlay_steps(const OverlayMapping& m, const FpgaSpec& spec) {
+  const OverlayCalibration& cal = spec.overlay.calibration;
   const double tiles = static_cast<double>(std::max<int64_t>(1, m.tiles));
-  const double compute =
-      static_cast<double>(m.array_cycles) + static_cast<double>(m.blocks) * cal.block_overhead_cycles;
-  const double bytes = static_cast<double>(m.fmap_read_bytes + m.write_bytes) +
-                       static_cast<double>(m.weight_read_bytes) / cal.weight_burst_efficiency;
-  return {compute / tiles + cal.tile_overhead_cycles, bytes / tiles};
+  const double steps = static_cast<double>(std::max(m.steps, std::max<int64_t>(1, m.tiles)));
+  const double compute = static_cast<double>(m.array_cycles) * overlay_unit_cycle_ratio(m, spec) +
+                         static_cast<double>(m.blocks) * cal.block_overhead_cycles +
+                         tiles * cal.tile_overhead_cycles;
+  const double weights = static_cast<double>(m.weight_read_bytes) / cal.weight_burst_efficiency;
+  const double rest = static_cast<double>(m.fmap_read_bytes + m.write_bytes);
+  // The weight tile one step's rows need: weights_outer loads each oc tile once, rows_outer once
+  // per row tile.
+  const double weight_loads = static_cast<double>(m.oc_tiles) *
+                              (m.loop_order == "rows_outer" ? static_cast<double>(m.row_tiles) : 1.0);
+  // With prefetch, the free half of the double-buffered weight buffer takes the first tile
+  // while the previous layer runs, so the prologue waits only for one step's share.
+  const double first_weights =
+      spec.overlay.prefetch_weights ? weights / steps : weights / std::max(1.0, weight_loads);
+  OverlaySteps st;
+  st.steps = steps;
+  st.step_compute = compute / steps;
+  st.first_bytes = first_weights + rest / steps;
+  st.step_bytes = steps > 1 ? (weights + rest - st.first_bytes) / (steps - 1) : 0.0;
+  return st;
 }
 
 double overlay_sustained_bytes_per_cycle(const FpgaSpec& spec) {
@@ -36,13 +77,13 @@ OverlayLayerTiming overlay_layer_timing(const OverlayMapping& m, const FpgaSpec&
   const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayLayerTiming t;
   if (!overlay_runs(m)) return t;
-  const OverlayTile tile = overlay_tile(m, cal);
-  const double tiles = static_cast<double>(std::max<int64_t>(1, m.tiles));
-  const double c = tile.compute_cycles;
-  const double load = tile.bytes / bytes_per_cycle + overlay_latency_cycles(spec);
+  const OverlaySteps st = overlay_steps(m, spec);
+  const double c = st.step_compute;
+  const double first = st.first_bytes / bytes_per_cycle + overlay_latency_cycles(spec);
+  const double load = st.step_bytes / bytes_per_cycle;  // later bursts overlap their latency
   t.overhead_cycles = cal.layer_overhead_cycles;
-  t.cycles = t.overhead_cycles + load + (tiles - 1) * std::max(c, load) + c;
-  t.compute_cycles = c * tiles;
+  t.cycles = t.overhead_cycles + first + (st.steps - 1) * std::max(c, load) + c;
+  t.compute_cycles = st.compute();
   t.stall_cycles = std::max(0.0, t.cycles - t.compute_cycles - t.overhead_cycles);
   return t;
 }
@@ -57,11 +98,10 @@ double inference_cycles(const std::vector<OverlayMapping>& layers, const FpgaSpe
 
 OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec& spec,
                        int64_t images_per_run) {
-  const OverlayCalibration& cal = spec.overlay.calibration;
   OverlayRun r;
   double bytes = 0;
   for (const auto& m : layers)
-    bytes += overlay_tile(m, cal).bytes * static_cast<double>(std::max<int64_t>(1, m.tiles));
+    if (overlay_runs(m)) bytes += overlay_steps(m, spec).bytes();
   const double cores = static_cast<double>(spec.overlay.cores);
   const double supply = overlay_sustained_bytes_per_cycle(spec);
   double b = overlay_core_bytes_per_cycle(spec);
@@ -82,7 +122,7 @@ OverlayRun overlay_run(const std::vector<OverlayMapping>& layers, const FpgaSpec
   r.cycles_per_inference = inference_cycles(layers, spec, b);
   // Nothing on the cores (only host and fused ops): no time, so no rate either.
   r.throughput_per_s = r.cycles_per_inference > 0
-                           ? cores * static_cast<double>(images_per_run * spec.overlay.images_per_batch) *
+                           ? cores * static_cast<double>(images_per_run * spec.overlay.images_per_pass()) *
                                  spec.fabric_hz / r.cycles_per_inference
                            : 0.0;
   return r;

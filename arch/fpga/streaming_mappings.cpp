@@ -47,14 +47,15 @@ std::unique_ptr<const StreamingMappings> StreamingMappings::read(const std::stri
                                      where, shape.fused(i) ? "fuses" : "does not fuse"));
     if (shape.fused(i)) continue;
     const auto& f = l.at("folding");
-    const std::string store = l.at("weights_in").get<std::string>();
-    if (store != "bram" && store != "uram")
-      throw MappingError(fmt::format("{}: weights_in: expected bram|uram, got '{}'", where, store));
+    const std::string store_name = l.at("weights_in").get<std::string>();
+    const auto store = weight_store_from(store_name);
+    if (!store)
+      throw MappingError(fmt::format("{}: weights_in: expected bram|uram|ddr, got '{}'", where, store_name));
     try {
       mappers::fpga::apply_stage_choice(
           design, shape.stage_of(i),
           {f.at("coarse_in").get<int64_t>(), f.at("coarse_out").get<int64_t>(), f.at("fine").get<int64_t>()},
-          store == "bram" ? WeightStore::bram : WeightStore::uram, spec.streaming);
+          *store, spec.streaming);
     } catch (const MappingError& e) {
       throw MappingError(fmt::format("{}: {}", where, e.what()));
     }

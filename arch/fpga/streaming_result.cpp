@@ -44,6 +44,7 @@ Stats stage_stats(const FpgaSpec& spec, const StreamingMapping& m, size_t si, in
                                                                  static_cast<double>(busy)));
   if (si == 0) s.dram_read_bytes = m.dma_in_bytes_per_image * run.batch;
   if (si + 1 == m.stages.size()) s.dram_write_bytes = m.dma_out_bytes_per_image * run.batch;
+  if (stage.store == WeightStore::ddr) s.dram_read_bytes += stage_ddr_weight_bytes(stage.shape) * run.batch;
   const auto& c = stage.cost;
   const double lut_share = m.used.lut > 0 ? static_cast<double>(c.lut) / m.used.lut : 0.0;
   const Resources r = c.resources();
@@ -88,6 +89,7 @@ nlohmann::json pipeline_resources(const FpgaSpec& spec, const StreamingMapping& 
                                         : std::string("dma")},
                      {"dma_in_cycles", m.dma_in_cycles},
                      {"dma_out_cycles", m.dma_out_cycles},
+                     {"ddr_cycles", m.ddr_cycles},
                      {"fifo_depth_rows", m.fifo_depth_rows}};
   return res;
 }

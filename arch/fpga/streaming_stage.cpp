@@ -5,7 +5,28 @@
 #include "common/checked_math.hpp"
 
 namespace orrery::arch::fpga {
-namespace {}  // namespace
+std::string_view to_string(WeightStore w) {
+  switch (w) {
+    case WeightStore::bram:
+      return "bram";
+    case WeightStore::uram:
+      return "uram";
+    case WeightStore::ddr:
+      return "ddr";
+  }
+  return "?";
+}
+
+std::optional<WeightStore> weight_store_from(std::string_view name) {
+  for (WeightStore w : {WeightStore::bram, WeightStore::uram, WeightStore::ddr})
+    if (to_string(w) == name) return w;
+  return std::nullopt;
+}
+
+int64_t stage_ddr_weight_bytes(const StageShape& s) {
+  if (s.kind != StageKind::matrix) return 0;
+  return ceil_div(s.weights * s.w_bits, 8) * s.out_pixels;
+}
 
 int64_t max_coarse_in(const StageShape& s) { return s.kind == StageKind::matrix ? s.c_in_g : 1; }
 int64_t max_coarse_out(const StageShape& s) { return s.c_out; }  // output channels, or misc lanes
@@ -45,7 +66,10 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
     ff += static_cast<double>(lanes) * spec.ff_per_mac_lane;
     // Weights (FINN): the lanes read their weights in lock step, so the stage's weights form one
     // memory of lanes x w_bits wide words, weights / lanes deep.
-    place(1, ceil_div(s.weights, lanes), lanes * s.w_bits, store == WeightStore::uram, true);
+    if (store == WeightStore::ddr)
+      place(1, spec.weight_fifo_words, lanes * s.w_bits, false, true);  // the stream FIFO only
+    else
+      place(1, ceil_div(s.weights, lanes), lanes * s.w_bits, store == WeightStore::uram, true);
   } else {
     lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
     ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;  // as many FFs as LUTs per lane

@@ -11,7 +11,9 @@
 // A misc stage (pool, eltwise, concat, softmax) streams `elements` through `coarse_out` lanes.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "arch/fpga/spec.hpp"
 
@@ -41,8 +43,13 @@ struct Folding {
   int64_t lanes() const { return coarse_in * coarse_out * fine; }
 };
 
-// Where a stage's weight banks live.
-enum class WeightStore { bram, uram };
+// Where a stage's weights live: on-chip banks, or off-chip memory streamed through a FIFO
+// (re-read for every output pixel: nothing of them is kept on chip).
+enum class WeightStore { bram, uram, ddr };
+std::string_view to_string(WeightStore w);
+std::optional<WeightStore> weight_store_from(std::string_view name);
+// Off-chip bytes per image a stage streams when its weights live in DDR.
+int64_t stage_ddr_weight_bytes(const StageShape& s);
 
 struct StageCost {
   int64_t cycles_per_image = 0;

@@ -3,8 +3,9 @@
 //  - an element-wise add whose input comes straight from an array layer runs in that layer's
 //    write-back path: the layer reads the other operand and writes the sum, the add itself
 //    costs nothing more;
-//  - a feature map whose only consumer is the next layer to run, and which fits in half the
-//    core's feature-map buffer, stays on chip: it is neither written nor read back from DDR.
+//  - a feature map stays on chip (neither written nor read back from DDR) while it and every
+//    other feature map still waiting for a reader fit one PE's feature-map buffer, and all of
+//    its readers run on the DPU; residual branches included.
 #include <vector>
 
 #include "arch/fpga/spec.hpp"

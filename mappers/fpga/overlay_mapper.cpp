@@ -43,6 +43,7 @@ nlohmann::json OverlayMapping::to_json() const {
             {"row_tiles", row_tiles},
             {"loop_order", loop_order},
             {"tiles", tiles},
+            {"steps", steps},
             {"weight_read_bytes", weight_read_bytes},
             {"fmap_read_bytes", fmap_read_bytes},
             {"write_bytes", write_bytes}});
@@ -73,11 +74,12 @@ OverlayMapping OverlayMapping::from_json(const nlohmann::json& j) {
   m.row_tiles = j.at("row_tiles").get<int64_t>();
   m.loop_order = j.at("loop_order").get<std::string>();
   m.tiles = j.at("tiles").get<int64_t>();
+  m.steps = j.value("steps", m.tiles);  // mappings saved before steps existed: one step per tile
   m.weight_read_bytes = j.at("weight_read_bytes").get<int64_t>();
   m.fmap_read_bytes = j.at("fmap_read_bytes").get<int64_t>();
   m.write_bytes = j.at("write_bytes").get<int64_t>();
-  if (m.tiles < 1 || m.oc_tiles < 1 || m.row_tiles < 1 || m.array_cycles < 0)
-    throw MappingError("tiles, oc_tiles and row_tiles must be >= 1, array_cycles >= 0");
+  if (m.tiles < 1 || m.oc_tiles < 1 || m.row_tiles < 1 || m.steps < m.tiles || m.array_cycles < 0)
+    throw MappingError("tiles, oc_tiles and row_tiles must be >= 1, steps >= tiles, array_cycles >= 0");
   return m;
 }
 
@@ -92,8 +94,10 @@ struct ArrayLayer {
   bool depthwise = false;
 };
 
-// Tiles `l` through the buffers and picks the loop order that moves fewer bytes.
+// Tiles `l` (one PE's share) through the buffers and picks the loop order that moves fewer
+// bytes. The core's PEs share each weight tile and each load their own feature maps.
 void tile(const ArrayLayer& l, const arch::fpga::OverlaySpec& spec, OverlayMapping& m) {
+  const int64_t pes = spec.processing_engines;
   const int64_t wbuf_half = spec.weight_buffer_bytes / 2, fbuf_half = spec.fmap_buffer_bytes / 2;
   m.oc_tiles = std::max<int64_t>(1, ceil_div(l.weight_bytes, wbuf_half));
   const int64_t out_row_bytes = ceil_div(l.out_bytes / std::max<int64_t>(1, l.out_rows), m.oc_tiles);
@@ -106,7 +110,7 @@ void tile(const ArrayLayer& l, const arch::fpga::OverlaySpec& spec, OverlayMappi
   if (m.row_tiles > 1)
     in_factor = std::max(1.0, static_cast<double>((rows_per_tile - 1) * l.stride_h + l.kernel_h) /
                                   static_cast<double>(rows_per_tile * l.stride_h));
-  const auto in_once = static_cast<int64_t>(static_cast<double>(l.in_bytes) * in_factor);
+  const auto in_once = static_cast<int64_t>(static_cast<double>(l.in_bytes) * in_factor) * pes;
   const int64_t weights_outer = l.weight_bytes + in_once * m.oc_tiles;
   const int64_t rows_outer = l.weight_bytes * m.row_tiles + in_once;
   if (weights_outer <= rows_outer) {
@@ -118,26 +122,42 @@ void tile(const ArrayLayer& l, const arch::fpga::OverlaySpec& spec, OverlayMappi
     m.weight_read_bytes = l.weight_bytes * m.row_tiles;
     m.fmap_read_bytes = in_once;
   }
-  m.write_bytes = l.out_bytes;
+  m.write_bytes = l.out_bytes * pes;
   m.tiles = m.oc_tiles * m.row_tiles;
+  m.steps = std::max(m.tiles, m.oc_tiles * l.images * l.out_rows);
 }
 
-OverlayMapping map_array(const ArrayLayer& l, int64_t macs, const arch::fpga::OverlaySpec& spec) {
+// `macs` is one image's; a PE runs `images_per_batch` of them per pass, the core `images_per_pass`.
+OverlayMapping map_array(const Op& op, const ArrayLayer& l, int64_t macs,
+                         const arch::fpga::OverlaySpec& spec) {
   OverlayMapping m;
-  m.macs = macs * spec.images_per_batch;
-  const int64_t pixel_blocks = l.images * l.out_rows * ceil_div(l.out_w, spec.pp);
-  if (l.depthwise) {
-    // Channels run over the icp lanes, the window serially; the ocp lanes idle.
+  m.macs = macs * spec.images_per_pass();
+  if (l.depthwise && spec.depthwise.unit == arch::fpga::DepthwiseUnit::none)
+    throw WorkloadError(fmt::format(
+        "{}: not supported: depthwise conv on this DPU variant (overlay.depthwise.unit = none: it has no "
+        "depthwise datapath; use the variant with one)",
+        op.name));
+  int64_t lanes = spec.macs_per_cycle();
+  if (l.depthwise && spec.depthwise.unit == arch::fpga::DepthwiseUnit::dedicated) {
+    // Its own datapath: pp x cp lanes, one window tap per lane per cycle.
     m.unit = OverlayUnit::dwconv;
-    m.blocks = pixel_blocks * ceil_div(l.groups * l.c_out_g, spec.icp);
+    m.blocks = l.images * l.out_rows * ceil_div(l.out_w, spec.depthwise.pp) *
+               ceil_div(l.groups * l.c_out_g, spec.depthwise.cp);
+    m.array_cycles = m.blocks * l.kernel;
+    lanes = spec.depthwise.pp * spec.depthwise.cp;
+  } else if (l.depthwise) {
+    // On the array: channels run over the icp lanes, the window serially; the ocp lanes idle.
+    m.unit = OverlayUnit::dwconv;
+    m.blocks = l.images * l.out_rows * ceil_div(l.out_w, spec.pp) * ceil_div(l.groups * l.c_out_g, spec.icp);
     m.array_cycles = m.blocks * l.kernel;
   } else {
     m.unit = OverlayUnit::conv;
-    m.blocks = l.groups * pixel_blocks * ceil_div(l.c_out_g, spec.ocp);
+    m.blocks = l.groups * l.images * l.out_rows * ceil_div(l.out_w, spec.pp) * ceil_div(l.c_out_g, spec.ocp);
     m.array_cycles = m.blocks * ceil_div(l.c_in_g, spec.icp) * l.kernel;
   }
-  m.array_utilization =
-      static_cast<double>(macs) / static_cast<double>(m.array_cycles * spec.macs_per_cycle());
+  // One PE's pass: images_per_batch images over array_cycles steps of `lanes` lanes.
+  m.array_utilization = static_cast<double>(macs * spec.images_per_batch) /
+                        static_cast<double>(std::max<int64_t>(1, m.array_cycles) * lanes);
   tile(l, spec, m);
   return m;
 }
@@ -146,14 +166,16 @@ OverlayMapping map_misc(int64_t work_elements, int64_t in_bytes, int64_t out_byt
                         const arch::fpga::OverlaySpec& spec) {
   OverlayMapping m;
   m.unit = OverlayUnit::misc;
-  const int64_t b = spec.images_per_batch;
+  // Each PE's misc engine works on its own images_per_batch images; the core moves all PEs' bytes.
+  const int64_t b = spec.images_per_batch, pes = spec.processing_engines;
   m.array_cycles = ceil_div(work_elements * b, spec.misc_lanes);
   m.blocks = 0;
   m.loop_order = "rows_outer";
   m.tiles = std::max<int64_t>(1, ceil_div((in_bytes + out_bytes) * b, spec.fmap_buffer_bytes / 2));
   m.row_tiles = m.tiles;
-  m.fmap_read_bytes = in_bytes * b;
-  m.write_bytes = out_bytes * b;
+  m.steps = m.tiles;
+  m.fmap_read_bytes = in_bytes * b * pes;
+  m.write_bytes = out_bytes * b * pes;
   return m;
 }
 
@@ -176,7 +198,16 @@ OverlayMapping map_conv(const Op& op, const workloads::ConvParams& p, const arch
   l.in_bytes = l.images * p.c_in * p.in[0] * p.in[1] * p.in[2];
   l.out_bytes = l.images * p.c_out * p.out_pixels();
   l.depthwise = p.groups > 1 && l.c_in_g == 1;
-  return map_array(l, p.macs(), spec);
+  // Channel augmentation (a thin first layer): the load engine packs the kernel's columns into
+  // the channel dimension, so c_in x kernel_w channels go over the icp lanes and only the rows
+  // of the window run serially.
+  const int64_t kernel_w = p.kernel[2];
+  if (spec.channel_augmentation > 0 && !l.depthwise && p.groups == 1 && kernel_w > 1 &&
+      p.c_in * kernel_w <= spec.channel_augmentation) {
+    l.c_in_g = p.c_in * kernel_w;
+    l.kernel = p.kernel[0] * p.kernel[1];
+  }
+  return map_array(op, l, p.macs(), spec);
 }
 
 OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch::fpga::OverlaySpec& spec) {
@@ -194,7 +225,7 @@ OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch
   l.weight_bytes = p.k * p.n + (p.bias ? 4 * p.n : 0);
   l.in_bytes = p.batch * l.out_w * p.k;
   l.out_bytes = p.batch * l.out_w * p.n;
-  return map_array(l, p.macs(), spec);
+  return map_array(op, l, p.macs(), spec);
 }
 
 }  // namespace

@@ -30,7 +30,10 @@ struct OverlayMapping {
   int64_t oc_tiles = 1;    // output-channel tiles (weights split to fit the weight buffer)
   int64_t row_tiles = 1;   // output-row tiles (feature maps split to fit the fmap buffer)
   std::string loop_order;  // "weights_outer" (fmap re-read per oc tile) or "rows_outer" (weights re-read)
-  int64_t tiles = 1;       // tiles the core double-buffers: the longer of the two loops
+  int64_t tiles = 1;       // buffer tiles: oc_tiles x row_tiles (each pays a descriptor and buffer switch)
+  // Load/compute steps the layer is pipelined in: one output row of one oc tile each (tiles for
+  // the misc engine). The loader fetches step s+1 while the array computes step s.
+  int64_t steps = 1;
   int64_t weight_read_bytes = 0, fmap_read_bytes = 0, write_bytes = 0;  // DDR, whole op
   // Graph-level decisions (mappers/fpga/overlay_graph).
   bool fused_eltwise = false;   // an element-wise add runs in this layer's write-back

@@ -214,6 +214,7 @@ StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga:
   m.dma_in_bytes_per_image = ceil_div(m.dma_in_bytes_per_image, images);
   m.dma_out_bytes_per_image = ceil_div(m.dma_out_bytes_per_image, images);
   const double bytes_per_cycle = spec.memory_bytes_per_cycle();
+  m.bytes_per_cycle = bytes_per_cycle;
   m.dma_in_cycles =
       static_cast<int64_t>(std::ceil(static_cast<double>(m.dma_in_bytes_per_image) / bytes_per_cycle));
   m.dma_out_cycles =
@@ -244,6 +245,31 @@ void move_weights_to_uram(StreamingMapping& m, const arch::fpga::StreamingSpec& 
   }
 }
 
+// Weights that still overflow the on-chip budget stream from off-chip memory: the stages that
+// reuse their weights least (fewest output pixels per image: the fully connected layers) first,
+// the biggest first among equals, until BRAM and URAM fit.
+void move_weights_to_ddr(StreamingMapping& m, const arch::fpga::StreamingSpec& st) {
+  auto over = [&] { return m.used.bram36 > m.budget.bram36 || m.used.uram > m.budget.uram; };
+  if (!st.weights_from_ddr || !over()) return;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < m.stages.size(); ++i)
+    if (m.stages[i].shape.kind == StageKind::matrix) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const auto &x = m.stages[a].shape, &y = m.stages[b].shape;
+    return x.out_pixels != y.out_pixels ? x.out_pixels < y.out_pixels : x.weights > y.weights;
+  });
+  for (size_t i : order) {
+    if (!over()) break;
+    auto& s = m.stages[i];
+    const auto moved = arch::fpga::stage_cost(s.shape, s.folding, st, WeightStore::ddr);
+    m.used = minus(m.used, s.cost.resources());
+    m.used += moved.resources();
+    s.cost = moved;
+    s.store = WeightStore::ddr;
+  }
+  m.refresh_weight_stream();
+}
+
 // One greedy step's best move for the bottleneck stage `s`: the next divisor of one folding
 // factor (and the weight store) that buys the most cycles per unit of the scarcest resource
 // while the design stays within the budget; nullopt if none does.
@@ -258,7 +284,8 @@ std::optional<Candidate> best_unfolding(const StreamingMapping& m, const Streami
   std::optional<Candidate> best;
   auto consider = [&](Folding f) {
     for (WeightStore store : {s.store, WeightStore::uram}) {
-      if (store == WeightStore::uram && (m.available.uram <= 0 || s.shape.kind != StageKind::matrix))
+      if (store == WeightStore::uram &&
+          (m.available.uram <= 0 || s.shape.kind != StageKind::matrix || s.store == WeightStore::ddr))
         continue;
       const auto cost = arch::fpga::stage_cost(s.shape, f, st, store);
       if (cost.cycles_per_image >= s.cost.cycles_per_image) return;
@@ -290,7 +317,7 @@ void unfold_bottlenecks(StreamingMapping& m, const arch::fpga::StreamingSpec& st
     for (size_t i = 1; i < m.stages.size(); ++i)
       if (m.stages[i].cost.cycles_per_image > m.stages[b].cost.cycles_per_image) b = i;
     auto& s = m.stages[b];
-    if (std::max(m.dma_in_cycles, m.dma_out_cycles) >= s.cost.cycles_per_image) {
+    if (std::max({m.dma_in_cycles, m.dma_out_cycles, m.ddr_cycles}) >= s.cost.cycles_per_image) {
       m.stop_reason = "off-chip bandwidth (DMA stage) is the bottleneck";
       return;
     }
@@ -318,6 +345,7 @@ StreamingMapping map_streaming(const workloads::Graph& graph, const arch::fpga::
     return m;
   }
   move_weights_to_uram(m, spec.streaming);
+  move_weights_to_ddr(m, spec.streaming);
   if (!fits_in(m.used, m.available)) {
     m.fits = false;
     m.stop_reason = "the fully folded design does not fit the device";
@@ -344,14 +372,16 @@ void apply_stage_choice(StreamingMapping& m, size_t stage, const Folding& foldin
   check("coarse_in", folding.coarse_in, arch::fpga::max_coarse_in(s.shape));
   check("coarse_out", folding.coarse_out, arch::fpga::max_coarse_out(s.shape));
   check("fine", folding.fine, arch::fpga::max_fine(s.shape));
-  if (store == WeightStore::uram && s.shape.kind != StageKind::matrix)
-    throw MappingError(fmt::format("stage '{}': weights_in: uram: a misc stage holds no weights", s.name));
+  if (store != WeightStore::bram && s.shape.kind != StageKind::matrix)
+    throw MappingError(fmt::format("stage '{}': weights_in: {}: a misc stage holds no weights", s.name,
+                                   arch::fpga::to_string(store)));
   m.used = minus(m.used, s.cost.resources());
   s.folding = folding;
   s.store = store;
   s.cost = arch::fpga::stage_cost(s.shape, folding, st, store);
   m.used += s.cost.resources();
   m.fits = fits_in(m.used, m.available);
+  m.refresh_weight_stream();
 }
 
 }  // namespace orrery::mappers::fpga

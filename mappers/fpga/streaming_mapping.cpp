@@ -5,8 +5,21 @@
 
 namespace orrery::mappers::fpga {
 
+void StreamingMapping::refresh_weight_stream() {
+  weight_stream_bytes_per_image = 0;
+  for (const auto& s : stages)
+    if (s.store == arch::fpga::WeightStore::ddr)
+      weight_stream_bytes_per_image += arch::fpga::stage_ddr_weight_bytes(s.shape);
+  ddr_cycles = weight_stream_bytes_per_image > 0 && bytes_per_cycle > 0
+                   ? static_cast<int64_t>(
+                         std::ceil(static_cast<double>(dma_in_bytes_per_image + dma_out_bytes_per_image +
+                                                       weight_stream_bytes_per_image) /
+                                   bytes_per_cycle))
+                   : 0;
+}
+
 int64_t StreamingMapping::period_cycles() const {
-  int64_t p = std::max(dma_in_cycles, dma_out_cycles);
+  int64_t p = std::max({dma_in_cycles, dma_out_cycles, ddr_cycles});
   for (const auto& s : stages) p = std::max(p, s.cost.cycles_per_image);
   return p;
 }
@@ -41,6 +54,8 @@ nlohmann::json StreamingMapping::resources_json() const {
             {"ff", pair(used.ff, available.ff)},
             {"bram", pair(used.bram36, available.bram36)},
             {"uram", pair(used.uram, available.uram)}}},
+          {"weight_stream_bytes_per_image", weight_stream_bytes_per_image},
+          {"ddr_cycles_per_image", ddr_cycles},
           {"mapper", {{"greedy_steps", greedy_steps}, {"stop_reason", stop_reason}}}};
 }
 
@@ -49,7 +64,7 @@ nlohmann::json StreamingMapping::stage_json(size_t i) const {
   nlohmann::json j{{"stage", i},
                    {"kind", s.shape.kind == arch::fpga::StageKind::matrix ? "matrix" : "misc"},
                    {"folding", arch::fpga::to_json(s.folding)},
-                   {"weights_in", s.store == arch::fpga::WeightStore::bram ? "bram" : "uram"},
+                   {"weights_in", arch::fpga::to_string(s.store)},
                    {"resources", arch::fpga::to_json(s.cost)},
                    {"fifo_depth_rows", fifo_depth_rows}};
   if (s.shape.kind == arch::fpga::StageKind::matrix)

@@ -29,10 +29,17 @@ struct StreamingMapping {
   std::vector<StreamingStage> stages;
   int64_t dma_in_bytes_per_image = 0, dma_out_bytes_per_image = 0;
   int64_t dma_in_cycles = 0, dma_out_cycles = 0;  // per image, at the fabric clock
-  int64_t fifo_depth_rows = 0;                    // every inter-stage FIFO
-  arch::fpga::Resources used;                     // all stages together
-  arch::fpga::Resources budget;                   // what the mapper was allowed to fill
-  arch::fpga::Resources available;                // the device
+  // Weights streamed from off-chip memory (stages with WeightStore::ddr), per image, and the
+  // cycles the one memory then needs per image for them and the two DMA streams together (0
+  // when no weights stream).
+  int64_t weight_stream_bytes_per_image = 0;
+  int64_t ddr_cycles = 0;
+  double bytes_per_cycle = 0;  // the memory's peak, per fabric cycle
+  void refresh_weight_stream();
+  int64_t fifo_depth_rows = 0;      // every inter-stage FIFO
+  arch::fpga::Resources used;       // all stages together
+  arch::fpga::Resources budget;     // what the mapper was allowed to fill
+  arch::fpga::Resources available;  // the device
   bool fits = true;
   int greedy_steps = 0;
   std::string stop_reason;  // why the greedy search stopped

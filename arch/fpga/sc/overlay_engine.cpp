@@ -24,20 +24,21 @@ sc_time cycles(double n) { return sc_time(n, SC_NS); }
 double now_cycles() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
 // The off-chip memory shared by all cores: transfers hold the channel for bytes / sustained
-// bandwidth in arrival order; a core's own ports cap its rate; every burst pays the latency.
+// bandwidth; a core's own ports cap its rate; a layer's first burst pays the latency (later
+// ones are issued while earlier ones are in flight).
 class MemoryChannel : public sc_core::sc_module {
  public:
   MemoryChannel(sc_module_name n, double sustained_bytes_per_cycle, double port_bytes_per_cycle,
                 double latency)
       : sc_module(n), sustained_(sustained_bytes_per_cycle), port_(port_bytes_per_cycle), latency_(latency) {}
-  void transfer(double bytes) {
+  void transfer(double bytes, bool first) {
     const double start = now_cycles();
     busy_.lock();
     wait(cycles(bytes / sustained_));
     busy_.unlock();
     const double port_done = start + bytes / port_;
     if (port_done > now_cycles()) wait(cycles(port_done - now_cycles()));
-    wait(cycles(latency_));
+    if (first) wait(cycles(latency_));
   }
 
  private:
@@ -53,11 +54,12 @@ class Core : public sc_core::sc_module {
   double first_image_cycles = 0, done_cycles = 0;
 
   // `start` staggers the cores, as independent threads submitting images do in practice.
-  Core(sc_module_name n, const std::vector<OverlayMapping>& layers, const OverlayCalibration& cal,
+  Core(sc_module_name n, const std::vector<OverlayMapping>& layers, const FpgaSpec& spec,
        MemoryChannel& memory, int64_t images, double start)
       : sc_module(n),
         layers_(layers),
-        cal_(cal),
+        spec_(spec),
+        cal_(spec.overlay.calibration),
         memory_(memory),
         images_(images),
         start_(start),
@@ -80,10 +82,11 @@ class Core : public sc_core::sc_module {
         if (!overlay_runs(m)) continue;
         layer_start_ = now_cycles();
         wait(cycles(cal_.layer_overhead_cycles));
-        const OverlayTile tile = overlay_tile(m, cal_);
-        for (int64_t t = 0; t < std::max<int64_t>(1, m.tiles); ++t) {
+        const OverlaySteps st = overlay_steps(m, spec_);
+        const auto steps = static_cast<int64_t>(st.steps);
+        for (int64_t t = 0; t < steps; ++t) {
           free_.read();
-          memory_.transfer(tile.bytes);
+          memory_.transfer(t == 0 ? st.first_bytes : st.step_bytes, t == 0);
           loaded_.write(0);
         }
         layer_done_.read();
@@ -94,17 +97,16 @@ class Core : public sc_core::sc_module {
       for (size_t i = 0; i < layers_.size(); ++i) {
         const auto& m = layers_[i];
         if (!overlay_runs(m)) continue;
-        const OverlayTile tile = overlay_tile(m, cal_);
-        const int64_t tiles = std::max<int64_t>(1, m.tiles);
-        for (int64_t t = 0; t < tiles; ++t) {
+        const OverlaySteps st = overlay_steps(m, spec_);
+        const auto steps = static_cast<int64_t>(st.steps);
+        for (int64_t t = 0; t < steps; ++t) {
           loaded_.read();
-          wait(cycles(tile.compute_cycles));
+          wait(cycles(st.step_compute));
           free_.write(0);
         }
         if (img == 0) {
           layer_cycles[i] = now_cycles() - layer_start_;
-          layer_stall[i] = std::max(0.0, layer_cycles[i] - cal_.layer_overhead_cycles -
-                                             static_cast<double>(tiles) * tile.compute_cycles);
+          layer_stall[i] = std::max(0.0, layer_cycles[i] - cal_.layer_overhead_cycles - st.compute());
         }
         layer_done_.write(0);
       }
@@ -115,6 +117,7 @@ class Core : public sc_core::sc_module {
   }
 
   const std::vector<OverlayMapping>& layers_;
+  const FpgaSpec& spec_;
   const OverlayCalibration& cal_;
   MemoryChannel& memory_;
   int64_t images_;
@@ -134,15 +137,12 @@ OverlayScResult run_here(const std::vector<OverlayMapping>& layers, const FpgaSp
   // Stagger: core c starts c / cores of one image's array work late.
   double work = 0;
   for (const auto& m : layers)
-    if (overlay_runs(m))
-      work += overlay_tile(m, spec.overlay.calibration).compute_cycles *
-              static_cast<double>(std::max<int64_t>(1, m.tiles));
+    if (overlay_runs(m)) work += overlay_steps(m, spec).compute();
   const auto n = static_cast<double>(spec.overlay.cores);
   std::vector<std::unique_ptr<Core>> cores;
   for (int64_t c = 0; c < spec.overlay.cores; ++c)
-    cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), layers,
-                                           spec.overlay.calibration, memory, images_per_core,
-                                           work * static_cast<double>(c) / n));
+    cores.push_back(std::make_unique<Core>(("core" + std::to_string(c)).c_str(), layers, spec, memory,
+                                           images_per_core, work * static_cast<double>(c) / n));
   sc_core::sc_start();
 
   OverlayScResult r;
@@ -155,7 +155,7 @@ OverlayScResult run_here(const std::vector<OverlayMapping>& layers, const FpgaSp
   for (const auto& c : cores) {
     const auto& d = c->image_done;
     const double period = d.size() >= 2 ? d[d.size() - 1] - d[d.size() - 2] : d.back();
-    r.throughput_per_s += static_cast<double>(spec.overlay.images_per_batch) * spec.fabric_hz / period;
+    r.throughput_per_s += static_cast<double>(spec.overlay.images_per_pass()) * spec.fabric_hz / period;
   }
   return r;
 }

@@ -2,7 +2,7 @@
 // SystemC model of a DPU-style overlay (--fidelity cycle): `cores` core modules, started
 // staggered as independent threads are, each a tile loader and a MAC array with two tile
 // buffers between them, all sharing one off-chip memory
-// channel that serves transfers in arrival order at the sustained bandwidth. Each core runs
+// channel (one transfer at a time, at the sustained bandwidth). Each core runs
 // `images_per_core` inferences layer by layer. With one core or ample bandwidth it reproduces
 // arch/fpga/overlay_timing exactly; with several cores the bandwidth contention emerges from
 // the channel's queue rather than from the analytical fixed point. Runs in a forked child

@@ -1,6 +1,7 @@
 #include "arch/fpga/sc/streaming_pipeline.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -30,10 +31,39 @@ struct StagePlan {
   std::vector<int64_t> need;  // input tokens read before output token j
 };
 
+// The one off-chip memory when weights stream from it: the input DMA, the output DMA and every
+// streamed weight set take turns on it, served in arrival order (a ticket queue: a mutex would
+// let the weight stream take it back before a waiting DMA wakes). Without streamed weights the
+// two DMAs run on their own, as the analytical model has them.
+class Ddr : public sc_core::sc_module {
+ public:
+  explicit Ddr(sc_module_name n) : sc_module(n) {}
+  void hold(int64_t n) {
+    const uint64_t ticket = next_++;
+    while (serving_ != ticket) wait(turn_);
+    wait(cycles(n));
+    ++serving_;
+    turn_.notify(sc_core::SC_ZERO_TIME);
+  }
+
+ private:
+  sc_core::sc_event turn_;
+  uint64_t next_ = 0, serving_ = 0;
+};
+
+// Waits `n` cycles, on the shared memory if there is one.
+void transfer(Ddr* ddr, int64_t n) {
+  if (ddr)
+    ddr->hold(n);
+  else
+    sc_core::wait(cycles(n));
+}
+
 class Source : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Source);
   sc_fifo<int>* out = nullptr;
+  Ddr* ddr = nullptr;
   Source(sc_module_name n, int64_t tokens, int64_t cycles_per_image, int64_t images)
       : sc_module(n), tokens_(tokens), cycles_(cycles_per_image), images_(images) {
     SC_THREAD(run);
@@ -43,10 +73,33 @@ class Source : public sc_core::sc_module {
   void run() {
     for (int64_t img = 0; img < images_; ++img)
       for (int64_t j = 0; j < tokens_; ++j) {
-        wait(cycles(row_cycles(cycles_, tokens_, j)));
+        transfer(ddr, row_cycles(cycles_, tokens_, j));
         out->write(1);
       }
   }
+  int64_t tokens_, cycles_, images_;
+};
+
+// Streams one stage's weights from the memory, one output row's share at a time, a row ahead
+// of the stage (a double-buffered FIFO).
+class WeightStream : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(WeightStream);
+  sc_fifo<int> rows{2};
+  WeightStream(sc_module_name n, Ddr& ddr, int64_t tokens, int64_t cycles_per_image, int64_t images)
+      : sc_module(n), ddr_(ddr), tokens_(tokens), cycles_(cycles_per_image), images_(images) {
+    SC_THREAD(run);
+  }
+
+ private:
+  void run() {
+    for (int64_t img = 0; img < images_; ++img)
+      for (int64_t j = 0; j < tokens_; ++j) {
+        ddr_.hold(row_cycles(cycles_, tokens_, j));
+        rows.write(1);
+      }
+  }
+  Ddr& ddr_;
   int64_t tokens_, cycles_, images_;
 };
 
@@ -55,6 +108,7 @@ class Stage : public sc_core::sc_module {
   SC_HAS_PROCESS(Stage);
   sc_fifo<int>* in = nullptr;
   sc_fifo<int>* out = nullptr;
+  sc_fifo<int>* weights = nullptr;  // rows of streamed weights, when they live off chip
   int64_t busy = 0, blocked = 0;
   Stage(sc_module_name n, StagePlan plan, int64_t images)
       : sc_module(n), plan_(std::move(plan)), images_(images) {
@@ -67,6 +121,7 @@ class Stage : public sc_core::sc_module {
       int64_t consumed = 0;
       for (int64_t j = 0; j < plan_.out_tokens; ++j) {
         for (; consumed < plan_.need[static_cast<size_t>(j)]; ++consumed) in->read();
+        if (weights) weights->read();
         const int64_t c = row_cycles(plan_.cycles, plan_.out_tokens, j);
         wait(cycles(c));
         busy += c;
@@ -85,6 +140,7 @@ class Sink : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Sink);
   sc_fifo<int>* in = nullptr;
+  Ddr* ddr = nullptr;
   std::vector<int64_t> done;  // cycle each image left
   Sink(sc_module_name n, int64_t tokens, int64_t cycles_per_image, int64_t images)
       : sc_module(n), tokens_(tokens), cycles_(cycles_per_image), images_(images) {
@@ -96,7 +152,7 @@ class Sink : public sc_core::sc_module {
     for (int64_t img = 0; img < images_; ++img) {
       for (int64_t j = 0; j < tokens_; ++j) {
         in->read();
-        wait(cycles(row_cycles(cycles_, tokens_, j)));
+        transfer(ddr, row_cycles(cycles_, tokens_, j));
       }
       done.push_back(now_cycles());
     }
@@ -140,19 +196,33 @@ StreamingScResult run_here(const mappers::fpga::StreamingMapping& m, int64_t bat
     fifos.push_back(std::make_unique<sc_fifo<int>>(depth));
     return fifos.back().get();
   };
+  const bool shared_memory = m.weight_stream_bytes_per_image > 0;
+  Ddr ddr("ddr");
   Source source("dma_in", first_tokens, m.dma_in_cycles, images);
   source.out = fifo();
+  if (shared_memory) source.ddr = &ddr;
   std::vector<std::unique_ptr<Stage>> stages;
+  std::vector<std::unique_ptr<WeightStream>> streams;
   int64_t tokens = first_tokens;
   for (size_t i = 0; i < m.stages.size(); ++i) {
-    auto plan = plan_of(m.stages[i], tokens);
+    const auto& st = m.stages[i];
+    auto plan = plan_of(st, tokens);
     tokens = plan.out_tokens;
+    const int64_t out_tokens = plan.out_tokens;
     stages.push_back(std::make_unique<Stage>(("stage" + std::to_string(i)).c_str(), std::move(plan), images));
     stages.back()->in = fifos.back().get();
     stages.back()->out = fifo();
+    if (st.store == WeightStore::ddr) {
+      const auto w_cycles = static_cast<int64_t>(
+          std::ceil(static_cast<double>(stage_ddr_weight_bytes(st.shape)) / m.bytes_per_cycle));
+      streams.push_back(std::make_unique<WeightStream>(("weights" + std::to_string(i)).c_str(), ddr,
+                                                       out_tokens, w_cycles, images));
+      stages.back()->weights = &streams.back()->rows;
+    }
   }
   Sink sink("dma_out", tokens, m.dma_out_cycles, images);
   sink.in = fifos.back().get();
+  if (shared_memory) sink.ddr = &ddr;
   sc_core::sc_start();
 
   if (static_cast<int64_t>(sink.done.size()) != images)
@@ -165,7 +235,10 @@ StreamingScResult run_here(const mappers::fpga::StreamingMapping& m, int64_t bat
   }
   r.first_image_cycles = sink.done.front();
   r.batch_cycles = sink.done[static_cast<size_t>(batch - 1)];
-  r.period_cycles = sink.done[static_cast<size_t>(images - 1)] - sink.done[static_cast<size_t>(images - 2)];
+  // Steady state: the mean interval over the second half of the images (a single interval jitters
+  // when several streams take turns on the memory).
+  const auto half = static_cast<size_t>(images / 2), last = static_cast<size_t>(images - 1);
+  r.period_cycles = (sink.done[last] - sink.done[half]) / static_cast<int64_t>(last - half);
   return r;
 }
 

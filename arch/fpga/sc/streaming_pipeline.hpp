@@ -19,12 +19,12 @@ struct StreamingScResult {
   std::vector<int64_t> stage_blocked_cycles;  // per stage: waiting on a full output FIFO
   int64_t first_image_cycles = 0;             // first image leaves the sink
   int64_t batch_cycles = 0;                   // image `batch` leaves the sink
-  int64_t period_cycles = 0;                  // steady state: between the last two images
+  int64_t period_cycles = 0;  // steady state: mean interval over the second half of the images
   int64_t images_simulated = 0;
 };
 
 // Streams max(batch, 2 + stages-independent warm-up) images; batch_cycles is the time of the
-// batch-th image, period_cycles the interval between the last two.
+// batch-th image, period_cycles the mean interval over the second half of the images.
 StreamingScResult run_streaming_sc(const mappers::fpga::StreamingMapping& m, int64_t batch);
 
 }  // namespace orrery::arch::fpga::sc

@@ -45,16 +45,17 @@ TEST(FpgaCli, UnknownEngineIsAConfigError) {
 }
 
 TEST(FpgaCli, CoresBeyondTheDeviceAreAConfigError) {
-  // 5 x 642 DSPs > the ZU9EG's 2,520.
+  // 5 x 710 DSPs > the ZU9EG's 2,520.
   expect_one_line_exit_2(
       "simulate --arch configs/fpga/zcu102_dpu.yaml --set overlay.cores=5 --op gemm:M=8,N=8,K=8",
       "overlay.dsp_per_core");
 }
 
 TEST(FpgaCli, NotFittingIsAResultNotAnError) {
-  // conv 3x3 1024 -> 1024: 9.4 M int8 weights = 75 Mbit > the ZC706's 19.6 Mbit of BRAM.
+  // conv 3x3 1024 -> 1024: 9.4 M int8 weights = 75 Mbit > the ZC706's 19.6 Mbit of BRAM, with
+  // the weights kept on chip (by default they would stream from DDR).
   const auto r = run_cli(
-      "simulate --arch configs/fpga/zc706_streaming.yaml "
+      "simulate --arch configs/fpga/zc706_streaming.yaml --set streaming.weights_from_ddr=false "
       "--op conv2d:N=1,C=1024,H=7,W=7,K=1024,R=3,S=3,stride=1,pad=1,dtype=int8 --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);

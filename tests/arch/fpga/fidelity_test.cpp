@@ -108,5 +108,42 @@ TEST(FpgaFidelity, StreamingBandwidthStarvedSource) {
   EXPECT_EQ(r.period_cycles, m.dma_in_cycles);
 }
 
+TEST(FpgaFidelity, StreamingWeightsFromDdrShareTheMemory) {
+  // A conv whose weights do not fit the ZC706 streams them from DDR. In the SystemC model the
+  // input DMA, the output DMA and the weight stream take turns on one memory; its period must
+  // land on the analytical ddr_cycles (the memory, not the stage, is the bottleneck).
+  workloads::Graph g("big_conv");
+  g.add(make_op("c", test::fpga::conv2d(256, 14, 512, 3, 1, 1), DType::int8));
+  const auto cfg = test::fpga::load("zc706_streaming.yaml",
+                                    {{"device.bram36", "64"}, {"streaming.fifo_depth_rows", "4096"}});
+  const FpgaSpec spec = make_spec(cfg);
+  const auto m = mappers::fpga::map_streaming(g, spec, 1);
+  ASSERT_GT(m.weight_stream_bytes_per_image, 0);
+  ASSERT_EQ(streaming_timing(m, 1).period_cycles, m.ddr_cycles);
+  const auto r = sc::run_streaming_sc(m, 1);
+  // The weight stream runs up to two rows (of 14) ahead of the stage, so over the two intervals
+  // the model averages (images 3 to 5 of 6) it can gain 2 / 28 = 7 % at most: within 5 % here.
+  EXPECT_NEAR(static_cast<double>(r.period_cycles) / static_cast<double>(m.ddr_cycles), 1.0, 0.05);
+  EXPECT_LE(r.period_cycles, m.ddr_cycles);
+}
+
+TEST(FpgaFidelity, OverlayNewGenerationsOneCoreAgreeExactly) {
+  // Processing engines, AI Engine clocks, dedicated depthwise units and the step pipeline: with
+  // one core the SystemC loader/array pair reproduces the analytical layers on every engine.
+  const auto g = overlay_graph();
+  FpgaFamily family;
+  for (const char* file : {"vck5000_dpu.yaml", "vck190_dpu.yaml", "u55c_dpu.yaml", "vek280_dpu.yaml"}) {
+    const auto cfg = test::fpga::load(file, {{"overlay.cores", "1"}});
+    const auto a = family.simulate(cfg, g, {"", Fidelity::analytical, 1});
+    const auto c = family.simulate(cfg, g, {"", Fidelity::cycle, 1});
+    ASSERT_EQ(a.layers.size(), c.layers.size());
+    for (size_t i = 0; i < a.layers.size(); ++i)
+      EXPECT_NEAR(static_cast<double>(c.layers[i].stats.cycles),
+                  static_cast<double>(a.layers[i].stats.cycles), 2.0)
+          << file << " " << a.layers[i].name;
+    EXPECT_NEAR(c.throughput_per_s / a.throughput_per_s, 1.0, 1e-3) << file;
+  }
+}
+
 }  // namespace
 }  // namespace orrery::arch::fpga

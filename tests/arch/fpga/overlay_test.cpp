@@ -82,25 +82,45 @@ TEST(FpgaOverlay, TilingPicksTheCheaperLoopOrder) {
 }
 
 TEST(FpgaOverlay, LayerTimingDoubleBufferFormula) {
-  // layer cycles = overhead + m + (T - 1) * max(c, m) + c with per-tile compute c and load m.
+  // layer cycles = overhead + m0 + (S - 1) * max(c, m) + c over S steps (one output row of one
+  // weight tile each): per-step compute c, per-step load m, prologue m0 = one step's load plus
+  // the latency (the first weight tile was prefetched during the previous layer).
   const auto cfg = test::fpga::load("zcu102_dpu.yaml");
   const FpgaSpec spec = make_spec(cfg);
   const auto op = make_op("c", test::fpga::conv2d(512, 28, 512, 3, 1, 1), DType::int8);
   const auto m = map_overlay(op, spec.overlay);
+  // 512 x 512 x 9 = 2,359,296 B of weights through 256 KiB halves of the 512 KiB buffer: 9 oc
+  // tiles of 28 output rows each.
+  EXPECT_EQ(m.oc_tiles, 9);
+  EXPECT_EQ(m.steps, 9 * 28);
   const double b = 10.0;  // bytes per cycle
-  const double tiles = static_cast<double>(m.tiles);
-  const double c = (static_cast<double>(m.array_cycles) +
-                    static_cast<double>(m.blocks) * kOverlayCalibration.block_overhead_cycles) /
-                       tiles +
-                   kOverlayCalibration.tile_overhead_cycles;
+  const double steps = static_cast<double>(m.steps);
+  const auto& cal = kOverlayCalibration;
+  const double c =
+      (static_cast<double>(m.array_cycles) + static_cast<double>(m.blocks) * cal.block_overhead_cycles +
+       static_cast<double>(m.tiles) * cal.tile_overhead_cycles) /
+      steps;
   // Weight bytes cost 1 / weight_burst_efficiency of bandwidth time (short bursts).
   const double bytes = static_cast<double>(m.fmap_read_bytes + m.write_bytes) +
-                       static_cast<double>(m.weight_read_bytes) / kOverlayCalibration.weight_burst_efficiency;
-  const double load = bytes / tiles / b + 120e-9 * 281e6;
+                       static_cast<double>(m.weight_read_bytes) / cal.weight_burst_efficiency;
+  const double load = bytes / steps / b;
+  const double first = load + 120e-9 * 281e6;
   const auto t = overlay_layer_timing(m, spec, b);
-  EXPECT_NEAR(t.cycles,
-              kOverlayCalibration.layer_overhead_cycles + load + (tiles - 1) * std::max(c, load) + c, 1e-6);
+  EXPECT_NEAR(t.cycles, cal.layer_overhead_cycles + first + (steps - 1) * std::max(c, load) + c, 1e-6);
   EXPECT_GE(t.stall_cycles, 0);
+  // Without prefetch the prologue waits for the whole first weight tile.
+  const FpgaSpec no_prefetch =
+      make_spec(test::fpga::load("zcu102_dpu.yaml", {{"overlay.prefetch_weights", "false"}}));
+  // The first weight tile: weights_outer loads each of the 9 oc tiles once, rows_outer once per
+  // row tile too.
+  const double loads = 9.0 * (m.loop_order == "rows_outer" ? static_cast<double>(m.row_tiles) : 1.0);
+  const double first_tile = static_cast<double>(m.weight_read_bytes) / cal.weight_burst_efficiency / loads +
+                            static_cast<double>(m.fmap_read_bytes + m.write_bytes) / steps;
+  const double later = (bytes - first_tile) / (steps - 1) / b;
+  EXPECT_NEAR(
+      overlay_layer_timing(m, no_prefetch, b).cycles,
+      cal.layer_overhead_cycles + first_tile / b + 120e-9 * 281e6 + (steps - 1) * std::max(c, later) + c,
+      1e-6);
 }
 
 TEST(FpgaOverlay, SharedBandwidthDoesNotScaleLinearly) {

@@ -30,6 +30,7 @@ std::vector<std::vector<size_t>> effective_deps(const Program& p) {
   std::map<std::pair<int64_t, int>, size_t> last;
   for (size_t i = 0; i < p.tasks.size(); ++i) {
     out[i] = p.tasks[i].deps;
+    if (p.tasks[i].stream < 0) continue;  // unordered: only its dependencies hold it back
     for (int64_t d : p.tasks[i].devices()) {
       auto [it, fresh] = last.try_emplace({d, p.tasks[i].stream}, i);
       if (!fresh) {

@@ -5,7 +5,8 @@
 // it on each of its streams has finished: every device runs the tasks of one stream in program
 // order (stream 0 is the compute stream; a collective on stream 0 blocks compute, as Megatron's
 // tensor-parallel all-reduce does; other streams overlap with compute, as DDP's gradient
-// buckets and pipeline send/recv do).
+// buckets do). A task on stream -1 is ordered by its dependencies only (pipeline send/recv: an
+// isend on one device and the matching irecv on another, in no common queue).
 //
 // Two executors: run_analytical (here) and the SystemC model (sc/run_program.hpp), which runs
 // devices and links as modules. They agree where no two transfers meet on a link.

@@ -13,7 +13,8 @@ using arch::interconnect::Task;
 
 namespace {
 
-constexpr int kComputeStream = 0, kDpStream = 1, kFwdP2pStream = 2, kBwdP2pStream = 3;
+// Pipeline sends are ordered by their dependencies only (stream -1), forward and backward alike.
+constexpr int kComputeStream = 0, kDpStream = 1, kP2pStream = -1;
 
 // A stage's work for one microbatch in one direction: compute pieces and the tensor-parallel
 // collectives between them; `bucket_after` marks pieces that complete a gradient bucket.
@@ -110,7 +111,7 @@ struct Builder {
           Task p;
           p.name = fmt::format("{} mb{} stage{}->{}", fwd ? "activations" : "activation grads", mb, from, st);
           p.category = "pp";
-          p.stream = fwd ? kFwdP2pStream : kBwdP2pStream;
+          p.stream = kP2pStream;
           p.is_collective = true;
           p.collective =
               Collective{CollectiveKind::send_recv, bytes, {s.device(from, d, t), s.device(st, d, t)}};

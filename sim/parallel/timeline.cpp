@@ -33,7 +33,10 @@ nlohmann::json chrome_trace(const ParallelResult& r) {
     if (tag.microbatch >= 0) args["microbatch"] = tag.microbatch;
     int track = 0;
     if (t.is_collective) {
-      track = t.category == "tp" ? 1 : t.category == "dp" ? 2 : t.stream == 2 ? 3 : 4;
+      track = t.category == "tp"                                                                   ? 1
+              : t.category == "dp"                                                                 ? 2
+              : tag.phase == 'P' && tag.stage > 0 && t.collective.group[0] < t.collective.group[1] ? 3
+                                                                                                   : 4;
       args["kind"] = arch::interconnect::to_string(t.collective.kind);
       args["bytes"] = t.collective.bytes;
       args["group"] = t.collective.group;

@@ -1,8 +1,9 @@
 #pragma once
 // Pipeline stages: the op sequence cut into P contiguous stages so that the slowest stage is as
-// fast as possible (each op weighted by its forward plus backward time on one device), and the
-// activations each cut sends to the next stage (every tensor produced before the cut and read
-// after it).
+// fast as possible (each op weighted by its time on one device), cutting only at layer
+// boundaries (the cuts with the fewest live tensors: the residual stream between transformer
+// blocks), and the activations each cut sends to the next stage (every tensor produced before
+// the cut and read after it).
 #include <cstdint>
 #include <vector>
 

@@ -133,6 +133,15 @@ TEST(PipelineStages, BalancedHandDerived) {
   EXPECT_DOUBLE_EQ(stages[0].send_bytes, 2.0 * 128 * 768 * 2);
 }
 
+// Stages end at layer boundaries: with every op weighing the same, GPT-2's 4 blocks split into 2
+// stages where only the residual stream (b*s*d fp16) is live, never inside attention or the MLP.
+TEST(PipelineStages, CutsAtLayerBoundaries) {
+  const workloads::Graph g = gpt2(4);
+  const auto stages = partition_stages(g, std::vector<double>(g.size(), 1.0), 2);
+  EXPECT_DOUBLE_EQ(stages[0].send_bytes, 2.0 * 128 * 768 * 2);
+  EXPECT_DOUBLE_EQ(stages[0].send_bytes, cut_bytes(g, stages[0].end_op));
+}
+
 // A synthetic step: P stages of one op each, f forward and b backward per microbatch, nothing
 // sent (0 bytes), one device per stage. Both schedules take (M + P - 1)(f + b); every device is
 // busy M(f + b) and idle (P - 1)(f + b): the bubble is (P - 1)/M of the ideal time (Narayanan et

@@ -168,6 +168,17 @@ struct Sharder {
       if (any(State::feature) || any(State::tokens)) s.unsupported(op, "its input is split over the ranks");
       return {p, State::replicated};
     }
+    // Megatron's vocab-parallel cross-entropy: each rank holds classes/T logits per row and
+    // all-reduces three numbers per row (max, sum of exponentials, the target's logit), fp32.
+    std::pair<OpParams, State> operator()(CrossEntropyParams p) {
+      if (!any(State::feature)) return replicated_only(p);
+      p.classes = s.ceil_div(p.classes);
+      s.comms.push_back({index, false, CollectiveKind::all_reduce, std::nullopt,
+                         3.0 * 4.0 * static_cast<double>(p.rows), op.outputs.at(0).name});
+      return {p, State::replicated};
+    }
+    // The optimizer updates whatever parameters its graph gives it (a sharded graph's own).
+    std::pair<OpParams, State> operator()(OptimizerParams p) { return replicated_only(p); }
     std::pair<OpParams, State> operator()(ConvParams p) { return replicated_only(p); }
     std::pair<OpParams, State> operator()(PoolParams p) { return replicated_only(p); }
     std::pair<OpParams, State> operator()(SpmmParams p) { return replicated_only(p); }
@@ -192,6 +203,12 @@ TpGraph shard_tensor_parallel(const Graph& g, int64_t tp, bool sequence_parallel
   auto& ops = out.graph.mutable_ops();
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = g.ops()[i];
+    // The rules above are those of forward ops; a training step is built on the sharded forward.
+    if (is_training_op(op))
+      throw WorkloadError(
+          fmt::format("not supported yet: tensor parallelism of a graph that holds training op '{}' "
+                      "(shard the forward graph, then build its backward)",
+                      op.name));
     Sharder::Visit v{s, i, op, {}};
     for (const Tensor& t : op.inputs) v.in.push_back(s.of(t));
     auto [params, state] = std::visit(v, op.params);

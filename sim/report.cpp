@@ -78,6 +78,26 @@ void write_resources_table(std::ostream& out, const nlohmann::json& res) {
   for (const auto& [k, v] : rows) out << fmt::format("  {:<{}}  {}\n", k, key_w, v);
 }
 
+// A parallel run: the rows above are one device's ops for one microbatch; then the step per device.
+void write_parallel_table(std::ostream& out, const nlohmann::json& p) {
+  out << fmt::format("parallel: {} devices ({}), global batch {}, microbatch {}; step {:.3f} ms, {:.3f} /s\n",
+                     p["devices"].get<int64_t>(), p["strategy"].dump(), p["global_batch"].get<int64_t>(),
+                     p["microbatch_size"].get<int64_t>(), p["step_s"].get<double>() * 1e3,
+                     p["throughput_per_s"].get<double>());
+  out << fmt::format("  {:>6} {:>5} {:>4} {:>4} {:>12} {:>12} {:>12} {:>12}\n", "device", "stage", "dp", "tp",
+                     "compute_ms", "exposed_ms", "overlap_ms", "idle_ms");
+  for (const auto& d : p["per_device"])
+    out << fmt::format("  {:>6} {:>5} {:>4} {:>4} {:>12.3f} {:>12.3f} {:>12.3f} {:>12.3f}\n",
+                       d["device"].get<int64_t>(), d["stage"].get<int64_t>(), d["dp_rank"].get<int64_t>(),
+                       d["tp_rank"].get<int64_t>(), d["compute_s"].get<double>() * 1e3,
+                       d["comm_exposed_s"].get<double>() * 1e3, d["comm_overlapped_s"].get<double>() * 1e3,
+                       d["idle_s"].get<double>() * 1e3);
+  for (const auto& c : p["collectives"])
+    out << fmt::format("  {} {}: {} x, {:.3f} MB, {:.3f} ms\n", c["category"].get<std::string>(),
+                       c["kind"].get<std::string>(), c["count"].get<int64_t>(),
+                       c["bytes"].get<double>() / 1e6, c["seconds"].get<double>() * 1e3);
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& r) {
@@ -108,6 +128,7 @@ nlohmann::json to_json(const Report& r) {
     j["layers"].push_back(std::move(lj));
   }
   if (!r.result.resources.is_null()) j["resources"] = r.result.resources;
+  if (!r.parallel.is_null()) j["parallel"] = r.parallel;
   return j;
 }
 
@@ -144,6 +165,7 @@ void write_table(std::ostream& out, const Report& r) {
   out << fmt::format("workload: {} ops, {} params, {} MACs; throughput {:.3f} /s\n", r.workload_ops,
                      r.workload_params, r.workload_macs, r.result.throughput_per_s);
   if (!r.result.resources.is_null()) write_resources_table(out, r.result.resources);
+  if (!r.parallel.is_null()) write_parallel_table(out, r.parallel);
 }
 
 }  // namespace orrery::sim

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "arch/interconnect/spec.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::gpu {
@@ -222,6 +223,7 @@ std::shared_ptr<const config::Schema> make_schema() {
       "fitted (calibration rows of torch_ops_h100.csv: ~4 us however small): dependent steps of ATen's "
       "strided mean reduction before one more per 512 values per output (loads, the block.y tree, the store)",
       d.strided_reduce_fixed_steps, 0, 10000);
+  interconnect::add_switched_keys(*s);  // multi-device runs (arch/interconnect)
   return s;
 }
 

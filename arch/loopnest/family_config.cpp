@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "arch/interconnect/spec.hpp"
 #include "arch/loopnest/ert_reader.hpp"
 #include "arch/loopnest/timeloop_arch_reader.hpp"
 #include "common/error.hpp"
@@ -41,6 +42,7 @@ std::shared_ptr<const config::Schema> make_schema() {
               "backing-store bandwidth for ops without MACs when the architecture's outermost level "
               "gives none (an assumption, not from Timeloop)",
               16.0, 1e-6, 1e9);
+  interconnect::add_torus_keys(*s);  // multi-chip runs (arch/interconnect)
   return s;
 }
 

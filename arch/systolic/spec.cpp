@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "arch/interconnect/spec.hpp"
 #include "common/error.hpp"
 
 namespace orrery::arch::systolic {
@@ -47,6 +48,7 @@ std::shared_ptr<const config::Schema> make_schema() {
               std::nullopt, 0, 1e6);
   s->add_real("energy.dram_pj_per_byte", "pJ/B", "energy per off-chip byte", std::nullopt, 0, 1e6);
   s->add_real("energy.leakage_w", "W", "static power of the array and buffers", 0.0, 0, 1e6);
+  interconnect::add_torus_keys(*s);  // multi-chip runs (arch/interconnect)
   return s;
 }
 

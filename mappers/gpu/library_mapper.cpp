@@ -11,6 +11,7 @@
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
+#include "mappers/gpu/training_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -116,9 +117,11 @@ struct MapOp {
     p.dtype = op.dtype;
     p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    p.aligned = g.k % vec == 0 && g.n % vec == 0;
+    // The leading dims as stored: A [m, k] (transposed: [k, m]), B [k, n] (transposed: [n, k]).
+    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.k : g.n;
+    p.aligned = lda % vec == 0 && ldb % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
-    while (p.align_elems > 1 && (g.k % p.align_elems != 0 || g.n % p.align_elems != 0)) p.align_elems /= 2;
+    while (p.align_elems > 1 && (lda % p.align_elems != 0 || ldb % p.align_elems != 0)) p.align_elems /= 2;
     GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(op.dtype) > 0
                                                                ? "cuBLASLt tensor-core GEMM"
                                                                : "SIMT GEMM (CUDA cores)");
@@ -127,8 +130,12 @@ struct MapOp {
       m.kernels.push_back(make_splitk_reduce(p, spec, split));
     return m;
   }
-  GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
+  GpuMapping operator()(const ConvParams& c) const {
+    if (c.pass != ConvPass::forward) return map_conv_backward(c, op.dtype, spec, rt);
+    return map_conv(c, op.dtype, spec, rt);
+  }
   GpuMapping operator()(const AttentionParams& a) const {
+    if (a.backward) return map_attention_backward(op, a, spec);
     // The fused kernels run only on tensor cores of the op's dtype (FlashAttention-2: fp16/bf16;
     // none for fp32 without TF32, nor fp8 on a GPU without fp8 MMAs): there the math path runs
     // (two batched GEMMs, CUDA-core for fp32, and a softmax), as PyTorch's math backend does.
@@ -156,13 +163,19 @@ struct MapOp {
     return stream(op, spec, "elementwise_" + e.fn, in, out);
   }
   GpuMapping operator()(const NormParams& n) const {
+    if (n.backward || (n.training && n.type == NormParams::Type::batch))
+      return map_norm_training(op, n, spec);
     if (n.type == NormParams::Type::batch) return map_batch_norm_inference(op, n, spec, in, out, rt);
     if (rt == Runtime::pytorch && n.type == NormParams::Type::layer)
       return one_kernel(layer_norm_rows(n.rows, n.cols, op.dtype, spec), "ATen vectorized_layer_norm_kernel");
     return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
-  GpuMapping operator()(const SoftmaxParams& s) const { return stream(op, spec, "softmax", in, out, s.rows); }
+  GpuMapping operator()(const SoftmaxParams& s) const {
+    if (s.backward) return map_memory_backward(op, spec);
+    return stream(op, spec, "softmax", in, out, s.rows);
+  }
   GpuMapping operator()(const PoolParams& p) const {
+    if (p.backward) return map_memory_backward(op, spec);
     return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out)
                                   : stream(op, spec, "pool", in, out);
   }
@@ -173,6 +186,7 @@ struct MapOp {
     return stream(op, spec, "reduce", in, out);
   }
   GpuMapping operator()(const EmbeddingParams& e) const {
+    if (e.backward) return map_memory_backward(op, spec);
     const double row = static_cast<double>(e.dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
     return stream(op, spec, "embedding_gather", static_cast<double>(e.lookups) * (row + 4.0), out);
   }
@@ -190,6 +204,8 @@ struct MapOp {
     throw WorkloadError(fmt::format(
         "op '{}': not supported yet: a generic loop nest (--problem) on the gpu family", op.name));
   }
+  GpuMapping operator()(const CrossEntropyParams& c) const { return map_cross_entropy(op, c, spec); }
+  GpuMapping operator()(const OptimizerParams& o) const { return map_optimizer(o, spec); }
   GpuMapping operator()(const SpmmParams&) const {
     throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
   }
@@ -222,7 +238,9 @@ std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& 
       const auto* fn = ew ? find_elementwise(ew->fn) : nullptr;
       const bool unary = fn && fn->arity == 1;
       const auto* norm = op.get<NormParams>();
-      const bool folds = unary || (norm && norm->type == NormParams::Type::batch);
+      // Inference batch norm only: a training one computes batch statistics (its own kernels).
+      const bool folds =
+          unary || (norm && norm->type == NormParams::Type::batch && !norm->training && !norm->backward);
       if (anchor && folds && consumers[p].size() == 1) {
         root[i] = root[p].empty() ? ops[p].name : root[p];
         GpuMapping m;

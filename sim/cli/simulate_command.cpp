@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/parallel/parallel_command.hpp"
 #include "sim/report.hpp"
 #include "sim/workload_source.hpp"
 
@@ -32,6 +33,8 @@ struct SimulateArgs {
   std::string mapping_in;   // --mapping: evaluate this saved mapping instead of mapping
   std::string mapping_out;  // --save-mapping
   arch::MapOptions search;  // --objective, --search-time, --seed, --constraints
+  std::string parallel;     // --parallel dp=,tp=,pp=,microbatches=,... (sim/parallel)
+  std::string timeline;     // --timeline FILE: Chrome trace of the parallel step
 };
 
 // The mappings to evaluate: read back from --mapping, or made by the family's mapper.
@@ -69,6 +72,8 @@ std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const 
   return arch::read_mapping_document(doc, a.mapping_in, family, cfg, graph);
 }
 
+int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Report& report);
+
 int simulate(const SimulateArgs& a) {
   arch::Fidelity fidelity;
   if (a.fidelity == "analytical")
@@ -100,7 +105,31 @@ int simulate(const SimulateArgs& a) {
 
   WorkloadArgs w = a.workload;
   if (!a.dtype.empty()) w.dtype = a.dtype;
+  std::optional<parallel::ParallelRun> par;
+  if (!a.parallel.empty() || !a.timeline.empty())
+    par = parallel::prepare_parallel(a.parallel, a.timeline, w,
+                                     !a.mapping_in.empty() || !a.mapping_out.empty());
   const workloads::Graph graph = load_workload(w);
+  if (par) {
+    const arch::RunOptions options{a.mapper,
+                                   fidelity,
+                                   w.batch,
+                                   a.search.objective,
+                                   a.search.search_time_s,
+                                   a.search.seed,
+                                   a.search.constraints_file};
+    const parallel::ParallelResult pr =
+        parallel::run_parallel(*family, cfg, graph, par->strategy, options, par->global_batch);
+    if (!a.timeline.empty())
+      write_file_atomically(a.timeline, parallel::chrome_trace(pr).dump() + "\n", "--timeline");
+    Report report{cfg.name(),     cfg.family(),
+                  a.arch_file,    cfg.hash(),
+                  graph.name(),   static_cast<int64_t>(graph.size()),
+                  graph.params(), graph.macs(),
+                  fidelity,       parallel::step_run_result(pr)};
+    report.parallel = parallel::parallel_json(pr);
+    return write_report(a, cfg, report);
+  }
 
   const auto mappings = mappings_for(a, *family, cfg, graph, w.batch);
   if (!a.mapping_out.empty())
@@ -111,7 +140,10 @@ int simulate(const SimulateArgs& a) {
                 graph.name(),   static_cast<int64_t>(graph.size()),
                 graph.params(), graph.macs(),
                 fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  return write_report(a, cfg, report);
+}
 
+int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Report& report) {
   std::ostringstream text;
   if (a.format == "json")
     write_json(text, report);
@@ -161,6 +193,11 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--save-mapping", args->mapping_out,
                   "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");
+  app->add_option("--parallel", args->parallel,
+                  "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2]"
+                  "[,schedule=gpipe|1f1b] (--batch is the global batch)");
+  app->add_option("--timeline", args->timeline,
+                  "write one parallel step as a Chrome/Perfetto trace (JSON) to FILE");
   return {app, [args] { return simulate(*args); }};
 }
 

@@ -1,0 +1,183 @@
+#include "sim/parallel/parallel_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "arch/interconnect/sc/run_program.hpp"
+#include "arch/interconnect/topology.hpp"
+#include "common/error.hpp"
+#include "sim/parallel/tensor_parallel.hpp"
+
+namespace orrery::sim::parallel {
+
+namespace ic = arch::interconnect;
+
+ParallelResult run_parallel(const arch::Family& family, const config::Resolved& cfg,
+                            const workloads::Graph& graph, const Strategy& strategy,
+                            const arch::RunOptions& options, int64_t global_batch) {
+  if (!cfg.schema().find("interconnect.collective.algorithm"))
+    throw UsageError(
+        fmt::format("--parallel: not supported yet: multi-device runs on the {} family ({} has no "
+                    "interconnect model)",
+                    cfg.family(), cfg.file()));
+  if (strategy.zero == 3)
+    throw UsageError("--parallel zero=3: not supported yet (per-layer weight all-gathers); zero=1|2 are");
+  ParallelResult r;
+  r.strategy = strategy;
+  r.interconnect = ic::read_spec(cfg);
+  r.global_batch = global_batch;
+  r.microbatch_size = global_batch / (strategy.dp * strategy.microbatches);
+  if (strategy.devices() > r.interconnect.devices())
+    throw UsageError(fmt::format(
+        "--parallel {}: needs {} devices, {} has {} ({}); raise them with --set{}", strategy.describe(),
+        strategy.devices(), cfg.file(), r.interconnect.devices(),
+        r.interconnect.fabric == ic::Fabric::switched
+            ? fmt::format("interconnect.nodes={} x interconnect.gpus_per_node={}", r.interconnect.nodes,
+                          r.interconnect.devices_per_node)
+            : fmt::format("interconnect.torus {}x{}x{}", r.interconnect.dims[0], r.interconnect.dims[1],
+                          r.interconnect.dims[2]),
+        r.interconnect.fabric == ic::Fabric::switched ? " interconnect.nodes=N" : " interconnect.torus.x=N"));
+
+  const TpGraph tp = shard_tensor_parallel(graph, strategy.tp, strategy.sequence_parallel);
+  arch::RunOptions run = options;
+  run.batch = r.microbatch_size;
+  r.device_run = family.simulate(cfg, tp.graph, run);
+  StepCosts costs;
+  for (const auto& l : r.device_run.layers) costs.forward_s.push_back(l.stats.seconds);
+  for (const auto& op : tp.graph.ops()) costs.weight_bytes.push_back(static_cast<double>(op.weight_bytes()));
+  r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp);
+  r.program = build_step_program(strategy, costs, tp.comms, r.stages);
+
+  // The run's devices are the first ones of the interconnect (tensor-parallel ranks adjacent).
+  ic::InterconnectSpec used = r.interconnect;
+  const ic::Topology topo(used);
+  r.program.program.devices = topo.devices();
+  if (options.fidelity == arch::Fidelity::cycle)
+    r.timing = ic::sc::run_program(r.program.program, topo).program;
+  else
+    r.timing = ic::run_analytical(r.program.program, topo);
+  r.program.program.devices = strategy.devices();
+  r.timing.devices.resize(strategy.devices());
+  r.step_s = r.timing.makespan_s;
+  return r;
+}
+
+nlohmann::json parallel_json(const ParallelResult& r) {
+  const Strategy& s = r.strategy;
+  nlohmann::json j;
+  j["strategy"] = {{"dp", s.dp},
+                   {"tp", s.tp},
+                   {"pp", s.pp},
+                   {"microbatches", s.microbatches},
+                   {"sp", s.sequence_parallel},
+                   {"zero", s.zero},
+                   {"schedule", to_string(s.schedule)}};
+  j["devices"] = s.devices();
+  j["global_batch"] = r.global_batch;
+  j["microbatch_size"] = r.microbatch_size;
+  const auto& ic = r.interconnect;
+  if (ic.fabric == ic::Fabric::switched)
+    j["interconnect"] = {{"fabric", "switched"},
+                         {"nodes", ic.nodes},
+                         {"devices_per_node", ic.devices_per_node},
+                         {"intra_node", ic.intra_name},
+                         {"intra_node_bytes_per_s", ic.intra.bytes_per_s},
+                         {"inter_node_bytes_per_s", ic.inter.bytes_per_s},
+                         {"algorithm", ic::to_string(ic.algorithm)}};
+  else
+    j["interconnect"] = {{"fabric", "torus"},
+                         {"dims", {ic.dims[0], ic.dims[1], ic.dims[2]}},
+                         {"link_bytes_per_s", ic.torus_link.bytes_per_s},
+                         {"algorithm", ic::to_string(ic.algorithm)}};
+  j["step_s"] = r.step_s;
+  j["throughput_per_s"] = r.step_s > 0 ? static_cast<double>(r.global_batch) / r.step_s : 0.0;
+  j["pipeline_bubble_ideal"] = static_cast<double>(s.pp - 1) / static_cast<double>(s.microbatches);
+  j["stages"] = nlohmann::json::array();
+  for (size_t k = 0; k < r.stages.size(); ++k) {
+    const auto& st = r.stages[k];
+    j["stages"].push_back({{"stage", k},
+                           {"first_layer", r.device_run.layers[st.first_op].name},
+                           {"last_layer", r.device_run.layers[st.end_op - 1].name},
+                           {"ops", st.end_op - st.first_op},
+                           {"forward_s_per_microbatch", st.seconds},
+                           {"send_bytes_per_microbatch", st.send_bytes}});
+  }
+  // Per device, and the step's worst device for each part.
+  nlohmann::json devices = nlohmann::json::array();
+  ic::DeviceTime worst;
+  for (int64_t d = 0; d < s.devices(); ++d) {
+    const auto& t = r.timing.devices[d];
+    const int64_t stage = d / (s.dp * s.tp), dp_rank = (d / s.tp) % s.dp, tp_rank = d % s.tp;
+    devices.push_back({{"device", d},
+                       {"stage", stage},
+                       {"dp_rank", dp_rank},
+                       {"tp_rank", tp_rank},
+                       {"compute_s", t.compute_s},
+                       {"comm_exposed_s", t.comm_exposed_s},
+                       {"comm_overlapped_s", t.comm_overlapped_s},
+                       {"idle_s", t.idle_s}});
+    worst.compute_s = std::max(worst.compute_s, t.compute_s);
+    worst.comm_exposed_s = std::max(worst.comm_exposed_s, t.comm_exposed_s);
+    worst.comm_overlapped_s = std::max(worst.comm_overlapped_s, t.comm_overlapped_s);
+    worst.idle_s = std::max(worst.idle_s, t.idle_s);
+  }
+  j["step"] = {{"seconds", r.step_s},
+               {"max_compute_s", worst.compute_s},
+               {"max_comm_exposed_s", worst.comm_exposed_s},
+               {"max_comm_overlapped_s", worst.comm_overlapped_s},
+               {"max_idle_s", worst.idle_s}};
+  j["per_device"] = devices;
+  // Collectives by category and kind: count, bytes, and time summed over their instances.
+  std::map<std::pair<std::string, std::string>, std::tuple<int64_t, double, double>> sums;
+  const auto& tasks = r.program.program.tasks;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (!tasks[i].is_collective) continue;
+    auto& [count, bytes, seconds] = sums[{tasks[i].category, ic::to_string(tasks[i].collective.kind)}];
+    ++count;
+    bytes += tasks[i].collective.bytes;
+    seconds += r.timing.tasks[i].end_s - r.timing.tasks[i].start_s;
+  }
+  j["collectives"] = nlohmann::json::array();
+  for (const auto& [key, v] : sums)
+    j["collectives"].push_back({{"category", key.first},
+                                {"kind", key.second},
+                                {"count", std::get<0>(v)},
+                                {"bytes", std::get<1>(v)},
+                                {"seconds", std::get<2>(v)}});
+  j["notes"] =
+      "energy and counters in total are the compute of all devices; communication energy is not modelled";
+  return j;
+}
+
+arch::RunResult step_run_result(const ParallelResult& r) {
+  arch::RunResult out = r.device_run;
+  const Strategy& s = r.strategy;
+  // Every op of the tensor-parallel graph runs on dp x tp devices of its stage, once per microbatch.
+  const double copies = static_cast<double>(s.dp * s.tp * s.microbatches);
+  arch::Stats& t = out.total;
+  const double cycles_per_s = t.seconds > 0 ? static_cast<double>(t.cycles) / t.seconds : 0.0;
+  t.energy_j *= copies;
+  for (auto& [k, v] : t.energy_breakdown_j) v *= copies;
+  const auto scale = [&](int64_t& v) { v = static_cast<int64_t>(static_cast<double>(v) * copies); };
+  scale(t.dram_read_bytes);
+  scale(t.dram_write_bytes);
+  scale(t.sram_read_bytes);
+  scale(t.sram_write_bytes);
+  scale(t.l2_bytes);
+  scale(t.macs);
+  scale(t.compute_cycles);
+  scale(t.stall_cycles);
+  // Utilization: the compute's share of the devices' time over the step.
+  const double busy = r.device_run.total.seconds * copies;
+  t.utilization = r.step_s > 0
+                      ? std::min(1.0, t.utilization * busy / (r.step_s * static_cast<double>(s.devices())))
+                      : 0.0;
+  t.seconds = r.step_s;
+  t.cycles = static_cast<int64_t>(r.step_s * cycles_per_s);
+  out.throughput_per_s = r.step_s > 0 ? static_cast<double>(r.global_batch) / r.step_s : 0.0;
+  return out;
+}
+
+}  // namespace orrery::sim::parallel

@@ -1,0 +1,44 @@
+#pragma once
+// A step of a workload spread over devices: the tensor-parallel graph of one device is timed by
+// the family's own model (Family::simulate, at the chosen fidelity), cut into pipeline stages,
+// and the step's program (compute, collectives, send/recv) runs on the interconnect model: the
+// analytical executor, or at the cycle fidelity the SystemC model of devices and links.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "arch/family.hpp"
+#include "arch/interconnect/program.hpp"
+#include "arch/interconnect/spec.hpp"
+#include "sim/parallel/pipeline_stages.hpp"
+#include "sim/parallel/step_program.hpp"
+#include "sim/parallel/strategy.hpp"
+
+namespace orrery::sim::parallel {
+
+struct ParallelResult {
+  Strategy strategy;
+  arch::interconnect::InterconnectSpec interconnect;
+  int64_t global_batch = 1, microbatch_size = 1;
+  arch::RunResult device_run;  // one device, one microbatch, the whole tensor-parallel graph
+  std::vector<StageSpan> stages;
+  StepProgram program;
+  arch::interconnect::ProgramResult timing;
+  double step_s = 0;
+};
+
+// `graph` is the workload at the microbatch size (global batch / (dp x microbatches)).
+// Throws UsageError when the strategy needs more devices than the interconnect has,
+// WorkloadError when the graph cannot be split, ConfigError for a family without an interconnect.
+ParallelResult run_parallel(const arch::Family& family, const config::Resolved& cfg,
+                            const workloads::Graph& graph, const Strategy& strategy,
+                            const arch::RunOptions& options, int64_t global_batch);
+
+// The report's "parallel" section.
+nlohmann::json parallel_json(const ParallelResult& r);
+
+// The report's totals for the step: seconds = the step, throughput = global batch per second,
+// energy and counters = the compute of every device (communication energy is not modelled).
+arch::RunResult step_run_result(const ParallelResult& r);
+
+}  // namespace orrery::sim::parallel

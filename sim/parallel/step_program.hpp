@@ -1,0 +1,47 @@
+#pragma once
+// One step of a parallel run as a program of tasks (arch/interconnect/program.hpp): every
+// device's compute (per microbatch and stage, cut where tensor-parallel collectives sit), the
+// tensor-parallel collectives (stream 0: they block compute), pipeline send/recv of activations
+// (streams 2 and 3: forward and backward direction), and for training the data-parallel gradient
+// buckets (stream 1: overlapped with the backward, as DDP does) and the optimizer.
+//
+// Pipeline schedules: GPipe (all forwards, then all backwards) and 1F1B (stage s runs
+// min(P-1-s, M) warm-up forwards, then alternates one forward and one backward, then drains);
+// forward-only runs push the M microbatches through the stages in order.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/interconnect/program.hpp"
+#include "sim/parallel/pipeline_stages.hpp"
+#include "sim/parallel/strategy.hpp"
+#include "sim/parallel/tensor_parallel.hpp"
+
+namespace orrery::sim::parallel {
+
+// What one device's work costs, per op of the tensor-parallel graph and one microbatch.
+struct StepCosts {
+  std::vector<double> forward_s;
+  std::vector<double> backward_s;    // empty: forward only (inference)
+  std::vector<double> grad_bytes;    // per op: gradient bytes one device reduces over data parallel
+  std::vector<double> weight_bytes;  // per op: weight bytes one device holds (ZeRO-3 gathers them)
+  double optimizer_s = 0;            // the optimizer step over all ops' weights on one device (before
+                                     // pipeline stages and ZeRO split it; stages take their weights' share)
+  double bucket_bytes = 25.0 * 1024 * 1024;  // DDP's bucket_cap_mb = 25
+};
+
+struct StepProgram {
+  arch::interconnect::Program program;
+  // Per task: pipeline stage, data-parallel and tensor-parallel rank of its (first) device,
+  // microbatch (-1: none) and phase ('F', 'B', 'O' optimizer, 'D' data-parallel, 'P' pipeline).
+  struct Tag {
+    int64_t stage = 0, microbatch = -1;
+    char phase = 'F';
+  };
+  std::vector<Tag> tags;
+};
+
+StepProgram build_step_program(const Strategy& s, const StepCosts& costs, const std::vector<TpComm>& comms,
+                               const std::vector<StageSpan>& stages);
+
+}  // namespace orrery::sim::parallel

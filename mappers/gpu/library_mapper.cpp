@@ -7,7 +7,10 @@
 #include "common/error.hpp"
 #include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
+#include "mappers/gpu/cudnn_attention_kernels.hpp"
+#include "mappers/gpu/efficient_attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
@@ -129,19 +132,41 @@ struct MapOp {
   }
   GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
   GpuMapping operator()(const AttentionParams& a) const {
-    // The fused kernels run only on tensor cores of the op's dtype (FlashAttention-2: fp16/bf16;
-    // none for fp32 without TF32, nor fp8 on a GPU without fp8 MMAs): there the math path runs
-    // (two batched GEMMs, CUDA-core for fp32, and a softmax), as PyTorch's math backend does.
-    if (spec.tensor_flops_per_clk(op.dtype) <= 0) {
-      GpuMapping m = map_attention_math(a, op.dtype, spec);
-      m.note = "no tensor-core fused attention for " + std::string(to_string(op.dtype)) + ": " + m.note;
+    using arch::gpu::AttentionBackend;
+    const bool sdpa_dtype = op.dtype == DType::fp16 || op.dtype == DType::bf16 || op.dtype == DType::fp32 ||
+                            op.dtype == DType::tf32;
+    if (!sdpa_dtype) {
+      // PyTorch's SDPA has no 8-bit or 4-bit path: a FlashAttention-style fused kernel at the
+      // dtype's tensor-core rate (what a custom kernel would reach), or the FP32 math path
+      // where the GPU has no tensor path for it.
+      if (spec.tensor_flops_per_clk(op.dtype) <= 0) {
+        GpuMapping m = map_attention_math(a, DType::fp32, spec);
+        m.note = "no tensor-core path for " + std::string(to_string(op.dtype)) + ": " + m.note;
+        return m;
+      }
+      GpuMapping m = map_attention(a, op.dtype, spec);
+      m.note =
+          "no SDPA path for " + std::string(to_string(op.dtype)) + ": a FlashAttention-style fused kernel";
       return m;
     }
-    if (rt == Runtime::pytorch && a.padding_mask) return map_attention_math(a, op.dtype, spec);
-    GpuMapping m = map_attention(a, op.dtype, spec);
-    // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.
-    if (rt == Runtime::pytorch && a.q_len > 16)
-      m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
+    const SdpaChoice c = select_sdpa_backend(a, op.dtype, spec, rt, spec.software.attention_backend);
+    GpuMapping m;
+    switch (c.backend) {
+      case AttentionBackend::cudnn:
+        m = map_cudnn_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::flash:
+        m = map_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::efficient:
+        m = map_efficient_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::math:
+      case AttentionBackend::automatic:
+        m = map_attention_math(a, op.dtype, spec);
+        break;
+    }
+    m.note = fmt::format("SDPA backend {} ({}): {}", to_string(c.backend), c.why, m.note);
     return m;
   }
   GpuMapping operator()(const ElementwiseParams& e) const {

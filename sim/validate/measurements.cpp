@@ -92,6 +92,18 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     if (m.mapper.empty()) m.mapper = models ? "pytorch" : "library";
     if (m.mapper != "pytorch" && m.mapper != "library")
       throw UsageError(fmt::format("{}: mapper: expected pytorch|library, got '{}'", where, m.mapper));
+    if (const std::string b = text("backend"); !b.empty())
+      m.overrides.push_back("software.attention_backend=" + b);
+    if (const std::string l = text("layout"); !l.empty()) m.overrides.push_back("software.layout=" + l);
+    if (col.count("layout") == 0 && col.count("set") == 0) m.overrides.push_back("software.layout=nhwc");
+    for (std::string rest = text("set"); !rest.empty();) {
+      const size_t cut = rest.find(';');
+      const std::string kv = rest.substr(0, cut);
+      if (kv.find('=') == std::string::npos)
+        throw UsageError(fmt::format("{}: set: expected key=value[;key=value...], got '{}'", where, kv));
+      m.overrides.push_back(kv);
+      rest = cut == std::string::npos ? std::string() : rest.substr(cut + 1);
+    }
     const auto median = number("median_us");
     if (!median || *median <= 0)
       throw UsageError(fmt::format("{}: median_us: expected a positive number", where));

@@ -23,6 +23,11 @@ struct Measurement {
   std::string split;   // calibration | heldout | "" (unsplit)
   std::string kernel;  // kernel name(s) the library ran, if recorded
   std::string mapper;  // GPU mapper that reproduces what ran: library (the harness) | pytorch
+  // Config overrides (key=value) that say what software ran the row: a `backend` column sets
+  // software.attention_backend; a `set` column adds its ';'-separated key=value pairs; files
+  // without a `layout` or `set` column ran NHWC / channels-last (every set measured before the
+  // software section existed: the harness calls cuDNN on NHWC, the models ran channels_last).
+  std::vector<std::string> overrides;
   double median_us = 0;
   std::optional<double> energy_j, avg_power_w, dram_read_bytes, dram_write_bytes, sm_clock_mhz;
 };

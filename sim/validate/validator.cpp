@@ -60,7 +60,10 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
       const workloads::Graph g = graph_of(m);
       arch::RunOptions options;
       options.mapper = m.mapper;
-      const arch::RunResult run = family->simulate(cfg, g, options);
+      std::vector<config::Override> overrides;
+      for (const auto& o : m.overrides) overrides.push_back(config::parse_override(o));
+      const config::Resolved row_cfg = overrides.empty() ? cfg : cfg.with_overrides(overrides);
+      const arch::RunResult run = family->simulate(row_cfg, g, options);
       r.predicted_us = run.total.seconds * 1e6;
       r.predicted_dram_bytes = static_cast<double>(run.total.dram_read_bytes + run.total.dram_write_bytes);
       for (const auto& op : g.ops())
@@ -78,7 +81,7 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
         }
       }
       if (m.energy_j) {
-        const auto steady = arch::gpu::steady_state(cfg, g, m.mapper == "pytorch");
+        const auto steady = arch::gpu::steady_state(row_cfg, g, m.mapper == "pytorch");
         r.predicted_energy_j = steady.energy_j;
         r.predicted_loop_us = steady.seconds * 1e6;
       }

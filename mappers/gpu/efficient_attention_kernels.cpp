@@ -42,8 +42,9 @@ GpuMapping map_efficient_attention(const workloads::AttentionParams& a, DType dt
   // 3xTF32: three TF32 MMAs per fp32 product (big x big + big x small + small x big).
   const double mma_passes = fp32 ? 3.0 : 1.0;
   Kernel k;
-  k.name = fmt::format("fmha_cutlassF_{}_aligned_{}x{}_{}_sm80{}", fp32 ? "f32" : to_string(dtype), br, bc,
-                       rf ? "rf" : "gmem", a.causal ? "_causal" : "");
+  k.name = fmt::format("fmha_cutlassF_{}_aligned_{}x{}_{}_sm80{}",
+                       fp32 ? "f32" : (dtype == DType::bf16 ? "bf16" : "f16"), br, bc, rf ? "rf" : "gmem",
+                       a.causal ? "_causal" : "");
   k.engine = Engine::attention;
   k.math_dtype = fp32 ? DType::tf32 : dtype;
   k.ctas = a.batch * a.heads * q_blocks;

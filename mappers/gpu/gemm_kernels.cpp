@@ -80,7 +80,7 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   Kernel k;
   const bool simt = spec.tensor_flops_per_clk(p.dtype) <= 0;
   const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
-  const double ib = element_bytes(p.dtype), ob = output_bytes(p.dtype);
+  const double ib = element_bytes(p.dtype), ob = p.c_elem_bytes > 0 ? p.c_elem_bytes : output_bytes(p.dtype);
   // K-step: 128 bytes of each operand row per stage on the tensor path (64 for 16-bit,
   // 32 for tf32, 128 for 8-bit); CUTLASS SIMT kernels step 8.
   const int64_t tk = simt ? 8 : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;

@@ -10,10 +10,13 @@
 #include "mappers/gpu/cudnn_attention_kernels.hpp"
 #include "mappers/gpu/efficient_attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/layout_kernels.hpp"
 #include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
+#include "mappers/gpu/torch_gemm_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
+#include "mappers/gpu/torch_row_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -122,7 +125,12 @@ struct MapOp {
     p.aligned = g.k % vec == 0 && g.n % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
     while (p.align_elems > 1 && (g.k % p.align_elems != 0 || g.n % p.align_elems != 0)) p.align_elems /= 2;
-    GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(op.dtype) > 0
+    if (rt == Runtime::pytorch && op.dtype == DType::int8) return map_int_mm(p, op, spec);
+    // fp32 matmuls run on TF32 tensor cores only where torch.backends.cuda.matmul.allow_tf32 is
+    // set (off by default); fp32 storage either way.
+    if (rt == Runtime::pytorch && op.dtype == DType::fp32 && spec.software.allow_tf32_matmul)
+      p.dtype = DType::tf32;
+    GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(p.dtype) > 0
                                                                ? "cuBLASLt tensor-core GEMM"
                                                                : "SIMT GEMM (CUDA cores)");
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
@@ -130,7 +138,18 @@ struct MapOp {
       m.kernels.push_back(make_splitk_reduce(p, spec, split));
     return m;
   }
-  GpuMapping operator()(const ConvParams& c) const { return map_conv(c, op.dtype, spec, rt); }
+  GpuMapping operator()(const ConvParams& c) const {
+    if (rt != Runtime::pytorch) return map_conv(c, op.dtype, spec, rt);
+    // fp32 convolutions run on TF32 tensor cores where torch.backends.cudnn.allow_tf32 (on by
+    // default) lets cuDNN pick them; fp32 storage either way.
+    const DType math = op.dtype == DType::fp32 && spec.software.allow_tf32_cudnn ? DType::tf32 : op.dtype;
+    GpuMapping m = map_conv(c, math, spec, rt);
+    // Depthwise convs keep cuDNN's NHWC depthwise kernel (no layout data measured for them).
+    const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
+    if (spec.software.layout == arch::gpu::Layout::nchw && !depthwise)
+      wrap_nchw_transposes(m, c, op.dtype, spec);
+    return m;
+  }
   GpuMapping operator()(const AttentionParams& a) const {
     using arch::gpu::AttentionBackend;
     const bool sdpa_dtype = op.dtype == DType::fp16 || op.dtype == DType::bf16 || op.dtype == DType::fp32 ||
@@ -182,11 +201,15 @@ struct MapOp {
   }
   GpuMapping operator()(const NormParams& n) const {
     if (n.type == NormParams::Type::batch) return map_batch_norm_inference(op, n, spec, in, out, rt);
-    if (rt == Runtime::pytorch && n.type == NormParams::Type::layer)
-      return one_kernel(layer_norm_rows(n.rows, n.cols, op.dtype, spec), "ATen vectorized_layer_norm_kernel");
+    // F.layer_norm and (torch 2.11) F.rms_norm run ATen's layer-norm kernels.
+    if (rt == Runtime::pytorch && (n.type == NormParams::Type::layer || n.type == NormParams::Type::rms))
+      return map_layer_norm_pytorch(n.rows, n.cols, n.type == NormParams::Type::rms, op.dtype, spec);
     return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
-  GpuMapping operator()(const SoftmaxParams& s) const { return stream(op, spec, "softmax", in, out, s.rows); }
+  GpuMapping operator()(const SoftmaxParams& s) const {
+    if (rt == Runtime::pytorch) return map_softmax_pytorch(s.rows, s.cols, op.dtype, spec);
+    return stream(op, spec, "softmax", in, out, s.rows);
+  }
   GpuMapping operator()(const PoolParams& p) const {
     return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out)
                                   : stream(op, spec, "pool", in, out);

@@ -132,6 +132,53 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
 
 }  // namespace
 
+GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, workloads::DType dtype,
+                                        const arch::gpu::GpuSpec& spec) {
+  const Sizes z = sizes(a, dtype);
+  const int64_t d_kernel = std::max<int64_t>(64, ceil_div(a.head_dim, 64) * 64);
+  // A CTA owns 128 keys and walks the query blocks of 64: per score it recomputes S = Q K^T and
+  // P = exp(S - lse), forms dP = dO V^T and dS = P (dP - D), and accumulates dV += P^T dO,
+  // dK += dS^T Q and dQ += dS K (fp32 atomics into a workspace): five MMAs of the forward's
+  // two, the exp and ~4 FP32 ops per score.
+  constexpr int64_t bc = 128, br = 64;
+  const int64_t k_blocks = ceil_div(a.kv_len, bc), q_blocks = ceil_div(a.q_len, br);
+  const bool wgmma = spec.compute_capability >= 90;
+  const double blocks = a.causal ? 0.5 * static_cast<double>(q_blocks + 1) : static_cast<double>(q_blocks);
+  Kernel k = fused(fmt::format("cudnn_sdpa_{}_flash_bprop_{}_{}x{}x{}{}", wgmma ? "sm90" : "sm80",
+                               wgmma ? "wgmma" : "mma", br, bc, d_kernel, a.causal ? "_causal" : ""),
+                   wgmma ? Engine::attention_wgmma : Engine::attention, dtype, spec,
+                   a.batch * a.heads * k_blocks, 1, bc, br, d_kernel, blocks);
+  k.flops_per_cta *= 2.5;  // five MMAs per score block instead of two
+  k.sfu_ops_per_cta *= (1.0 + 4.0 * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0)) /
+                       (1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0));
+  k.useful_flops = 10.0 * z.B * z.H * z.S * z.L * z.D * (a.causal ? 0.5 : 1.0);
+  const double q_visits = static_cast<double>(k.ctas) * blocks * static_cast<double>(br);
+  // Per visited query block: Q and dO in (16-bit), lse and D (fp32), dQ's fp32 atomics out.
+  k.l2_bytes = q_visits * (2.0 * z.D * z.ib + 8.0 + 2.0 * z.D * 4.0) + 2.0 * z.kv_bytes;
+  const double dq_acc = z.B * z.H * z.S * z.D * 4.0;
+  k.dram_read_bytes = 2.0 * z.q_bytes + z.kv_bytes + z.B * z.H * z.S * 8.0;
+  set_writes(k, spec, k.dram_read_bytes, z.kv_bytes + dq_acc);
+  GpuMapping m;
+  StreamProblem dot;
+  dot.name = "cudnn_sdpa_dot_do_o";  // D = rowsum(dO * O)
+  dot.dtype = dtype;
+  dot.read_bytes = 2.0 * z.q_bytes;
+  dot.write_bytes = z.B * z.H * z.S * 4.0;
+  dot.flops = 2.0 * z.B * z.H * z.S * z.D;
+  m.kernels.push_back(make_stream_kernel(dot, spec));
+  m.kernels.push_back(memset_node(dq_acc, spec));
+  m.kernels.push_back(k);
+  StreamProblem convert;
+  convert.name = "cudnn_sdpa_dq_convert";  // the fp32 dQ accumulator to the op's dtype
+  convert.dtype = dtype;
+  convert.read_bytes = dq_acc;
+  convert.write_bytes = z.q_bytes;
+  convert.flops = z.B * z.H * z.S * z.D;
+  m.kernels.push_back(make_stream_kernel(convert, spec));
+  m.note = "cuDNN fused attention backward (dO.O rowsum, dQ accumulator zeroed, bprop, dQ convert)";
+  return m;
+}
+
 GpuMapping map_cudnn_attention(const workloads::AttentionParams& a, workloads::DType dtype,
                                const arch::gpu::GpuSpec& spec) {
   return a.q_len <= 16 ? decode(a, dtype, spec) : prefill(a, dtype, spec);

@@ -18,4 +18,10 @@ namespace orrery::mappers::gpu {
 GpuMapping map_cudnn_attention(const workloads::AttentionParams& a, workloads::DType dtype,
                                const arch::gpu::GpuSpec& spec);
 
+// The backward (training): `cudnn_generated_fort_native_sdpa_sm90_flash_bprop_wgmma_*` after the
+// dO.O row sums and a zeroed fp32 dQ accumulator, then dQ converted to the op's dtype. Not yet
+// checked against measurements.
+GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, workloads::DType dtype,
+                                        const arch::gpu::GpuSpec& spec);
+
 }  // namespace orrery::mappers::gpu

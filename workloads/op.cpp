@@ -7,9 +7,9 @@
 namespace orrery::workloads {
 
 std::string_view to_string(OpKind k) {
-  static constexpr std::array<std::string_view, 12> kNames{
-      "gemm",      "conv",      "pool",   "elementwise",   "norm", "softmax",
-      "attention", "embedding", "reduce", "data_movement", "spmm", "loop_nest"};
+  static constexpr std::array<std::string_view, 14> kNames{
+      "gemm",      "conv",   "pool",          "elementwise", "norm",      "softmax",       "attention",
+      "embedding", "reduce", "data_movement", "spmm",        "loop_nest", "cross_entropy", "optimizer"};
   static_assert(kNames.size() == std::variant_size_v<OpParams>, "one name per op kind");
   return kNames[static_cast<size_t>(k)];
 }
@@ -61,6 +61,31 @@ LoopNest Op::loop_nest() const {
 std::string Op::describe() const {
   return std::visit([](const auto& p) { return p.describe(); }, params);
 }
+
+namespace {
+struct IsTraining {
+  bool operator()(const ConvParams& p) const { return p.pass != ConvPass::forward; }
+  bool operator()(const AttentionParams& p) const { return p.backward; }
+  bool operator()(const NormParams& p) const { return p.backward || p.training; }
+  bool operator()(const SoftmaxParams& p) const { return p.backward; }
+  bool operator()(const PoolParams& p) const { return p.backward; }
+  bool operator()(const EmbeddingParams& p) const { return p.backward; }
+  bool operator()(const ElementwiseParams& p) const {
+    return p.fn == "amp_unscale" || (p.fn.size() > 9 && p.fn.compare(p.fn.size() - 9, 9, "_backward") == 0);
+  }
+  bool operator()(const CrossEntropyParams&) const { return true; }
+  bool operator()(const OptimizerParams&) const { return true; }
+  // Kinds whose training form is ordinary ops of the same kind (a weight-gradient GEMM, a
+  // gradient reduction): the graph pass names them, nothing in the params says so.
+  bool operator()(const GemmParams&) const { return false; }
+  bool operator()(const ReduceParams&) const { return false; }
+  bool operator()(const DataMovementParams&) const { return false; }
+  bool operator()(const SpmmParams&) const { return false; }
+  bool operator()(const LoopNestOpParams&) const { return false; }
+};
+}  // namespace
+
+bool is_training_op(const Op& op) { return std::visit(IsTraining{}, op.params); }
 
 Op make_op(std::string name, OpParams params, DType dtype) {
   std::visit([&](const auto& p) { p.validate(name); }, params);

@@ -9,12 +9,14 @@
 
 #include "workloads/ops/attention.hpp"
 #include "workloads/ops/conv.hpp"
+#include "workloads/ops/cross_entropy.hpp"
 #include "workloads/ops/data_movement.hpp"
 #include "workloads/ops/elementwise.hpp"
 #include "workloads/ops/embedding.hpp"
 #include "workloads/ops/gemm.hpp"
 #include "workloads/ops/loop_nest_op.hpp"
 #include "workloads/ops/norm.hpp"
+#include "workloads/ops/optimizer.hpp"
 #include "workloads/ops/pool.hpp"
 #include "workloads/ops/reduce.hpp"
 #include "workloads/ops/softmax.hpp"
@@ -23,9 +25,10 @@
 namespace orrery::workloads {
 
 // The op registry: the order here is the order of OpKind.
-using OpParams = std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams,
-                              SoftmaxParams, AttentionParams, EmbeddingParams, ReduceParams,
-                              DataMovementParams, SpmmParams, LoopNestOpParams>;
+using OpParams =
+    std::variant<GemmParams, ConvParams, PoolParams, ElementwiseParams, NormParams, SoftmaxParams,
+                 AttentionParams, EmbeddingParams, ReduceParams, DataMovementParams, SpmmParams,
+                 LoopNestOpParams, CrossEntropyParams, OptimizerParams>;
 
 enum class OpKind {
   gemm,
@@ -39,7 +42,9 @@ enum class OpKind {
   reduce,
   data_movement,
   spmm,
-  loop_nest
+  loop_nest,
+  cross_entropy,
+  optimizer
 };
 std::string_view to_string(OpKind k);
 
@@ -69,6 +74,11 @@ struct Op {
     return std::get_if<P>(&params);
   }
 };
+
+// True for the ops only a training step has: gradients (backward passes, *_backward
+// elementwise functions, grad unscaling), the loss and the optimizer update. Families that
+// model inference only refuse these by name.
+bool is_training_op(const Op& op);
 
 // Builds an op with tensors shaped by its parameters, named "<name>.in0", "<name>.w0",
 // "<name>.out0", ... Validates the parameters (throws WorkloadError naming `name`).

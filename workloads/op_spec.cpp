@@ -2,11 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <string_view>
+
 #include "common/error.hpp"
 #include "workloads/spec_args.hpp"
 
 namespace orrery::workloads {
 namespace {
+
+// An enum-valued key: `choices` in order of the enum's values; an unknown value lists them.
+template <class E, size_t N>
+E choice(SpecArgs& a, const std::string& key, const std::array<std::string_view, N>& choices, E fallback) {
+  if (!a.has(key)) return fallback;
+  const std::string v = a.text(key, "");
+  for (size_t i = 0; i < N; ++i)
+    if (choices[i] == v) return static_cast<E>(i);
+  std::string list;
+  for (auto c : choices) {
+    if (!list.empty()) list += '|';
+    list += c;
+  }
+  throw WorkloadError(fmt::format("--op '{}': {} expected {}, got '{}'", a.spec(), key, list, v));
+}
+
+// pass=forward|backward for the ops whose gradient is one op of the same kind.
+bool backward_pass(SpecArgs& a) {
+  return choice(a, "pass", std::array<std::string_view, 2>{"forward", "backward"}, 0) == 1;
+}
 
 ConvParams parse_conv(SpecArgs& a, int rank) {
   ConvParams p;
@@ -26,6 +49,9 @@ ConvParams parse_conv(SpecArgs& a, int rank) {
   }
   p.groups = a.integer("groups", 1);
   p.bias = a.flag("bias", false);
+  p.pass = choice(a, "pass", std::array<std::string_view, 3>{"forward", "backward_data", "backward_weight"},
+                  ConvPass::forward);
+  p.layout = choice(a, "layout", std::array<std::string_view, 3>{"unset", "nhwc", "nchw"}, ConvLayout::unset);
   if (p.groups == 0 || p.stride[2] == 0 || p.dilation[2] == 0)
     throw WorkloadError(fmt::format("--op '{}': stride, dilation and groups must be positive", a.spec()));
   return p;
@@ -39,6 +65,8 @@ OpParams parse_params(SpecArgs& a) {
     p.m = a.integer("M");
     p.n = a.integer("N");
     p.k = a.integer("K");
+    p.trans_a = a.flag("transA", false);
+    p.trans_b = a.flag("transB", false);
     if (p.batch == 0) throw WorkloadError(fmt::format("--op '{}': B must be positive", a.spec()));
     return p;
   }
@@ -49,9 +77,16 @@ OpParams parse_params(SpecArgs& a) {
     AttentionParams p;
     p.batch = a.integer("B");
     p.heads = a.integer("H");
-    p.q_len = a.integer("S");
     p.head_dim = a.integer("D");
-    p.kv_len = a.has("kv") ? a.integer("kv") : p.q_len;
+    // S is the sequence length; with q= (decode against a KV cache) S is the cache and q the
+    // queries. kv= still overrides the key length.
+    const int64_t s = a.integer("S");
+    p.q_len = a.has("q") ? a.integer("q") : s;
+    p.kv_len = a.has("kv") ? a.integer("kv") : s;
+    p.backend =
+        choice(a, "backend", std::array<std::string_view, 5>{"auto", "flash", "efficient", "cudnn", "math"},
+               AttentionBackend::auto_);
+    p.backward = backward_pass(a);
     p.kv_heads = a.has("kv_heads") ? a.integer("kv_heads") : p.heads;
     p.causal = a.flag("causal", false);
     p.padding_mask = a.flag("padding_mask", false);
@@ -69,6 +104,7 @@ OpParams parse_params(SpecArgs& a) {
     p.rows = a.integer("rows");
     p.cols = a.integer("cols");
     p.channels = p.cols;
+    p.backward = backward_pass(a);
     return p;
   }
   if (kind == "batchnorm") {  // inference batch norm over an N x C x [D x] H x W activation
@@ -78,9 +114,40 @@ OpParams parse_params(SpecArgs& a) {
     p.rows = a.integer("N", 1) * p.channels;
     p.spatial_dims = a.has("D") ? 3 : 2;
     p.cols = a.integer("D", 1) * a.integer("H") * a.integer("W");
+    p.backward = backward_pass(a);
+    p.training = p.backward;  // a backward batch norm uses the batch's statistics
     return p;
   }
-  if (kind == "softmax") return SoftmaxParams{a.integer("rows"), a.integer("cols")};
+  if (kind == "softmax") {
+    SoftmaxParams p{a.integer("rows"), a.integer("cols")};
+    p.backward = backward_pass(a);
+    return p;
+  }
+  if (kind == "cross_entropy") {
+    CrossEntropyParams p;
+    p.rows = a.integer("rows");
+    if (a.has("vocab") == a.has("classes"))
+      throw WorkloadError(fmt::format("--op '{}': expected one of vocab= or classes=", a.spec()));
+    p.classes = a.has("vocab") ? a.integer("vocab") : a.integer("classes");
+    p.backward = backward_pass(a);
+    return p;
+  }
+  if (kind == "optimizer") {
+    OptimizerParams p;
+    p.params = a.integer("params");
+    p.algo = choice(a, "algo", std::array<std::string_view, 4>{"sgd", "sgd_momentum", "adam", "adamw"},
+                    OptimizerAlgo::adamw);
+    p.impl = choice(a, "impl", std::array<std::string_view, 2>{"foreach", "fused"}, OptimizerImpl::foreach);
+    return p;
+  }
+  if (kind == "embedding") {
+    EmbeddingParams p;
+    p.lookups = a.integer("tokens");
+    p.vocab = a.integer("vocab");
+    p.dim = a.integer("dim");
+    p.backward = backward_pass(a);
+    return p;
+  }
   if (kind == "copy") {
     DataMovementParams p;
     p.kind = DataMovementParams::Kind::copy;
@@ -101,6 +168,7 @@ OpParams parse_params(SpecArgs& a) {
     const int64_t s = a.integer("stride", 1), pad = a.integer("pad", 0);
     p.stride = {1, s, s};
     p.pad_begin = p.pad_end = {0, pad, pad};
+    p.backward = backward_pass(a);
     return p;
   }
   if (kind == "spmm")
@@ -108,7 +176,8 @@ OpParams parse_params(SpecArgs& a) {
   throw WorkloadError(
       fmt::format("--op '{}': unknown op kind '{}' (expected "
                   "gemm|conv1d|conv2d|conv3d|attention|elementwise|layernorm|rmsnorm|"
-                  "batchnorm|softmax|copy|pool|maxpool|avgpool|spmm)",
+                  "batchnorm|softmax|copy|pool|maxpool|avgpool|spmm|cross_entropy|optimizer|"
+                  "embedding)",
                   a.spec(), kind));
 }
 

@@ -251,6 +251,12 @@ struct MapOverlayOp {
   OverlayMapping operator()(const workloads::EmbeddingParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::SpmmParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::LoopNestOpParams&) const { return unsupported(); }
+  OverlayMapping operator()(const workloads::CrossEntropyParams&) const { training(); }
+  OverlayMapping operator()(const workloads::OptimizerParams&) const { training(); }
+
+  [[noreturn]] void training() const {
+    throw WorkloadError(fmt::format("{}: not supported yet: training on FPGA overlays", op.name));
+  }
 
   OverlayMapping unsupported() const {
     throw WorkloadError(
@@ -261,6 +267,8 @@ struct MapOverlayOp {
 }  // namespace
 
 OverlayMapping map_overlay(const Op& op, const arch::fpga::OverlaySpec& spec) {
+  // The overlay's engine runs inference kernels only: no gradient, loss or update ops.
+  if (workloads::is_training_op(op)) MapOverlayOp{op, spec}.training();
   return std::visit(MapOverlayOp{op, spec}, op.params);
 }
 

@@ -105,6 +105,13 @@ struct StageShapeOf {
   std::optional<StageShape> operator()(const workloads::EmbeddingParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::SpmmParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::LoopNestOpParams&) { return std::nullopt; }
+  std::optional<StageShape> operator()(const workloads::CrossEntropyParams&) { training(); }
+  std::optional<StageShape> operator()(const workloads::OptimizerParams&) { training(); }
+
+  [[noreturn]] void training() const {
+    throw WorkloadError(
+        fmt::format("{}: not supported yet: training on FPGA overlays or streaming pipelines", op.name));
+  }
 
   // A misc stage streams row by row behind its producer.
   void misc() {
@@ -130,7 +137,10 @@ struct StageShapeOf {
 std::optional<StageShape> shape_of(const Op& op, int64_t batch, int64_t prev_out_h) {
   StageShape s;
   s.a_bits = s.w_bits = workloads::dtype_bits(op.dtype);
-  return std::visit(StageShapeOf{op, s, std::max<int64_t>(1, batch), prev_out_h}, op.params);
+  StageShapeOf shape{op, s, std::max<int64_t>(1, batch), prev_out_h};
+  // The stages are inference datapaths: no gradient, loss or update ops.
+  if (workloads::is_training_op(op)) shape.training();
+  return std::visit(shape, op.params);
 }
 
 // True for ops a streaming design folds into the stage that produces their input.
@@ -184,6 +194,7 @@ StreamingMapping build_pipeline(const workloads::Graph& graph, const arch::fpga:
   int64_t prev_out_h = 1;
   for (size_t i = 0; i < graph.size(); ++i) {
     const Op& op = graph.ops()[i];
+    if (workloads::is_training_op(op)) (void)shape_of(op, images, prev_out_h);  // throws: not supported
     if (fuses_into_producer(op) && !m.stages.empty()) {
       m.stages.back().fused_ops.push_back(i);
       continue;

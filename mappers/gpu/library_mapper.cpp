@@ -17,6 +17,7 @@
 #include "mappers/gpu/torch_gemm_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
 #include "mappers/gpu/torch_row_kernels.hpp"
+#include "mappers/gpu/training_kernels.hpp"
 
 namespace orrery::mappers::gpu {
 
@@ -122,9 +123,11 @@ struct MapOp {
     p.dtype = op.dtype;
     p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    p.aligned = g.k % vec == 0 && g.n % vec == 0;
+    // The leading dims as stored: A [m, k] (transposed: [k, m]), B [k, n] (transposed: [n, k]).
+    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.k : g.n;
+    p.aligned = lda % vec == 0 && ldb % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
-    while (p.align_elems > 1 && (g.k % p.align_elems != 0 || g.n % p.align_elems != 0)) p.align_elems /= 2;
+    while (p.align_elems > 1 && (lda % p.align_elems != 0 || ldb % p.align_elems != 0)) p.align_elems /= 2;
     if (rt == Runtime::pytorch && op.dtype == DType::int8) return map_int_mm(p, op, spec);
     // fp32 matmuls run on TF32 tensor cores only where torch.backends.cuda.matmul.allow_tf32 is
     // set (off by default); fp32 storage either way.
@@ -139,15 +142,20 @@ struct MapOp {
     return m;
   }
   GpuMapping operator()(const ConvParams& c) const {
-    if (rt != Runtime::pytorch) return map_conv(c, op.dtype, spec, rt);
     // fp32 convolutions run on TF32 tensor cores where torch.backends.cudnn.allow_tf32 (on by
-    // default) lets cuDNN pick them; fp32 storage either way.
-    const DType math = op.dtype == DType::fp32 && spec.software.allow_tf32_cudnn ? DType::tf32 : op.dtype;
+    // default) lets cuDNN pick them (PyTorch only; the harness runs fp16/bf16); fp32 storage.
+    const DType math = rt == Runtime::pytorch && op.dtype == DType::fp32 && spec.software.allow_tf32_cudnn
+                           ? DType::tf32
+                           : op.dtype;
+    if (c.pass != ConvPass::forward) return map_conv_backward(c, math, spec, rt);
     GpuMapping m = map_conv(c, math, spec, rt);
-    // Depthwise convs keep cuDNN's NHWC depthwise kernel (no layout data measured for them).
+    if (rt != Runtime::pytorch) return m;
+    // The op's layout=, else the software default. Depthwise convs keep cuDNN's NHWC depthwise
+    // kernel (no layout data measured for them then).
+    const bool nchw = c.layout == ConvLayout::nchw ||
+                      (c.layout == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
     const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
-    if (spec.software.layout == arch::gpu::Layout::nchw && !depthwise)
-      wrap_nchw_transposes(m, c, op.dtype, spec);
+    if (nchw && !depthwise) wrap_nchw_transposes(m, c, op.dtype, spec);
     return m;
   }
   GpuMapping operator()(const AttentionParams& a) const {
@@ -155,6 +163,7 @@ struct MapOp {
     const bool sdpa_dtype = op.dtype == DType::fp16 || op.dtype == DType::bf16 || op.dtype == DType::fp32 ||
                             op.dtype == DType::tf32;
     if (!sdpa_dtype) {
+      if (a.backward) return map_attention_backward(op, a, spec);
       // PyTorch's SDPA has no 8-bit or 4-bit path: a FlashAttention-style fused kernel at the
       // dtype's tensor-core rate (what a custom kernel would reach), or the FP32 math path
       // where the GPU has no tensor path for it.
@@ -168,8 +177,23 @@ struct MapOp {
           "no SDPA path for " + std::string(to_string(op.dtype)) + ": a FlashAttention-style fused kernel";
       return m;
     }
-    const SdpaChoice c = select_sdpa_backend(a, op.dtype, spec, rt, spec.software.attention_backend);
+    // The op's backend=, else the config's software.attention_backend.
+    const AttentionBackend requested =
+        a.backend == workloads::AttentionBackend::flash       ? AttentionBackend::flash
+        : a.backend == workloads::AttentionBackend::efficient ? AttentionBackend::efficient
+        : a.backend == workloads::AttentionBackend::cudnn     ? AttentionBackend::cudnn
+        : a.backend == workloads::AttentionBackend::math      ? AttentionBackend::math
+                                                              : spec.software.attention_backend;
+    const SdpaChoice c = select_sdpa_backend(a, op.dtype, spec, rt, requested);
     GpuMapping m;
+    if (a.backward) {
+      // The backward runs the forward's backend: cuDNN's bprop, else FlashAttention-2's backward
+      // kernels (the memory-efficient backward is timed as those) or the math path's.
+      m = c.backend == AttentionBackend::cudnn ? map_cudnn_attention_backward(a, op.dtype, spec)
+                                               : map_attention_backward(op, a, spec);
+      m.note = fmt::format("SDPA backend {} ({}), backward: {}", to_string(c.backend), c.why, m.note);
+      return m;
+    }
     switch (c.backend) {
       case AttentionBackend::cudnn:
         m = map_cudnn_attention(a, op.dtype, spec);
@@ -200,6 +224,8 @@ struct MapOp {
     return stream(op, spec, "elementwise_" + e.fn, in, out);
   }
   GpuMapping operator()(const NormParams& n) const {
+    if (n.backward || (n.training && n.type == NormParams::Type::batch))
+      return map_norm_training(op, n, spec);
     if (n.type == NormParams::Type::batch) return map_batch_norm_inference(op, n, spec, in, out, rt);
     // F.layer_norm and (torch 2.11) F.rms_norm run ATen's layer-norm kernels.
     if (rt == Runtime::pytorch && (n.type == NormParams::Type::layer || n.type == NormParams::Type::rms))
@@ -207,10 +233,12 @@ struct MapOp {
     return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
   GpuMapping operator()(const SoftmaxParams& s) const {
+    if (s.backward) return map_memory_backward(op, spec);
     if (rt == Runtime::pytorch) return map_softmax_pytorch(s.rows, s.cols, op.dtype, spec);
     return stream(op, spec, "softmax", in, out, s.rows);
   }
   GpuMapping operator()(const PoolParams& p) const {
+    if (p.backward) return map_memory_backward(op, spec);
     return rt == Runtime::pytorch ? map_pool_pytorch(op, p, spec, in, out)
                                   : stream(op, spec, "pool", in, out);
   }
@@ -221,6 +249,7 @@ struct MapOp {
     return stream(op, spec, "reduce", in, out);
   }
   GpuMapping operator()(const EmbeddingParams& e) const {
+    if (e.backward) return map_memory_backward(op, spec);
     const double row = static_cast<double>(e.dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
     return stream(op, spec, "embedding_gather", static_cast<double>(e.lookups) * (row + 4.0), out);
   }
@@ -238,6 +267,8 @@ struct MapOp {
     throw WorkloadError(fmt::format(
         "op '{}': not supported yet: a generic loop nest (--problem) on the gpu family", op.name));
   }
+  GpuMapping operator()(const CrossEntropyParams& c) const { return map_cross_entropy(op, c, spec); }
+  GpuMapping operator()(const OptimizerParams& o) const { return map_optimizer(o, spec); }
   GpuMapping operator()(const SpmmParams&) const {
     throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
   }
@@ -270,7 +301,9 @@ std::vector<GpuMapping> map_graph(const Graph& graph, const arch::gpu::GpuSpec& 
       const auto* fn = ew ? find_elementwise(ew->fn) : nullptr;
       const bool unary = fn && fn->arity == 1;
       const auto* norm = op.get<NormParams>();
-      const bool folds = unary || (norm && norm->type == NormParams::Type::batch);
+      // Inference batch norm only: a training one computes batch statistics (its own kernels).
+      const bool folds =
+          unary || (norm && norm->type == NormParams::Type::batch && !norm->training && !norm->backward);
       if (anchor && folds && consumers[p].size() == 1) {
         root[i] = root[p].empty() ? ops[p].name : root[p];
         GpuMapping m;

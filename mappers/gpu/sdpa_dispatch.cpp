@@ -54,6 +54,10 @@ std::string sdpa_ineligible(AttentionBackend backend, const workloads::Attention
       if (d % (half(dtype) ? 8 : 4) != 0)
         return fmt::format("memory-efficient attention: head_dim {} misaligned", d);
       if (a.padding_mask) return "an additive key mask (as captured in the measured graphs: math path)";
+      // PyTorch 2.11 on the H100: enable_gqa with EFFICIENT_ATTENTION is "No available kernel"
+      // (validation/data/random_ops_h100.csv).
+      if (a.kv_heads != a.heads)
+        return "memory-efficient attention: no grouped-query (kv_heads != heads) support";
       return "";
     case AttentionBackend::math:
       if (!half(dtype) && !single(dtype))

@@ -150,6 +150,24 @@ Builder attention_matmul(const workloads::AttentionParams& a, bool qk) {
   return b;
 }
 
+// One matmul of the attention backward, per (batch, head): Out[p, m] += In[p, c] * W[c, m],
+// every operand a per-head tensor (the gradients of grouped K/V are per query head, then summed).
+Builder attention_backward_matmul(const workloads::AttentionParams& a, int64_t p, int64_t m, int64_t c) {
+  const int64_t group = a.heads / a.kv_heads;
+  Builder b;
+  b.dims = {{"N", a.batch}, {"G", a.kv_heads}, {"H", group}, {"P", p}, {"M", m}, {"C", c}};
+  const std::vector<std::pair<std::string, int64_t>> head{{"G", group}, {"H", 1}};
+  b.spaces.push_back({"Weights", {{{"N", 1}}, head, {{"C", 1}}, {{"M", 1}}}, false});
+  b.spaces.push_back({"Inputs", {{{"N", 1}}, head, {{"P", 1}}, {{"C", 1}}}, false});
+  b.spaces.push_back({"Outputs", {{{"N", 1}}, head, {{"P", 1}}, {{"M", 1}}}, true});
+  return b;
+}
+
+const std::map<std::string, std::string> kGemmDims{{"b", "N"}, {"m", "P"}, {"n", "M"}, {"k", "C"}};
+const std::map<std::string, std::string> kConvDims{{"n", "N"},  {"g", "G"},  {"m", "M"},  {"c", "C"},
+                                                   {"oz", "Z"}, {"oy", "Q"}, {"ox", "P"}, {"kz", "T"},
+                                                   {"ky", "S"}, {"kx", "R"}};
+
 std::vector<LoweredPart> memory_pass(const Op& op) {
   return {MemoryPassPart{checked_add(op.input_bytes(), op.weight_bytes(), op.name + ": bytes read"),
                          op.output_bytes()}};
@@ -159,23 +177,31 @@ struct LowerOp {
   const Op& op;
 
   std::vector<LoweredPart> operator()(const workloads::GemmParams& p) const {
-    return {
-        from_loop_nest(p.loop_nest(), {{"b", "N"}, {"m", "P"}, {"n", "M"}, {"k", "C"}}).finish("", op.name)};
+    return {from_loop_nest(p.loop_nest(), kGemmDims).finish("", op.name)};
   }
+  // Backward passes as the forward-shaped problems that compute them: the data gradient is a
+  // conv over dY with the channels swapped, the weight gradient a GEMM (see ConvParams).
   std::vector<LoweredPart> operator()(const workloads::ConvParams& p) const {
-    return {from_loop_nest(p.loop_nest(), {{"n", "N"},
-                                           {"g", "G"},
-                                           {"m", "M"},
-                                           {"c", "C"},
-                                           {"oz", "Z"},
-                                           {"oy", "Q"},
-                                           {"ox", "P"},
-                                           {"kz", "T"},
-                                           {"ky", "S"},
-                                           {"kx", "R"}})
-                .finish("", op.name)};
+    switch (p.pass) {
+      case workloads::ConvPass::forward:
+        break;
+      case workloads::ConvPass::backward_data:
+        return {from_loop_nest(p.backward_data_as_forward().loop_nest(), kConvDims).finish("dgrad", op.name)};
+      case workloads::ConvPass::backward_weight:
+        return {from_loop_nest(p.backward_weight_as_gemm().loop_nest(), kGemmDims).finish("wgrad", op.name)};
+    }
+    return {from_loop_nest(p.loop_nest(), kConvDims).finish("", op.name)};
   }
   std::vector<LoweredPart> operator()(const workloads::AttentionParams& p) const {
+    if (p.backward) {
+      std::vector<LoweredPart> parts;
+      if (p.recomputes_scores()) parts.push_back(attention_matmul(p, true).finish("qk", op.name));
+      parts.push_back(attention_backward_matmul(p, p.kv_len, p.head_dim, p.q_len).finish("dv", op.name));
+      parts.push_back(attention_backward_matmul(p, p.q_len, p.kv_len, p.head_dim).finish("dp", op.name));
+      parts.push_back(attention_backward_matmul(p, p.q_len, p.head_dim, p.kv_len).finish("dq", op.name));
+      parts.push_back(attention_backward_matmul(p, p.kv_len, p.head_dim, p.q_len).finish("dk", op.name));
+      return parts;
+    }
     return {attention_matmul(p, true).finish("qk", op.name),
             attention_matmul(p, false).finish("av", op.name)};
   }
@@ -212,6 +238,8 @@ struct LowerOp {
   std::vector<LoweredPart> operator()(const workloads::EmbeddingParams&) const { return memory_pass(op); }
   std::vector<LoweredPart> operator()(const workloads::ReduceParams&) const { return memory_pass(op); }
   std::vector<LoweredPart> operator()(const workloads::DataMovementParams&) const { return memory_pass(op); }
+  std::vector<LoweredPart> operator()(const workloads::CrossEntropyParams&) const { return memory_pass(op); }
+  std::vector<LoweredPart> operator()(const workloads::OptimizerParams&) const { return memory_pass(op); }
 };
 
 }  // namespace

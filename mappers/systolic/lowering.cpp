@@ -80,9 +80,57 @@ void lower_gemm(const workloads::GemmParams& p, const SystolicSpec& s, Lowering&
   out.gemms.push_back(g);
 }
 
+// The weight gradient of a conv: per group, dW[M = c_out/g, N = c_in/g x taps] = dY[M, K] x
+// im2col(X)[K, N] with K = n x output pixels. The operands come from DRAM as stored: dY, and X
+// once (im2col addressing re-reads it on chip, as the forward's lowering assumes).
+void lower_conv_wgrad(const workloads::ConvParams& p, const SystolicSpec& s, Lowering& out) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  const workloads::GemmParams w = p.backward_weight_as_gemm();
+  const int64_t cg = p.c_in / p.groups;
+  GemmShape g;
+  g.what = "conv weight gradient (dY x im2col(X))";
+  g.count = w.batch;
+  g.dims = {w.m, w.n, w.k};
+  g.ifmap_bytes = mul({w.m, w.k, ib});
+  g.filter_bytes = mul({p.n, cg, p.in[0] * p.in[1] * p.in[2], ib});
+  g.ofmap_bytes = mul({w.m, w.n, ob});
+  out.gemms.push_back(g);
+  if (p.bias) {  // db: a row sum of dY, streamed
+    out.notes.push_back("bias gradient (a row sum of dY) not timed: assumed fused into the dY read");
+  }
+  out.notes.push_back(fmt::format(
+      "weight gradient as GEMM: M = K/groups = {}, N = C/groups x kernel volume = {}, K = N x output "
+      "pixels = {}",
+      g.dims.m, g.dims.n, g.dims.k));
+}
+
 void lower_attention(const workloads::AttentionParams& p, const SystolicSpec& s, Lowering& out) {
   const int64_t ib = s.input_bytes, ob = s.output_bytes;
   const int64_t heads = mul({p.batch, p.heads});
+  if (p.backward) {
+    // Per (batch, head), with P = softmax(S) [q x kv]: dV = P^T dO, dP = dO V^T, dQ = dS K,
+    // dK = dS^T Q; the fused backends recompute S = Q K^T first. Each operand from DRAM once.
+    auto gemm = [&](const char* what, int64_t m, int64_t n, int64_t k) {
+      GemmShape g;
+      g.what = what;
+      g.count = heads;
+      g.dims = {m, n, k};
+      g.ifmap_bytes = mul({m, k, ib});
+      g.filter_bytes = mul({k, n, ib});
+      g.ofmap_bytes = mul({m, n, ob});
+      return g;
+    };
+    if (p.recomputes_scores())
+      out.gemms.push_back(gemm("attention backward: S = Q K^T (recomputed)", p.q_len, p.kv_len, p.head_dim));
+    out.gemms.push_back(gemm("attention backward: dV = P^T dO", p.kv_len, p.head_dim, p.q_len));
+    out.gemms.push_back(gemm("attention backward: dP = dO V^T", p.q_len, p.kv_len, p.head_dim));
+    out.gemms.push_back(gemm("attention backward: dQ = dS K", p.q_len, p.head_dim, p.kv_len));
+    out.gemms.push_back(gemm("attention backward: dK = dS^T Q", p.kv_len, p.head_dim, p.q_len));
+    out.notes.push_back(
+        "attention backward as batched GEMMs per (batch, head); P and dS go to DRAM and back; the "
+        "softmax gradient is not timed (assumed fused into the dP write-back)");
+    return;
+  }
   GemmShape qk;
   qk.what = "attention QK^T";
   qk.count = heads;
@@ -126,8 +174,27 @@ struct LowerOp {
   const SystolicSpec& s;
   Lowering& out;
 
-  void operator()(const workloads::ConvParams& p) const { lower_conv(p, s, out); }
-  void operator()(const workloads::GemmParams& p) const { lower_gemm(p, s, out); }
+  void operator()(const workloads::ConvParams& p) const {
+    switch (p.pass) {
+      case workloads::ConvPass::forward:
+        lower_conv(p, s, out);
+        return;
+      case workloads::ConvPass::backward_data:
+        // dX is a conv over dY with the channels swapped (transposed for a strided forward).
+        lower_conv(p.backward_data_as_forward(), s, out);
+        out.notes.push_back("data gradient: the conv of dY with the channels swapped");
+        return;
+      case workloads::ConvPass::backward_weight:
+        lower_conv_wgrad(p, s, out);
+        return;
+    }
+  }
+  void operator()(const workloads::GemmParams& p) const {
+    lower_gemm(p, s, out);
+    // The array streams whichever operand layout DRAM holds; a transposed operand is the same
+    // GEMM with its addresses walked the other way.
+    if (p.trans_a || p.trans_b) out.notes.push_back("transposed operand: same GEMM, read in the other order");
+  }
   void operator()(const workloads::AttentionParams& p) const { lower_attention(p, s, out); }
   void operator()(const workloads::LoopNestOpParams&) const {
     throw WorkloadError(
@@ -140,6 +207,10 @@ struct LowerOp {
                     op.name));
   }
   void operator()(const workloads::EmbeddingParams& e) const {
+    if (e.backward) {  // scatter-add of the dY rows into the whole dW table
+      out.memory = stream_pass(op, s);
+      return;
+    }
     MemoryPass m;
     m.read_bytes =
         mul({e.lookups, 4}) + mul({e.lookups, e.dim, s.input_bytes});  // 32-bit indices + looked-up rows
@@ -161,6 +232,18 @@ struct LowerOp {
   void operator()(const workloads::NormParams&) const { out.memory = stream_pass(op, s); }
   void operator()(const workloads::SoftmaxParams&) const { out.memory = stream_pass(op, s); }
   void operator()(const workloads::ReduceParams&) const { out.memory = stream_pass(op, s); }
+  void operator()(const workloads::CrossEntropyParams&) const { out.memory = stream_pass(op, s); }
+  // An optimizer step as its fused kernel would run: params, grads and state in, params and
+  // state out, once (the chip has no foreach launch overheads to model).
+  // The master weights and state are fp32 whatever the array's data words: their real bytes.
+  void operator()(const workloads::OptimizerParams&) const {
+    MemoryPass m;
+    m.read_bytes = op.input_bytes();
+    m.write_bytes = op.output_bytes();
+    m.reason = fmt::format("{}: no MACs; master weights, grads and state streamed once (fused update)",
+                           op.describe());
+    out.memory = m;
+  }
 };
 
 }  // namespace

@@ -84,6 +84,10 @@ workloads::Graph op_of_kind(workloads::OpKind kind) {
                        {"Outputs", {workloads::AffineIndex{{{1, 1}}, 0}}, true}};
       return single(p, workloads::DType::int8);
     }
+    case OpKind::cross_entropy:
+      return workloads::parse_op_spec("cross_entropy:rows=64,vocab=1000,dtype=fp32");
+    case OpKind::optimizer:
+      return workloads::parse_op_spec("optimizer:params=100000,algo=adamw");
   }
   throw SimulationError("unknown op kind");
 }
@@ -92,12 +96,15 @@ constexpr workloads::OpKind kAllKinds[] = {
     workloads::OpKind::gemm,          workloads::OpKind::conv,      workloads::OpKind::pool,
     workloads::OpKind::elementwise,   workloads::OpKind::norm,      workloads::OpKind::softmax,
     workloads::OpKind::attention,     workloads::OpKind::embedding, workloads::OpKind::reduce,
-    workloads::OpKind::data_movement, workloads::OpKind::spmm,      workloads::OpKind::loop_nest};
+    workloads::OpKind::data_movement, workloads::OpKind::spmm,      workloads::OpKind::loop_nest,
+    workloads::OpKind::cross_entropy, workloads::OpKind::optimizer};
 
 // What each family runs today (from the families' dispatch code, one overload per kind).
 bool expected_supported(const std::string& config, workloads::OpKind kind, Fidelity) {
   using workloads::OpKind;
-  if (kind == OpKind::spmm) return false;       // no sparse dataflow in any family yet
+  if (kind == OpKind::spmm) return false;  // no sparse dataflow in any family yet
+  const bool fpga = config == "overlay" || config == "streaming";
+  if (fpga && (kind == OpKind::cross_entropy || kind == OpKind::optimizer)) return false;  // training only
   if (config == "loopnest") return true;        // a loop nest or a memory pass, at either fidelity
   if (kind == OpKind::loop_nest) return false;  // a generic loop nest runs on the loop-nest family only
   if (config == "overlay")                      // the DPU has no attention, embedding or layer-norm unit
@@ -127,6 +134,45 @@ TEST(FamilyPipeline, EveryOpKindOnEveryFamilyMapsOrSaysNotSupported) {
         } catch (const WorkloadError& e) {
           EXPECT_FALSE(expected_supported(config, kind, fidelity)) << where << ": " << e.what();
           EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos)
+              << where << ": " << e.what();
+        }
+      }
+    }
+  }
+}
+
+// The ops only a training step has (gradients, loss, update): every family but the FPGA ones
+// maps them; the FPGA engines refuse them as training.
+TEST(FamilyPipeline, TrainingOpsRunOnArraysAndGpusAndAreRefusedOnFpgas) {
+  const std::vector<std::string> specs = {
+      "conv2d:N=2,C=16,H=14,W=14,K=32,R=3,S=3,pad=1,pass=backward_data,dtype=fp16",
+      "conv2d:N=2,C=16,H=14,W=14,K=32,R=3,S=3,stride=2,pad=1,pass=backward_data,dtype=fp16",
+      "conv2d:N=2,C=16,H=14,W=14,K=32,R=3,S=3,pad=1,pass=backward_weight,dtype=fp16",
+      "attention:B=1,H=2,S=64,D=32,pass=backward,dtype=fp16",
+      "attention:B=1,H=2,S=64,D=32,pass=backward,backend=math,dtype=fp16",
+      "layernorm:rows=64,cols=256,pass=backward,dtype=fp16",
+      "batchnorm:N=2,C=16,H=14,W=14,pass=backward,dtype=fp16",
+      "softmax:rows=64,cols=256,pass=backward,dtype=fp16",
+      "maxpool:N=1,C=16,H=14,W=14,R=2,S=2,stride=2,pass=backward,dtype=fp16",
+      "embedding:tokens=128,vocab=1000,dim=64,pass=backward,dtype=fp16",
+      "elementwise:op=relu_backward,numel=4096,dtype=fp16",
+      "cross_entropy:rows=64,classes=1000,pass=backward,dtype=fp32",
+      "optimizer:params=100000,algo=sgd_momentum,impl=fused"};
+  for (const auto& [config, file] : kConfigs) {
+    const config::Resolved cfg = arch::load_arch(path(config));
+    const arch::Family& family = *arch::find_family(cfg.family());
+    const bool fpga = config == "overlay" || config == "streaming";
+    for (const auto& spec : specs) {
+      const workloads::Graph g = workloads::parse_op_spec(spec);
+      const std::string where = config + " x " + spec;
+      for (const auto fidelity : {Fidelity::analytical, Fidelity::cycle}) {
+        try {
+          const arch::RunResult r = family.simulate(cfg, g, {"", fidelity, 1});
+          EXPECT_FALSE(fpga) << where << " runs on an FPGA";
+          EXPECT_TRUE(std::isfinite(r.total.seconds) && r.total.seconds > 0) << where;
+        } catch (const WorkloadError& e) {
+          EXPECT_TRUE(fpga) << where << ": " << e.what();
+          EXPECT_NE(std::string(e.what()).find("not supported yet: training on FPGA"), std::string::npos)
               << where << ": " << e.what();
         }
       }

@@ -2,10 +2,37 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/checked_math.hpp"
+#include "workloads/ops/gemm.hpp"
 #include "workloads/ops/validate.hpp"
 
 namespace orrery::workloads {
+
+std::string_view to_string(ConvPass p) {
+  switch (p) {
+    case ConvPass::forward:
+      return "forward";
+    case ConvPass::backward_data:
+      return "backward_data";
+    case ConvPass::backward_weight:
+      return "backward_weight";
+  }
+  return "?";
+}
+
+std::string_view to_string(ConvLayout l) {
+  switch (l) {
+    case ConvLayout::unset:
+      return "unset";
+    case ConvLayout::nhwc:
+      return "nhwc";
+    case ConvLayout::nchw:
+      return "nchw";
+  }
+  return "?";
+}
 
 Dims3 ConvParams::out() const {
   Dims3 o{};
@@ -49,7 +76,63 @@ OpTensors ConvParams::tensors(DType dt) const {
   t.weights.push_back({"", w, dt});
   if (bias) t.weights.push_back({"", {c_out}, dt});
   t.outputs.push_back({"", spatial(c_out, out()), dt});
+  switch (pass) {
+    case ConvPass::forward:
+      return t;
+    case ConvPass::backward_data:  // dY and W in, dX (the forward input's shape) out
+      return {{t.outputs[0]}, {t.weights[0]}, {t.inputs[0]}};
+    case ConvPass::backward_weight:  // X and dY in, dW (and db) out
+      return {{t.inputs[0], t.outputs[0]}, {}, t.weights};
+  }
   return t;
+}
+
+ConvParams ConvParams::backward_data_as_forward() const {
+  ConvParams d = *this;
+  d.pass = ConvPass::forward;
+  d.bias = false;
+  d.c_in = c_out;
+  d.c_out = c_in;
+  d.in = out();
+  d.output_padding = {0, 0, 0};
+  if (transposed) {  // the gradient of a transposed conv is the direct conv with its stride
+    d.transposed = false;
+    return d;
+  }
+  bool strided = false;
+  for (int i = 0; i < 3; ++i) strided |= stride[i] > 1;
+  if (strided) {
+    d.transposed = true;
+    // convT output = (out-1)*s - pads + eff_kernel + output_padding must give back `in`.
+    const Dims3 o = out();
+    for (int i = 0; i < 3; ++i) {
+      const int64_t eff = dilation[i] * (kernel[i] - 1) + 1;
+      d.output_padding[i] = in[i] - ((o[i] - 1) * stride[i] - pad_begin[i] - pad_end[i] + eff);
+    }
+    return d;
+  }
+  for (int i = 0; i < 3; ++i) {
+    const int64_t eff = dilation[i] * (kernel[i] - 1);
+    d.pad_begin[i] = eff - pad_begin[i];
+    d.pad_end[i] = eff - pad_end[i];
+    // A forward pad larger than the kernel reach would need a crop, not a pad: keep the output
+    // size by padding no less than zero and trimming the other side.
+    if (d.pad_begin[i] < 0 || d.pad_end[i] < 0) {
+      d.pad_begin[i] = std::max<int64_t>(d.pad_begin[i], 0);
+      d.pad_end[i] = std::max<int64_t>(d.pad_end[i], 0);
+    }
+  }
+  return d;
+}
+
+GemmParams ConvParams::backward_weight_as_gemm() const {
+  GemmParams g;
+  g.batch = groups;
+  g.m = c_out / groups;
+  g.n = checked_mul(c_in / groups, kernel_volume(), "conv weight gradient");
+  g.k = checked_mul(n, transposed ? in[0] * in[1] * in[2] : out_pixels(), "conv weight gradient");
+  g.trans_b = true;  // im2col(X) is [K, N] read transposed; dY viewed as [M, K]
+  return g;
 }
 
 LoopNest ConvParams::loop_nest() const {
@@ -82,9 +165,24 @@ LoopNest ConvParams::loop_nest() const {
     w_axes.push_back(axis(k_dims[i]));
     out_axes.push_back(axis(out_dims[i]));
   }
-  nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, in_axes});
-  nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, w_axes});
-  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, out_axes});
+  // Same iteration space for every pass; the projections change roles (see the header).
+  switch (pass) {
+    case ConvPass::forward:
+      nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, in_axes});
+      nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, w_axes});
+      nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, out_axes});
+      break;
+    case ConvPass::backward_data:
+      nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, out_axes});
+      nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, w_axes});
+      nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, in_axes});
+      break;
+    case ConvPass::backward_weight:
+      nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, in_axes});
+      nest.tensors.push_back({placeholder(TensorRole::input, 1), TensorRole::input, out_axes});
+      nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, w_axes});
+      break;
+  }
   return nest;
 }
 
@@ -97,6 +195,8 @@ std::string ConvParams::describe() const {
   for (int i = 3 - rank; i < 3; ++i) s += fmt::format(" {}={}", knames[i], kernel[i]);
   s += fmt::format(" stride={} -> {}x{}x{}", stride[2], o[0], o[1], o[2]);
   if (groups != 1) s += fmt::format(" groups={}", groups);
+  if (pass != ConvPass::forward) s += fmt::format(" pass={}", to_string(pass));
+  if (layout != ConvLayout::unset) s += fmt::format(" layout={}", to_string(layout));
   return s;
 }
 

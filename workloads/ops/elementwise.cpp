@@ -91,7 +91,24 @@ const std::vector<ElementwiseFn>& elementwise_functions() {
       {"cosh", 1, 8},
       {"asinh", 1, 8},
       {"acosh", 1, 8},
-      {"atanh", 1, 8}};
+      {"atanh", 1, 8},
+      // Gradients of the activations (autograd's *_backward kernels): dY and the saved
+      // forward input (or output, or mask) in, dX out.
+      {"relu_backward", 2, 1},   // threshold_backward: dY where Y > 0
+      {"relu6_backward", 2, 2},  // hardtanh_backward
+      {"leaky_relu_backward", 2, 2},
+      {"gelu_backward", 2, 12},  // erf/tanh form and its derivative
+      {"silu_backward", 2, 7},   // dY * s * (1 + x (1 - s)), s = sigmoid(x)
+      {"sigmoid_backward", 2, 3},
+      {"tanh_backward", 2, 3},
+      {"hardswish_backward", 2, 4},
+      {"hardsigmoid_backward", 2, 2},
+      {"elu_backward", 2, 5},
+      {"mish_backward", 2, 14},
+      {"softplus_backward", 2, 6},
+      {"dropout_backward", 2, 2},  // dY * mask * 1/(1-p)
+      // GradScaler.unscale_ (fp16 training): grads times 1/scale with an inf/nan check.
+      {"amp_unscale", 1, 2}};
   return kFns;
 }
 

@@ -13,11 +13,13 @@ int64_t GemmParams::macs() const {
 
 OpTensors GemmParams::tensors(DType dt) const {
   OpTensors t;
-  t.inputs.push_back({"", {batch, m, k}, dt});
+  t.inputs.push_back(
+      {"", trans_a ? std::vector<int64_t>{batch, k, m} : std::vector<int64_t>{batch, m, k}, dt});
+  const std::vector<int64_t> b = trans_b ? std::vector<int64_t>{n, k} : std::vector<int64_t>{k, n};
   if (b_is_weight)
-    t.weights.push_back({"", {k, n}, dt});
+    t.weights.push_back({"", b, dt});
   else
-    t.inputs.push_back({"", {batch, k, n}, dt});
+    t.inputs.push_back({"", {batch, b[0], b[1]}, dt});
   if (bias) t.weights.push_back({"", {n}, dt});
   t.outputs.push_back({"", {batch, m, n}, dt});
   return t;
@@ -26,20 +28,27 @@ OpTensors GemmParams::tensors(DType dt) const {
 LoopNest GemmParams::loop_nest() const {
   enum { B, M, N, K };
   LoopNest nest{{{"b", batch}, {"m", m}, {"n", n}, {"k", k}}, {}};
-  nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, {axis(B), axis(M), axis(K)}});
+  // A transposed operand is the same projection with its two axes stored the other way round.
+  nest.tensors.push_back({placeholder(TensorRole::input, 0),
+                          TensorRole::input,
+                          {axis(B), axis(trans_a ? K : M), axis(trans_a ? M : K)}});
+  const int b0 = trans_b ? N : K, b1 = trans_b ? K : N;
   if (b_is_weight)
-    nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, {axis(K), axis(N)}});
+    nest.tensors.push_back({placeholder(TensorRole::weight, 0), TensorRole::weight, {axis(b0), axis(b1)}});
   else
     nest.tensors.push_back(
-        {placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(K), axis(N)}});
+        {placeholder(TensorRole::input, 1), TensorRole::input, {axis(B), axis(b0), axis(b1)}});
   nest.tensors.push_back(
       {placeholder(TensorRole::output, 0), TensorRole::output, {axis(B), axis(M), axis(N)}});
   return nest;
 }
 
 std::string GemmParams::describe() const {
-  return batch == 1 ? fmt::format("M={} N={} K={}", m, n, k)
-                    : fmt::format("B={} M={} N={} K={}", batch, m, n, k);
+  std::string s = batch == 1 ? fmt::format("M={} N={} K={}", m, n, k)
+                             : fmt::format("B={} M={} N={} K={}", batch, m, n, k);
+  if (trans_a) s += " transA";
+  if (trans_b) s += " transB";
+  return s;
 }
 
 void GemmParams::validate(const std::string& where) const {

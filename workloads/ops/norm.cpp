@@ -22,24 +22,43 @@ std::string_view to_string(NormParams::Type t) {
 
 OpTensors NormParams::tensors(DType dt) const {
   OpTensors t;
-  t.inputs.push_back({"", {rows, cols}, dt});
+  const Tensor act{"", {rows, cols}, dt}, stat{"", {stat_count()}, DType::fp32};
+  if (backward) {
+    t.inputs = {act, act};  // dY, X
+    t.inputs.insert(t.inputs.end(), static_cast<size_t>(stat_tensors()), stat);
+    t.outputs.push_back(act);  // dX
+    if (channels > 0) {
+      t.weights.push_back({"", {channels}, dt});
+      t.outputs.push_back({"", {channels}, dt});
+      if (type != Type::rms) t.outputs.push_back({"", {channels}, dt});
+    }
+    return t;
+  }
+  t.inputs.push_back(act);
   if (channels > 0) {
     t.weights.push_back({"", {channels}, dt});
     if (type != Type::rms) t.weights.push_back({"", {channels}, dt});
   }
-  t.outputs.push_back({"", {rows, cols}, dt});
+  t.outputs.push_back(act);
+  if (training) t.outputs.insert(t.outputs.end(), static_cast<size_t>(stat_tensors()), stat);
   return t;
 }
 
 LoopNest NormParams::loop_nest() const {
   LoopNest nest{{{"r", rows}, {"c", cols}}, {}};
   nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, {axis(0), axis(1)}});
+  if (backward)  // dY and X both indexed by (r, c)
+    nest.tensors.push_back({placeholder(TensorRole::input, 1), TensorRole::input, {axis(0), axis(1)}});
   nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, {axis(0), axis(1)}});
   return nest;
 }
 
 std::string NormParams::describe() const {
-  return fmt::format("{} rows={} cols={}", to_string(type), rows, cols);
+  return fmt::format("{}{} rows={} cols={}", to_string(type),
+                     backward   ? " backward"
+                     : training ? " training"
+                                : "",
+                     rows, cols);
 }
 
 void NormParams::validate(const std::string& where) const {

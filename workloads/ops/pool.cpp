@@ -28,7 +28,11 @@ OpTensors PoolParams::tensors(DType dt) const {
     for (int i = 3 - rank; i < 3; ++i) v.push_back(s[i]);
     return v;
   };
-  return {{{"", shape(in), dt}}, {}, {{"", shape(out()), dt}}};
+  const Tensor x{"", shape(in), dt}, y{"", shape(out()), dt};
+  if (!backward) return {{x}, {}, {y}};
+  OpTensors t{{y}, {}, {x}};
+  if (mode == Mode::max) t.inputs.push_back({"", {y.numel(), 2}, DType::fp32});
+  return t;
 }
 
 LoopNest PoolParams::loop_nest() const {
@@ -49,14 +53,17 @@ LoopNest PoolParams::loop_nest() const {
     in_axes.push_back(AffineIndex{{{od[i], stride[i]}, {kd[i], 1}}, -pad_begin[i]});
     out_axes.push_back(axis(od[i]));
   }
-  nest.tensors.push_back({placeholder(TensorRole::input, 0), TensorRole::input, in_axes});
-  nest.tensors.push_back({placeholder(TensorRole::output, 0), TensorRole::output, out_axes});
+  // backward: dY indexed like the output, dX like the input (same window loop).
+  nest.tensors.push_back(
+      {placeholder(TensorRole::input, 0), TensorRole::input, backward ? out_axes : in_axes});
+  nest.tensors.push_back(
+      {placeholder(TensorRole::output, 0), TensorRole::output, backward ? in_axes : out_axes});
   return nest;
 }
 
 std::string PoolParams::describe() const {
-  return fmt::format("{}pool N={} C={} {}x{}x{} k={} s={}", mode == Mode::max ? "max" : "avg", n, c, in[0],
-                     in[1], in[2], kernel[2], stride[2]);
+  return fmt::format("{}pool{} N={} C={} {}x{}x{} k={} s={}", mode == Mode::max ? "max" : "avg",
+                     backward ? " backward" : "", n, c, in[0], in[1], in[2], kernel[2], stride[2]);
 }
 
 void PoolParams::validate(const std::string& where) const {

@@ -1,6 +1,8 @@
 #pragma once
 // Max/average pooling over 1-3 spatial dims ({D,H,W} as in conv); global pooling is a kernel
 // equal to the input.
+// backward: dX (the input's shape) from dY; max pooling also reads the argmax indices its
+// forward saved (int64 in PyTorch: two 32-bit words per output, [outputs, 2] fp32).
 #include <string>
 
 #include "workloads/ops/conv.hpp"
@@ -18,6 +20,7 @@ struct PoolParams {
   Dims3 pad_begin{0, 0, 0};
   Dims3 pad_end{0, 0, 0};
   bool ceil_mode = false;
+  bool backward = false;
 
   Dims3 out() const;
   int64_t macs() const { return 0; }

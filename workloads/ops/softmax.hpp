@@ -1,5 +1,6 @@
 #pragma once
 // Softmax over the last axis: `rows` independent rows of `cols` elements.
+// backward: dX = Y * (dY - rowsum(dY * Y)); in Y (the saved output) and dY, out dX.
 #include <string>
 
 #include "workloads/ops/op_tensors.hpp"
@@ -8,10 +9,16 @@ namespace orrery::workloads {
 
 struct SoftmaxParams {
   int64_t rows = 1, cols = 1;
+  bool backward = false;
 
   int64_t macs() const { return 0; }
-  int64_t vector_flops() const { return rows * cols * 5; }  // max, sub, exp, sum, div
-  OpTensors tensors(DType dt) const { return {{{"", {rows, cols}, dt}}, {}, {{"", {rows, cols}, dt}}}; }
+  // forward: max, sub, exp, sum, div; backward: mul, sum, sub, mul
+  int64_t vector_flops() const { return rows * cols * (backward ? 4 : 5); }
+  OpTensors tensors(DType dt) const {
+    const Tensor t{"", {rows, cols}, dt};
+    if (backward) return {{t, t}, {}, {t}};
+    return {{t}, {}, {t}};
+  }
   LoopNest loop_nest() const;
   std::string describe() const;
   void validate(const std::string& where) const;

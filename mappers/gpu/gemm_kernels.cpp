@@ -248,7 +248,15 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   };
   for (bool swapped : {false, true}) {
     if (simt) {
-      for (auto [tm, tn] : kSimtTiles) consider(tm, tn, 1, swapped);
+      // cuBLASLt splits the reduction of a SIMT GEMM too where its tiles leave SMs idle
+      // (splitKreduce_kernel after sm80_xmma_gemm_f32f32_* in random_ops_h100.csv's fp32 rows).
+      for (auto [tm, tn] : kSimtTiles) {
+        const int64_t tiles = p.batch * ceil_div(swapped ? p.n : p.m, tm) * ceil_div(swapped ? p.m : p.n, tn);
+        for (int64_t split : kSplits) {
+          if (split > 1 && (tiles >= spec.sm_count || p.implicit || p.k / split < 4 * 8)) continue;
+          consider(tm, tn, split, swapped);
+        }
+      }
       continue;
     }
     const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;

@@ -123,11 +123,15 @@ struct MapOp {
     p.dtype = op.dtype;
     p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    // The leading dims as stored: A [m, k] (transposed: [k, m]), B [k, n] (transposed: [n, k]).
-    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.k : g.n;
-    p.aligned = lda % vec == 0 && ldb % vec == 0;
+    // The leading dims as stored (validation/README.md): A [m, k] (transA=1: [k, m]); B is the
+    // nn.Linear weight [n, k] (transB=1: [k, n], torch.mm's row-major operand); C [m, n]. TMA and
+    // the vectorized loads need each a multiple of 16 bytes.
+    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.n : g.k;
+    p.aligned = lda % vec == 0 && ldb % vec == 0 && g.n % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
-    while (p.align_elems > 1 && (lda % p.align_elems != 0 || ldb % p.align_elems != 0)) p.align_elems /= 2;
+    while (p.align_elems > 1 &&
+           (lda % p.align_elems != 0 || ldb % p.align_elems != 0 || g.n % p.align_elems != 0))
+      p.align_elems /= 2;
     if (rt == Runtime::pytorch && op.dtype == DType::int8) return map_int_mm(p, op, spec);
     // fp32 matmuls run on TF32 tensor cores only where torch.backends.cuda.matmul.allow_tf32 is
     // set (off by default); fp32 storage either way.
@@ -155,7 +159,13 @@ struct MapOp {
     const bool nchw = c.layout == ConvLayout::nchw ||
                       (c.layout == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
     const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
-    if (nchw && !depthwise) wrap_nchw_transposes(m, c, op.dtype, spec);
+    // A 1x1 stride-1 conv on NCHW is already a GEMM per image (W [K, C] x X [C, HW]): cuBLAS runs
+    // it with no transposes (nvjet / cutlass s1688gemm in random_ops_h100.csv's NCHW rows).
+    bool pointwise = c.groups == 1 && !c.transposed;
+    for (int d = 0; d < 3; ++d)
+      pointwise =
+          pointwise && c.kernel[d] == 1 && c.stride[d] == 1 && c.pad_begin[d] == 0 && c.pad_end[d] == 0;
+    if (nchw && !depthwise && !pointwise) wrap_nchw_transposes(m, c, op.dtype, spec);
     return m;
   }
   GpuMapping operator()(const AttentionParams& a) const {

@@ -15,8 +15,15 @@ GpuMapping map_int_mm(GemmProblem p, const workloads::Op& op, const arch::gpu::G
     return m;
   }
   k.stages = 2;
-  k.dependent_accesses = k.k_iters;  // one K-step in flight: a load round trip per step
-  k.chain_carries_traffic = true;
+  // One K-step in flight: each step's loads land (a round trip) before its MMAs, which do not
+  // overlap them (WMMA fragments are loaded from shared memory after a barrier): the chain adds
+  // to the math instead of hiding under it.
+  k.dependent_accesses = k.k_iters;
+  k.chain_carries_traffic = false;
+  // Assumed, from the measured rates (validation/data/random_ops_h100.csv, gemm/int8: ~520 int8
+  // OP/clk/SM where 8192 is the wgmma peak): the sm80 WMMA int8 kernel, run on sm90 through its
+  // forward-compatible build, issues its IMMAs at the legacy mma.sync FP16 rate, not Hopper's int8 one.
+  k.math_dtype = workloads::DType::fp16;
   k.name = "cutlass_80_wmma_tensorop_i161616gemm_s8_128x128_32x2";
   k.useful_flops += static_cast<double>(op.vector_flops());
   m.kernels.push_back(k);

@@ -80,6 +80,7 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     };
     // The harness's idle-power row carries no op.
     if (text("kind") == "idle" || text("spec") == "idle") continue;
+    if (const std::string st = text("status"); !st.empty() && st != "ok") continue;
     Measurement m;
     m.source = where;
     m.is_model = models;
@@ -89,13 +90,16 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     // Whose kernels ran: the harness calls the libraries (op rows), PyTorch runs the models and
     // the torch_ops rows (which say so in a `mapper` column).
     m.mapper = text("mapper");
-    if (m.mapper.empty()) m.mapper = models ? "pytorch" : "library";
+    const bool grouped = col.count("group") != 0;
+    if (m.mapper.empty()) m.mapper = models || grouped ? "pytorch" : "library";
+    m.group = text("group");
     if (m.mapper != "pytorch" && m.mapper != "library")
       throw UsageError(fmt::format("{}: mapper: expected pytorch|library, got '{}'", where, m.mapper));
     if (const std::string b = text("backend"); !b.empty())
       m.overrides.push_back("software.attention_backend=" + b);
     if (const std::string l = text("layout"); !l.empty()) m.overrides.push_back("software.layout=" + l);
-    if (col.count("layout") == 0 && col.count("set") == 0) m.overrides.push_back("software.layout=nhwc");
+    if (col.count("layout") == 0 && col.count("set") == 0 && !grouped)
+      m.overrides.push_back("software.layout=nhwc");
     for (std::string rest = text("set"); !rest.empty();) {
       const size_t cut = rest.find(';');
       const std::string kv = rest.substr(0, cut);

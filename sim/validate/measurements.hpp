@@ -5,6 +5,9 @@
 //   model rows: model,options,batch,dtype,median_us,...,device[,split]
 // An optional `mapper` column names the GPU mapper that reproduces what ran (default: library
 // for op rows, as the harness calls cuBLASLt/cuDNN itself; pytorch for model rows).
+// Issue 15's sets (a `group` column: validation/data/random_ops_h100.csv) ran through PyTorch's
+// defaults: their op rows default to the pytorch mapper and carry layout/backend in the spec; a
+// row whose `status` is not "ok" (PyTorch refused it) is skipped.
 // Empty cells are "not measured". A file without a `spec` or `model` column, a row with the
 // wrong number of cells or a non-numeric number is a UsageError naming FILE:LINE.
 #include <optional>
@@ -21,6 +24,7 @@ struct Measurement {
   std::string dtype;   // may be empty
   int64_t batch = 1;   // model rows
   std::string split;   // calibration | heldout | "" (unsplit)
+  std::string group;   // leave-one-group-out unit (a `group` column: kind/shape family), may be empty
   std::string kernel;  // kernel name(s) the library ran, if recorded
   std::string mapper;  // GPU mapper that reproduces what ran: library (the harness) | pytorch
   // Config overrides (key=value) that say what software ran the row: a `backend` column sets

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <utility>
+
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/op_stats.hpp"
 #include "arch/gpu/sc/gpu_system.hpp"
@@ -45,7 +48,16 @@ std::vector<std::vector<KernelTiming>> time_all(const GpuSpec& spec, const std::
     for (size_t i = 0; i < layers.size(); ++i) {
       timing[i].clear();
       for (const auto& k : layers[i].kernels) {
-        timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : LaunchMode::graph, sustained));
+        // A memset node waits longer than a kernel only inside a CUDA graph; an op timed alone
+        // on a stream runs its cudaMemsetAsync like a small kernel.
+        if (k.memset && mode == LaunchMode::isolated) {
+          Kernel plain = k;
+          plain.memset = false;
+          timing[i].push_back(
+              time_kernel(spec, plain, timing[i].empty() ? mode : LaunchMode::graph, sustained));
+        } else {
+          timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : LaunchMode::graph, sustained));
+        }
         busy += timing[i].back().seconds;
       }
     }
@@ -53,6 +65,57 @@ std::vector<std::vector<KernelTiming>> time_all(const GpuSpec& spec, const std::
   };
   if (pass(false) > spec.power_window_s) pass(true);
   return timing;
+}
+
+// Every timing path ends here: a non-finite or negative time or energy is a bug in a kernel's
+// model (a zero rate, an empty grid), reported with the op and kernel it came from.
+void check_finite(const workloads::Op& op, const Kernel& k, const KernelTiming& t) {
+  for (const auto& [what, v] :
+       {std::pair{"time", t.seconds}, {"busy time", t.busy_seconds}, {"energy", t.energy_j}})
+    if (!std::isfinite(v) || v < 0)
+      throw SimulationError(
+          fmt::format("internal error: op '{}' ({}): kernel '{}' has {} {} (expected finite, >= 0)", op.name,
+                      op.describe(), k.name, what, v));
+}
+
+// Host dispatch time of one op under PyTorch eager, by the path it takes (software.eager.*).
+double eager_host_seconds(const SoftwareSpec& sw, const workloads::Op& op, const GpuMapping& m) {
+  if (m.kernels.empty()) return sw.eager.extra_kernel_s;  // a view or a fused op: dispatch, no launch
+  const double first = op.get<workloads::GemmParams>()        ? sw.eager.gemm_s
+                       : op.get<workloads::ConvParams>()      ? sw.eager.conv_s
+                       : op.get<workloads::AttentionParams>() ? sw.eager.attention_s
+                                                              : sw.eager.aten_op_s;
+  return first + sw.eager.extra_kernel_s * static_cast<double>(m.kernels.size() - 1);
+}
+
+// Eager launch: the host dispatches op after op (software.eager.*), each kernel enqueued when its
+// share of the op's host time is done; the GPU starts a kernel at the later of its previous
+// kernel's end and that enqueue, so where the host is slower than the kernels the GPU waits, idle.
+// The wait is added to the kernel it delays (time and idle energy).
+void apply_eager_dispatch(const GpuSpec& spec, const workloads::Graph& graph,
+                          const std::vector<GpuMapping>& layers,
+                          std::vector<std::vector<KernelTiming>>& timing) {
+  const SoftwareSpec& sw = spec.software;
+  double host = 0, gpu = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const double op_host = eager_host_seconds(sw, graph.ops()[i], layers[i]);
+    if (layers[i].kernels.empty()) {
+      host += op_host;
+      continue;
+    }
+    const double first_share =
+        op_host - sw.eager.extra_kernel_s * static_cast<double>(layers[i].kernels.size() - 1);
+    for (size_t j = 0; j < timing[i].size(); ++j) {
+      host += j == 0 ? first_share : sw.eager.extra_kernel_s;
+      const double start = std::max(gpu, host);
+      const double wait = start - gpu;
+      KernelTiming& t = timing[i][j];
+      gpu = start + t.seconds;
+      t.seconds += wait;
+      t.energy_idle_j += spec.idle_w * wait;
+      t.energy_j += spec.idle_w * wait;
+    }
+  }
 }
 
 }  // namespace
@@ -89,8 +152,11 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
                               const Mappings& mappings, const EvalOptions& options) const {
   const auto& layers = mappings_as<GpuMappings>(mappings, name()).layers();
   const GpuSpec spec = make_spec(cfg);
-  const LaunchMode mode = graph.size() > 1 ? LaunchMode::graph : LaunchMode::isolated;
+  // Eager: every kernel follows the host's dispatch (no CUDA events around a lone launch).
+  const bool eager = spec.software.launch == Launch::eager;
+  const LaunchMode mode = graph.size() > 1 || eager ? LaunchMode::graph : LaunchMode::isolated;
   std::vector<std::vector<KernelTiming>> timing = time_all(spec, layers, mode);
+  if (eager) apply_eager_dispatch(spec, graph, layers, timing);
   // Cycle fidelity: the SystemC model re-times the busy part of every kernel at that clock
   // (one elaboration for the whole graph); fixed launch costs and energy rates are unchanged.
   std::vector<sc::ScKernelResult> cycle;
@@ -104,6 +170,9 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
       }
     cycle = sc::run_cycle_model(spec, all, clocks);
   }
+  for (size_t i = 0; i < layers.size(); ++i)
+    for (size_t j = 0; j < timing[i].size(); ++j)
+      check_finite(graph.ops()[i], layers[i].kernels[j], timing[i][j]);
   RunResult result;
   size_t flat = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
@@ -111,7 +180,10 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
     nlohmann::json kernels = nlohmann::json::array();
     for (auto& t : timing[i]) {
       const sc::ScKernelResult* c = cycle.empty() ? nullptr : &cycle[flat++];
-      if (c) with_busy_time(spec, t, c->busy_seconds);
+      if (c) {
+        with_busy_time(spec, t, c->busy_seconds);
+        check_finite(op, layers[i].kernels[&t - timing[i].data()], t);
+      }
       kernels.push_back(kernel_timing_json(t, c));
     }
     result.layers.push_back({op.name,

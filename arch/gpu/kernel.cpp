@@ -22,6 +22,8 @@ std::string_view to_string(Engine e) {
       return "implicit_gemm";
     case Engine::attention:
       return "attention";
+    case Engine::attention_wgmma:
+      return "attention_wgmma";
     case Engine::stream:
       return "stream";
     case Engine::depthwise:
@@ -64,8 +66,8 @@ constexpr std::string_view kAlwaysWritten[] = {
     "ctas", "ctas_per_sm", "flops_per_cta", "dram_read_bytes", "dram_write_bytes", "l2_bytes"};
 
 constexpr Engine kEngines[] = {Engine::tensor_gemm,    Engine::simt_gemm, Engine::implicit_gemm,
-                               Engine::unaligned_gemm, Engine::attention, Engine::stream,
-                               Engine::depthwise};
+                               Engine::unaligned_gemm, Engine::attention, Engine::attention_wgmma,
+                               Engine::stream,         Engine::depthwise};
 
 }  // namespace
 

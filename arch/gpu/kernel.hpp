@@ -16,9 +16,10 @@ enum class Engine {
   simt_gemm,       // CUDA cores (fp32 without TF32)
   implicit_gemm,   // tensor cores, cuDNN implicit-GEMM convolution main loop
   unaligned_gemm,  // tensor cores through mma.sync with unvectorized loads (rows not 16-byte aligned)
-  attention,       // tensor cores inside a fused flash-attention kernel
-  stream,          // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
-  depthwise,       // memory-bound depthwise convolution (CUDA cores)
+  attention,       // tensor cores inside a fused flash-attention kernel (mma.sync: FlashAttention-2, CUTLASS)
+  attention_wgmma,  // tensor cores inside a Hopper-native fused attention kernel (wgmma: cuDNN's sm90 SDPA)
+  stream,           // memory-bound: elementwise, norm, softmax, copy, reduce, pool, embedding
+  depthwise,        // memory-bound depthwise convolution (CUDA cores)
 };
 std::string_view to_string(Engine e);
 

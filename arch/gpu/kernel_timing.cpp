@@ -16,6 +16,8 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
       return spec.tensor_flops_per_clk(k.math_dtype) * cal.tensor_efficiency;
     case Engine::attention:
       return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_efficiency;
+    case Engine::attention_wgmma:
+      return spec.tensor_flops_per_clk(k.math_dtype) * cal.attention_wgmma_efficiency;
     case Engine::unaligned_gemm:
       return spec.tensor_flops_per_clk(k.math_dtype) * cal.unaligned_efficiency;
     case Engine::implicit_gemm:
@@ -37,7 +39,8 @@ double math_flops_per_s(const GpuSpec& spec, const Kernel& k, double f) {
   const double per_clk = math_flops_per_clk(spec, k);
   const double clock_eff = spec.calibration.tensor_clock_efficiency;
   const bool tensor = k.engine == Engine::tensor_gemm || k.engine == Engine::implicit_gemm ||
-                      k.engine == Engine::attention || k.engine == Engine::unaligned_gemm;
+                      k.engine == Engine::attention || k.engine == Engine::attention_wgmma ||
+                      k.engine == Engine::unaligned_gemm;
   if (!tensor || clock_eff <= 0) return per_clk * f;
   // At the max clock a library MMA loop reaches its engine's efficiency; below it, the rate is
   // bounded by that same throughput or by clock_eff of the lower clock's peak, whichever is less.
@@ -51,6 +54,7 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
     case Engine::implicit_gemm:
     case Engine::unaligned_gemm:
     case Engine::attention:
+    case Engine::attention_wgmma:
     case Engine::simt_gemm:
       return spec.calibration.mma_kernel_fixed_s + k.setup_s;
     default:
@@ -73,6 +77,7 @@ double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
   switch (k.engine) {
     case Engine::tensor_gemm:
     case Engine::implicit_gemm:
+    case Engine::attention_wgmma:
       return spec.tensor_pj_per_flop(k.math_dtype);
     // mma.sync kernels (FlashAttention-2, CUTLASS 2.x) stage every operand fragment through
     // the register file (ldmatrix, then the MMA), where wgmma reads shared memory directly.

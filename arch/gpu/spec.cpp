@@ -27,6 +27,10 @@ std::shared_ptr<const config::Schema> make_schema() {
       std::nullopt, 1, 1e6);
   s->add_real("sm.sfu_ops_per_clk", "op/clk/SM", "special-function unit throughput (exp, rsqrt)", 16.0, 1,
               1e6);
+  s->add_integer("sm.compute_capability", "",
+                 "CUDA compute capability x 10 (H100/H200: 90, A100: 80): which "
+                 "kernels the libraries may pick (wgmma needs 90)",
+                 90, 50, 200);
   s->add_integer("sm.max_ctas", "CTAs", "resident thread blocks per SM", 32, 1, 1024);
   s->add_integer("sm.max_threads", "threads", "resident threads per SM", 2048, 32, 1 << 16);
   s->add_integer(
@@ -126,6 +130,7 @@ std::shared_ptr<const config::Schema> make_schema() {
           .doc = "whole graphs: fold batch norm and one-input activations into the producing conv/gemm "
                  "(cuDNN/TensorRT-style); false: one kernel per op, as PyTorch eager launches them",
           .default_value = Value{false}});
+  add_software_keys(*s);
   const GpuCalibration d;
   s->add_real("calibration.tensor_efficiency", "",
               "fitted: fraction of peak MMA rate a library GEMM main loop sustains", d.tensor_efficiency,
@@ -142,6 +147,10 @@ std::shared_ptr<const config::Schema> make_schema() {
               0.05, 1);
   s->add_real("calibration.attention_efficiency", "", "fitted: same for the fused flash-attention kernel",
               d.attention_efficiency, 0.05, 1);
+  s->add_real("calibration.attention_wgmma_efficiency", "",
+              "fitted: same for Hopper-native fused attention (cuDNN's sm90 SDPA kernels: wgmma from shared "
+              "memory, the softmax's exp and FP32 work charged beside it)",
+              d.attention_wgmma_efficiency, 0.05, 1);
   s->add_real("calibration.hbm_efficiency", "",
               "fitted: achievable fraction of peak HBM bandwidth when streaming", d.hbm_efficiency, 0.05, 1);
   s->add_real("calibration.unaligned_efficiency", "",
@@ -240,6 +249,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.hbm_channels = c.integer("hbm.channels");
   s.sfu_ops_per_clk = c.real("sm.sfu_ops_per_clk");
   s.max_ctas_per_sm = c.integer("sm.max_ctas");
+  s.compute_capability = c.integer("sm.compute_capability");
   s.max_threads_per_sm = c.integer("sm.max_threads");
   s.cluster4_ctas = c.integer("sm.cluster4_ctas") > 0 ? c.integer("sm.cluster4_ctas") : s.sm_count;
   s.max_clock_hz = c.real("clock.max_mhz") * 1e6;
@@ -278,12 +288,14 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.l2_pj_per_byte = c.real("energy.l2_pj_per_byte");
   s.dram_pj_per_byte = c.real("energy.dram_pj_per_byte");
   s.fuse_epilogues = c.boolean("lowering.fuse_epilogues");
+  s.software = make_software(c);
   auto& k = s.calibration;
   k.tensor_efficiency = c.real("calibration.tensor_efficiency");
   k.simt_efficiency = c.real("calibration.simt_efficiency");
   k.conv_efficiency = c.real("calibration.conv_efficiency");
   k.tensor_clock_efficiency = c.real("calibration.tensor_clock_efficiency");
   k.attention_efficiency = c.real("calibration.attention_efficiency");
+  k.attention_wgmma_efficiency = c.real("calibration.attention_wgmma_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
@@ -346,6 +358,7 @@ double GpuSpec::tensor_pj_per_flop(DType dt) const {
 }
 
 void check(const config::Resolved& c) {
+  check_software(c);
   auto fail = [&](const char* key, const std::string& what) {
     throw ConfigError(fmt::format("{}: {}: {}", c.entries().at(key).origin, key, what));
   };

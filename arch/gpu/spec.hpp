@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "arch/gpu/software.hpp"
 #include "common/config/resolved.hpp"
 #include "workloads/dtype.hpp"
 
@@ -14,12 +15,13 @@ namespace orrery::arch::gpu {
 // Constants fitted on the calibration split of validation/data (never on held-out rows); their
 // values and the fit live in the config's `calibration:` section.
 struct GpuCalibration {
-  double tensor_efficiency = 0.8;      // fraction of peak MMA issue a library GEMM main loop sustains
-  double tensor_clock_efficiency = 0;  // per-clock MMA efficiency below the max clock (0: as at the max)
-  double conv_efficiency = 0.6;        // same for cuDNN implicit-GEMM convolutions
-  double simt_efficiency = 0.7;        // same for CUDA-core (SIMT) GEMMs
-  double attention_efficiency = 0.45;  // same for the fused flash-attention kernel
-  double hbm_efficiency = 0.9;         // achievable fraction of peak HBM bandwidth (streaming)
+  double tensor_efficiency = 0.8;           // fraction of peak MMA issue a library GEMM main loop sustains
+  double tensor_clock_efficiency = 0;       // per-clock MMA efficiency below the max clock (0: as at the max)
+  double conv_efficiency = 0.6;             // same for cuDNN implicit-GEMM convolutions
+  double simt_efficiency = 0.7;             // same for CUDA-core (SIMT) GEMMs
+  double attention_efficiency = 0.45;       // same for the fused flash-attention kernel
+  double attention_wgmma_efficiency = 0.9;  // same for Hopper-native (wgmma) fused attention (cuDNN sm90)
+  double hbm_efficiency = 0.9;              // achievable fraction of peak HBM bandwidth (streaming)
   double unaligned_efficiency =
       0.15;                           // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy
@@ -61,6 +63,7 @@ struct GpuSpec {
   int64_t l2_slices = 1, hbm_channels = 1;  // the cycle model's L2 and HBM queues
   double sfu_ops_per_clk = 0;               // special-function unit (exp, rsqrt) throughput per SM
   int64_t max_ctas_per_sm = 0;
+  int64_t compute_capability = 90;  // x 10: 90 = sm90 (Hopper)
   int64_t max_threads_per_sm = 0;
   int64_t cluster4_ctas = 0;  // CTAs that 4-CTA clusters place at once (<= sm_count)
   // L2 and HBM.
@@ -86,6 +89,7 @@ struct GpuSpec {
   double l2_pj_per_byte = 0, dram_pj_per_byte = 0;
   bool fuse_epilogues = false;  // whole graphs: fold BN/activations into conv/gemm (TensorRT-style)
   GpuCalibration calibration;
+  SoftwareSpec software;  // the stack that launches the kernels (`software:`)
 
   // Tensor-core FLOP/clk/SM for `dt` (fp32 maps to 0: no tensor path without TF32).
   double tensor_flops_per_clk(workloads::DType dt) const;

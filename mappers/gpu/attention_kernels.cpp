@@ -39,6 +39,41 @@ int64_t fa2_num_splits(int64_t blocks, int64_t slots, int64_t n_blocks, int64_t 
   return 1;
 }
 
+// Key blocks per CTA that the causal grid's busiest SM implies. CTAs differ (up to the
+// diagonal); the grid ends with its busiest SM: the CTAs (longest query blocks first within each
+// head, as they launch) go to the least-loaded SM, whose resident CTAs share its MMA rate; the
+// timing then uses the per-CTA work that gives that SM's total, not the average.
+CausalBlocks causal_blocks(const workloads::AttentionParams& a, const arch::gpu::GpuSpec& spec,
+                           int64_t ctas_per_sm, int64_t br, int64_t bc, int64_t q_blocks, int64_t kv_blocks) {
+  std::vector<int64_t> per_q(static_cast<size_t>(q_blocks));
+  double sum = 0;
+  for (int64_t i = 0; i < q_blocks; ++i) {
+    per_q[static_cast<size_t>(i)] = std::min<int64_t>(kv_blocks, ((i + 1) * br + bc - 1) / bc);
+    sum += static_cast<double>(per_q[static_cast<size_t>(i)]);
+  }
+  CausalBlocks out;
+  out.average = sum / static_cast<double>(q_blocks);
+  const int64_t ctas = a.batch * a.heads * q_blocks, sms = spec.sm_count;
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> load;
+  for (int64_t s = 0; s < std::min(sms, ctas); ++s) load.push(0);
+  int64_t busiest = 0;
+  for (int64_t c = 0; c < ctas; ++c) {
+    const int64_t total = load.top() + per_q[static_cast<size_t>(q_blocks - 1 - c % q_blocks)];
+    load.pop();
+    load.push(total);
+    busiest = std::max(busiest, total);
+  }
+  // The wave model charges, per SM, (CTAs resident on it) x (work per CTA) in each wave.
+  const int64_t slots = sms * ctas_per_sm;
+  double per_sm_units = 0;
+  for (int64_t done = 0; done < ctas; done += slots) {
+    const int64_t active = std::min(slots, ctas - done);
+    per_sm_units += static_cast<double>(std::min(ctas_per_sm, (active + sms - 1) / sms));
+  }
+  out.timed = std::max(out.average, static_cast<double>(busiest) / per_sm_units);
+  return out;
+}
+
 namespace {
 
 // What every FlashAttention-2 kernel of one attention op shares: sizes, the padded head dim the
@@ -163,51 +198,15 @@ GpuMapping map_decode(const Flash& f) {
   return m;
 }
 
-// Key blocks per CTA that the causal grid's busiest SM implies. CTAs differ (up to the
-// diagonal); the grid ends with its busiest SM: the CTAs (longest query blocks first within each
-// head, as they launch) go to the least-loaded SM, whose resident CTAs share its MMA rate; the
-// timing then uses the per-CTA work that gives that SM's total, not the average.
-struct CausalBlocks {
-  double average = 0, timed = 0;
-};
-CausalBlocks causal_blocks(const Flash& f, int64_t br, int64_t bc, int64_t q_blocks, int64_t kv_blocks) {
-  std::vector<int64_t> per_q(static_cast<size_t>(q_blocks));
-  double sum = 0;
-  for (int64_t i = 0; i < q_blocks; ++i) {
-    per_q[static_cast<size_t>(i)] = std::min<int64_t>(kv_blocks, ((i + 1) * br + bc - 1) / bc);
-    sum += static_cast<double>(per_q[static_cast<size_t>(i)]);
-  }
-  CausalBlocks out;
-  out.average = sum / static_cast<double>(q_blocks);
-  const int64_t ctas = f.a.batch * f.a.heads * q_blocks, sms = f.spec.sm_count;
-  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> load;
-  for (int64_t s = 0; s < std::min(sms, ctas); ++s) load.push(0);
-  int64_t busiest = 0;
-  for (int64_t c = 0; c < ctas; ++c) {
-    const int64_t total = load.top() + per_q[static_cast<size_t>(q_blocks - 1 - c % q_blocks)];
-    load.pop();
-    load.push(total);
-    busiest = std::max(busiest, total);
-  }
-  // The wave model charges, per SM, (CTAs resident on it) x (work per CTA) in each wave.
-  const int64_t slots = sms * f.ctas_per_sm;
-  double per_sm_units = 0;
-  for (int64_t done = 0; done < ctas; done += slots) {
-    const int64_t active = std::min(slots, ctas - done);
-    per_sm_units += static_cast<double>(std::min(f.ctas_per_sm, (active + sms - 1) / sms));
-  }
-  out.timed = std::max(out.average, static_cast<double>(busiest) / per_sm_units);
-  return out;
-}
-
 // FlashAttention-2 forward: 128 queries per CTA; key blocks of 128 (D <= 64) or 64.
 GpuMapping map_prefill(const Flash& f) {
   const auto& a = f.a;
   const int64_t br = 128, bc = f.d_kernel <= 64 ? 128 : 64;
   const int64_t q_blocks = (a.q_len + br - 1) / br;
   const int64_t kv_blocks = (a.kv_len + bc - 1) / bc;
-  const double timed_blocks =
-      a.causal ? causal_blocks(f, br, bc, q_blocks, kv_blocks).timed : static_cast<double>(kv_blocks);
+  const double timed_blocks = a.causal
+                                  ? causal_blocks(a, f.spec, f.ctas_per_sm, br, bc, q_blocks, kv_blocks).timed
+                                  : static_cast<double>(kv_blocks);
   const double keys = timed_blocks * static_cast<double>(bc);
   Kernel k = f.kernel(fmt::format("flash_fwd_{}x{}_d{}{}", br, bc, a.head_dim, a.causal ? "_causal" : ""),
                       a.batch * a.heads * q_blocks, br, bc, timed_blocks);

@@ -272,7 +272,11 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   const bool vector_channels =
       (c.c_in / c.groups) * workloads::dtype_bits(dtype) % 128 == 0 || spec.tensor_flops_per_clk(dtype) <= 0;
   const bool pad_first = !vector_channels && c.groups == 1 && c.n >= 8 && c.kernel[1] * c.kernel[2] >= 49;
-  if (!vector_channels && c.groups == 1 && !c.transposed && !pad_first) {
+  // PyTorch's cuDNN 9.19 gathers only for stems of fewer than 8 channels; wider unaligned
+  // channel counts run the sm90 implicit GEMM with the reduction padded (random_ops_h100.csv:
+  // C = 130, 161, 481, 547 all take sm90_xmma_fprop_implicit_gemm).
+  const bool gather = rt != Runtime::pytorch || c.c_in / c.groups < 8;
+  if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first) {
     m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
     m.note = "implicit GEMM gathering unaligned channels (no shared memory, one stage)";
   } else {

@@ -80,7 +80,7 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   Kernel k;
   const bool simt = spec.tensor_flops_per_clk(p.dtype) <= 0;
   const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;
-  const double ib = element_bytes(p.dtype), ob = output_bytes(p.dtype);
+  const double ib = element_bytes(p.dtype), ob = p.c_elem_bytes > 0 ? p.c_elem_bytes : output_bytes(p.dtype);
   // K-step: 128 bytes of each operand row per stage on the tensor path (64 for 16-bit,
   // 32 for tf32, 128 for 8-bit); CUTLASS SIMT kernels step 8.
   const int64_t tk = simt ? 8 : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;
@@ -248,7 +248,15 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   };
   for (bool swapped : {false, true}) {
     if (simt) {
-      for (auto [tm, tn] : kSimtTiles) consider(tm, tn, 1, swapped);
+      // cuBLASLt splits the reduction of a SIMT GEMM too where its tiles leave SMs idle
+      // (splitKreduce_kernel after sm80_xmma_gemm_f32f32_* in random_ops_h100.csv's fp32 rows).
+      for (auto [tm, tn] : kSimtTiles) {
+        const int64_t tiles = p.batch * ceil_div(swapped ? p.n : p.m, tm) * ceil_div(swapped ? p.m : p.n, tn);
+        for (int64_t split : kSplits) {
+          if (split > 1 && (tiles >= spec.sm_count || p.implicit || p.k / split < 4 * 8)) continue;
+          consider(tm, tn, split, swapped);
+        }
+      }
       continue;
     }
     const int64_t rows = swapped ? p.n : p.m, cols = swapped ? p.m : p.n;

@@ -23,7 +23,8 @@ struct GemmProblem {
   // Elements per global load where not aligned: 1 = scalar loads (sm75 align1 kernels, no
   // cp.async: LDG to registers, then STS), 2 or 4 = sm80 cp.async kernels with 4/8-byte vectors.
   int64_t align_elems = 8;
-  bool implicit = false;  // a convolution's implicit GEMM (cuDNN kernels)
+  bool implicit = false;    // a convolution's implicit GEMM (cuDNN kernels)
+  double c_elem_bytes = 0;  // bytes per C element; 0: by dtype (16-bit for 8/16-bit types, fp32 else)
 };
 
 // One candidate, built the way the library would configure it. Returns a kernel with ctas == 0

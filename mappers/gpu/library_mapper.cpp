@@ -7,10 +7,16 @@
 #include "common/error.hpp"
 #include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
+#include "mappers/gpu/cudnn_attention_kernels.hpp"
+#include "mappers/gpu/efficient_attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/layout_kernels.hpp"
+#include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
+#include "mappers/gpu/torch_gemm_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
+#include "mappers/gpu/torch_row_kernels.hpp"
 #include "mappers/gpu/training_kernels.hpp"
 
 namespace orrery::mappers::gpu {
@@ -117,12 +123,21 @@ struct MapOp {
     p.dtype = op.dtype;
     p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    // The leading dims as stored: A [m, k] (transposed: [k, m]), B [k, n] (transposed: [n, k]).
-    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.k : g.n;
-    p.aligned = lda % vec == 0 && ldb % vec == 0;
+    // The leading dims as stored (validation/README.md): A [m, k] (transA=1: [k, m]); B is the
+    // nn.Linear weight [n, k] (transB=1: [k, n], torch.mm's row-major operand); C [m, n]. TMA and
+    // the vectorized loads need each a multiple of 16 bytes.
+    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.n : g.k;
+    p.aligned = lda % vec == 0 && ldb % vec == 0 && g.n % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
-    while (p.align_elems > 1 && (lda % p.align_elems != 0 || ldb % p.align_elems != 0)) p.align_elems /= 2;
-    GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(op.dtype) > 0
+    while (p.align_elems > 1 &&
+           (lda % p.align_elems != 0 || ldb % p.align_elems != 0 || g.n % p.align_elems != 0))
+      p.align_elems /= 2;
+    if (rt == Runtime::pytorch && op.dtype == DType::int8) return map_int_mm(p, op, spec);
+    // fp32 matmuls run on TF32 tensor cores only where torch.backends.cuda.matmul.allow_tf32 is
+    // set (off by default); fp32 storage either way.
+    if (rt == Runtime::pytorch && op.dtype == DType::fp32 && spec.software.allow_tf32_matmul)
+      p.dtype = DType::tf32;
+    GpuMapping m = one_kernel(choose_gemm_kernel(p, spec), spec.tensor_flops_per_clk(p.dtype) > 0
                                                                ? "cuBLASLt tensor-core GEMM"
                                                                : "SIMT GEMM (CUDA cores)");
     m.kernels.back().useful_flops += static_cast<double>(op.vector_flops());
@@ -131,24 +146,80 @@ struct MapOp {
     return m;
   }
   GpuMapping operator()(const ConvParams& c) const {
-    if (c.pass != ConvPass::forward) return map_conv_backward(c, op.dtype, spec, rt);
-    return map_conv(c, op.dtype, spec, rt);
+    // fp32 convolutions run on TF32 tensor cores where torch.backends.cudnn.allow_tf32 (on by
+    // default) lets cuDNN pick them (PyTorch only; the harness runs fp16/bf16); fp32 storage.
+    const DType math = rt == Runtime::pytorch && op.dtype == DType::fp32 && spec.software.allow_tf32_cudnn
+                           ? DType::tf32
+                           : op.dtype;
+    if (c.pass != ConvPass::forward) return map_conv_backward(c, math, spec, rt);
+    GpuMapping m = map_conv(c, math, spec, rt);
+    if (rt != Runtime::pytorch) return m;
+    // The op's layout=, else the software default. Depthwise convs keep cuDNN's NHWC depthwise
+    // kernel (no layout data measured for them then).
+    const bool nchw = c.layout == ConvLayout::nchw ||
+                      (c.layout == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+    const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
+    // A 1x1 stride-1 conv on NCHW is already a GEMM per image (W [K, C] x X [C, HW]): cuBLAS runs
+    // it with no transposes (nvjet / cutlass s1688gemm in random_ops_h100.csv's NCHW rows).
+    bool pointwise = c.groups == 1 && !c.transposed;
+    for (int d = 0; d < 3; ++d)
+      pointwise =
+          pointwise && c.kernel[d] == 1 && c.stride[d] == 1 && c.pad_begin[d] == 0 && c.pad_end[d] == 0;
+    if (nchw && !depthwise && !pointwise) wrap_nchw_transposes(m, c, op.dtype, spec);
+    return m;
   }
   GpuMapping operator()(const AttentionParams& a) const {
-    if (a.backward) return map_attention_backward(op, a, spec);
-    // The fused kernels run only on tensor cores of the op's dtype (FlashAttention-2: fp16/bf16;
-    // none for fp32 without TF32, nor fp8 on a GPU without fp8 MMAs): there the math path runs
-    // (two batched GEMMs, CUDA-core for fp32, and a softmax), as PyTorch's math backend does.
-    if (spec.tensor_flops_per_clk(op.dtype) <= 0) {
-      GpuMapping m = map_attention_math(a, op.dtype, spec);
-      m.note = "no tensor-core fused attention for " + std::string(to_string(op.dtype)) + ": " + m.note;
+    using arch::gpu::AttentionBackend;
+    const bool sdpa_dtype = op.dtype == DType::fp16 || op.dtype == DType::bf16 || op.dtype == DType::fp32 ||
+                            op.dtype == DType::tf32;
+    if (!sdpa_dtype) {
+      if (a.backward) return map_attention_backward(op, a, spec);
+      // PyTorch's SDPA has no 8-bit or 4-bit path: a FlashAttention-style fused kernel at the
+      // dtype's tensor-core rate (what a custom kernel would reach), or the FP32 math path
+      // where the GPU has no tensor path for it.
+      if (spec.tensor_flops_per_clk(op.dtype) <= 0) {
+        GpuMapping m = map_attention_math(a, DType::fp32, spec);
+        m.note = "no tensor-core path for " + std::string(to_string(op.dtype)) + ": " + m.note;
+        return m;
+      }
+      GpuMapping m = map_attention(a, op.dtype, spec);
+      m.note =
+          "no SDPA path for " + std::string(to_string(op.dtype)) + ": a FlashAttention-style fused kernel";
       return m;
     }
-    if (rt == Runtime::pytorch && a.padding_mask) return map_attention_math(a, op.dtype, spec);
-    GpuMapping m = map_attention(a, op.dtype, spec);
-    // PyTorch's SDPA reaches cuDNN's fused attention, which zeroes its workspace first.
-    if (rt == Runtime::pytorch && a.q_len > 16)
-      m.kernels.insert(m.kernels.begin(), memset_node(4096.0, spec));
+    // The op's backend=, else the config's software.attention_backend.
+    const AttentionBackend requested =
+        a.backend == workloads::AttentionBackend::flash       ? AttentionBackend::flash
+        : a.backend == workloads::AttentionBackend::efficient ? AttentionBackend::efficient
+        : a.backend == workloads::AttentionBackend::cudnn     ? AttentionBackend::cudnn
+        : a.backend == workloads::AttentionBackend::math      ? AttentionBackend::math
+                                                              : spec.software.attention_backend;
+    const SdpaChoice c = select_sdpa_backend(a, op.dtype, spec, rt, requested);
+    GpuMapping m;
+    if (a.backward) {
+      // The backward runs the forward's backend: cuDNN's bprop, else FlashAttention-2's backward
+      // kernels (the memory-efficient backward is timed as those) or the math path's.
+      m = c.backend == AttentionBackend::cudnn ? map_cudnn_attention_backward(a, op.dtype, spec)
+                                               : map_attention_backward(op, a, spec);
+      m.note = fmt::format("SDPA backend {} ({}), backward: {}", to_string(c.backend), c.why, m.note);
+      return m;
+    }
+    switch (c.backend) {
+      case AttentionBackend::cudnn:
+        m = map_cudnn_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::flash:
+        m = map_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::efficient:
+        m = map_efficient_attention(a, op.dtype, spec);
+        break;
+      case AttentionBackend::math:
+      case AttentionBackend::automatic:
+        m = map_attention_math(a, op.dtype, spec);
+        break;
+    }
+    m.note = fmt::format("SDPA backend {} ({}): {}", to_string(c.backend), c.why, m.note);
     return m;
   }
   GpuMapping operator()(const ElementwiseParams& e) const {
@@ -166,12 +237,14 @@ struct MapOp {
     if (n.backward || (n.training && n.type == NormParams::Type::batch))
       return map_norm_training(op, n, spec);
     if (n.type == NormParams::Type::batch) return map_batch_norm_inference(op, n, spec, in, out, rt);
-    if (rt == Runtime::pytorch && n.type == NormParams::Type::layer)
-      return one_kernel(layer_norm_rows(n.rows, n.cols, op.dtype, spec), "ATen vectorized_layer_norm_kernel");
+    // F.layer_norm and (torch 2.11) F.rms_norm run ATen's layer-norm kernels.
+    if (rt == Runtime::pytorch && (n.type == NormParams::Type::layer || n.type == NormParams::Type::rms))
+      return map_layer_norm_pytorch(n.rows, n.cols, n.type == NormParams::Type::rms, op.dtype, spec);
     return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
   GpuMapping operator()(const SoftmaxParams& s) const {
     if (s.backward) return map_memory_backward(op, spec);
+    if (rt == Runtime::pytorch) return map_softmax_pytorch(s.rows, s.cols, op.dtype, spec);
     return stream(op, spec, "softmax", in, out, s.rows);
   }
   GpuMapping operator()(const PoolParams& p) const {

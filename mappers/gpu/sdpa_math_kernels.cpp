@@ -43,21 +43,29 @@ GpuMapping map_attention_math(const workloads::AttentionParams& a, DType dtype,
   const int64_t q = bh * a.q_len * a.head_dim, kv = bh * a.kv_len * a.head_dim;  // elements
   const int64_t scores = bh * a.q_len * a.kv_len, mask = a.batch * a.kv_len;
   const double qd = static_cast<double>(q), kvd = static_cast<double>(kv), sd = static_cast<double>(scores);
+  // 16-bit inputs are upcast to fp32 (allowFP16BF16ReductionMathSDP is off by default); fp32
+  // inputs run as they are.
+  const bool upcast = dtype != DType::fp32 && dtype != DType::tf32;
   GpuMapping m;
   auto& ks = m.kernels;
-  ks.push_back(vectorized("mask_fill", static_cast<double>(mask), 0, h, dtype, spec));
-  ks.push_back(vectorized("mask_fill", static_cast<double>(mask), 0, h, dtype, spec));
-  ks.push_back(generic_elementwise("mask_where", mask, 2.0 * h * static_cast<double>(mask),
-                                   h * static_cast<double>(mask), 4, dtype, spec));
-  ks.push_back(generic_elementwise("q_to_fp32", q, h * qd, f * qd, 2, DType::fp32, spec));
-  ks.push_back(generic_elementwise("k_to_fp32", kv, h * kvd, f * kvd, 2, DType::fp32, spec));
-  ks.push_back(generic_elementwise("v_to_fp32", kv, h * kvd, f * kvd, 2, DType::fp32, spec));
+  if (a.padding_mask) {
+    ks.push_back(vectorized("mask_fill", static_cast<double>(mask), 0, h, dtype, spec));
+    ks.push_back(vectorized("mask_fill", static_cast<double>(mask), 0, h, dtype, spec));
+    ks.push_back(generic_elementwise("mask_where", mask, 2.0 * h * static_cast<double>(mask),
+                                     h * static_cast<double>(mask), 4, dtype, spec));
+  }
+  if (upcast) {
+    ks.push_back(generic_elementwise("q_to_fp32", q, h * qd, f * qd, 2, DType::fp32, spec));
+    ks.push_back(generic_elementwise("k_to_fp32", kv, h * kvd, f * kvd, 2, DType::fp32, spec));
+    ks.push_back(generic_elementwise("v_to_fp32", kv, h * kvd, f * kvd, 2, DType::fp32, spec));
+  }
   ks.push_back(vectorized("q_scale", qd, f, f, DType::fp32, spec));
   ks.push_back(vectorized("k_scale", kvd, f, f, DType::fp32, spec));
   ks.push_back(generic_elementwise("kT_contiguous", kv, f * kvd, f * kvd, 2, DType::fp32, spec));
   ks.push_back(generic_elementwise("q_contiguous", q, f * qd, f * qd, 2, DType::fp32, spec));
   ks.push_back(bmm_fp32("sdpa_math_qk", bh, a.q_len, a.kv_len, a.head_dim, spec));
-  ks.push_back(generic_elementwise("add_mask", scores, f * sd, f * sd, 3, DType::fp32, spec));
+  if (a.padding_mask)
+    ks.push_back(generic_elementwise("add_mask", scores, f * sd, f * sd, 3, DType::fp32, spec));
   {
     StreamProblem p;
     p.name = "softmax_fp32";
@@ -73,12 +81,13 @@ GpuMapping map_attention_math(const workloads::AttentionParams& a, DType dtype,
                                    DType::int8, spec));
   ks.push_back(vectorized("fill", static_cast<double>(bh * a.q_len), 0, f, DType::fp32, spec));
   ks.push_back(generic_elementwise("safe_softmax_where", scores, f * sd + sd, f * sd, 4, DType::fp32, spec));
-  ks.push_back(vectorized("p_to_half", sd, f, h, dtype, spec));
+  if (upcast) ks.push_back(vectorized("p_to_half", sd, f, h, dtype, spec));
   ks.push_back(generic_elementwise("p_contiguous", scores, h * sd, f * sd, 2, DType::fp32, spec));
   ks.push_back(bmm_fp32("sdpa_math_pv", bh, a.q_len, a.head_dim, a.kv_len, spec));
-  ks.push_back(vectorized("o_to_half", qd, f, h, dtype, spec));
+  if (upcast) ks.push_back(vectorized("o_to_half", qd, f, h, dtype, spec));
   ks.push_back(generic_elementwise("o_transpose", q, h * qd, h * qd, 2, dtype, spec));
-  m.note = "PyTorch math SDPA (FP32): additive key mask under CUDA-graph capture";
+  m.note = a.padding_mask ? "PyTorch math SDPA (FP32): additive key mask under CUDA-graph capture"
+                          : "PyTorch math SDPA (FP32 batched GEMMs and softmax)";
   return m;
 }
 

@@ -22,6 +22,7 @@ namespace {
 struct SimulateArgs {
   std::string arch_file;
   std::string ert_file;  // --ert: the loop-nest design's energy table (the config key `ert`)
+  std::string launch;    // --launch graph|eager: the GPU config key software.launch
   std::vector<std::string> sets;
   WorkloadArgs workload;
   std::string dtype;
@@ -90,10 +91,19 @@ int simulate(const SimulateArgs& a) {
   // --ert sets the `ert` key; relative to the working directory, as every command-line path.
   if (!a.ert_file.empty())
     overrides.push_back({"ert", std::filesystem::absolute(a.ert_file).lexically_normal().string()});
+  // --launch sets the GPU family's software.launch key.
+  if (!a.launch.empty()) {
+    if (a.launch != "graph" && a.launch != "eager")
+      throw UsageError(fmt::format("--launch: expected graph|eager, got '{}'", a.launch));
+    overrides.push_back({"software.launch", a.launch});
+  }
   const config::Resolved cfg = [&] {
     try {
       return arch::load_arch(a.arch_file, overrides);
     } catch (const ConfigError& e) {
+      if (!a.launch.empty() && std::string_view(e.what()).starts_with("--set software.launch:"))
+        throw UsageError(fmt::format("--launch: {} is not a GPU architecture (only GPUs have a launch mode)",
+                                     a.arch_file));
       // --ert is the `ert` key of the loop-nest family; say so rather than "--set ert".
       if (!a.ert_file.empty() && std::string_view(e.what()).starts_with("--set ert:"))
         throw UsageError(fmt::format("--ert: {} is not a loop-nest architecture (it takes no Accelergy ERT)",
@@ -168,6 +178,9 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--ert", args->ert_file,
                   "Accelergy energy reference table (ERT.yaml) of a loop-nest architecture");
   app->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
+  app->add_option("--launch", args->launch,
+                  "GPU: graph (a CUDA graph replay) or eager (the framework's per-op host dispatch; "
+                  "software.launch)");
   app->add_option("--model", args->workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
   app->add_option("--onnx", args->workload.onnx, "ONNX file");
   app->add_option("--op", args->workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");

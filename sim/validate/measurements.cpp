@@ -85,6 +85,7 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     };
     // The harness's idle-power row carries no op.
     if (text("kind") == "idle" || text("spec") == "idle") continue;
+    if (const std::string st = text("status"); !st.empty() && st != "ok") continue;
     Measurement m;
     m.source = where;
     m.is_model = models;
@@ -94,9 +95,24 @@ std::vector<Measurement> read_measurements(const std::string& path) {
     // Whose kernels ran: the harness calls the libraries (op rows), PyTorch runs the models and
     // the torch_ops rows (which say so in a `mapper` column).
     m.mapper = text("mapper");
-    if (m.mapper.empty()) m.mapper = models ? "pytorch" : "library";
+    const bool grouped = col.count("group") != 0;
+    if (m.mapper.empty()) m.mapper = models || grouped ? "pytorch" : "library";
+    m.group = text("group");
     if (m.mapper != "pytorch" && m.mapper != "library")
       throw UsageError(fmt::format("{}: mapper: expected pytorch|library, got '{}'", where, m.mapper));
+    if (const std::string b = text("backend"); !b.empty())
+      m.overrides.push_back("software.attention_backend=" + b);
+    if (const std::string l = text("layout"); !l.empty()) m.overrides.push_back("software.layout=" + l);
+    if (col.count("layout") == 0 && col.count("set") == 0 && !grouped)
+      m.overrides.push_back("software.layout=nhwc");
+    for (std::string rest = text("set"); !rest.empty();) {
+      const size_t cut = rest.find(';');
+      const std::string kv = rest.substr(0, cut);
+      if (kv.find('=') == std::string::npos)
+        throw UsageError(fmt::format("{}: set: expected key=value[;key=value...], got '{}'", where, kv));
+      m.overrides.push_back(kv);
+      rest = cut == std::string::npos ? std::string() : rest.substr(cut + 1);
+    }
     const auto median = number("median_us");
     if (!median || *median <= 0)
       throw UsageError(fmt::format("{}: median_us: expected a positive number", where));

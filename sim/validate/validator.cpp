@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "arch/gpu/steady_state.hpp"
@@ -60,7 +61,10 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
       const workloads::Graph g = graph_of(m);
       arch::RunOptions options;
       options.mapper = m.mapper;
-      const arch::RunResult run = family->simulate(cfg, g, options);
+      std::vector<config::Override> overrides;
+      for (const auto& o : m.overrides) overrides.push_back(config::parse_override(o));
+      const config::Resolved row_cfg = overrides.empty() ? cfg : cfg.with_overrides(overrides);
+      const arch::RunResult run = family->simulate(row_cfg, g, options);
       r.predicted_us = run.total.seconds * 1e6;
       r.predicted_dram_bytes = static_cast<double>(run.total.dram_read_bytes + run.total.dram_write_bytes);
       for (const auto& op : g.ops())
@@ -78,7 +82,7 @@ std::vector<RowResult> simulate_rows(const config::Resolved& cfg, const std::vec
         }
       }
       if (m.energy_j) {
-        const auto steady = arch::gpu::steady_state(cfg, g, m.mapper == "pytorch");
+        const auto steady = arch::gpu::steady_state(row_cfg, g, m.mapper == "pytorch");
         r.predicted_energy_j = steady.energy_j;
         r.predicted_loop_us = steady.seconds * 1e6;
       }
@@ -129,6 +133,13 @@ Summary summarize(const std::vector<RowResult>& rows, double l2_bytes) {
       }
     s.kinds.push_back({k, accuracy(p, m)});
   }
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> by_group;
+  for (const auto& r : rows)
+    if (r.error.empty() && !r.m.is_model && !r.m.group.empty()) {
+      by_group[r.m.group].first.push_back(r.predicted_us);
+      by_group[r.m.group].second.push_back(r.m.median_us);
+    }
+  for (const auto& [g, pm] : by_group) s.groups.push_back({g, accuracy(pm.first, pm.second)});
   s.kernels = accuracy(kp, km);
   s.models = accuracy(mp, mm);
   s.energy = accuracy(ep, em);
@@ -146,6 +157,7 @@ std::string format_summary(const Summary& s, const std::string& title) {
                      100 * a.max_error, a.spearman, 100 * a.mean_signed);
   };
   for (const auto& k : s.kinds) line(k.kind, k.time);
+  for (const auto& g : s.groups) line("  group " + g.kind, g.time);
   line("all kernels", s.kernels);
   line("whole models", s.models);
   line("energy (steady state)", s.energy);
@@ -163,7 +175,7 @@ std::string rows_csv(const std::vector<RowResult>& rows) {
       "source,split,kind,spec,batch,measured_us,predicted_us,error,measured_energy_j,predicted_energy_j,"
       "measured_dram_bytes,predicted_dram_bytes,output_bytes,kernel,predicted_kernel,tile_agrees,measured_"
       "loop_us,"
-      "predicted_loop_us,failure\n";
+      "predicted_loop_us,failure,group\n";
   for (const auto& r : rows) {
     const bool ok = r.error.empty();
     std::optional<double> dram;
@@ -171,14 +183,14 @@ std::string rows_csv(const std::vector<RowResult>& rows) {
     std::optional<double> loop;
     if (r.m.energy_j && r.m.avg_power_w && *r.m.avg_power_w > 0)
       loop = *r.m.energy_j / *r.m.avg_power_w * 1e6;
-    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},{},{},\"{}\"\n",
+    o += fmt::format("\"{}\",{},{},\"{}\",{},{:.6g},{},{},{},{},{},{},{:.6g},\"{}\",{},{},{},{},\"{}\",{}\n",
                      r.m.source, r.m.split, r.m.kind, r.m.spec, r.m.batch, r.m.median_us,
                      ok ? fmt::format("{:.6g}", r.predicted_us) : "",
                      ok ? fmt::format("{:.4f}", (r.predicted_us - r.m.median_us) / r.m.median_us) : "",
                      opt(r.m.energy_j), opt(r.predicted_energy_j), opt(dram),
                      ok ? fmt::format("{:.6g}", r.predicted_dram_bytes) : "", r.output_bytes, r.m.kernel,
                      r.predicted_kernel, r.tile_agrees ? (*r.tile_agrees ? "1" : "0") : "", opt(loop),
-                     opt(r.predicted_loop_us), r.error);
+                     opt(r.predicted_loop_us), r.error, r.m.group);
   }
   return o;
 }

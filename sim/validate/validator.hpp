@@ -33,11 +33,12 @@ struct KindAccuracy {
 };
 
 struct Summary {
-  std::vector<KindAccuracy> kinds;  // op kinds in order of first appearance
-  Accuracy kernels;                 // all op rows
-  Accuracy models;                  // whole-model rows
-  Accuracy energy;                  // rows with a measured energy
-  Accuracy dram;                    // rows with ncu bytes whose output exceeds L2
+  std::vector<KindAccuracy> kinds;   // op kinds in order of first appearance
+  std::vector<KindAccuracy> groups;  // leave-one-group-out units (rows with a group), sorted
+  Accuracy kernels;                  // all op rows
+  Accuracy models;                   // whole-model rows
+  Accuracy energy;                   // rows with a measured energy
+  Accuracy dram;                     // rows with ncu bytes whose output exceeds L2
   size_t tiles_compared = 0, tiles_agree = 0;
   size_t failed = 0;
   std::string first_failure;

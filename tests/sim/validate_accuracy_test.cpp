@@ -73,6 +73,50 @@ TEST(ValidateAccuracy, HeldOutSplit) {
   EXPECT_EQ(s.models.n, 22u);
 }
 
+// SDPA under both fused backends (the `backend` column sets software.attention_backend per row):
+// FlashAttention-2 and cuDNN's fused kernels, prefill and decode (70 rows). One constant,
+// calibration.attention_wgmma_efficiency, was fitted on 11 of the 35 cuDNN rows (sha256(spec) mod
+// 100 < 40). Reached when written: all 6.4 % (Spearman 0.997); cuDNN prefill 5.1 %, decode 5.7 %;
+// flash 7.6 % / 7.2 %. Before the cuDNN kernels were modelled (every row timed as FlashAttention-2):
+// 25.8 %, cuDNN prefill 52.5 %.
+TEST(ValidateAccuracy, AttentionBackends) {
+  const std::string root = ORRERY_SOURCE_DIR;
+  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
+  std::vector<Measurement> rows;
+  for (const char* f :
+       {"/validation/data/attention_backends_h100.csv", "/validation/data/ops2_attention_backends.csv",
+        "/validation/data/ops3_attention_backends.csv"}) {
+    const auto more = read_measurements(root + f);
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  EXPECT_EQ(s.failed, 0u) << s.first_failure;
+  EXPECT_EQ(s.kernels.n, 70u);
+  EXPECT_LT(s.kernels.mape, 0.07);
+  EXPECT_GT(s.kernels.spearman, 0.99);
+}
+
+// Issue 15's generalization set: 1,178 random ops PyTorch ran with its defaults
+// (validation/data/random_ops_h100.csv), all held out (only the eager host costs were fitted on
+// it, on 11 of its 34 groups, and they do not enter these GPU times). Bounds: what the model
+// reached when this was written (see the numbers below), with a small margin.
+TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
+  const std::string root = ORRERY_SOURCE_DIR;
+  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
+  const auto rows = read_measurements(root + "/validation/data/random_ops_h100.csv");
+  EXPECT_EQ(rows.size(), 1178u);  // the 24 ops PyTorch refused are skipped
+  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  // 98 rows the op-spec grammar cannot state yet (batchnorm/maxpool layout=, gemm bias=1).
+  EXPECT_LE(s.failed, 98u) << s.first_failure;
+  EXPECT_GE(s.kernels.n, 1080u);
+  // Reached when written (1,080 rows): 27.9 %, Spearman 0.958, energy 30.0 % (139 rows); far from
+  // the issue's targets (8 %, 0.98, 10 %): these hold the gain over the model before the software
+  // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those).
+  EXPECT_LT(s.kernels.mape, 0.29);
+  EXPECT_GT(s.kernels.spearman, 0.95);
+  EXPECT_LT(s.energy.mape, 0.31);
+}
+
 TEST(ValidateCli, WritesSvgAndRejectsBadSplit) {
   const std::string svg = "/tmp/orrery_validate_plot_" + std::to_string(::getpid()) + ".svg";
   const auto ok = test::run_cli(

@@ -17,11 +17,16 @@ namespace {
 
 using mappers::gpu::Runtime;
 
-GpuSpec test_spec() { return make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml")); }
+// The PyTorch runs measured here held their activations channels-last (validation/README.md).
+const char* const kChannelsLast = "software: {layout: nhwc}\n";
+
+GpuSpec test_spec() {
+  return make_spec(load_arch_text(test::gpu_test_config(kChannelsLast), "gpu_test.yaml"));
+}
 
 // The test config with one piece of its text replaced (a key added beside an existing one).
 GpuSpec test_spec_replacing(const std::string& from, const std::string& to) {
-  std::string text = test::gpu_test_config();
+  std::string text = test::gpu_test_config(kChannelsLast);
   text.replace(text.find(from), from.size(), to);
   return make_spec(load_arch_text(text, "gpu_test.yaml"));
 }
@@ -34,7 +39,7 @@ RunResult run(const std::string& op, Fidelity fidelity) {
   RunOptions o;
   o.mapper = "pytorch";
   o.fidelity = fidelity;
-  return find_family("gpu")->simulate(load_arch_text(test::gpu_test_config(), "gpu_test.yaml"),
+  return find_family("gpu")->simulate(load_arch_text(test::gpu_test_config(kChannelsLast), "gpu_test.yaml"),
                                       workloads::parse_op_spec(op), o);
 }
 
@@ -144,11 +149,17 @@ TEST(GpuPytorchLowering, UnalignedChannelStemGathers) {
     EXPECT_EQ(m.kernels[0].ctas, 196);
     EXPECT_EQ(m.kernels[0].dependent_accesses, 49);
   }
-  // fp32 (no TF32) has no tensor-core path: cuDNN's SIMT implicit GEMM, whatever the channels.
-  const auto simt = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp32");
+  // fp32 without TF32 (the harness; PyTorch with torch.backends.cudnn.allow_tf32 off) has no
+  // tensor-core path: cuDNN's SIMT implicit GEMM, whatever the channels. PyTorch's default lets
+  // cuDNN take TF32.
+  const auto simt =
+      map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp32", Runtime::library);
   ASSERT_EQ(simt.kernels.size(), 1u);
   EXPECT_EQ(simt.kernels[0].engine, Engine::simt_gemm);
   EXPECT_GT(time_kernel(test_spec(), simt.kernels[0], LaunchMode::isolated, false).seconds, 0.0);
+  const auto tf32 = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp32");
+  ASSERT_EQ(tf32.kernels.size(), 1u);
+  EXPECT_EQ(tf32.kernels[0].math_dtype, workloads::DType::tf32);
   const auto padded = map("conv2d:N=32,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16");
   ASSERT_EQ(padded.kernels.size(), 5u);
   EXPECT_TRUE(padded.kernels[0].memset);
@@ -200,7 +211,7 @@ TEST(GpuEnergy, MmaSyncFactorAndIdleWaits) {
   // 0.6 pJ/FLOP (the test config's fp16 figure) x 2.5.
   EXPECT_NEAR(t.energy_math_j, k.flops_per_cta * static_cast<double>(k.ctas) * 0.6 * 2.5 * 1e-12, 1e-15);
 
-  std::string lat = test::gpu_test_config();
+  std::string lat = test::gpu_test_config(kChannelsLast);
   lat.replace(lat.find("latency_ns: 0"), 13, "latency_ns: 500");
   lat.replace(lat.find("active_w: 0"), 11, "active_w: 100");
   const GpuSpec ls = make_spec(load_arch_text(lat, "gpu_test.yaml"));

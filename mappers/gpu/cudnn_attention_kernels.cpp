@@ -1,0 +1,187 @@
+#include "mappers/gpu/cudnn_attention_kernels.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/checked_math.hpp"
+#include "mappers/gpu/attention_kernels.hpp"
+#include "mappers/gpu/stream_kernels.hpp"
+#include "mappers/gpu/torch_native_kernels.hpp"
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Engine;
+using arch::gpu::Kernel;
+
+namespace {
+
+// Per score, besides the two MMAs: one exp on the SFUs and the online softmax's FP32 work in the
+// same warps (running max, the scale-and-subtract FMA feeding exp2, the row sum): 3 FP32 ops at
+// 128 lanes per clock against 16 exps per clock, charged as SFU-equivalent ops. (FlashAttention-2
+// also rescales and converts per score: 6.)
+constexpr double kSoftmaxFp32OpsPerScore = 3.0;
+
+struct Sizes {
+  double ib, B, H, S, L, D, q_bytes, kv_bytes;
+};
+
+Sizes sizes(const workloads::AttentionParams& a, workloads::DType dtype) {
+  Sizes z;
+  z.ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  z.B = static_cast<double>(a.batch);
+  z.H = static_cast<double>(a.heads);
+  z.S = static_cast<double>(a.q_len);
+  z.L = static_cast<double>(a.kv_len);
+  z.D = static_cast<double>(a.head_dim);
+  z.q_bytes = z.B * z.H * z.S * z.D * z.ib;
+  z.kv_bytes = 2.0 * z.B * static_cast<double>(a.kv_heads) * z.L * z.D * z.ib;
+  return z;
+}
+
+Kernel fused(std::string name, Engine engine, workloads::DType dtype, const arch::gpu::GpuSpec& spec,
+             int64_t ctas, int64_t ctas_per_sm, int64_t br, int64_t bc, int64_t d_kernel, double blocks) {
+  const double keys = blocks * static_cast<double>(bc);
+  const double sfu_per_score =
+      1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0);
+  Kernel k;
+  k.name = std::move(name);
+  k.engine = engine;
+  k.math_dtype = dtype;
+  k.ctas = ctas;
+  k.ctas_per_sm = ctas_per_sm;
+  k.tile_m = br;
+  k.tile_n = bc;
+  k.tile_k = d_kernel;
+  k.stages = 2;
+  k.k_iters = std::max<int64_t>(1, static_cast<int64_t>(blocks + 0.5));
+  k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * static_cast<double>(d_kernel);
+  k.sfu_ops_per_cta = static_cast<double>(br) * keys * sfu_per_score;
+  return k;
+}
+
+GpuMapping prefill(const workloads::AttentionParams& a, workloads::DType dtype,
+                   const arch::gpu::GpuSpec& spec) {
+  const Sizes z = sizes(a, dtype);
+  // Head dims compiled in steps of 64 (the names show 64x128x64 for d = 40 and 64, 64x128x128 for
+  // d = 80 and 128).
+  const int64_t d_kernel = std::max<int64_t>(64, ceil_div(a.head_dim, 64) * 64);
+  constexpr int64_t br = 128, bc = 128;
+  // Shared memory: Q (128 x d) and two stages of K and V blocks (128 x d each), 16-bit.
+  const double smem = (static_cast<double>(br) + 4.0 * bc) * static_cast<double>(d_kernel) * 2.0;
+  const int64_t per_sm =
+      std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(spec.shared_memory_bytes) / smem), 1, 2);
+  const int64_t q_blocks = ceil_div(a.q_len, br), kv_blocks = ceil_div(a.kv_len, bc);
+  const double blocks = a.causal ? causal_blocks(a, spec, per_sm, br, bc, q_blocks, kv_blocks).timed
+                                 : static_cast<double>(kv_blocks);
+  // Before sm90 (no wgmma) cuDNN runs its sm80 mma.sync kernels of the same tiling.
+  const bool wgmma = spec.compute_capability >= 90;
+  Kernel k = fused(fmt::format("cudnn_sdpa_{}_flash_fprop_{}_64x{}x{}{}", wgmma ? "sm90" : "sm80",
+                               wgmma ? "wgmma" : "mma", bc, d_kernel, a.causal ? "_causal" : ""),
+                   wgmma ? Engine::attention_wgmma : Engine::attention, dtype, spec,
+                   a.batch * a.heads * q_blocks, per_sm, br, bc, d_kernel, blocks);
+  k.useful_flops = 4.0 * z.B * z.H * z.S * z.L * z.D * (a.causal ? 0.5 : 1.0);
+  k.l2_bytes = static_cast<double>(k.ctas) * (static_cast<double>(br) * z.D * z.ib +
+                                              2.0 * blocks * static_cast<double>(bc) * z.D * z.ib) +
+               z.q_bytes;
+  k.dram_read_bytes = z.q_bytes + z.kv_bytes;
+  set_writes(k, spec, z.q_bytes + z.kv_bytes, z.q_bytes);
+  GpuMapping m;
+  m.kernels.push_back(memset_node(4096.0, spec));
+  m.kernels.push_back(k);
+  m.note = "cuDNN fused attention (sm90 wgmma), after its workspace memset";
+  return m;
+}
+
+GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
+                  const arch::gpu::GpuSpec& spec) {
+  const Sizes z = sizes(a, dtype);
+  const int64_t d_kernel = std::max<int64_t>(64, ceil_div(a.head_dim, 64) * 64);
+  constexpr int64_t br = 16, bc = 128;
+  const int64_t bh = a.batch * a.heads, kv_blocks = ceil_div(a.kv_len, bc);
+  // Lean attention: where the (batch, head) CTAs leave SMs idle, the key blocks are spread over
+  // the SMs, at least 4 blocks (512 keys) per split (kv = 512 ran unsplit, 4096 and 16384 split).
+  const int64_t splits =
+      bh < spec.sm_count
+          ? std::clamp<int64_t>(std::min(ceil_div(spec.sm_count, bh), kv_blocks / 4), 1, kv_blocks)
+          : 1;
+  const int64_t per_split = ceil_div(kv_blocks, splits);
+  Kernel k = fused(fmt::format("cudnn_sdpa_sm80_flash_fprop_wmma_16x{}x{}", bc, d_kernel), Engine::attention,
+                   dtype, spec, bh * splits, 4, br, bc, d_kernel, static_cast<double>(per_split));
+  k.useful_flops = 4.0 * z.B * z.H * z.S * z.L * z.D;
+  const double partials =
+      splits > 1 ? static_cast<double>(splits) * z.B * z.H * z.S * (z.D + 2.0) * 4.0 : 0.0;
+  k.l2_bytes = 2.0 * z.B * z.H * z.L * z.D * z.ib + z.q_bytes + (splits > 1 ? partials : z.q_bytes);
+  k.dram_read_bytes = z.q_bytes + z.kv_bytes;
+  set_writes(k, spec, z.q_bytes + z.kv_bytes, splits > 1 ? partials : z.q_bytes);
+  GpuMapping m;
+  m.kernels.push_back(k);
+  m.note = "cuDNN fused attention, decode (sm80 wmma, 16-row query tile)";
+  if (splits > 1) {
+    StreamProblem c;
+    c.name = "cudnn_lean_reduction";
+    c.dtype = dtype;
+    c.read_bytes = partials;
+    c.write_bytes = z.q_bytes;
+    c.max_ctas = bh;
+    m.kernels.push_back(make_stream_kernel(c, spec));
+    m.note += fmt::format("; lean attention over {} key splits, then lean_reduction_kernel", splits);
+  }
+  return m;
+}
+
+}  // namespace
+
+GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, workloads::DType dtype,
+                                        const arch::gpu::GpuSpec& spec) {
+  const Sizes z = sizes(a, dtype);
+  const int64_t d_kernel = std::max<int64_t>(64, ceil_div(a.head_dim, 64) * 64);
+  // A CTA owns 128 keys and walks the query blocks of 64: per score it recomputes S = Q K^T and
+  // P = exp(S - lse), forms dP = dO V^T and dS = P (dP - D), and accumulates dV += P^T dO,
+  // dK += dS^T Q and dQ += dS K (fp32 atomics into a workspace): five MMAs of the forward's
+  // two, the exp and ~4 FP32 ops per score.
+  constexpr int64_t bc = 128, br = 64;
+  const int64_t k_blocks = ceil_div(a.kv_len, bc), q_blocks = ceil_div(a.q_len, br);
+  const bool wgmma = spec.compute_capability >= 90;
+  const double blocks = a.causal ? 0.5 * static_cast<double>(q_blocks + 1) : static_cast<double>(q_blocks);
+  Kernel k = fused(fmt::format("cudnn_sdpa_{}_flash_bprop_{}_{}x{}x{}{}", wgmma ? "sm90" : "sm80",
+                               wgmma ? "wgmma" : "mma", br, bc, d_kernel, a.causal ? "_causal" : ""),
+                   wgmma ? Engine::attention_wgmma : Engine::attention, dtype, spec,
+                   a.batch * a.heads * k_blocks, 1, bc, br, d_kernel, blocks);
+  k.flops_per_cta *= 2.5;  // five MMAs per score block instead of two
+  k.sfu_ops_per_cta *= (1.0 + 4.0 * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0)) /
+                       (1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0));
+  k.useful_flops = 10.0 * z.B * z.H * z.S * z.L * z.D * (a.causal ? 0.5 : 1.0);
+  const double q_visits = static_cast<double>(k.ctas) * blocks * static_cast<double>(br);
+  // Per visited query block: Q and dO in (16-bit), lse and D (fp32), dQ's fp32 atomics out.
+  k.l2_bytes = q_visits * (2.0 * z.D * z.ib + 8.0 + 2.0 * z.D * 4.0) + 2.0 * z.kv_bytes;
+  const double dq_acc = z.B * z.H * z.S * z.D * 4.0;
+  k.dram_read_bytes = 2.0 * z.q_bytes + z.kv_bytes + z.B * z.H * z.S * 8.0;
+  set_writes(k, spec, k.dram_read_bytes, z.kv_bytes + dq_acc);
+  GpuMapping m;
+  StreamProblem dot;
+  dot.name = "cudnn_sdpa_dot_do_o";  // D = rowsum(dO * O)
+  dot.dtype = dtype;
+  dot.read_bytes = 2.0 * z.q_bytes;
+  dot.write_bytes = z.B * z.H * z.S * 4.0;
+  dot.flops = 2.0 * z.B * z.H * z.S * z.D;
+  m.kernels.push_back(make_stream_kernel(dot, spec));
+  m.kernels.push_back(memset_node(dq_acc, spec));
+  m.kernels.push_back(k);
+  StreamProblem convert;
+  convert.name = "cudnn_sdpa_dq_convert";  // the fp32 dQ accumulator to the op's dtype
+  convert.dtype = dtype;
+  convert.read_bytes = dq_acc;
+  convert.write_bytes = z.q_bytes;
+  convert.flops = z.B * z.H * z.S * z.D;
+  m.kernels.push_back(make_stream_kernel(convert, spec));
+  m.note = "cuDNN fused attention backward (dO.O rowsum, dQ accumulator zeroed, bprop, dQ convert)";
+  return m;
+}
+
+GpuMapping map_cudnn_attention(const workloads::AttentionParams& a, workloads::DType dtype,
+                               const arch::gpu::GpuSpec& spec) {
+  return a.q_len <= 16 ? decode(a, dtype, spec) : prefill(a, dtype, spec);
+}
+
+}  // namespace orrery::mappers::gpu

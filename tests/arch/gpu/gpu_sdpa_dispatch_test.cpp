@@ -1,0 +1,99 @@
+// PyTorch's SDPA backend choice (torch 2.11 sdp_utils.cpp on sm90 with cuDNN 9.19) and the
+// kernels of each backend. Expected backends and kernel names: the ones the H100 ran
+// (shared/reference/gpu.md "What PyTorch 2.11 launches by default",
+// validation/data/attention_backends_h100.csv); times derived by hand below.
+#include <gtest/gtest.h>
+
+#include "arch/gpu/kernel_timing.hpp"
+#include "arch/gpu/spec.hpp"
+#include "arch/registry.hpp"
+#include "common/error.hpp"
+#include "mappers/gpu/library_mapper.hpp"
+#include "tests/arch/gpu/gpu_test_config.hpp"
+#include "workloads/op_spec.hpp"
+
+namespace orrery::arch::gpu {
+namespace {
+
+using mappers::gpu::Runtime;
+
+GpuSpec spec_with(const std::string& extra = "") {
+  return make_spec(load_arch_text(test::gpu_test_config(extra), "gpu_test.yaml"));
+}
+
+mappers::gpu::GpuMapping map(const std::string& op, const GpuSpec& spec, Runtime rt = Runtime::pytorch) {
+  return mappers::gpu::map_op(workloads::parse_op_spec(op).ops()[0], spec, rt);
+}
+
+std::vector<std::string> names(const mappers::gpu::GpuMapping& m) {
+  std::vector<std::string> n;
+  for (const auto& k : m.kernels) n.push_back(k.name);
+  return n;
+}
+
+TEST(GpuSdpaDispatch, DefaultsOnHopper) {
+  const GpuSpec s = spec_with();
+  // fp16 prefill: a memset, then cuDNN's sm90 wgmma kernel (64x128x64 for d = 64).
+  auto m = map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp16", s);
+  ASSERT_EQ(m.kernels.size(), 2u);
+  EXPECT_TRUE(m.kernels[0].memset);
+  EXPECT_EQ(m.kernels[1].name, "cudnn_sdpa_sm90_flash_fprop_wgmma_64x128x64");
+  EXPECT_EQ(m.kernels[1].engine, Engine::attention_wgmma);
+  // d = 80 runs the d = 128 kernel (ops3: 64x128x128 for D=80).
+  EXPECT_EQ(map("attention:B=2,H=8,S=1024,D=80,causal=0,dtype=bf16", s).kernels[1].name,
+            "cudnn_sdpa_sm90_flash_fprop_wgmma_64x128x128");
+  // Decode: the sm80 16-row kernel alone for a short cache; lean split + reduction for a long one
+  // with few (batch, head) pairs (kv 512 vs 4096 at B=1, H=32 in attention_backends_h100.csv).
+  EXPECT_EQ(names(map("attention:B=1,H=32,S=1,D=128,causal=0,kv=512,dtype=fp16", s)),
+            std::vector<std::string>{"cudnn_sdpa_sm80_flash_fprop_wmma_16x128x128"});
+  EXPECT_EQ(map("attention:B=1,H=32,S=1,D=128,causal=0,kv=4096,dtype=fp16", s).kernels.size(), 2u);
+  EXPECT_EQ(map("attention:B=16,H=12,S=1,D=64,causal=0,kv=1024,dtype=fp16", s).kernels.size(), 1u);
+  // fp32: neither cuDNN nor flash; the memory-efficient kernel (3xTF32).
+  m = map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp32", s);
+  ASSERT_EQ(m.kernels.size(), 1u);
+  EXPECT_EQ(m.kernels[0].name, "fmha_cutlassF_f32_aligned_64x64_rf_sm80");
+  EXPECT_EQ(m.kernels[0].math_dtype, workloads::DType::tf32);
+  // Head dim 36: not a multiple of 8 (no cuDNN, no flash, no 16-bit efficient): the math path.
+  m = map("attention:B=1,H=8,S=77,D=36,causal=0,dtype=fp16", s);
+  EXPECT_NE(m.note.find("backend math"), std::string::npos) << m.note;
+}
+
+TEST(GpuSdpaDispatch, SoftwareChangesTheChoice) {
+  // cuDNN 9.14 (< 9.15): PyTorch keeps flash first.
+  EXPECT_EQ(
+      map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp16", spec_with("software: {cudnn_version: '9.14'}"))
+          .kernels[0]
+          .name,
+      "flash_fwd_128x128_d64");
+  // The library mapper is orrery's harness, which forces FlashAttention-2.
+  EXPECT_EQ(
+      map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp16", spec_with(), Runtime::library).kernels[0].name,
+      "flash_fwd_128x128_d64");
+  // A forced backend.
+  EXPECT_EQ(map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp16",
+                spec_with("software: {attention_backend: efficient}"))
+                .kernels[0]
+                .name,
+            "fmha_cutlassF_f16_aligned_64x128_rf_sm80");
+  // Forcing an ineligible backend is an input error naming why.
+  EXPECT_THROW(map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp32",
+                   spec_with("software: {attention_backend: flash}")),
+               WorkloadError);
+}
+
+TEST(GpuSdpaDispatch, CudnnPrefillTimeByHand) {
+  // B=1, H=132, S=1024, D=128, fp16 on the test config (no latency, L2 unbounded): 132 x 8 = 1056
+  // CTAs of 128 queries, one per SM (Q + two K/V stages: 160 KiB of 228), so 8 waves. Per CTA:
+  // 4 x 128 x 1024 x 128 = 67,108,864 FLOP at 4096 x 0.9 (attention_wgmma_efficiency default) x
+  // 1.98 GHz = 9.1941 us, plus 128 x 1024 x (1 + 3 x 16/128) = 180,224 SFU-equivalent ops at
+  // 16 x 1.98 GHz = 5.6889 us; HBM (104 MB at 3.017 TB/s = 34 us) stays under the math.
+  const GpuSpec s = spec_with();
+  const auto m = map("attention:B=1,H=132,S=1024,D=128,causal=0,dtype=fp16", s);
+  ASSERT_EQ(m.kernels.size(), 2u);
+  const KernelTiming t = time_kernel_at(s, m.kernels[1], LaunchMode::graph, s.max_clock_hz);
+  EXPECT_EQ(t.waves, 8);
+  EXPECT_NEAR(t.busy_seconds * 1e6, 8 * (9.1941 + 5.6889), 0.05);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -7,6 +7,8 @@ pkgs=(
   nlohmann-json3-dev libcli11-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libopenmpi-dev openmpi-bin libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
   libsqlite3-dev libsqlitecpp-dev libfmt-dev clang-format libonnx-testdata
+  pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest
+  python3-nbformat python3-nbconvert jupyter-nbconvert python3-ipykernel
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -70,6 +70,8 @@ StageCost stage_cost(const StageShape& s, const Folding& f, const StreamingSpec&
       place(1, spec.weight_fifo_words, lanes * s.w_bits, false, true);  // the stream FIFO only
     else
       place(1, ceil_div(s.weights, lanes), lanes * s.w_bits, store == WeightStore::uram, true);
+    // CSR arrays (values, column indices, row pointers), read one word per cycle in sequence.
+    place(1, s.index_words, 32, store == WeightStore::uram, true);
   } else {
     lut += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;
     ff += static_cast<double>(f.coarse_out) * spec.lut_per_misc_lane;  // as many FFs as LUTs per lane

@@ -9,6 +9,9 @@
 //   cycles per image = (MH / PE) * (MW / SIMD) * OFM_H * OFM_W
 //                    = (c_out / coarse_out) * (c_in_g / coarse_in) * (kernel / fine) * OFM pixels.
 // A misc stage (pool, eltwise, concat, softmax) streams `elements` through `coarse_out` lanes.
+// A sparse-gather stage (spmm) is a matrix stage with MH = features, MW = 1 and one "pixel" per
+// nonzero: it reads one nonzero a_rc of the on-chip CSR arrays per cycle and gathers row c of X
+// from an on-chip buffer, coarse_out features at a time: cycles = nnz * ceil(features / PE).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -36,6 +39,8 @@ struct StageShape {
   int64_t weights = 0;         // parameters held on chip
   int a_bits = 8, w_bits = 8;  // activation and weight widths
   bool whole_input = false;    // the first output needs the whole input (FC, global pool, softmax)
+  bool sparse_gather = false;  // spmm: `weights` is the X gather buffer, `index_words` the CSR arrays
+  int64_t index_words = 0;     // 32-bit words held on chip besides the weights (CSR of an spmm)
 };
 
 struct Folding {

@@ -103,7 +103,27 @@ struct StageShapeOf {
   std::optional<StageShape> operator()(const workloads::NormParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::AttentionParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::EmbeddingParams&) { return std::nullopt; }
-  std::optional<StageShape> operator()(const workloads::SpmmParams&) { return std::nullopt; }
+  // spmm: a sparse row-wise gather (one nonzero per cycle, features across coarse_out lanes);
+  // the stage holds its input X (the gather buffer) and the CSR arrays on chip. A batch is that
+  // many disjoint graphs (a block-diagonal A): each image aggregates its own share.
+  std::optional<StageShape> operator()(const workloads::SpmmParams& p) {
+    const int64_t nnz = ceil_div(p.nnz, images), rows = ceil_div(p.rows, images);
+    const int64_t cols = ceil_div(p.cols, images);
+    s.kind = StageKind::matrix;
+    s.sparse_gather = true;
+    s.images = images;
+    s.c_in_g = 1;
+    s.kernel = 1;
+    s.c_out = p.features;
+    s.out_pixels = nnz;
+    s.in_h = cols;
+    s.in_c = p.features;
+    s.out_h = rows;
+    s.weights = checked_mul(cols, p.features, op.name + ": gather buffer");
+    s.index_words = 2 * nnz + rows + 1;
+    s.whole_input = true;  // any output row may gather any row of X
+    return s;
+  }
   std::optional<StageShape> operator()(const workloads::LoopNestOpParams&) { return std::nullopt; }
   std::optional<StageShape> operator()(const workloads::CrossEntropyParams&) { training(); }
   std::optional<StageShape> operator()(const workloads::OptimizerParams&) { training(); }

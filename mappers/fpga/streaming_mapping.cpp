@@ -72,6 +72,10 @@ nlohmann::json StreamingMapping::stage_json(size_t i) const {
                  {"MW", s.shape.c_in_g * s.shape.kernel},
                  {"PE", s.folding.coarse_out},
                  {"SIMD", s.folding.coarse_in * s.folding.fine}};
+  if (s.shape.sparse_gather)
+    j["dataflow"] =
+        "sparse row-wise gather: one nonzero per cycle from the on-chip CSR arrays, its row of X "
+        "gathered from an on-chip buffer, features across PE lanes";
   return j;
 }
 

@@ -168,6 +168,22 @@ const std::map<std::string, std::string> kConvDims{{"n", "N"},  {"g", "G"},  {"m
                                                    {"oz", "Z"}, {"oy", "Q"}, {"ox", "P"}, {"kz", "T"},
                                                    {"ky", "S"}, {"kx", "R"}};
 
+// spmm (out = A X, A sparse) as a row-wise gather over A packed in ELL form: every output row
+// r = P takes C = ceil(nnz / rows) nonzeros (rows padded to the average length: a balanced graph
+// is assumed), and each nonzero gathers its own row of X, so the gathered X is a data space of
+// its own per (row, nonzero): Outputs[P, M] += Weights[P, C] (A's values) * Inputs[P, C, M]
+// (the gathered X rows), M = features. Which X row a nonzero picks is data, which a loop nest
+// cannot express, so no reuse of an X row between nonzeros is counted (an upper bound on the
+// gather traffic). MACs: rows * C * features >= nnz * features.
+LoopNestPart spmm_gather(const workloads::SpmmParams& p, const std::string& op_name) {
+  Builder b;
+  b.dims = {{"P", p.rows}, {"C", ceil_div(p.nnz, p.rows)}, {"M", p.features}};
+  b.spaces.push_back({"Weights", {{{"P", 1}}, {{"C", 1}}}, false});
+  b.spaces.push_back({"Inputs", {{{"P", 1}}, {{"C", 1}}, {{"M", 1}}}, false});
+  b.spaces.push_back({"Outputs", {{{"P", 1}}, {{"M", 1}}}, true});
+  return b.finish("ell_gather", op_name);
+}
+
 std::vector<LoweredPart> memory_pass(const Op& op) {
   return {MemoryPassPart{checked_add(op.input_bytes(), op.weight_bytes(), op.name + ": bytes read"),
                          op.output_bytes()}};
@@ -226,9 +242,8 @@ struct LowerOp {
     part.problem.validate();
     return {part};
   }
-  std::vector<LoweredPart> operator()(const workloads::SpmmParams&) const {
-    throw WorkloadError(
-        fmt::format("not supported yet: {}: sparse aggregation (spmm) on the loop-nest family", op.name));
+  std::vector<LoweredPart> operator()(const workloads::SpmmParams& p) const {
+    return {spmm_gather(p, op.name)};
   }
   // No MACs: a memory pass.
   std::vector<LoweredPart> operator()(const workloads::PoolParams&) const { return memory_pass(op); }

@@ -9,9 +9,11 @@
 // names (P/Q output width/height, R/S kernel width/height, extra G groups, Z/T depth), a GEMM
 // C[b,m,n] = A[b,m,k] B[k,n] is N=b, P=m, M=n, C=k (the second operand is Weights), attention is
 // its two matmuls (QK^T: C = head dim, M = keys; AV: C = keys, M = head dim; G/H = kv heads and
-// query heads per kv head). Dimensions of bound 1 that Timeloop's layer has are kept, so
-// constraints naming them stay valid; at most arch::loopnest::kMaxDims dimensions fit, beyond that
-// unit dimensions go first, then N and G become repetitions of the problem (`repeat`).
+// query heads per kv head), spmm a row-wise gather over A packed in ELL form (part "ell_gather":
+// P = rows, C = nonzeros per row, M = features; Inputs are the gathered X rows). Dimensions of bound 1 that
+// Timeloop's layer has are kept, so constraints naming them stay valid; at most arch::loopnest::kMaxDims
+// dimensions fit, beyond that unit dimensions go first, then N and G become repetitions of the problem
+// (`repeat`).
 #include <cstdint>
 #include <string>
 #include <variant>

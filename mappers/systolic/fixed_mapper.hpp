@@ -11,7 +11,7 @@
 namespace orrery::mappers::systolic {
 
 // Infeasible when a fold's stationary tile does not fit its buffer half. Throws WorkloadError
-// for ops the array cannot run (spmm).
+// for ops the array cannot run (a generic loop nest).
 MappingResult map_fixed(const workloads::Op& op, const arch::systolic::SystolicSpec& spec,
                         const MapperOptions& options);
 

@@ -154,6 +154,33 @@ void lower_attention(const workloads::AttentionParams& p, const SystolicSpec& s,
     out.notes.push_back("grouped-query attention: K and V are re-read for every head");
 }
 
+// spmm (graph aggregation, out = A X with A sparse) as a dense fallback. A systolic array has no
+// gather: in every dataflow one operand streams along an array row or column and is shared by
+// all PEs there, while a sparse row needs the X rows its own column indices pick. So A is
+// expanded to its dense rows x cols matrix (zeros included) and multiplied as the GEMM
+// M = rows, N = features, K = cols: cycles and traffic follow the dense shape, and the MACs on
+// A's zeros are done (and paid for) like any other.
+void lower_spmm(const workloads::SpmmParams& p, const SystolicSpec& s, Lowering& out) {
+  const int64_t ib = s.input_bytes, ob = s.output_bytes;
+  GemmShape g;
+  g.what = "spmm dense fallback (A as a dense rows x cols matrix)";
+  g.dims = {p.rows, p.features, p.cols};
+  g.ifmap_bytes = mul({p.rows, p.cols, ib});
+  g.filter_bytes = mul({p.cols, p.features, ib});
+  g.ofmap_bytes = mul({p.rows, p.features, ob});
+  out.gemms.push_back(g);
+  // What the array must at least move: the dense A, X and the output (the CSR arrays are
+  // expanded before the array sees them).
+  out.compulsory_read_bytes = checked_add(g.ifmap_bytes, g.filter_bytes, "spmm bytes");
+  out.compulsory_write_bytes = g.ofmap_bytes;
+  const double dense_macs = static_cast<double>(p.rows) * static_cast<double>(p.cols);
+  out.notes.push_back(fmt::format(
+      "spmm dense fallback: no sparse dataflow on a systolic array; A ({} x {}, nnz {}, density {:.3g}) "
+      "multiplied as a dense GEMM M = {}, N = {}, K = {}: {:.3g}x the {} useful MACs",
+      p.rows, p.cols, p.nnz, static_cast<double>(p.nnz) / dense_macs, p.rows, p.features, p.cols,
+      dense_macs / static_cast<double>(p.nnz), mul({p.nnz, p.features})));
+}
+
 // An op with no MACs: not run on the array, streamed once through the chip.
 MemoryPass stream_pass(const Op& op, const SystolicSpec& s) {
   MemoryPass m;
@@ -168,7 +195,7 @@ MemoryPass stream_pass(const Op& op, const SystolicSpec& s) {
 }
 
 // One overload per op kind (a kind without one does not compile): the MAC ops become GEMM
-// passes on the array, the rest memory passes, spmm an explicit "not supported yet".
+// passes on the array (spmm as a dense fallback), the rest memory passes.
 struct LowerOp {
   const Op& op;
   const SystolicSpec& s;
@@ -200,12 +227,7 @@ struct LowerOp {
     throw WorkloadError(
         fmt::format("{}: not supported yet: a generic loop nest (--problem) on a systolic array", op.name));
   }
-  void operator()(const workloads::SpmmParams&) const {
-    throw WorkloadError(
-        fmt::format("{}: not supported yet: spmm on a systolic array (no sparse dataflow; use a "
-                    "dense gemm op for a dense fallback)",
-                    op.name));
-  }
+  void operator()(const workloads::SpmmParams& p) const { lower_spmm(p, s, out); }
   void operator()(const workloads::EmbeddingParams& e) const {
     if (e.backward) {  // scatter-add of the dY rows into the whole dW table
       out.memory = stream_pass(op, s);
@@ -260,9 +282,11 @@ Lowering lower(const Op& op, const SystolicSpec& s) {
     out.compulsory_read_bytes = out.memory->read_bytes;
     out.compulsory_write_bytes = out.memory->write_bytes;
   } else {
-    out.compulsory_read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}),
-                                            mul({numel_sum(op.weights), s.input_bytes}), op.name);
-    out.compulsory_write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
+    if (out.compulsory_read_bytes == 0 && out.compulsory_write_bytes == 0) {  // not set by the kind
+      out.compulsory_read_bytes = checked_add(mul({numel_sum(op.inputs), s.input_bytes}),
+                                              mul({numel_sum(op.weights), s.input_bytes}), op.name);
+      out.compulsory_write_bytes = mul({numel_sum(op.outputs), s.output_bytes});
+    }
     out.notes.push_back(
         fmt::format("words: input {} B, output {} B, partial sum {} B (data.*; the op's dtype {} "
                     "sets no sizes here)",

@@ -30,7 +30,8 @@ struct Lowering {
 // ceil((H - F + s) / s) with H the padded size and F the dilated kernel extent.
 int64_t scalesim_conv_out(int64_t padded_in, int64_t kernel_extent, int64_t stride);
 
-// Throws WorkloadError for ops the array cannot run (spmm).
+// Throws WorkloadError for ops the array cannot run (a generic loop nest). spmm runs as a dense
+// fallback GEMM (the array has no gather).
 Lowering lower(const workloads::Op& op, const arch::systolic::SystolicSpec& spec);
 
 }  // namespace orrery::mappers::systolic

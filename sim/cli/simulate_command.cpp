@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "arch/mapping_file.hpp"
@@ -12,6 +13,7 @@
 #include "common/error.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/simulate.hpp"
 #include "sim/parallel/parallel_command.hpp"
 #include "sim/report.hpp"
 #include "sim/workload_source.hpp"
@@ -19,23 +21,10 @@
 namespace orrery::sim::cli {
 namespace {
 
-struct SimulateArgs {
-  std::string arch_file;
-  std::string ert_file;  // --ert: the loop-nest design's energy table (the config key `ert`)
-  std::string launch;    // --launch graph|eager: the GPU config key software.launch
-  std::vector<std::string> sets;
-  WorkloadArgs workload;
-  std::string dtype;
-  std::string mapper;
-  std::string fidelity = "analytical";
+struct CommandArgs {
+  SimulateArgs sim;
   std::string format = "table";
   std::string out;
-  std::string resolved_out;
-  std::string mapping_in;   // --mapping: evaluate this saved mapping instead of mapping
-  std::string mapping_out;  // --save-mapping
-  arch::MapOptions search;  // --objective, --search-time, --seed, --constraints
-  std::string parallel;     // --parallel dp=,tp=,pp=,microbatches=,... (sim/parallel)
-  std::string timeline;     // --timeline FILE: Chrome trace of the parallel step
 };
 
 // The mappings to evaluate: read back from --mapping, or made by the family's mapper.
@@ -73,9 +62,9 @@ std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const 
   return arch::read_mapping_document(doc, a.mapping_in, family, cfg, graph);
 }
 
-int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Report& report);
+}  // namespace
 
-int simulate(const SimulateArgs& a) {
+Report run_simulation(const SimulateArgs& a) {
   arch::Fidelity fidelity;
   if (a.fidelity == "analytical")
     fidelity = arch::Fidelity::analytical;
@@ -83,9 +72,6 @@ int simulate(const SimulateArgs& a) {
     fidelity = arch::Fidelity::cycle;
   else
     throw UsageError(fmt::format("--fidelity: expected analytical|cycle, got '{}'", a.fidelity));
-  if (a.format != "table" && a.format != "csv" && a.format != "json")
-    throw UsageError(fmt::format("--format: expected table|csv|json, got '{}'", a.format));
-
   std::vector<config::Override> overrides;
   for (const auto& s : a.sets) overrides.push_back(config::parse_override(s));
   // --ert sets the `ert` key; relative to the working directory, as every command-line path.
@@ -138,22 +124,30 @@ int simulate(const SimulateArgs& a) {
                   graph.params(), graph.macs(),
                   fidelity,       parallel::step_run_result(pr)};
     report.parallel = parallel::parallel_json(pr);
-    return write_report(a, cfg, report);
+    if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
+    return report;
   }
 
   const auto mappings = mappings_for(a, *family, cfg, graph, w.batch);
   if (!a.mapping_out.empty())
     write_file_atomically(a.mapping_out, arch::mapping_document(*mappings, cfg, graph).dump(2) + "\n",
                           "--save-mapping");
-  Report report{cfg.name(),     cfg.family(),
-                a.arch_file,    cfg.hash(),
-                graph.name(),   static_cast<int64_t>(graph.size()),
-                graph.params(), graph.macs(),
-                fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
-  return write_report(a, cfg, report);
+  const Report report{cfg.name(),     cfg.family(),
+                      a.arch_file,    cfg.hash(),
+                      graph.name(),   static_cast<int64_t>(graph.size()),
+                      graph.params(), graph.macs(),
+                      fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+
+  if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
+  return report;
 }
 
-int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Report& report) {
+namespace {
+
+int simulate(const CommandArgs& a) {
+  if (a.format != "table" && a.format != "csv" && a.format != "json")
+    throw UsageError(fmt::format("--format: expected table|csv|json, got '{}'", a.format));
+  const Report report = run_simulation(a.sim);
   std::ostringstream text;
   if (a.format == "json")
     write_json(text, report);
@@ -161,7 +155,6 @@ int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Repor
     write_csv(text, report);
   else
     write_table(text, report);
-  if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
   if (a.out.empty())
     std::cout << text.str();
   else
@@ -171,46 +164,49 @@ int write_report(const SimulateArgs& a, const config::Resolved& cfg, const Repor
 
 }  // namespace
 
+void add_simulate_options(CLI::App& app, SimulateArgs& args) {
+  app.add_option("--arch", args.arch_file, "architecture config (YAML)")->required();
+  app.add_option("--ert", args.ert_file,
+                 "Accelergy energy reference table (ERT.yaml) of a loop-nest architecture");
+  app.add_option("--set", args.sets, "override a config key: key.path=value (repeatable)");
+  app.add_option("--launch", args.launch,
+                 "GPU: graph (a CUDA graph replay) or eager (the framework's per-op host dispatch; "
+                 "software.launch)");
+  app.add_option("--model", args.workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
+  app.add_option("--onnx", args.workload.onnx, "ONNX file");
+  app.add_option("--op", args.workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");
+  app.add_option("--topology", args.workload.topology, "SCALE-Sim topology CSV");
+  app.add_option("--problem", args.workload.problem, "Timeloop problem (YAML): one generic loop nest");
+  app.add_option("--batch", args.workload.batch, "batch size for --model/--onnx");
+  app.add_option("--dtype", args.dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
+  app.add_option("--quantize", args.workload.quantize, "quantize compute ops: int8|int4|fp8");
+  app.add_option("--prune", args.workload.prune,
+                 "prune weights: density=D[,structured=channel] (0 < D <= 1)");
+  app.add_option("--low-rank", args.workload.low_rank, "factor linear/conv layers: rank=R");
+  app.add_option("--mapper", args.mapper, "mapper (see `orrery list mappers`)");
+  app.add_option("--fidelity", args.fidelity, "analytical|cycle");
+  app.add_option("--objective", args.search.objective, "what --mapper search minimizes: edp|energy|delay");
+  app.add_option("--search-time", args.search.search_time_s,
+                 "wall-clock budget of a mapspace search, seconds");
+  app.add_option("--seed", args.search.seed, "seed of a mapspace search (same seed, same result)");
+  app.add_option("--constraints", args.search.constraints_file, "mapper constraints (Timeloop YAML)");
+  app.add_option("--mapping", args.mapping_in,
+                 "evaluate a mapping saved by --save-mapping, or a Timeloop mapping YAML (no mapper runs)");
+  app.add_option("--save-mapping", args.mapping_out, "write the mappings used to FILE (JSON) for --mapping");
+  app.add_option("--resolved-config", args.resolved_out, "write the fully resolved config (YAML) to FILE");
+  app.add_option("--parallel", args.parallel,
+                 "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2]"
+                 "[,schedule=gpipe|1f1b] (--batch is the global batch)");
+  app.add_option("--timeline", args.timeline,
+                 "write one parallel step as a Chrome/Perfetto trace (JSON) to FILE");
+}
+
 Command add_simulate(CLI::App& root) {
-  auto args = std::make_shared<SimulateArgs>();
+  auto args = std::make_shared<CommandArgs>();
   CLI::App* app = root.add_subcommand("simulate", "simulate a workload on an architecture");
-  app->add_option("--arch", args->arch_file, "architecture config (YAML)")->required();
-  app->add_option("--ert", args->ert_file,
-                  "Accelergy energy reference table (ERT.yaml) of a loop-nest architecture");
-  app->add_option("--set", args->sets, "override a config key: key.path=value (repeatable)");
-  app->add_option("--launch", args->launch,
-                  "GPU: graph (a CUDA graph replay) or eager (the framework's per-op host dispatch; "
-                  "software.launch)");
-  app->add_option("--model", args->workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
-  app->add_option("--onnx", args->workload.onnx, "ONNX file");
-  app->add_option("--op", args->workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");
-  app->add_option("--topology", args->workload.topology, "SCALE-Sim topology CSV");
-  app->add_option("--problem", args->workload.problem, "Timeloop problem (YAML): one generic loop nest");
-  app->add_option("--batch", args->workload.batch, "batch size for --model/--onnx");
-  app->add_option("--dtype", args->dtype, "compute dtype (fp32|tf32|bf16|fp16|fp8_e4m3|int8|int4)");
-  app->add_option("--quantize", args->workload.quantize, "quantize compute ops: int8|int4|fp8");
-  app->add_option("--prune", args->workload.prune,
-                  "prune weights: density=D[,structured=channel] (0 < D <= 1)");
-  app->add_option("--low-rank", args->workload.low_rank, "factor linear/conv layers: rank=R");
-  app->add_option("--mapper", args->mapper, "mapper (see `orrery list mappers`)");
-  app->add_option("--fidelity", args->fidelity, "analytical|cycle");
+  add_simulate_options(*app, args->sim);
   app->add_option("--format", args->format, "table|csv|json");
   app->add_option("--out", args->out, "write the report to FILE instead of stdout");
-  app->add_option("--objective", args->search.objective, "what --mapper search minimizes: edp|energy|delay");
-  app->add_option("--search-time", args->search.search_time_s,
-                  "wall-clock budget of a mapspace search, seconds");
-  app->add_option("--seed", args->search.seed, "seed of a mapspace search (same seed, same result)");
-  app->add_option("--constraints", args->search.constraints_file, "mapper constraints (Timeloop YAML)");
-  app->add_option("--mapping", args->mapping_in,
-                  "evaluate a mapping saved by --save-mapping, or a Timeloop mapping YAML (no mapper runs)");
-  app->add_option("--save-mapping", args->mapping_out,
-                  "write the mappings used to FILE (JSON) for --mapping");
-  app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");
-  app->add_option("--parallel", args->parallel,
-                  "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2]"
-                  "[,schedule=gpipe|1f1b] (--batch is the global batch)");
-  app->add_option("--timeline", args->timeline,
-                  "write one parallel step as a Chrome/Perfetto trace (JSON) to FILE");
   return {app, [args] { return simulate(*args); }};
 }
 

@@ -9,6 +9,7 @@
 #include "arch/registry.hpp"
 #include "common/error.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/sweep.hpp"
 #include "sim/sweep/evaluator.hpp"
 #include "sim/sweep/mpi_backend.hpp"
 #include "sim/sweep/result_db.hpp"
@@ -18,26 +19,10 @@
 namespace orrery::sim::cli {
 namespace {
 
-struct SweepArgs {
-  std::string spec;
-  int jobs = 0;
-  std::string db;
-  bool resume = false;
-  std::string plot;
-  std::string shard;
-  std::string merge_out;
-  std::vector<std::string> merge_in;
-};
-
 int sweep(const SweepArgs& a) {
   if (a.spec.empty())
     throw UsageError("sweep: expected a sweep spec (orrery sweep SPEC.yaml) or `sweep merge`");
-  if (a.jobs < 0) throw UsageError(fmt::format("--jobs: expected a positive integer, got {}", a.jobs));
-  sweep::RunSettings settings;
-  settings.jobs = a.jobs;
-  settings.resume = a.resume;
-  settings.plot_dir = a.plot;
-  if (!a.shard.empty()) settings.shard = sweep::parse_shard(a.shard);
+  sweep::RunSettings settings = run_settings(a);
   settings.terminal = ::isatty(STDERR_FILENO) != 0;
 
   // Under mpirun every rank parses the same spec; rank 0 coordinates, the others simulate.
@@ -98,16 +83,30 @@ int merge(const SweepArgs& a) {
 
 }  // namespace
 
+sweep::RunSettings run_settings(const SweepArgs& a) {
+  if (a.jobs < 0) throw UsageError(fmt::format("--jobs: expected a positive integer, got {}", a.jobs));
+  sweep::RunSettings settings;
+  settings.jobs = a.jobs;
+  settings.resume = a.resume;
+  settings.plot_dir = a.plot;
+  if (!a.shard.empty()) settings.shard = sweep::parse_shard(a.shard);
+  return settings;
+}
+
+void add_sweep_options(CLI::App& app, SweepArgs& args) {
+  app.add_option("spec", args.spec, "sweep spec (YAML, see configs/sweeps/)");
+  app.add_option("--jobs,-j", args.jobs, "worker processes (default: the number of cores)");
+  app.add_option("--db", args.db, "results database (SQLite; default: <spec name>.sqlite)");
+  app.add_flag("--resume", args.resume, "run only the tasks missing from --db");
+  app.add_option("--plot", args.plot, "write SVG plots and report.html to DIR");
+  app.add_option("--shard", args.shard, "run shard i of n (i/n), e.g. for a Slurm job array");
+}
+
 Command add_sweep(CLI::App& root) {
   auto args = std::make_shared<SweepArgs>();
   CLI::App* app =
       root.add_subcommand("sweep", "design-space sweep: run a sweep spec, or merge shard databases");
-  app->add_option("spec", args->spec, "sweep spec (YAML, see configs/sweeps/)");
-  app->add_option("--jobs,-j", args->jobs, "worker processes (default: the number of cores)");
-  app->add_option("--db", args->db, "results database (SQLite; default: <spec name>.sqlite)");
-  app->add_flag("--resume", args->resume, "run only the tasks missing from --db");
-  app->add_option("--plot", args->plot, "write SVG plots and report.html to DIR");
-  app->add_option("--shard", args->shard, "run shard i of n (i/n), e.g. for a Slurm job array");
+  add_sweep_options(*app, *args);
   CLI::App* merge_app =
       app->add_subcommand("merge", "combine sweep databases: merge OUT.sqlite IN.sqlite...");
   merge_app->add_option("out", args->merge_out, "output database (created or extended)")->required();

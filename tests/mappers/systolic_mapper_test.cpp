@@ -108,15 +108,25 @@ TEST(SystolicMapper, BatchedGemmAndAttention) {
   EXPECT_EQ(a.gemms[1].dims.k, 64);
 }
 
-// Ops without MACs are a stated memory pass; a reshape moves nothing; spmm is not supported.
+// Ops without MACs are a stated memory pass; a reshape moves nothing; spmm is a dense fallback:
+// A (10 x 10) as the GEMM M = rows = 10, N = F = 4, K = cols = 10, one-byte words (spec()):
+// ifmap = dense A = 100 B, filter = X = 40 B, ofmap = 40 B, and those are the compulsory bytes.
 TEST(SystolicMapper, MemoryPassAndErrors) {
   const auto m = map("softmax:rows=16,cols=32", spec("ws"));
   ASSERT_TRUE(m.memory.has_value());
   EXPECT_EQ(m.memory->read_bytes, 512);
   EXPECT_EQ(m.memory->write_bytes, 512);
   EXPECT_NE(m.to_json()["reason"].get<std::string>().find("no MACs"), std::string::npos);
+  const auto s = map("spmm:rows=10,cols=10,nnz=20,F=4", spec("ws"));
+  ASSERT_EQ(s.gemms.size(), 1u);
+  EXPECT_EQ(s.gemms[0].dims.m, 10);
+  EXPECT_EQ(s.gemms[0].dims.n, 4);
+  EXPECT_EQ(s.gemms[0].dims.k, 10);
+  EXPECT_NE(s.gemms[0].what.find("dense fallback"), std::string::npos);
+  EXPECT_EQ(s.compulsory_read_bytes, 140);
+  EXPECT_EQ(s.compulsory_write_bytes, 40);
   const auto g = workloads::parse_op_spec("spmm:rows=10,cols=10,nnz=20,F=4");
-  EXPECT_THROW(mappers::systolic::map_fixed(g.ops()[0], spec("ws"), {}), WorkloadError);
+  EXPECT_NO_THROW(mappers::systolic::map_fixed(g.ops()[0], spec("ws"), {}));
 }
 
 // An 8x8 stationary filter tile needs 64 B; a 1 KiB filter SRAM holds it, so the mapping is

@@ -26,11 +26,25 @@ TEST(SystolicCli, UnknownMapperIsUsageError) {
   EXPECT_NE(r.err.find("fixed"), std::string::npos) << r.err;
 }
 
-TEST(SystolicCli, SpmmNotSupported) {
-  const auto r =
-      run_cli("simulate --arch configs/systolic/tpu_v1.yaml --op spmm:rows=64,cols=64,nnz=100,F=16");
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("not supported yet: spmm"), std::string::npos) << r.err;
+// spmm is a dense fallback on the array: A (8 x 8, 10 nonzeros) x X (8 x 8 features) is the
+// GEMM M = N = K = 8, the worked example of arch/systolic/fold_timing.hpp on a 4x4 ws array:
+// 2 x 2 full folds of 2*4 + 4 + 8 - 2 = 18 cycles under SCALE-Sim's CALC formula, 4 x 18 - 1 = 71
+// cycles, at both fidelities (the cycle model equals the analytical one under timing: scalesim).
+// The useful MACs are nnz x F = 80 (the array does 512); the mapping says it is a fallback.
+TEST(SystolicCli, SpmmDenseFallbackHandDerived) {
+  for (const char* fidelity : {"analytical", "cycle"}) {
+    const auto r = run_cli(
+        std::string("simulate --arch configs/systolic/scalesim_google.yaml --set array.rows=4 --set "
+                    "array.cols=4 --op spmm:rows=8,cols=8,nnz=10,F=8,dtype=int8 --format json --fidelity ") +
+        fidelity);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["total"]["cycles"].get<int64_t>(), 71) << fidelity;
+    EXPECT_EQ(j["total"]["macs"].get<int64_t>(), 80) << fidelity;
+    const auto& gemm = j["layers"][0]["mapping"]["gemms"][0];
+    EXPECT_NE(gemm["what"].get<std::string>().find("spmm dense fallback"), std::string::npos) << gemm;
+    EXPECT_EQ(gemm["folds"]["total"].get<int64_t>(), 4);
+  }
 }
 
 // tests/data/scalesim_resnet50.csv: ResNet-50 as torchvision defines it (v1.5: stride on the

@@ -17,6 +17,7 @@ struct Report {
   int64_t workload_ops = 0, workload_params = 0, workload_macs = 0;
   arch::Fidelity fidelity = arch::Fidelity::analytical;
   arch::RunResult result;
+  nlohmann::json train = nullptr;  // --train: sim/train_report.hpp's section; null otherwise
 };
 
 nlohmann::json to_json(const Report& report);

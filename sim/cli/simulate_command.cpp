@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include "arch/mapping_file.hpp"
 #include "arch/registry.hpp"
@@ -13,6 +15,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/report.hpp"
+#include "sim/train_report.hpp"
 #include "sim/workload_source.hpp"
 
 namespace orrery::sim::cli {
@@ -32,7 +35,34 @@ struct SimulateArgs {
   std::string mapping_in;   // --mapping: evaluate this saved mapping instead of mapping
   std::string mapping_out;  // --save-mapping
   arch::MapOptions search;  // --objective, --search-time, --seed, --constraints
+  bool train = false;       // --train: one training step of the workload
+  std::string optimizer, optimizer_impl, recompute;  // empty: not given
 };
+
+// --train: the options of the step, checked; the training options without --train are an error.
+std::optional<workloads::training::TrainOptions> train_options(const SimulateArgs& a,
+                                                               const config::Resolved& cfg) {
+  if (!a.train) {
+    for (const auto& [flag, value] :
+         {std::pair{"--optimizer", a.optimizer}, std::pair{"--optimizer-impl", a.optimizer_impl},
+          std::pair{"--recompute", a.recompute}})
+      if (!value.empty()) throw UsageError(fmt::format("{}: only with --train", flag));
+    return std::nullopt;
+  }
+  namespace tr = workloads::training;
+  tr::TrainOptions o;
+  if (!a.optimizer.empty()) o.optimizer = tr::parse_optimizer(a.optimizer);
+  if (!a.optimizer_impl.empty()) o.impl = tr::parse_optimizer_impl(a.optimizer_impl);
+  if (!a.recompute.empty()) o.recompute = tr::parse_recompute(a.recompute);
+  if (!a.dtype.empty()) {
+    const auto dt = workloads::parse_dtype(a.dtype);
+    if (!dt)
+      throw UsageError(fmt::format("--dtype: expected {}, got '{}'", workloads::dtype_choices(), a.dtype));
+    o.dtype = tr::training_dtype(*dt);
+  }
+  o.workspace_bytes = training_workspace_bytes(cfg);
+  return o;
+}
 
 // The mappings to evaluate: read back from --mapping, or made by the family's mapper.
 std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const arch::Family& family,
@@ -100,7 +130,14 @@ int simulate(const SimulateArgs& a) {
 
   WorkloadArgs w = a.workload;
   if (!a.dtype.empty()) w.dtype = a.dtype;
-  const workloads::Graph graph = load_workload(w);
+  const auto train = train_options(a, cfg);
+  std::optional<workloads::training::TrainingStep> step;
+  const workloads::Graph graph = [&] {
+    workloads::Graph g = load_workload(w);
+    if (!train) return g;
+    step = workloads::training::build_training_step(g, *train);
+    return step->graph;
+  }();
 
   const auto mappings = mappings_for(a, *family, cfg, graph, w.batch);
   if (!a.mapping_out.empty())
@@ -111,6 +148,10 @@ int simulate(const SimulateArgs& a) {
                 graph.name(),   static_cast<int64_t>(graph.size()),
                 graph.params(), graph.macs(),
                 fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  if (step) {
+    report.workload_params = step->params;
+    report.train = to_json(summarize_training(*step, report.result, device_memory_bytes(cfg)));
+  }
 
   std::ostringstream text;
   if (a.format == "json")
@@ -161,6 +202,14 @@ Command add_simulate(CLI::App& root) {
   app->add_option("--save-mapping", args->mapping_out,
                   "write the mappings used to FILE (JSON) for --mapping");
   app->add_option("--resolved-config", args->resolved_out, "write the fully resolved config (YAML) to FILE");
+  app->add_flag("--train", args->train,
+                "simulate one training step (forward, loss, backward, optimizer); total.seconds is the step");
+  app->add_option("--optimizer", args->optimizer,
+                  "with --train: none|sgd|sgd_momentum|adam|adamw (default adamw)");
+  app->add_option("--optimizer-impl", args->optimizer_impl,
+                  "with --train: foreach|fused, as torch.optim runs the update (default foreach)");
+  app->add_option("--recompute", args->recompute,
+                  "with --train: activation recomputation none|selective|full (default none)");
   return {app, [args] { return simulate(*args); }};
 }
 

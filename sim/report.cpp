@@ -129,6 +129,7 @@ nlohmann::json to_json(const Report& r) {
   }
   if (!r.result.resources.is_null()) j["resources"] = r.result.resources;
   if (!r.parallel.is_null()) j["parallel"] = r.parallel;
+  if (!r.train.is_null()) j["train"] = r.train;
   return j;
 }
 
@@ -166,6 +167,24 @@ void write_table(std::ostream& out, const Report& r) {
                      r.workload_params, r.workload_macs, r.result.throughput_per_s);
   if (!r.result.resources.is_null()) write_resources_table(out, r.result.resources);
   if (!r.parallel.is_null()) write_parallel_table(out, r.parallel);
+  if (!r.train.is_null()) {
+    const auto& t = r.train;
+    const auto& m = t["memory"];
+    out << fmt::format(
+        "train step: forward {:.3f} ms, backward {:.3f} ms (recompute {:.3f}), optimizer {:.3f} ms\n",
+        t["forward_s"].get<double>() * 1e3, t["backward_s"].get<double>() * 1e3,
+        t["recompute_s"].get<double>() * 1e3, t["optimizer_s"].get<double>() * 1e3);
+    out << fmt::format(
+        "train memory: peak {:.3f} GB (weights {:.3f}, gradients {:.3f}, optimizer {:.3f}, "
+        "activations {:.3f}, workspace {:.3f})",
+        t["peak_memory_bytes"].get<double>() / 1e9, m["weights"].get<double>() / 1e9,
+        m["gradients"].get<double>() / 1e9, m["optimizer"].get<double>() / 1e9,
+        m["activations"].get<double>() / 1e9, m["workspace"].get<double>() / 1e9);
+    if (t["fits"].is_boolean())
+      out << fmt::format("; {} in {:.3f} GB", t["fits"].get<bool>() ? "fits" : "does NOT fit",
+                         t["capacity_bytes"].get<double>() / 1e9);
+    out << "\n";
+  }
 }
 
 }  // namespace orrery::sim

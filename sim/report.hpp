@@ -18,6 +18,7 @@ struct Report {
   arch::Fidelity fidelity = arch::Fidelity::analytical;
   arch::RunResult result;
   nlohmann::json parallel = nullptr;  // multi-device runs (sim/parallel/parallel_run.hpp)
+  nlohmann::json train = nullptr;     // --train: sim/train_report.hpp's section; null otherwise
 };
 
 nlohmann::json to_json(const Report& report);

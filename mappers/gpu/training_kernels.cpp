@@ -105,7 +105,10 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
   const double D = static_cast<double>(a.head_dim), Hk = static_cast<double>(a.kv_heads);
   const double q = B * H * S * D * e, kv = B * Hk * L * D * e, rows = B * H * S;
   GpuMapping m;
-  if (a.backend == workloads::AttentionBackend::math || spec.tensor_flops_per_clk(dt) <= 0) {
+  // The math path: asked for, no tensor cores for the dtype, or a key mask (which the forward
+  // also runs on the math path, see library_mapper.cpp).
+  if (a.backend == workloads::AttentionBackend::math || spec.tensor_flops_per_clk(dt) <= 0 ||
+      a.padding_mask) {
     // The math path keeps P from its forward: dV = P^T dO, dP = dO V^T, dS = softmax'(dP),
     // dQ = dS K, dK = dS^T Q, each a batched GEMM over (batch, head).
     auto bmm = [&](const char* what, int64_t mm, int64_t nn, int64_t kk) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "arch/mapping_file.hpp"
 #include "arch/registry.hpp"
@@ -16,6 +17,7 @@
 #include "sim/cli/simulate.hpp"
 #include "sim/parallel/parallel_command.hpp"
 #include "sim/report.hpp"
+#include "sim/train_report.hpp"
 #include "sim/workload_source.hpp"
 
 namespace orrery::sim::cli {
@@ -26,6 +28,31 @@ struct CommandArgs {
   std::string format = "table";
   std::string out;
 };
+
+// --train: the options of the step, checked; the training options without --train are an error.
+std::optional<workloads::training::TrainOptions> train_options(const SimulateArgs& a,
+                                                               const config::Resolved& cfg) {
+  if (!a.train) {
+    for (const auto& [flag, value] :
+         {std::pair{"--optimizer", a.optimizer}, std::pair{"--optimizer-impl", a.optimizer_impl},
+          std::pair{"--recompute", a.recompute}})
+      if (!value.empty()) throw UsageError(fmt::format("{}: only with --train", flag));
+    return std::nullopt;
+  }
+  namespace tr = workloads::training;
+  tr::TrainOptions o;
+  if (!a.optimizer.empty()) o.optimizer = tr::parse_optimizer(a.optimizer);
+  if (!a.optimizer_impl.empty()) o.impl = tr::parse_optimizer_impl(a.optimizer_impl);
+  if (!a.recompute.empty()) o.recompute = tr::parse_recompute(a.recompute);
+  if (!a.dtype.empty()) {
+    const auto dt = workloads::parse_dtype(a.dtype);
+    if (!dt)
+      throw UsageError(fmt::format("--dtype: expected {}, got '{}'", workloads::dtype_choices(), a.dtype));
+    o.dtype = tr::training_dtype(*dt);
+  }
+  o.workspace_bytes = training_workspace_bytes(cfg);
+  return o;
+}
 
 // The mappings to evaluate: read back from --mapping, or made by the family's mapper.
 std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const arch::Family& family,
@@ -105,8 +132,12 @@ Report run_simulation(const SimulateArgs& a) {
   if (!a.parallel.empty() || !a.timeline.empty())
     par = parallel::prepare_parallel(a.parallel, a.timeline, w,
                                      !a.mapping_in.empty() || !a.mapping_out.empty());
-  const workloads::Graph graph = load_workload(w);
+  const auto train = train_options(a, cfg);
+  if (par && train)
+    throw UsageError(
+        "not supported yet: --train with --parallel (the parallel step times forward graphs only)");
   if (par) {
+    const workloads::Graph graph = load_workload(w);
     const arch::RunOptions options{a.mapper,
                                    fidelity,
                                    w.batch,
@@ -127,16 +158,27 @@ Report run_simulation(const SimulateArgs& a) {
     if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
     return report;
   }
+  std::optional<workloads::training::TrainingStep> step;
+  const workloads::Graph graph = [&] {
+    workloads::Graph g = load_workload(w);
+    if (!train) return g;
+    step = workloads::training::build_training_step(g, *train);
+    return step->graph;
+  }();
 
   const auto mappings = mappings_for(a, *family, cfg, graph, w.batch);
   if (!a.mapping_out.empty())
     write_file_atomically(a.mapping_out, arch::mapping_document(*mappings, cfg, graph).dump(2) + "\n",
                           "--save-mapping");
-  const Report report{cfg.name(),     cfg.family(),
-                      a.arch_file,    cfg.hash(),
-                      graph.name(),   static_cast<int64_t>(graph.size()),
-                      graph.params(), graph.macs(),
-                      fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  Report report{cfg.name(),     cfg.family(),
+                a.arch_file,    cfg.hash(),
+                graph.name(),   static_cast<int64_t>(graph.size()),
+                graph.params(), graph.macs(),
+                fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  if (step) {
+    report.workload_params = step->params;
+    report.train = to_json(summarize_training(*step, report.result, device_memory_bytes(cfg)));
+  }
 
   if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
   return report;
@@ -197,6 +239,14 @@ void add_simulate_options(CLI::App& app, SimulateArgs& args) {
   app.add_option("--parallel", args.parallel,
                  "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2]"
                  "[,schedule=gpipe|1f1b] (--batch is the global batch)");
+  app.add_flag("--train", args.train,
+               "simulate one training step (forward, loss, backward, optimizer); total.seconds is the step");
+  app.add_option("--optimizer", args.optimizer,
+                 "with --train: none|sgd|sgd_momentum|adam|adamw (default adamw)");
+  app.add_option("--optimizer-impl", args.optimizer_impl,
+                 "with --train: foreach|fused, as torch.optim runs the update (default foreach)");
+  app.add_option("--recompute", args.recompute,
+                 "with --train: activation recomputation none|selective|full (default none)");
   app.add_option("--timeline", args.timeline,
                  "write one parallel step as a Chrome/Perfetto trace (JSON) to FILE");
 }

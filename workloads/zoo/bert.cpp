@@ -16,7 +16,10 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
   const int64_t heads = option_in_range(args, "heads", 12, 1, 1024);
   const int64_t ffn = option_in_range(args, "ffn", 3072, 1, 1 << 18);
   const int64_t vocab = option_in_range(args, "vocab", 30522, 1, 1 << 24);
-  const bool pooler = args.flag("pooler", true);
+  // head: the pooler of BertModel (default), BertForMaskedLM's prediction head (`mlm`: dense,
+  // GELU, LayerNorm, then the decoder tied to the word embeddings, over every token), or none.
+  const std::string head = option_choice(args, "head", "pooler", {"pooler", "mlm", "none"});
+  const bool pooler = args.flag("pooler", head == "pooler");
   require_divides(args, "heads must divide d_model", heads, d);
   NetBuilder b("bert_base", ctx);
   const int64_t n = b.batch(), rows = n * seq;
@@ -46,6 +49,19 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
     Seq cls = b.select_rows("pooler.first_token", x, n);
     cls = b.linear("pooler.dense", cls, d);
     b.act("pooler.activation", "tanh", cls);
+  }
+  if (head == "mlm") {
+    Seq h = b.linear("cls.predictions.transform.dense", x, d);
+    h = b.act("cls.predictions.transform.transform_act_fn", "gelu", h);
+    h = b.layernorm("cls.predictions.transform.LayerNorm", h);
+    // The decoder's weight is the word-embedding table (tied); its bias is its own parameter.
+    Seq logits = b.matmul_shared("cls.predictions.decoder", h, kGraphInput, vocab);
+    b.rename_input(logits.op, 1, "embeddings.word_embeddings.w0");
+    ElementwiseParams bias;
+    bias.fn = "add_scalar";
+    bias.numel = rows * vocab;
+    bias.weight_numel = vocab;
+    b.append("cls.predictions.bias", bias, {logits.op});
   }
   return b.finish();
 }

@@ -8,12 +8,17 @@
 namespace orrery::workloads::zoo {
 
 Graph build_gcn(SpecArgs& args, const BuildContext& ctx) {
-  const int64_t nodes = option_in_range(args, "nodes", 2708, 1, int64_t{1} << 32);
-  const int64_t edges = option_in_range(args, "edges", 10556, 0, int64_t{1} << 40);
-  const int64_t features = option_in_range(args, "features", 1433, 1, 1 << 24);
-  const int64_t hidden = option_in_range(args, "hidden", 16, 1, 1 << 24);
-  const int64_t classes = option_in_range(args, "classes", 7, 1, 1 << 24);
-  const int64_t layers = option_in_range(args, "layers", 2, 1, 1000);
+  // dataset: the sizes of Cora (2,708 nodes, 10,556 directed edges, 1,433 features, 7 classes;
+  // the default) or OGB's ogbn-arxiv (169,343 nodes, 1,166,243 edges, 128 features, 40
+  // classes; Hu et al., Open Graph Benchmark, 2020); each overridable by its own option.
+  const std::string dataset = option_choice(args, "dataset", "cora", {"cora", "ogbn-arxiv"});
+  const bool arxiv = dataset == "ogbn-arxiv";
+  const int64_t nodes = option_in_range(args, "nodes", arxiv ? 169343 : 2708, 1, int64_t{1} << 32);
+  const int64_t edges = option_in_range(args, "edges", arxiv ? 1166243 : 10556, 0, int64_t{1} << 40);
+  const int64_t features = option_in_range(args, "features", arxiv ? 128 : 1433, 1, 1 << 24);
+  const int64_t hidden = option_in_range(args, "hidden", arxiv ? 256 : 16, 1, 1 << 24);
+  const int64_t classes = option_in_range(args, "classes", arxiv ? 40 : 7, 1, 1 << 24);
+  const int64_t layers = option_in_range(args, "layers", arxiv ? 3 : 2, 1, 1000);  // OGB's GCN: 3 x 256
   if (edges > nodes * (nodes - 1))
     throw WorkloadError(
         fmt::format("--model '{}': edges={} exceeds nodes*(nodes-1) = {} (a simple directed graph)",

@@ -9,8 +9,11 @@
 namespace orrery::workloads::zoo {
 
 Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
-  constexpr int64_t kPositions = 1024, kVocab = 50257;  // GPT2Config defaults
-  const int64_t seq = option_in_range(args, "seq", 128, 1, kPositions);
+  constexpr int64_t kVocab = 50257;  // GPT2Config default
+  // n_positions (1024 in GPT-2; 2048 for GPT-3-shaped models): the position table, and the
+  // longest sequence.
+  const int64_t positions = option_in_range(args, "positions", 1024, 1, 1 << 20);
+  const int64_t seq = option_in_range(args, "seq", 128, 1, positions);
   const int64_t layers = option_in_range(args, "layers", 12, 1, 1000);
   const int64_t d = option_in_range(args, "d_model", 768, 1, 1 << 16);
   const int64_t heads = option_in_range(args, "heads", 12, 1, 1024);
@@ -21,7 +24,7 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
 
   preamble_ops(b, "position_and_mask_preamble", 24, rows);
   Seq wte = b.embedding("wte", rows, kVocab, d);
-  Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, kPositions, d));
+  Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, positions, d));
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("h.{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);

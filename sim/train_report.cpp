@@ -1,0 +1,81 @@
+#include "sim/train_report.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "common/error.hpp"
+
+namespace orrery::sim {
+
+using workloads::training::Phase;
+
+int64_t training_workspace_bytes(const config::Resolved& cfg) {
+  return cfg.family() == "gpu" ? int64_t{32} << 20 : 0;
+}
+
+std::optional<int64_t> device_memory_bytes(const config::Resolved& cfg) {
+  if (cfg.entries().count("hbm.capacity_gb"))
+    return static_cast<int64_t>(cfg.real("hbm.capacity_gb") * 1e9);  // GB as vendors count them
+  return std::nullopt;
+}
+
+TrainSummary summarize_training(const workloads::training::TrainingStep& step, const arch::RunResult& run,
+                                std::optional<int64_t> capacity_bytes) {
+  const auto& ops = step.graph.ops();
+  if (run.layers.size() != ops.size())
+    throw SimulationError(
+        fmt::format("training step: {} layers timed for {} ops", run.layers.size(), ops.size()));
+  TrainSummary s;
+  s.memory = step.memory;
+  s.capacity_bytes = capacity_bytes;
+  if (capacity_bytes && step.memory.peak > *capacity_bytes)
+    s.overflow_bytes = step.memory.peak - *capacity_bytes;
+  for (const auto& l : step.layers) s.layers.push_back({l.name, 0, 0, l.params, l.saved_bytes});
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const double t = run.layers[i].stats.seconds;
+    const int layer = step.layer[i];
+    switch (step.phase[i]) {
+      case Phase::forward:
+        s.forward_s += t;
+        break;
+      case Phase::recompute:
+        s.recompute_s += t;
+        s.backward_s += t;
+        break;
+      case Phase::backward:
+        s.backward_s += t;
+        break;
+      case Phase::optimizer:
+        s.optimizer_s += t;
+        break;
+    }
+    if (layer >= 0) {
+      auto& l = s.layers[static_cast<size_t>(layer)];
+      (step.phase[i] == Phase::forward ? l.forward_s : l.backward_s) += t;
+    }
+  }
+  s.notes = step.notes;
+  return s;
+}
+
+nlohmann::json to_json(const TrainSummary& s) {
+  nlohmann::json j;
+  j["forward_s"] = s.forward_s;
+  j["backward_s"] = s.backward_s;
+  j["recompute_s"] = s.recompute_s;
+  j["optimizer_s"] = s.optimizer_s;
+  j["peak_memory_bytes"] = s.memory.peak;
+  j["memory"] = {{"weights", s.memory.weights},
+                 {"gradients", s.memory.gradients},
+                 {"optimizer", s.memory.optimizer},
+                 {"activations", s.memory.activations},
+                 {"workspace", s.memory.workspace}};
+  j["capacity_bytes"] = s.capacity_bytes ? nlohmann::json(*s.capacity_bytes) : nlohmann::json(nullptr);
+  j["fits"] = s.capacity_bytes ? nlohmann::json(s.fits()) : nlohmann::json(nullptr);
+  j["overflow_bytes"] = s.overflow_bytes;
+  j["notes"] = s.notes;
+  return j;
+}
+
+}  // namespace orrery::sim

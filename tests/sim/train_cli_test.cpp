@@ -1,0 +1,81 @@
+// `orrery simulate --train`: one training step on every family, the report's train section,
+// and the one-line errors of its options.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_cli.hpp"
+
+using orrery::test::run_cli;
+
+namespace {
+
+void expect_one_line_error(const orrery::test::CliResult& r, const std::string& contains) {
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+nlohmann::json train_json(const std::string& arch, const std::string& rest) {
+  const auto r = run_cli("simulate --arch " + arch + " " + rest + " --train --format json");
+  EXPECT_EQ(r.code, 0) << r.err;
+  return r.code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
+}
+
+constexpr const char* kBert = "--model bert_base:layers=1,seq=32,head=none --batch 2";
+
+}  // namespace
+
+TEST(TrainCli, GpuStepIsTheSumOfItsPhases) {
+  const auto j = train_json("configs/gpu/h100_sxm.yaml", std::string(kBert) + " --dtype bf16");
+  ASSERT_TRUE(j.contains("train"));
+  const auto& t = j["train"];
+  const double step =
+      t["forward_s"].get<double>() + t["backward_s"].get<double>() + t["optimizer_s"].get<double>();
+  EXPECT_NEAR(j["total"]["seconds"].get<double>(), step, 1e-9 * step);
+  EXPECT_GT(t["backward_s"].get<double>(), t["forward_s"].get<double>());  // ~2x the forward's work
+  // Memory terms: AdamW keeps two fp32 states per parameter; weights and grads fp32.
+  const auto& m = t["memory"];
+  EXPECT_EQ(m["optimizer"].get<int64_t>(), 2 * m["weights"].get<int64_t>());
+  EXPECT_EQ(m["gradients"].get<int64_t>(), m["weights"].get<int64_t>());
+  EXPECT_EQ(m["weights"].get<int64_t>(), 4 * j["workload"]["params"].get<int64_t>());
+  EXPECT_TRUE(t["fits"].get<bool>());
+  EXPECT_EQ(t["overflow_bytes"].get<int64_t>(), 0);
+}
+
+TEST(TrainCli, OverflowWhenThePeakExceedsTheDevice) {
+  // 0.01 GB of HBM: the step's peak cannot fit; the overflow is peak - 1e7 bytes.
+  const auto j = train_json("configs/gpu/h100_sxm.yaml", std::string(kBert) + " --set hbm.capacity_gb=0.01");
+  const auto& t = j["train"];
+  EXPECT_FALSE(t["fits"].get<bool>());
+  EXPECT_EQ(t["overflow_bytes"].get<int64_t>(), t["peak_memory_bytes"].get<int64_t>() - 10000000);
+}
+
+TEST(TrainCli, SystolicAndLoopNestRunTheStep) {
+  for (const char* arch : {"configs/systolic/scalesim_google.yaml", "configs/loopnest/eyeriss_like.yaml"}) {
+    const auto j =
+        train_json(arch, "--model bert_base:layers=1,seq=16,d_model=64,heads=2,ffn=128,vocab=512,head=none");
+    ASSERT_TRUE(j.contains("train")) << arch;
+    EXPECT_GT(j["train"]["backward_s"].get<double>(), 0) << arch;
+    EXPECT_TRUE(j["train"]["fits"].is_null()) << arch;  // no device capacity in these configs
+  }
+}
+
+TEST(TrainCli, FpgaRefusesTraining) {
+  for (const char* arch : {"configs/fpga/zcu102_dpu.yaml", "configs/fpga/zcu102_streaming.yaml"})
+    expect_one_line_error(run_cli(std::string("simulate --arch ") + arch + " --model resnet18 --train"),
+                          "not supported yet: training on FPGA");
+}
+
+TEST(TrainCli, BadOptionsAreOneLine) {
+  const std::string base = "simulate --arch configs/gpu/h100_sxm.yaml --op gemm:M=8,N=8,K=8 ";
+  expect_one_line_error(run_cli(base + "--train --optimizer lamb"),
+                        "--optimizer: expected none|sgd|sgd_momentum|adam|adamw, got 'lamb'");
+  expect_one_line_error(run_cli(base + "--train --recompute half"),
+                        "--recompute: expected none|selective|full, got 'half'");
+  expect_one_line_error(run_cli(base + "--train --optimizer-impl vectorized"),
+                        "--optimizer-impl: expected foreach|fused, got 'vectorized'");
+  expect_one_line_error(run_cli(base + "--optimizer adamw"), "--optimizer: only with --train");
+  expect_one_line_error(run_cli(base + "--train --dtype int8"), "--dtype int8 with --train");
+}

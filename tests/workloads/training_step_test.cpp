@@ -1,0 +1,184 @@
+// The training step built from a forward graph (workloads/training): the op list of the
+// backward, autocast dtypes, recomputation and the memory model against hand derivations.
+#include "workloads/training/training_step.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+using namespace orrery::workloads;
+using namespace orrery::workloads::training;
+
+namespace {
+
+// x [4, 8] -> Linear(8, 16) -> ReLU -> Linear(16, 10): 4 rows, 10 classes.
+Graph mlp(const std::string& p1 = "fc1", const std::string& p2 = "relu", const std::string& p3 = "fc2") {
+  Graph g("mlp");
+  GemmParams fc1;
+  fc1.m = 4;
+  fc1.k = 8;
+  fc1.n = 16;
+  fc1.b_is_weight = true;
+  fc1.bias = true;
+  g.add(make_op(p1, fc1, DType::fp32));
+  ElementwiseParams relu;
+  relu.fn = "relu";
+  relu.numel = 64;
+  g.add(make_op(p2, relu, DType::fp32), {0});
+  GemmParams fc2 = fc1;
+  fc2.k = 16;
+  fc2.n = 10;
+  g.add(make_op(p3, fc2, DType::fp32), {1});
+  return g;
+}
+
+std::vector<std::string> names(const TrainingStep& s, Phase phase) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.graph.ops().size(); ++i)
+    if (s.phase[i] == phase) out.push_back(s.graph.ops()[i].name);
+  return out;
+}
+
+int64_t macs(const TrainingStep& s, Phase phase) {
+  int64_t m = 0;
+  for (size_t i = 0; i < s.graph.ops().size(); ++i)
+    if (s.phase[i] == phase) m += s.graph.ops()[i].macs();
+  return m;
+}
+
+const Op& op_named(const TrainingStep& s, const std::string& name) {
+  for (const auto& op : s.graph.ops())
+    if (op.name == name) return op;
+  throw std::runtime_error("no op " + name);
+}
+
+}  // namespace
+
+TEST(TrainingStep, MlpBackwardGraphByHand) {
+  const TrainingStep s = build_training_step(mlp(), TrainOptions{});
+  EXPECT_EQ(names(s, Phase::forward), (std::vector<std::string>{"fc1", "relu", "fc2", "loss"}));
+  // Reverse order; fc1's input is data, so it gets no dX (as PyTorch skips it).
+  EXPECT_EQ(names(s, Phase::backward),
+            (std::vector<std::string>{"loss.backward", "fc2.grad.dX", "fc2.grad.dW", "fc2.grad.db",
+                                      "relu.grad.relu_backward", "fc1.grad.dW", "fc1.grad.db"}));
+  EXPECT_EQ(names(s, Phase::optimizer), (std::vector<std::string>{"optimizer.step"}));
+  // Forward MACs 4*8*16 + 4*16*10 = 1152; backward: fc2's dX and dW (640 each) and fc1's dW
+  // (512) = 1792, twice the forward less fc1's skipped dX.
+  EXPECT_EQ(macs(s, Phase::forward), 1152);
+  EXPECT_EQ(macs(s, Phase::backward), 1792);
+  // Shapes: dX = dY [4,10] x W^T: M=4, N=16, K=10; dW = X^T dY: M=16, N=10, K=4, A transposed.
+  const auto& dx = *op_named(s, "fc2.grad.dX").get<GemmParams>();
+  EXPECT_EQ(std::vector<int64_t>({dx.m, dx.n, dx.k}), std::vector<int64_t>({4, 16, 10}));
+  EXPECT_TRUE(dx.trans_b);
+  const auto& dw = *op_named(s, "fc2.grad.dW").get<GemmParams>();
+  EXPECT_EQ(std::vector<int64_t>({dw.m, dw.n, dw.k}), std::vector<int64_t>({16, 10, 4}));
+  EXPECT_TRUE(dw.trans_a);
+  // Loss over 4 rows of 10 classes; params 8*16 + 16 + 16*10 + 10 = 314.
+  EXPECT_EQ(op_named(s, "loss").get<CrossEntropyParams>()->classes, 10);
+  EXPECT_EQ(s.params, 314);
+  EXPECT_EQ(op_named(s, "optimizer.step").get<OptimizerParams>()->params, 314);
+}
+
+TEST(TrainingStep, MlpMemoryByHand) {
+  // fp32, AdamW (foreach): weights 314 x 4 = 1256 B, grads 1256 B, exp_avg + exp_avg_sq 2512 B,
+  // foreach temporaries (sqrt(exp_avg_sq)) 1256 B.
+  const TrainingStep s = build_training_step(mlp(), TrainOptions{});
+  EXPECT_EQ(s.memory.weights, 1256);
+  EXPECT_EQ(s.memory.gradients, 1256);
+  EXPECT_EQ(s.memory.optimizer, 2512);
+  EXPECT_EQ(s.memory.workspace, 1256);
+  // Saved: fc1's input x (4x8 fp32, 128 B), ReLU's output (4x16, 256 B; fc2 keeps the same
+  // tensor), the loss's log-probabilities (4x10 fp32, 160 B) and int64 targets (32 B): 576 B.
+  EXPECT_EQ(s.memory.activations, 576);
+  // The peak is the optimizer step here: weights + state + grads + temporaries = 5 x 1256.
+  EXPECT_EQ(s.memory.peak, 5 * 1256);
+  // SGD without state: the peak moves into the backward: fixed 1256 + grads 1256 (all by fc1's
+  // backward) + x (128) still saved + fc1's output gradient (256) = 2896.
+  TrainOptions sgd;
+  sgd.optimizer = OptimizerAlgo::sgd;
+  EXPECT_EQ(build_training_step(mlp(), sgd).memory.peak, 1256 + 1256 + 128 + 256);
+}
+
+TEST(TrainingStep, AutocastDtypesPerOp) {
+  TrainOptions o;
+  o.dtype = DType::bf16;
+  const TrainingStep s = build_training_step(mlp(), o);
+  // The matmuls in bf16 (their fp32 input and weights cast first), ReLU promoted to its bf16
+  // input, the loss in fp32 after a cast of the logits.
+  EXPECT_EQ(op_named(s, "fc1.autocast.in0").dtype, DType::bf16);
+  EXPECT_EQ(op_named(s, "fc1.w0.autocast").dtype, DType::bf16);
+  EXPECT_EQ(op_named(s, "fc1").dtype, DType::bf16);
+  EXPECT_EQ(op_named(s, "relu").dtype, DType::bf16);
+  EXPECT_EQ(op_named(s, "fc2").dtype, DType::bf16);
+  EXPECT_EQ(op_named(s, "loss.autocast.in0").dtype, DType::fp32);
+  EXPECT_EQ(op_named(s, "loss").dtype, DType::fp32);
+  // Master weights, grads and state stay fp32: same bytes as fp32 training.
+  EXPECT_EQ(s.memory.weights, 1256);
+  EXPECT_EQ(s.memory.optimizer, 2512);
+  // Each weight's bf16 gradient is cast back to its fp32 .grad (ToCopyBackward).
+  EXPECT_EQ(op_named(s, "fc1.w0.autocast.grad.cast").dtype, DType::fp32);
+  // fp16 adds the loss scaling and the unscale of every gradient.
+  o.dtype = DType::fp16;
+  const TrainingStep h = build_training_step(mlp(), o);
+  EXPECT_EQ(op_named(h, "optimizer.unscale_grads").get<ElementwiseParams>()->numel, 314);
+  EXPECT_NO_THROW(op_named(h, "loss.grad_scale"));
+  EXPECT_THROW(names(build_training_step(mlp(),
+                                         [] {
+                                           TrainOptions i;
+                                           i.dtype = DType::int8;
+                                           return i;
+                                         }()),
+                     Phase::forward),
+               orrery::UsageError);
+}
+
+TEST(TrainingStep, FullRecomputeRunsTheBlocksForwardTwice) {
+  // Two blocks ("h.0", "h.1") of Linear + ReLU... here one block of the whole MLP.
+  const Graph g = mlp("h.0.fc1", "h.0.relu", "h.0.fc2");
+  TrainOptions o;
+  o.recompute = Recompute::full;
+  const TrainingStep s = build_training_step(g, o);
+  // The block's forward runs again in the backward: forward MACs counted twice.
+  EXPECT_EQ(macs(s, Phase::recompute), macs(s, Phase::forward));
+  EXPECT_EQ(names(s, Phase::recompute),
+            (std::vector<std::string>{"h.0.fc1.recompute", "h.0.relu.recompute", "h.0.fc2.recompute"}));
+  // Kept: the block's input x (128 B) and the loss's log-probs and targets (192 B).
+  EXPECT_EQ(s.memory.activations, 128 + 192);
+  const TrainingStep none = build_training_step(g, TrainOptions{});
+  EXPECT_LT(s.memory.activations, none.memory.activations);
+  EXPECT_EQ(names(none, Phase::recompute).size(), 0u);
+}
+
+TEST(TrainingStep, ResidualGradientsAccumulate) {
+  // y = relu(x W) + (x W): the gemm's output feeds two consumers, so autograd adds two gradients.
+  Graph g("res");
+  GemmParams fc;
+  fc.m = 4;
+  fc.k = 8;
+  fc.n = 8;
+  fc.b_is_weight = true;
+  g.add(make_op("fc", fc, DType::fp32));
+  ElementwiseParams relu;
+  relu.fn = "relu";
+  relu.numel = 32;
+  g.add(make_op("relu", relu, DType::fp32), {0});
+  ElementwiseParams add;
+  add.fn = "add";
+  add.numel = 32;
+  g.add(make_op("add", add, DType::fp32), {1, 0});
+  const TrainingStep s = build_training_step(g, TrainOptions{});
+  EXPECT_NO_THROW(op_named(s, "fc.out0.grad_accumulate1"));
+  EXPECT_THROW(op_named(s, "fc.out0.grad_accumulate2"), std::runtime_error);
+}
+
+TEST(TrainingStep, OptionSpellings) {
+  EXPECT_EQ(parse_optimizer("none"), std::nullopt);
+  EXPECT_EQ(parse_optimizer("adam"), OptimizerAlgo::adam);
+  EXPECT_THROW(parse_optimizer("lamb"), orrery::UsageError);
+  EXPECT_EQ(parse_recompute("selective"), Recompute::selective);
+  EXPECT_THROW(parse_recompute("some"), orrery::UsageError);
+}

@@ -67,6 +67,7 @@ OpParams parse_params(SpecArgs& a) {
     p.k = a.integer("K");
     p.trans_a = a.flag("transA", false);
     p.trans_b = a.flag("transB", false);
+    p.bias = a.flag("bias", false);  // F.linear's bias (the GEMM's epilogue adds it)
     if (p.batch == 0) throw WorkloadError(fmt::format("--op '{}': B must be positive", a.spec()));
     return p;
   }

@@ -24,6 +24,10 @@ TEST(OpSpec, Gemm) {
   EXPECT_EQ(g.ops()[0].macs(), 1024LL * 512 * 256);
   EXPECT_EQ(g.ops()[0].dtype, DType::bf16);
   EXPECT_EQ(parse_op_spec("gemm:B=4,M=2,N=2,K=2").macs(), 32);
+  // bias=1: F.linear's bias, one parameter per output column (n = 512 elements of 2 bytes).
+  const auto biased = parse_op_spec("gemm:M=1024,N=512,K=256,bias=1,dtype=fp16");
+  EXPECT_TRUE(biased.ops()[0].get<GemmParams>()->bias);
+  EXPECT_EQ(biased.ops()[0].vector_flops(), 1024LL * 512);
 }
 
 TEST(OpSpec, Conv2dAndConv3d) {

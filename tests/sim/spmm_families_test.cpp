@@ -45,7 +45,9 @@ TEST(SpmmFamilies, FpgaStreamingSparseGatherHandDerived) {
     EXPECT_EQ(layer["cycles"].get<int64_t>(), 20);
     EXPECT_EQ(layer["macs"].get<int64_t>(), 80);  // nnz x F
     EXPECT_DOUBLE_EQ(layer["utilization"].get<double>(), 1.0);
-    if (std::string(fidelity) == "analytical") EXPECT_EQ(j["total"]["cycles"].get<int64_t>(), 42);
+    if (std::string(fidelity) == "analytical") {
+      EXPECT_EQ(j["total"]["cycles"].get<int64_t>(), 42);
+    }
   }
 }
 

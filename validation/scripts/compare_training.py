@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""orrery's training step against validation/data/training_h100.csv (measured with
+measure_training.py): per row, the GPU kernel time of each phase (forward, backward, optimizer),
+the eager step time and the peak allocated memory, predicted by `orrery simulate --train`.
+
+  compare_training.py --orrery build/orrery [--data validation/data/training_h100.csv]
+                      [--arch configs/gpu/h100_sxm.yaml] [--out table.csv]
+
+Nothing here is fitted: it only runs the simulator and prints the errors.
+"""
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+
+OPTIMIZER = {"sgd": "sgd_momentum", "adamw": "adamw"}
+
+
+def run(orrery, arch, row, launch):
+    model = row["model"] + (":" + row["options"] if row["options"] else "")
+    cmd = [orrery, "simulate", "--arch", arch, "--model", model, "--batch", row["batch"], "--train",
+           "--dtype", row["precision"], "--optimizer", OPTIMIZER[row["optimizer"]], "--launch", launch,
+           "--format", "json"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"
+    return json.loads(p.stdout), ""
+
+
+def err(pred, meas):
+    return 100.0 * (pred - meas) / meas
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orrery", required=True)
+    ap.add_argument("--data", default="validation/data/training_h100.csv")
+    ap.add_argument("--arch", default="configs/gpu/h100_sxm.yaml")
+    ap.add_argument("--out", default="")
+    a = ap.parse_args()
+    rows = [r for r in csv.DictReader(open(a.data)) if r["status"] == "ok"]
+    out = []
+    print(f"{'model':<44}{'b':>4} {'prec':<5}{'fwd%':>8}{'bwd%':>8}{'opt%':>8}{'kern%':>8}{'eager%':>8}{'peak%':>8}")
+    for r in rows:
+        rep, why = run(a.orrery, a.arch, r, "graph")
+        eager, _ = run(a.orrery, a.arch, r, "eager")
+        name = r["model"] + (":" + r["options"] if r["options"] else "")
+        if rep is None:
+            print(f"{name[:43]:<44}{r['batch']:>4} {r['precision']:<5} refused: {why}")
+            out.append([name, r["batch"], r["precision"]] + [""] * 6 + [why])
+            continue
+        t = rep["train"]
+        f_ms, b_ms, o_ms = (1e3 * t[k] for k in ("forward_s", "backward_s", "optimizer_s"))
+        mf, mb, mo = (float(r[k]) for k in ("forward_kernel_ms", "backward_kernel_ms", "optimizer_kernel_ms"))
+        kern = err(f_ms + b_ms + o_ms, mf + mb + mo)
+        eg = err(1e3 * eager["total"]["seconds"], float(r["step_ms"])) if eager else float("nan")
+        pk = err(t["peak_memory_bytes"], float(r["peak_allocated_bytes"]))
+        e = [err(f_ms, mf), err(b_ms, mb), err(o_ms, mo), kern, eg, pk]
+        print(f"{name[:43]:<44}{r['batch']:>4} {r['precision']:<5}" + "".join(f"{x:>8.1f}" for x in e))
+        out.append([name, r["batch"], r["precision"]] + [f"{x:.2f}" for x in e] + [""])
+    ok = [o for o in out if o[3] != ""]
+    if ok:
+        for i, label in enumerate(["forward", "backward", "optimizer", "kernel sum", "eager step", "peak memory"]):
+            vals = [abs(float(o[3 + i])) for o in ok]
+            print(f"mean |error| {label}: {statistics.mean(vals):.1f} % over {len(vals)} rows "
+                  f"(median {statistics.median(vals):.1f} %)")
+    if a.out:
+        with open(a.out, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["model", "batch", "precision", "forward_err_pct", "backward_err_pct", "optimizer_err_pct",
+                        "kernel_err_pct", "eager_step_err_pct", "peak_memory_err_pct", "refused"])
+            w.writerows(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,10 +4,13 @@ measure_training.py): per row, the GPU kernel time of each phase (forward, backw
 the eager step time and the peak allocated memory, predicted by `orrery simulate --train`.
 
   compare_training.py --orrery build/orrery [--data validation/data/training_h100.csv]
-                      [--arch configs/gpu/h100_sxm.yaml] [--out table.csv]
+                      [--arch configs/gpu/h100_sxm.yaml] [--out table.csv] [--models a,b]
+                      [--max-peak-err PCT] [--max-kernel-err PCT]
 
-Nothing here is fitted: it only runs the simulator and prints the errors.
+Nothing here is fitted: it only runs the simulator and prints the errors. With --max-* it exits 1
+when a mean absolute error exceeds the bound (the ctest `training_validation` holds them).
 """
+import sys
 import argparse
 import csv
 import json
@@ -38,8 +41,13 @@ def main():
     ap.add_argument("--data", default="validation/data/training_h100.csv")
     ap.add_argument("--arch", default="configs/gpu/h100_sxm.yaml")
     ap.add_argument("--out", default="")
+    ap.add_argument("--models", default="", help="comma-separated zoo names (default: every row)")
+    ap.add_argument("--max-peak-err", type=float, default=None)
+    ap.add_argument("--max-kernel-err", type=float, default=None)
     a = ap.parse_args()
     rows = [r for r in csv.DictReader(open(a.data)) if r["status"] == "ok"]
+    if a.models:
+        rows = [r for r in rows if r["model"] in a.models.split(",")]
     out = []
     print(f"{'model':<44}{'b':>4} {'prec':<5}{'fwd%':>8}{'bwd%':>8}{'opt%':>8}{'kern%':>8}{'eager%':>8}{'peak%':>8}")
     for r in rows:
@@ -60,6 +68,13 @@ def main():
         print(f"{name[:43]:<44}{r['batch']:>4} {r['precision']:<5}" + "".join(f"{x:>8.1f}" for x in e))
         out.append([name, r["batch"], r["precision"]] + [f"{x:.2f}" for x in e] + [""])
     ok = [o for o in out if o[3] != ""]
+    failed = False
+    for i, bound in ((5, a.max_peak_err), (3, a.max_kernel_err)):
+        if bound is not None:
+            mean = statistics.mean(abs(float(o[3 + i])) for o in ok) if ok else float("inf")
+            if mean > bound:
+                print(f"FAIL: mean |error| {mean:.1f} % > {bound} %")
+                failed = True
     if ok:
         for i, label in enumerate(["forward", "backward", "optimizer", "kernel sum", "eager step", "peak memory"]):
             vals = [abs(float(o[3 + i])) for o in ok]
@@ -71,6 +86,8 @@ def main():
             w.writerow(["model", "batch", "precision", "forward_err_pct", "backward_err_pct", "optimizer_err_pct",
                         "kernel_err_pct", "eager_step_err_pct", "peak_memory_err_pct", "refused"])
             w.writerows(out)
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

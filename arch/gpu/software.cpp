@@ -12,22 +12,6 @@ namespace orrery::arch::gpu {
 using config::KeyType;
 using config::Value;
 
-std::string_view to_string(AttentionBackend b) {
-  switch (b) {
-    case AttentionBackend::automatic:
-      return "auto";
-    case AttentionBackend::flash:
-      return "flash";
-    case AttentionBackend::efficient:
-      return "efficient";
-    case AttentionBackend::cudnn:
-      return "cudnn";
-    case AttentionBackend::math:
-      return "math";
-  }
-  return "?";
-}
-
 std::string_view to_string(Layout l) { return l == Layout::nchw ? "nchw" : "nhwc"; }
 std::string_view to_string(Launch l) { return l == Launch::graph ? "graph" : "eager"; }
 
@@ -140,7 +124,7 @@ SoftwareSpec make_software(const config::Resolved& c) {
                         : b == "efficient" ? AttentionBackend::efficient
                         : b == "cudnn"     ? AttentionBackend::cudnn
                         : b == "math"      ? AttentionBackend::math
-                                           : AttentionBackend::automatic;
+                                           : AttentionBackend::auto_;
   s.layout = c.string("software.layout") == "nhwc" ? Layout::nhwc : Layout::nchw;
   s.allow_tf32_matmul = c.boolean("software.allow_tf32_matmul");
   s.allow_tf32_cudnn = c.boolean("software.allow_tf32_cudnn");

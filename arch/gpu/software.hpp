@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/config/schema.hpp"
+#include "workloads/ops/attention.hpp"
 
 namespace orrery::config {
 class Resolved;
@@ -15,15 +16,15 @@ class Resolved;
 
 namespace orrery::arch::gpu {
 
-// Which fused attention kernel SDPA runs (auto: the framework's priority and eligibility rules).
-enum class AttentionBackend { automatic, flash, efficient, cudnn, math };
+// Which fused attention kernel SDPA runs (auto_: the framework's priority and eligibility rules):
+// the IR's enum, so an op's backend= and the config's software.attention_backend are one type.
+using workloads::AttentionBackend;
 // The memory format of activations as the framework holds them (PyTorch's default is NCHW).
 enum class Layout { nchw, nhwc };
 // graph: kernels replayed from a CUDA graph (no CPU between them); eager: the framework's Python
 // and C++ dispatch runs before every op, and the GPU waits where it is longer than the kernels.
 enum class Launch { graph, eager };
 
-std::string_view to_string(AttentionBackend b);
 std::string_view to_string(Layout l);
 std::string_view to_string(Launch l);
 
@@ -40,7 +41,7 @@ struct EagerCosts {
 struct SoftwareSpec {
   std::string framework = "pytorch", framework_version = "2.11", cuda_version = "13.0",
               cudnn_version = "9.19", cublas_version = "13.1";
-  AttentionBackend attention_backend = AttentionBackend::automatic;
+  AttentionBackend attention_backend = AttentionBackend::auto_;
   Layout layout = Layout::nchw;
   bool allow_tf32_matmul = false;  // torch.backends.cuda.matmul.allow_tf32 (PyTorch default: off)
   bool allow_tf32_cudnn = true;    // torch.backends.cudnn.allow_tf32 (PyTorch default: on)

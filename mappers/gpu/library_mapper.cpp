@@ -189,11 +189,7 @@ struct MapOp {
     }
     // The op's backend=, else the config's software.attention_backend.
     const AttentionBackend requested =
-        a.backend == workloads::AttentionBackend::flash       ? AttentionBackend::flash
-        : a.backend == workloads::AttentionBackend::efficient ? AttentionBackend::efficient
-        : a.backend == workloads::AttentionBackend::cudnn     ? AttentionBackend::cudnn
-        : a.backend == workloads::AttentionBackend::math      ? AttentionBackend::math
-                                                              : spec.software.attention_backend;
+        a.backend == AttentionBackend::auto_ ? spec.software.attention_backend : a.backend;
     const SdpaChoice c = select_sdpa_backend(a, op.dtype, spec, rt, requested);
     GpuMapping m;
     if (a.backward) {
@@ -215,7 +211,7 @@ struct MapOp {
         m = map_efficient_attention(a, op.dtype, spec);
         break;
       case AttentionBackend::math:
-      case AttentionBackend::automatic:
+      case AttentionBackend::auto_:
         m = map_attention_math(a, op.dtype, spec);
         break;
     }

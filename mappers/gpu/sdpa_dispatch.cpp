@@ -63,7 +63,7 @@ std::string sdpa_ineligible(AttentionBackend backend, const workloads::Attention
       if (!half(dtype) && !single(dtype))
         return fmt::format("PyTorch's SDPA has no {} path", to_string(dtype));
       return "";
-    case AttentionBackend::automatic:
+    case AttentionBackend::auto_:
       return "auto is not a backend";
   }
   return "unknown backend";
@@ -71,9 +71,9 @@ std::string sdpa_ineligible(AttentionBackend backend, const workloads::Attention
 
 SdpaChoice select_sdpa_backend(const workloads::AttentionParams& a, DType dtype,
                                const arch::gpu::GpuSpec& spec, Runtime rt, AttentionBackend requested) {
-  if (requested == AttentionBackend::automatic && rt == Runtime::library)
+  if (requested == AttentionBackend::auto_ && rt == Runtime::library)
     requested = AttentionBackend::flash;  // the harness forces SDPBackend.FLASH_ATTENTION
-  if (requested != AttentionBackend::automatic) {
+  if (requested != AttentionBackend::auto_) {
     const std::string why = sdpa_ineligible(requested, a, dtype, spec);
     if (!why.empty())
       throw WorkloadError(

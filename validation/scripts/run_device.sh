@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
 # (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
-# models exports zooref micro clocks random training. Example (the whole set):
+# models exports zooref micro clocks random training optimizer. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
 # The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
@@ -123,12 +123,18 @@ for phase in "$@"; do
   random)
     # Issue 15's generalization set: random specs through PyTorch's defaults (GPU=h100|h200).
     stamp random
-    $PY "$ROOT/validation/scripts/measure_random_ops.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${RANDOM_BUDGET_S:-420}"
+    $PY "$ROOT/validation/scripts/measure_random_ops.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${RANDOM_BUDGET_S:-420}" \
+      --seed "${RANDOM_SEED:-15}"
     ;;
   training)
     # Issue 16: training steps, eager inference forwards, copies and a one-rank all-reduce.
     stamp training
     $PY "$ROOT/validation/scripts/measure_training.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${TRAIN_BUDGET_S:-420}"
+    ;;
+  optimizer)
+    # Issue 16: optimizer.step() alone over random parameter sets (foreach and fused).
+    stamp optimizer
+    $PY "$ROOT/validation/scripts/measure_optimizer.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${OPT_BUDGET_S:-90}"
     ;;
   *) echo "unknown phase $phase"; exit 2 ;;
   esac

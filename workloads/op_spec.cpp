@@ -31,6 +31,10 @@ bool backward_pass(SpecArgs& a) {
   return choice(a, "pass", std::array<std::string_view, 2>{"forward", "backward"}, 0) == 1;
 }
 
+ConvLayout parse_layout(SpecArgs& a) {
+  return choice(a, "layout", std::array<std::string_view, 3>{"unset", "nhwc", "nchw"}, ConvLayout::unset);
+}
+
 ConvParams parse_conv(SpecArgs& a, int rank) {
   ConvParams p;
   p.rank = rank;
@@ -51,7 +55,7 @@ ConvParams parse_conv(SpecArgs& a, int rank) {
   p.bias = a.flag("bias", false);
   p.pass = choice(a, "pass", std::array<std::string_view, 3>{"forward", "backward_data", "backward_weight"},
                   ConvPass::forward);
-  p.layout = choice(a, "layout", std::array<std::string_view, 3>{"unset", "nhwc", "nchw"}, ConvLayout::unset);
+  p.layout = parse_layout(a);
   if (p.groups == 0 || p.stride[2] == 0 || p.dilation[2] == 0)
     throw WorkloadError(fmt::format("--op '{}': stride, dilation and groups must be positive", a.spec()));
   return p;
@@ -117,6 +121,7 @@ OpParams parse_params(SpecArgs& a) {
     p.cols = a.integer("D", 1) * a.integer("H") * a.integer("W");
     p.backward = backward_pass(a);
     p.training = p.backward;  // a backward batch norm uses the batch's statistics
+    p.layout = parse_layout(a);
     return p;
   }
   if (kind == "softmax") {
@@ -170,6 +175,7 @@ OpParams parse_params(SpecArgs& a) {
     p.stride = {1, s, s};
     p.pad_begin = p.pad_end = {0, pad, pad};
     p.backward = backward_pass(a);
+    p.layout = parse_layout(a);
     return p;
   }
   if (kind == "spmm")

@@ -11,6 +11,7 @@
 #include "mappers/gpu/efficient_attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/layout_kernels.hpp"
+#include "mappers/gpu/nchw_kernels.hpp"
 #include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
@@ -40,23 +41,37 @@ GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name
   return m;
 }
 
-// Inference batch norm as PyTorch's native CUDA path launches it (channels-last, running
-// statistics): the running variance is cast to the accumulation type (a copy of C values),
-// 1/sqrt(var + eps) is computed per channel (an elementwise kernel over C), then one kernel
-// normalizes the activations. The two per-channel kernels are tiny, but each is a launch.
+// The op's layout=, else the config's software default.
+bool nchw_layout(ConvLayout l, const arch::gpu::GpuSpec& spec) {
+  return l == ConvLayout::nchw || (l == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+}
+
+// Inference batch norm as PyTorch launches it (running statistics). fp32 goes to cuDNN (ATen's
+// backend choice: cuDNN where the weight's dtype is fp32 and matches a float input), one
+// kernel. Otherwise ATen's native path: the running variance is cast to the accumulation type
+// (a copy of C values), 1/sqrt(var + eps) is computed per channel (an elementwise kernel over
+// C), then one kernel normalizes the activations. The two per-channel kernels are tiny, but
+// each is a launch.
 GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arch::gpu::GpuSpec& spec,
                                     double in, double out, Runtime rt) {
   const double c = static_cast<double>(n.channels > 0 ? n.channels : n.rows);  // per-channel statistics
   const double elem = static_cast<double>(dtype_bits(op.dtype)) / 8.0;
   GpuMapping m = stream(op, spec, "batchnorm_transform", in, out);
   if (rt == Runtime::pytorch && n.channels > 0) {
-    // ATen: a channels-last image takes the dedicated kernel; a volume (channels_last_3d) the
-    // generic broadcasting TensorIterator kernel (input, mean, invstd, weight, bias, output).
     const int64_t batch = n.rows / n.channels;
-    m.kernels.back() =
-        n.spatial_dims == 3
-            ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols, n.channels, 6, op.dtype, spec)
-            : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
+    const bool nchw = nchw_layout(n.layout, spec);
+    if (op.dtype == DType::fp32 && n.spatial_dims != 3) {
+      m.kernels.back() = cudnn_batch_norm_inference(batch, n.channels, n.cols, !nchw, op.dtype, spec);
+      m.note =
+          fmt::format("memory-bound; PyTorch eager: cuDNN inference batch norm ({})", nchw ? "NCHW" : "NHWC");
+      return m;
+    }
+    // ATen: an image takes the layout's dedicated kernel; a volume the generic broadcasting
+    // TensorIterator kernel (input, mean, invstd, weight, bias, output).
+    m.kernels.back() = n.spatial_dims == 3 ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols,
+                                                                   n.channels, 6, op.dtype, spec)
+                       : nchw ? batch_norm_transform_nchw(batch, n.channels, n.cols, op.dtype, spec)
+                              : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
   }
   for (const char* name : {"batchnorm_stats_cast", "batchnorm_invstd"}) {
     StreamProblem p;
@@ -73,16 +88,17 @@ GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arc
 
 }  // namespace
 
-// A pooling op as ATen runs it on channels-last maps: max pooling (2-D) in its NHWC kernel, a
-// global average (to 1x1) as a mean reduction; others stay streaming kernels.
+// A pooling op as ATen runs it: max pooling (2-D) in its layout's kernel, a global average (to
+// 1x1) as a mean reduction; others stay streaming kernels.
 GpuMapping map_pool_pytorch(const Op& op, const PoolParams& p, const arch::gpu::GpuSpec& spec, double in,
                             double out) {
   const auto o = p.out();
   const bool image = p.in[0] == 1 && p.kernel[0] == 1;
   if (image && p.mode == PoolParams::Mode::max) {
+    const bool nchw = nchw_layout(p.layout, spec);
     GpuMapping m;
-    m.kernels.push_back(max_pool_nhwc(p, op.dtype, spec));
-    m.note = "ATen max_pool_forward_nhwc";
+    m.kernels.push_back(nchw ? max_pool_nchw(p, op.dtype, spec) : max_pool_nhwc(p, op.dtype, spec));
+    m.note = nchw ? "ATen max_pool_forward_nchw" : "ATen max_pool_forward_nhwc";
     return m;
   }
   if (p.mode == PoolParams::Mode::avg && o[0] * o[1] * o[2] == 1) {
@@ -156,8 +172,7 @@ struct MapOp {
     if (rt != Runtime::pytorch) return m;
     // The op's layout=, else the software default. Depthwise convs keep cuDNN's NHWC depthwise
     // kernel (no layout data measured for them then).
-    const bool nchw = c.layout == ConvLayout::nchw ||
-                      (c.layout == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+    const bool nchw = nchw_layout(c.layout, spec);
     const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
     // A 1x1 stride-1 conv on NCHW is already a GEMM per image (W [K, C] x X [C, HW]): cuBLAS runs
     // it with no transposes (nvjet / cutlass s1688gemm in random_ops_h100.csv's NCHW rows).

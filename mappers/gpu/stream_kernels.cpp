@@ -43,4 +43,19 @@ void set_writes(arch::gpu::Kernel& k, const arch::gpu::GpuSpec& spec, double rea
   k.dram_write_bytes = write_back_bytes(spec, read, write);
 }
 
+arch::gpu::Kernel grid_stream_kernel(const char* name, workloads::DType dtype, int64_t ctas, int64_t threads,
+                                     double read, double write, const arch::gpu::GpuSpec& spec) {
+  arch::gpu::Kernel k;
+  k.name = name;
+  k.engine = arch::gpu::Engine::stream;
+  k.math_dtype = dtype;
+  k.ctas = std::max<int64_t>(1, ctas);
+  k.ctas_per_sm =
+      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
+  k.l2_bytes = read + write;
+  k.dram_read_bytes = read;
+  set_writes(k, spec, read, write);
+  return k;
+}
+
 }  // namespace orrery::mappers::gpu

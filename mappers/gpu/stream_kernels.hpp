@@ -30,4 +30,10 @@ double write_back_bytes(const arch::gpu::GpuSpec& spec, double read, double writ
 // DRAM during the kernel (write_back_bytes).
 void set_writes(arch::gpu::Kernel& k, const arch::gpu::GpuSpec& spec, double read, double write);
 
+// A library kernel with a known launch shape: `ctas` CTAs of `threads` threads streaming `read`
+// bytes in and `write` bytes out (residency from the thread count); the caller adds what the
+// kernel's source says about dependent accesses and instruction counts.
+arch::gpu::Kernel grid_stream_kernel(const char* name, workloads::DType dtype, int64_t ctas, int64_t threads,
+                                     double read, double write, const arch::gpu::GpuSpec& spec);
+
 }  // namespace orrery::mappers::gpu

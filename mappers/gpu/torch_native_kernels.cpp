@@ -22,20 +22,9 @@ int64_t last_pow2(int64_t n) {  // largest power of two <= n (ATen's lastPow2), 
 
 double elem_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
-// A grid of `ctas` CTAs of `threads` threads streaming `read` bytes in and `write` bytes out.
 Kernel native(const char* name, DType dtype, int64_t ctas, int64_t threads, double read, double write,
               const arch::gpu::GpuSpec& spec) {
-  Kernel k;
-  k.name = name;
-  k.engine = Engine::stream;
-  k.math_dtype = dtype;
-  k.ctas = std::max<int64_t>(1, ctas);
-  k.ctas_per_sm =
-      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
-  k.l2_bytes = read + write;
-  k.dram_read_bytes = read;
-  set_writes(k, spec, read, write);
-  return k;
+  return grid_stream_kernel(name, dtype, ctas, threads, read, write, spec);
 }
 
 }  // namespace

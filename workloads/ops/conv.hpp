@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "workloads/ops/layout.hpp"
 #include "workloads/ops/op_tensors.hpp"
 
 namespace orrery::workloads {
@@ -21,10 +22,7 @@ using Dims3 = std::array<int64_t, 3>;
 struct GemmParams;
 
 enum class ConvPass { forward, backward_data, backward_weight };
-// unset: the software default of the architecture config (PyTorch's channels-last on GPUs).
-enum class ConvLayout { unset, nhwc, nchw };
 std::string_view to_string(ConvPass p);
-std::string_view to_string(ConvLayout l);
 
 struct ConvParams {
   int rank = 2;  // 1, 2 or 3 spatial dims

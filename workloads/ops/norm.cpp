@@ -58,7 +58,8 @@ std::string NormParams::describe() const {
                      backward   ? " backward"
                      : training ? " training"
                                 : "",
-                     rows, cols);
+                     rows, cols) +
+         (layout != ConvLayout::unset ? fmt::format(" layout={}", to_string(layout)) : std::string());
 }
 
 void NormParams::validate(const std::string& where) const {

@@ -63,7 +63,8 @@ LoopNest PoolParams::loop_nest() const {
 
 std::string PoolParams::describe() const {
   return fmt::format("{}pool{} N={} C={} {}x{}x{} k={} s={}", mode == Mode::max ? "max" : "avg",
-                     backward ? " backward" : "", n, c, in[0], in[1], in[2], kernel[2], stride[2]);
+                     backward ? " backward" : "", n, c, in[0], in[1], in[2], kernel[2], stride[2]) +
+         (layout != ConvLayout::unset ? fmt::format(" layout={}", to_string(layout)) : std::string());
 }
 
 void PoolParams::validate(const std::string& where) const {

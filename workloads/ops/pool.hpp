@@ -20,6 +20,9 @@ struct PoolParams {
   Dims3 pad_begin{0, 0, 0};
   Dims3 pad_end{0, 0, 0};
   bool ceil_mode = false;
+  // The activation's memory layout (PyTorch picks a different kernel for each); unset = the
+  // software stack's default.
+  ConvLayout layout = ConvLayout::unset;
   bool backward = false;
 
   Dims3 out() const;

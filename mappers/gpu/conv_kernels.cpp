@@ -176,7 +176,7 @@ arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtyp
 
 void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype,
                        const arch::gpu::GpuSpec& spec, int64_t in_pixels, double in_bytes,
-                       int64_t useful_macs) {
+                       int64_t useful_macs, bool packed_taps) {
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   GemmProblem g;
   g.prefix = c.rank == 3 ? "conv3d_igemm" : "conv_igemm";
@@ -189,6 +189,9 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
   const int64_t cg = c.c_in / c.groups;
   g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
   g.k_padded_from = cg * c.kernel_volume();
+  // The first-layer kernel behind the harness's padded stems packs all taps of its few channels
+  // into K (image_first_layer ..._k64c4r7s7); the others step one tap at a time.
+  g.taps = packed_taps ? 0 : c.kernel_volume();
   g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
   // A 1x1, stride-1, unpadded convolution over NHWC is a plain GEMM, and cuDNN hands it to
   // cuBLAS (nvjet kernels in the measured names); every other one runs cuDNN's implicit GEMM.
@@ -298,7 +301,8 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
       }
     }
     add_implicit_gemm(m, padded, dtype, spec, in_pixels,
-                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs());
+                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs(),
+                      pad_first);
     m.note = pad_first ? "channels padded to 8, then implicit GEMM (NHWC)" : "implicit GEMM (NHWC)";
   }
   if (c.bias) {

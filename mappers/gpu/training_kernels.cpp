@@ -86,6 +86,15 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     p.implicit = true;
     p.a_dram_bytes = x_bytes / static_cast<double>(c.groups);
     set_alignment(p, cg, mg);
+    if (rt == Runtime::pytorch && c.groups == 1) {
+      // PyTorch's cuDNN pads unaligned channels first (layout_kernels.hpp): the sm90 wgrad kernel
+      // then runs on whole 16-byte vectors of C and K.
+      const int64_t vec = std::max<int64_t>(1, 128 / workloads::dtype_bits(dtype));
+      p.m = ceil_div(cg, vec) * vec * c.kernel_volume();
+      p.n = ceil_div(mg, vec) * vec;
+      p.aligned = true;
+      p.align_elems = vec;
+    }
     add_gemm(m, p, spec, "wgrad_");
     m.note = "cuDNN wgrad as an implicit GEMM (M = C/g x taps, N = K/g, K = N x output pixels)";
   }

@@ -114,18 +114,18 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // the targets (8 %, 0.98, 10 %): these hold the gain over the model before the software
   // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those).
   // With cuDNN 9.19's layout and padding kernels around the convolutions (mappers/gpu/
-  // layout_kernels.hpp): 23.7 %, Spearman 0.968, energy 26.1 % (145 rows).
+  // layout_kernels.hpp): 23.4 %, Spearman 0.969, energy 26.6 % (145 rows).
   EXPECT_LT(s.kernels.mape, 0.25);
   EXPECT_GT(s.kernels.spearman, 0.96);
   EXPECT_LT(s.energy.mape, 0.28);
-  // The convolution groups, before -> when written: dense NCHW 40.3 -> 28.1 %, dense NHWC 39.9 ->
-  // 29.7 %, data gradient 54.3 -> 29.9 %, weight gradient 66.6 -> 40.3 %, conv3d 45.8 -> 31.9 %
+  // The convolution groups, before -> when written: dense NCHW 40.3 -> 26.4 %, dense NHWC 39.9 ->
+  // 28.0 %, data gradient 54.3 -> 28.8 %, weight gradient 66.6 -> 39.2 %, conv3d 45.8 -> 30.7 %
   // (only tensorTransformGeneric's two constants were fitted, on the dense NCHW rows).
-  const std::map<std::string, double> conv_bounds{{"conv2d/dense-nchw", 0.30},
-                                                  {"conv2d/dense-nhwc", 0.31},
-                                                  {"conv2d/backward_data", 0.32},
-                                                  {"conv2d/backward_weight", 0.42},
-                                                  {"conv3d", 0.33}};
+  const std::map<std::string, double> conv_bounds{{"conv2d/dense-nchw", 0.28},
+                                                  {"conv2d/dense-nhwc", 0.30},
+                                                  {"conv2d/backward_data", 0.31},
+                                                  {"conv2d/backward_weight", 0.41},
+                                                  {"conv3d", 0.32}};
   for (const auto& [group, bound] : conv_bounds) {
     const auto g =
         std::find_if(s.groups.begin(), s.groups.end(), [&](const auto& k) { return k.kind == group; });

@@ -97,5 +97,19 @@ TEST(GpuConvLayout, ImplicitGemmStepsOneTapAtATime) {
   EXPECT_EQ(m.kernels[0].tile_k, 32);  // half the padding of a 64-deep step
 }
 
+// A 1x1 stride-1 conv is cuBLAS's GEMM on the tensors as stored: in NCHW its pixels are a
+// leading dimension, so a 33x33 map (1089 pixels, not a multiple of 8 fp16 elements) leaves the
+// TMA/wgmma kernels for the CUTLASS 2.x fallback (cutlass::Kernel2 in random_ops_h100.csv) while a
+// 32x32 map stays on them; in NHWC the channel counts decide.
+TEST(GpuConvLayout, PointwiseConvAlignmentFollowsTheStoredLayout) {
+  const auto spec = spec_with();
+  auto engine = [&](const std::string& op) { return map(op, spec).kernels.at(0).engine; };
+  EXPECT_EQ(engine("conv2d:N=5,C=256,H=33,W=33,K=128,R=1,S=1,dtype=fp16,layout=nchw"),
+            Engine::unaligned_gemm);
+  EXPECT_EQ(engine("conv2d:N=5,C=256,H=32,W=32,K=128,R=1,S=1,dtype=fp16,layout=nchw"), Engine::tensor_gemm);
+  EXPECT_EQ(engine("conv2d:N=5,C=256,H=33,W=33,K=128,R=1,S=1,dtype=fp16,layout=nhwc"), Engine::tensor_gemm);
+  EXPECT_EQ(engine("conv2d:N=5,C=256,H=32,W=32,K=87,R=1,S=1,dtype=fp16,layout=nhwc"), Engine::unaligned_gemm);
+}
+
 }  // namespace
 }  // namespace orrery::arch::gpu

@@ -60,6 +60,11 @@ struct Kernel {
   // traffic, so the chain and the streaming overlap (time is the longer of the two) instead of
   // the chain following the first loads.
   bool chain_carries_traffic = false;
+  // Serial DRAM round trips each CTA walks (hbm.latency_ns each), as the dependent steps above:
+  // element-wise layout kernels (cuDNN's transposes and padding copies) move one element per
+  // resident thread per round, the store waiting for its load, so their bandwidth is the bytes
+  // all resident threads hold in flight over the DRAM latency rather than the HBM peak.
+  int64_t memory_rounds = 0;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

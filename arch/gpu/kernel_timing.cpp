@@ -149,7 +149,8 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
   // trip per wave; other CTAs on the SM overlap it only within the wave.
   const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
-  const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s;
+  const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
+                           static_cast<double>(k.memory_rounds) * spec.hbm_latency_s;
   w.total = k.chain_carries_traffic ? std::max({w.math, w.memory, latency_floor, dependent}) + tile_overhead
                                     : std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
   w.stall = std::max(0.0, latency_floor - std::max(w.math, w.memory));

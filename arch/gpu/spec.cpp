@@ -232,6 +232,15 @@ std::shared_ptr<const config::Schema> make_schema() {
       "fitted (calibration rows of torch_ops_h100.csv: ~4 us however small): dependent steps of ATen's "
       "strided mean reduction before one more per 512 values per output (loads, the block.y tree, the store)",
       d.strided_reduce_fixed_steps, 0, 10000);
+  s->add_real("calibration.tensor_transform_setup_us", "us",
+              "fitted (conv2d/dense-nchw rows of random_ops_h100.csv; the dgrad and conv3d rows held out): "
+              "device time of cuDNN's tensorTransformGeneric before its elements stream (~9.5 us however "
+              "small the filter)",
+              d.tensor_transform_setup_s * 1e6, 0, 1e3);
+  s->add_real("calibration.tensor_transform_lane_ops_per_element", "ops",
+              "fitted with tensor_transform_setup_us: integer instructions per element of "
+              "tensorTransformGeneric's generic (any rank, any strides) index decomposition",
+              d.tensor_transform_lane_ops_per_element, 0, 1e5);
   interconnect::add_switched_keys(*s);  // multi-device runs (arch/interconnect)
   return s;
 }
@@ -314,6 +323,8 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.attention_cta_chain_steps = c.integer("calibration.attention_cta_chain_steps");
   k.broadcast_lane_ops_per_operand = c.real("calibration.broadcast_lane_ops_per_operand");
   k.strided_reduce_fixed_steps = c.integer("calibration.strided_reduce_fixed_steps");
+  k.tensor_transform_setup_s = c.real("calibration.tensor_transform_setup_us") * 1e-6;
+  k.tensor_transform_lane_ops_per_element = c.real("calibration.tensor_transform_lane_ops_per_element");
   return s;
 }
 

@@ -176,7 +176,7 @@ arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtyp
 
 void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype,
                        const arch::gpu::GpuSpec& spec, int64_t in_pixels, double in_bytes,
-                       int64_t useful_macs) {
+                       int64_t useful_macs, bool packed_taps, bool nchw) {
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   GemmProblem g;
   g.prefix = c.rank == 3 ? "conv3d_igemm" : "conv_igemm";
@@ -189,6 +189,9 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
   const int64_t cg = c.c_in / c.groups;
   g.k = ((cg + vec - 1) / vec) * vec * c.kernel_volume();
   g.k_padded_from = cg * c.kernel_volume();
+  // The first-layer kernel behind the harness's padded stems packs all taps of its few channels
+  // into K (image_first_layer ..._k64c4r7s7); the others step one tap at a time.
+  g.taps = packed_taps ? 0 : c.kernel_volume();
   g.a_dram_bytes = in_bytes / static_cast<double>(c.groups);
   // A 1x1, stride-1, unpadded convolution over NHWC is a plain GEMM, and cuDNN hands it to
   // cuBLAS (nvjet kernels in the measured names); every other one runs cuDNN's implicit GEMM.
@@ -196,7 +199,18 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
                          c.stride[1] == 1 && c.stride[2] == 1 && c.pad_begin == workloads::Dims3{0, 0, 0} &&
                          c.pad_end == workloads::Dims3{0, 0, 0};
   g.implicit = !pointwise;
-  if (pointwise) g.prefix = "conv_gemm";
+  if (pointwise) {
+    g.prefix = "conv_gemm";
+    // As a GEMM its operands are the tensors as stored, whose leading dimensions must be whole
+    // 16-byte vectors for the TMA/wgmma kernels: NHWC X [NHW, C] x W^T (W [K, C]) -> Y [NHW, K]
+    // needs C and K aligned; NCHW W [K, C] x X [C, HW] -> Y [K, HW] per image, C and HW. Otherwise
+    // cuBLAS falls back to CUTLASS 2.x align1/2/4 kernels (cutlass::Kernel2 in random_ops_h100.csv:
+    // 191x191, 93x93 and 33x33 maps in NCHW, K = 87 in NHWC).
+    const int64_t second = nchw ? c.out_pixels() : c.c_out;
+    g.align_elems = vec;
+    while (g.align_elems > 1 && (cg % g.align_elems != 0 || second % g.align_elems != 0)) g.align_elems /= 2;
+    g.aligned = g.align_elems == vec;
+  }
   m.kernels.push_back(choose_gemm_kernel(g, spec));
   m.kernels.back().useful_flops = 2.0 * static_cast<double>(useful_macs);
 }
@@ -205,6 +219,11 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
 
 GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec, Runtime rt) {
   GpuMapping m;
+  // Activations as PyTorch stores them (the harness's library calls are NHWC).
+  const bool nchw =
+      rt == Runtime::pytorch &&
+      (c.layout == workloads::ConvLayout::nchw ||
+       (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw));
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const int64_t in_pixels = c.in[0] * c.in[1] * c.in[2];
   const double in_bytes = static_cast<double>(c.n * c.c_in * in_pixels) * ib;
@@ -298,7 +317,8 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
       }
     }
     add_implicit_gemm(m, padded, dtype, spec, in_pixels,
-                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs());
+                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs(),
+                      pad_first, nchw);
     m.note = pad_first ? "channels padded to 8, then implicit GEMM (NHWC)" : "implicit GEMM (NHWC)";
   }
   if (c.bias) {

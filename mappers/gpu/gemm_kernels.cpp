@@ -83,9 +83,12 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
   const double ib = element_bytes(p.dtype), ob = p.c_elem_bytes > 0 ? p.c_elem_bytes : output_bytes(p.dtype);
   // K-step: 128 bytes of each operand row per stage on the tensor path (64 for 16-bit,
   // 32 for tf32, 128 for 8-bit); CUTLASS SIMT kernels step 8.
-  const int64_t tk = simt ? 8 : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;
+  const int64_t tk = simt ? 8 : p.tile_k > 0 ? p.tile_k : p.aligned ? static_cast<int64_t>(128.0 / ib) : 32;
   const int64_t mt = ceil_div(rows, tm), nt = ceil_div(cols, tn);
-  const int64_t kc = ceil_div(ceil_div(p.k, split), tk) * tk;  // K range per split, whole steps
+  // An implicit GEMM's K-steps walk the filter taps, each tap's channels in whole steps: 9 taps of
+  // 16 channels take 9 steps of 64 (K runs at 16/64 of the MMA rate), 9 of 32-channel steps.
+  const int64_t k_steps_total = p.taps > 0 ? p.taps * ceil_div(ceil_div(p.k, p.taps), tk) : ceil_div(p.k, tk);
+  const int64_t kc = ceil_div(k_steps_total, split) * tk;  // K range per split, whole steps
   k.engine = simt         ? Engine::simt_gemm
              : !p.aligned ? Engine::unaligned_gemm
              : p.implicit ? Engine::implicit_gemm
@@ -226,8 +229,8 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
   Kernel best;
   bool found = false;
   double best_s = 0, best_padded = 0;
-  auto consider = [&](int64_t tm, int64_t tn, int64_t split, bool swapped) {
-    Kernel k = make_gemm_kernel(p, spec, tm, tn, split, swapped);
+  auto consider = [&](const GemmProblem& q, int64_t tm, int64_t tn, int64_t split, bool swapped) {
+    Kernel k = make_gemm_kernel(q, spec, tm, tn, split, swapped);
     if (k.ctas == 0) return;
     double s = arch::gpu::time_kernel_at(spec, k, arch::gpu::LaunchMode::isolated, spec.max_clock_hz).seconds;
     if (split > 1 && !p.implicit)
@@ -254,7 +257,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
         const int64_t tiles = p.batch * ceil_div(swapped ? p.n : p.m, tm) * ceil_div(swapped ? p.m : p.n, tn);
         for (int64_t split : kSplits) {
           if (split > 1 && (tiles >= spec.sm_count || p.implicit || p.k / split < 4 * 8)) continue;
-          consider(tm, tn, split, swapped);
+          consider(p, tm, tn, split, swapped);
         }
       }
       continue;
@@ -270,7 +273,7 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
         const int64_t tiles = p.batch * ceil_div(rows, tm) * ceil_div(cols, tn);
         for (int64_t split : kSplits) {
           if (split > 1 && (tiles >= spec.sm_count || p.k / split < 4 * 32)) continue;
-          consider(tm, tn, split, swapped);
+          consider(p, tm, tn, split, swapped);
         }
       }
       continue;
@@ -291,7 +294,14 @@ Kernel choose_gemm_kernel(const GemmProblem& p, const GpuSpec& spec) {
       for (int64_t split : kSplits) {
         // Split-K only where the tiles alone leave SMs idle and each split keeps enough K-steps.
         if (split > 1 && (tiles >= spec.sm_count || p.k / split < min_split_steps * step_k)) continue;
-        consider(tm, tn, split, swapped);
+        consider(p, tm, tn, split, swapped);
+        // The half-depth K-step, where a tap's channels are not whole full steps (it halves the
+        // padding: 16 channels run 9 steps of 32 instead of 64).
+        if (p.implicit && p.taps > 0 && (p.k / p.taps) % step_k != 0) {
+          GemmProblem half = p;
+          half.tile_k = step_k / 2;
+          consider(half, tm, tn, split, swapped);
+        }
       }
     }
   }

@@ -23,7 +23,11 @@ struct GemmProblem {
   // Elements per global load where not aligned: 1 = scalar loads (sm75 align1 kernels, no
   // cp.async: LDG to registers, then STS), 2 or 4 = sm80 cp.async kernels with 4/8-byte vectors.
   int64_t align_elems = 8;
-  bool implicit = false;    // a convolution's implicit GEMM (cuDNN kernels)
+  bool implicit = false;  // a convolution's implicit GEMM (cuDNN kernels)
+  // Implicit GEMM over a filter: K = taps x channels per tap. A K-step covers one tap's slice of
+  // channels, so each tap's channels are rounded up to whole K-steps (0: K is a plain reduction).
+  int64_t taps = 0;
+  int64_t tile_k = 0;       // K-step in elements; 0: 128 bytes of each operand row
   double c_elem_bytes = 0;  // bytes per C element; 0: by dtype (16-bit for 8/16-bit types, fp32 else)
 };
 

@@ -167,20 +167,27 @@ struct MapOp {
     const DType math = rt == Runtime::pytorch && op.dtype == DType::fp32 && spec.software.allow_tf32_cudnn
                            ? DType::tf32
                            : op.dtype;
-    if (c.pass != ConvPass::forward) return map_conv_backward(c, math, spec, rt);
-    GpuMapping m = map_conv(c, math, spec, rt);
+    GpuMapping m =
+        c.pass == ConvPass::forward ? map_conv(c, math, spec, rt) : map_conv_backward(c, math, spec, rt);
     if (rt != Runtime::pytorch) return m;
-    // The op's layout=, else the software default. Depthwise convs keep cuDNN's NHWC depthwise
-    // kernel (no layout data measured for them then).
+    // The op's layout=, else the software default.
     const bool nchw = nchw_layout(c.layout, spec);
+    // Depthwise convs keep cuDNN's NHWC depthwise kernel (no layout data measured for them then).
     const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
-    // A 1x1 stride-1 conv on NCHW is already a GEMM per image (W [K, C] x X [C, HW]): cuBLAS runs
-    // it with no transposes (nvjet / cutlass s1688gemm in random_ops_h100.csv's NCHW rows).
+    // A 1x1 stride-1 conv is already a GEMM per image (NCHW: W [K, C] x X [C, HW]; NHWC: X [NHW, C]
+    // x W^T): cuBLAS runs it with no transposes or padding (nvjet / cutlass gemm kernels in
+    // random_ops_h100.csv, forward and data gradient).
     bool pointwise = c.groups == 1 && !c.transposed;
     for (int d = 0; d < 3; ++d)
       pointwise =
           pointwise && c.kernel[d] == 1 && c.stride[d] == 1 && c.pad_begin[d] == 0 && c.pad_end[d] == 0;
-    if (nchw && !depthwise && !pointwise) wrap_nchw_transposes(m, c, op.dtype, spec);
+    // Fewer than 8 input channels (forward) run cuDNN's legacy kernels straight on the tensor as
+    // stored (implicit_convolve_sgemm, the gather stem), without transposes or padding.
+    const int64_t kernel_in_channels = c.pass == ConvPass::backward_data ? c.c_out : c.c_in / c.groups;
+    const bool legacy = c.pass == ConvPass::forward && kernel_in_channels < 8;
+    // Grouped convs: the transposes only (their channel padding is not measured).
+    if (depthwise || pointwise || legacy || (!nchw && c.groups > 1)) return m;
+    wrap_cudnn_layout(m, c, op.dtype, nchw, spec);
     return m;
   }
   GpuMapping operator()(const AttentionParams& a) const {

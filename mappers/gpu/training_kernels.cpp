@@ -86,6 +86,29 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     p.implicit = true;
     p.a_dram_bytes = x_bytes / static_cast<double>(c.groups);
     set_alignment(p, cg, mg);
+    bool pointwise = c.groups == 1 && !c.transposed;
+    for (int d = 0; d < 3; ++d)
+      pointwise =
+          pointwise && c.kernel[d] == 1 && c.stride[d] == 1 && c.pad_begin[d] == 0 && c.pad_end[d] == 0;
+    const bool nchw =
+        c.layout == workloads::ConvLayout::nchw ||
+        (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+    if (rt == Runtime::pytorch && pointwise) {
+      // A 1x1 weight gradient is cuBLAS's GEMM on the tensors as stored (no padding): dY^T X reads
+      // both along their pixels in NCHW (HW must be whole 16-byte vectors) or along their channels
+      // in NHWC (K and C); otherwise CUTLASS 2.x align1/2/4 kernels (cutlass::Kernel2 in
+      // random_ops_h100.csv: 149x149 maps in NCHW, C = 49, K = 9 in NHWC).
+      const int64_t pixels = c.in[0] * c.in[1] * c.in[2];
+      if (nchw) set_alignment(p, pixels, pixels);
+    } else if (rt == Runtime::pytorch && c.groups == 1) {
+      // PyTorch's cuDNN pads unaligned channels first (layout_kernels.hpp): the sm90 wgrad kernel
+      // then runs on whole 16-byte vectors of C and K.
+      const int64_t vec = std::max<int64_t>(1, 128 / workloads::dtype_bits(dtype));
+      p.m = ceil_div(cg, vec) * vec * c.kernel_volume();
+      p.n = ceil_div(mg, vec) * vec;
+      p.aligned = true;
+      p.align_elems = vec;
+    }
     add_gemm(m, p, spec, "wgrad_");
     m.note = "cuDNN wgrad as an implicit GEMM (M = C/g x taps, N = K/g, K = N x output pixels)";
   }

@@ -8,6 +8,7 @@
 // with little margin.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "arch/registry.hpp"
@@ -112,9 +113,25 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // Reached when written (1,080 rows): 27.9 %, Spearman 0.958, energy 30.0 % (139 rows); far from
   // the targets (8 %, 0.98, 10 %): these hold the gain over the model before the software
   // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those).
-  EXPECT_LT(s.kernels.mape, 0.29);
-  EXPECT_GT(s.kernels.spearman, 0.95);
-  EXPECT_LT(s.energy.mape, 0.31);
+  // With cuDNN 9.19's layout and padding kernels around the convolutions (mappers/gpu/
+  // layout_kernels.hpp): 23.4 %, Spearman 0.969, energy 26.6 % (145 rows).
+  EXPECT_LT(s.kernels.mape, 0.25);
+  EXPECT_GT(s.kernels.spearman, 0.96);
+  EXPECT_LT(s.energy.mape, 0.28);
+  // The convolution groups, before -> when written: dense NCHW 40.3 -> 26.4 %, dense NHWC 39.9 ->
+  // 28.0 %, data gradient 54.3 -> 28.8 %, weight gradient 66.6 -> 39.2 %, conv3d 45.8 -> 30.7 %
+  // (only tensorTransformGeneric's two constants were fitted, on the dense NCHW rows).
+  const std::map<std::string, double> conv_bounds{{"conv2d/dense-nchw", 0.28},
+                                                  {"conv2d/dense-nhwc", 0.30},
+                                                  {"conv2d/backward_data", 0.31},
+                                                  {"conv2d/backward_weight", 0.41},
+                                                  {"conv3d", 0.32}};
+  for (const auto& [group, bound] : conv_bounds) {
+    const auto g =
+        std::find_if(s.groups.begin(), s.groups.end(), [&](const auto& k) { return k.kind == group; });
+    ASSERT_NE(g, s.groups.end()) << group;
+    EXPECT_LT(g->time.mape, bound) << group;
+  }
 }
 
 TEST(ValidateCli, WritesSvgAndRejectsBadSplit) {

@@ -111,8 +111,11 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   EXPECT_GE(s.kernels.n, 1080u);
   // Reached when written (1,080 rows): 27.9 %, Spearman 0.958, energy 30.0 % (139 rows); far from
   // the targets (8 %, 0.98, 10 %): these hold the gain over the model before the software
-  // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those).
-  EXPECT_LT(s.kernels.mape, 0.29);
+  // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those). With ATen's
+  // row kernels (softmax Reg/warp paths, the NLL and embedding kernels, layer/RMS norm's Welford
+  // reductions) and the stream's per-kernel gap: 24.4 % over 1,126 rows (cross-entropy 45/41 %
+  // -> 11/9 %, embedding 32/32 % -> 8/18 %, norms 24/34 % -> 19/20 %, softmax 26/23 % -> 20/18 %).
+  EXPECT_LT(s.kernels.mape, 0.255);
   EXPECT_GT(s.kernels.spearman, 0.95);
   EXPECT_LT(s.energy.mape, 0.31);
 }

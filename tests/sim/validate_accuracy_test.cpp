@@ -114,10 +114,11 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those). With ATen's
   // row kernels (softmax Reg/warp paths, the NLL and embedding kernels, layer/RMS norm's Welford
   // reductions) and the stream's per-kernel gap: 24.4 % over 1,126 rows (cross-entropy 45/41 %
-  // -> 11/9 %, embedding 32/32 % -> 8/18 %, norms 24/34 % -> 19/20 %, softmax 26/23 % -> 20/18 %).
+  // -> 11/9 %, embedding 32/32 % -> 8/18 %, norms 24/34 % -> 19/20 %, softmax 26/23 % -> 20/18 %),
+  // Spearman 0.965, energy 26.5 % (145 rows; the loops' serial loads hit the L2).
   EXPECT_LT(s.kernels.mape, 0.255);
-  EXPECT_GT(s.kernels.spearman, 0.95);
-  EXPECT_LT(s.energy.mape, 0.31);
+  EXPECT_GT(s.kernels.spearman, 0.96);
+  EXPECT_LT(s.energy.mape, 0.28);
 }
 
 TEST(ValidateCli, WritesSvgAndRejectsBadSplit) {

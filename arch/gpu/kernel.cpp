@@ -55,10 +55,11 @@ constexpr NumberField kNumberFields[] = {
     {"l2_bytes", &Kernel::l2_bytes},
     {"sm_bytes", &Kernel::sm_bytes},
     {"row_per_cta", &Kernel::row_per_cta},
+    {"wave_round_trip", &Kernel::wave_round_trip},
     {"serial_loads", &Kernel::serial_loads},
     {"dependent_accesses", &Kernel::dependent_accesses},
+    {"dram_round_trips", &Kernel::dram_round_trips},
     {"chain_carries_traffic", &Kernel::chain_carries_traffic},
-    {"memory_rounds", &Kernel::memory_rounds},
     {"lane_ops_per_cta", &Kernel::lane_ops_per_cta},
     {"memset", &Kernel::memset},
 };

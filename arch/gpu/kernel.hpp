@@ -49,6 +49,9 @@ struct Kernel {
   int64_t tile_m = 0, tile_n = 0, tile_k = 0, stages = 0, split_k = 1, k_iters = 0;
   bool swapped = false;      // the library computed C^T = B^T A^T (tile_m runs along N)
   bool row_per_cta = false;  // each CTA loads a row, reduces it, then stores (norm, softmax, depthwise plane)
+  // Every CTA of a wave issues its loads at once and then waits for them (no loads of later
+  // rows in flight): the wave's round trip adds to its streaming time instead of hiding under it.
+  bool wave_round_trip = false;
   // The same warps stage operands through registers (LDG, then STS: no cp.async/TMA) and issue
   // the MMAs, so the shared-memory/load-path time adds to the math instead of hiding under it.
   bool serial_loads = false;
@@ -56,15 +59,17 @@ struct Kernel {
   // the previous value is used): each costs one dependent global access on top of the
   // streaming time of the bytes it moves (0: loads are pipelined and hide under bandwidth).
   int64_t dependent_accesses = 0;
+  // Serial steps that each wait a full DRAM round trip (hbm.latency_ns) in every CTA: a load
+  // whose address comes from a previous load of data not yet on chip (an index, then the row it
+  // names), on the cold inputs a single call finds; or an element-wise layout kernel (cuDNN's
+  // transposes and padding copies) moving one element per resident thread per round, the store
+  // waiting for its load, so its bandwidth is the bytes all resident threads hold in flight over
+  // the DRAM latency rather than the HBM peak. Added per wave like dependent_accesses.
+  int64_t dram_round_trips = 0;
   // The dependent chain is the CTA walking its tiles: those steps' loads are the kernel's
   // traffic, so the chain and the streaming overlap (time is the longer of the two) instead of
   // the chain following the first loads.
   bool chain_carries_traffic = false;
-  // Serial DRAM round trips each CTA walks (hbm.latency_ns each), as the dependent steps above:
-  // element-wise layout kernels (cuDNN's transposes and padding copies) move one element per
-  // resident thread per round, the store waiting for its load, so their bandwidth is the bytes
-  // all resident threads hold in flight over the DRAM latency rather than the HBM peak.
-  int64_t memory_rounds = 0;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

@@ -148,12 +148,14 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
   // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
   // trip per wave; other CTAs on the SM overlap it only within the wave.
-  const double latency_floor = k.row_per_cta ? spec.hbm_latency_s : 0.0;
+  const double latency_floor = k.row_per_cta && !k.wave_round_trip ? spec.hbm_latency_s : 0.0;
+  const double round_trip = k.wave_round_trip ? spec.hbm_latency_s : 0.0;
   const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
-                           static_cast<double>(k.memory_rounds) * spec.hbm_latency_s;
-  w.total = k.chain_carries_traffic ? std::max({w.math, w.memory, latency_floor, dependent}) + tile_overhead
-                                    : std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent;
-  w.stall = std::max(0.0, latency_floor - std::max(w.math, w.memory));
+                           static_cast<double>(k.dram_round_trips) * spec.hbm_latency_s;
+  w.total = k.chain_carries_traffic
+                ? std::max({w.math, w.memory, latency_floor, dependent}) + tile_overhead
+                : std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent + round_trip;
+  w.stall = std::max(0.0, latency_floor - std::max(w.math, w.memory)) + round_trip;
   return w;
 }
 
@@ -186,11 +188,14 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
   }
   if (t.busy_seconds > 0) t.sm_busy_fraction = sm_share_seconds / t.busy_seconds;
   // First loads of the first wave (row kernels already wait a round trip in every wave).
-  if (!k.row_per_cta) t.busy_seconds += spec.hbm_latency_s;
+  if (!k.row_per_cta && !k.wave_round_trip) t.busy_seconds += spec.hbm_latency_s;
   t.busy_seconds += kernel_fixed_seconds(spec, k);
-  t.stall_seconds += (k.row_per_cta ? 0.0 : spec.hbm_latency_s) + kernel_fixed_seconds(spec, k);
-  t.seconds =
-      t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s : spec.graph_kernel_overhead_s);
+  t.stall_seconds +=
+      (k.row_per_cta || k.wave_round_trip ? 0.0 : spec.hbm_latency_s) + kernel_fixed_seconds(spec, k);
+  t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s
+                                : mode == LaunchMode::stream
+                                    ? spec.graph_kernel_overhead_s + spec.stream_kernel_extra_s
+                                    : spec.graph_kernel_overhead_s);
   if (k.memset) t.seconds += spec.memset_node_overhead_s;
 
   t.energy_math_j =

@@ -25,7 +25,9 @@
 
 namespace orrery::arch::gpu {
 
-enum class LaunchMode { isolated, graph };
+// isolated: the first kernel of an op timed alone (events around it); stream: a later kernel of
+// that op, queued behind it on the stream; graph: a kernel inside a CUDA graph.
+enum class LaunchMode { isolated, stream, graph };
 
 struct KernelTiming {
   double seconds = 0;       // wall time including the fixed launch cost

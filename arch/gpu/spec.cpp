@@ -74,6 +74,10 @@ std::shared_ptr<const config::Schema> make_schema() {
               std::nullopt, 0, 1e4);
   s->add_real("launch.graph_overhead_us", "us", "fixed cost per kernel inside a CUDA graph (no CPU gaps)",
               std::nullopt, 0, 1e4);
+  s->add_real("launch.stream_extra_us", "us",
+              "extra cost per kernel after the first of an op timed alone on a stream (eager: the next "
+              "kernel waits longer behind its predecessor than inside a CUDA graph)",
+              0.0, 0, 1e4);
   s->add_real(
       "launch.memset_node_us", "us",
       "extra cost of a cudaMemset node in a CUDA graph beyond a kernel's (the dependent nodes wait longer)",
@@ -278,6 +282,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.launch_overhead_s = c.real("launch.overhead_us") * 1e-6;
   s.graph_kernel_overhead_s = c.real("launch.graph_overhead_us") * 1e-6;
   s.memset_node_overhead_s = c.real("launch.memset_node_us") * 1e-6;
+  s.stream_kernel_extra_s = c.real("launch.stream_extra_us") * 1e-6;
   s.power_window_s = c.real("power.limiter_window_ms") * 1e-3;
   s.idle_w = c.real("power.idle_w");
   s.tdp_w = c.real("power.tdp_w");

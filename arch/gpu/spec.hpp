@@ -79,6 +79,7 @@ struct GpuSpec {
   // Fixed costs.
   double launch_overhead_s = 0;        // one kernel timed alone (CUDA events around it)
   double graph_kernel_overhead_s = 0;  // per kernel inside a CUDA graph
+  double stream_kernel_extra_s = 0;    // more per kernel after an op's first, launched on a stream
   double memset_node_overhead_s = 0;   // extra per cudaMemset node inside a CUDA graph
   double power_window_s = 0.5;         // a run longer than this settles at the power-capped clock
   double mma_sync_energy_factor = 1;   // energy per FLOP of mma.sync kernels over wgmma's

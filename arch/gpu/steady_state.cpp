@@ -16,10 +16,16 @@ SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& gr
       // Back to back, a kernel whose inputs and outputs fit the L2's loop share finds them there
       // and leaves its writes there; a larger one streams as when cold, and all it writes reaches
       // DRAM (the next copy's writes evict the last one's).
-      if (k.dram_read_bytes + k.written_bytes <= loop_share)
+      if (k.dram_read_bytes + k.written_bytes <= loop_share) {
         k.dram_read_bytes = k.dram_write_bytes = 0;
-      else
+        // Its serial loads then hit the L2 too: a dependent L2 step each, not a DRAM round trip,
+        // and a wave no longer waits one before streaming.
+        k.dependent_accesses += k.dram_round_trips;
+        k.dram_round_trips = 0;
+        k.wave_round_trip = false;
+      } else {
         k.dram_write_bytes = k.written_bytes;
+      }
       KernelTiming t = time_kernel(spec, k, LaunchMode::graph, true);
       // Copies of one library kernel back to back overlap each one's setup with the previous
       // one's tail (programmatic dependent launch): a loop pays no per-kernel fixed time. (A

@@ -30,7 +30,7 @@ arch::gpu::Kernel layout_kernel(const char* name, double read_elems, double writ
   const double elems = std::max(read_elems, write_elems);
   k.ctas = std::max<int64_t>(1, std::min<int64_t>(static_cast<int64_t>(std::ceil(elems / kThreadsPerCta)),
                                                   spec.sm_count * k.ctas_per_sm));
-  k.memory_rounds = std::max<int64_t>(
+  k.dram_round_trips = std::max<int64_t>(
       1, static_cast<int64_t>(std::ceil(elems / static_cast<double>(k.ctas * kThreadsPerCta))));
   k.chain_carries_traffic = true;
   return k;

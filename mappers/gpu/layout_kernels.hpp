@@ -13,7 +13,7 @@
 //     filters that need it, and nhwcAddPaddingKernel once more to drop the output's padded channels.
 //
 // The transposes and padding copies are element-wise: each resident thread moves one element per
-// DRAM round trip (Kernel::memory_rounds), so 16-bit tensors move at about half the rate of fp32
+// DRAM round trip (Kernel::dram_round_trips), so 16-bit tensors move at about half the rate of fp32
 // ones (~2 against ~2.8 TB/s measured for the transposes), below the HBM peak.
 #include "arch/gpu/spec.hpp"
 #include "mappers/gpu/mapping.hpp"

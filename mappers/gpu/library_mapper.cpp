@@ -16,6 +16,7 @@
 #include "mappers/gpu/sdpa_math_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_gemm_kernels.hpp"
+#include "mappers/gpu/torch_loss_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
 #include "mappers/gpu/torch_row_kernels.hpp"
 #include "mappers/gpu/training_kernels.hpp"
@@ -261,6 +262,8 @@ struct MapOp {
     return stream(op, spec, fmt::format("{}norm", to_string(n.type)), in, out, n.rows);
   }
   GpuMapping operator()(const SoftmaxParams& s) const {
+    if (s.backward && rt == Runtime::pytorch)
+      return map_softmax_backward_pytorch(s.rows, s.cols, op.dtype, spec);
     if (s.backward) return map_memory_backward(op, spec);
     if (rt == Runtime::pytorch) return map_softmax_pytorch(s.rows, s.cols, op.dtype, spec);
     return stream(op, spec, "softmax", in, out, s.rows);
@@ -277,6 +280,7 @@ struct MapOp {
     return stream(op, spec, "reduce", in, out);
   }
   GpuMapping operator()(const EmbeddingParams& e) const {
+    if (rt == Runtime::pytorch) return map_embedding_pytorch(op, e, spec);
     if (e.backward) return map_memory_backward(op, spec);
     const double row = static_cast<double>(e.dim) * static_cast<double>(dtype_bits(op.dtype)) / 8.0;
     return stream(op, spec, "embedding_gather", static_cast<double>(e.lookups) * (row + 4.0), out);
@@ -295,7 +299,9 @@ struct MapOp {
     throw WorkloadError(fmt::format(
         "op '{}': not supported yet: a generic loop nest (--problem) on the gpu family", op.name));
   }
-  GpuMapping operator()(const CrossEntropyParams& c) const { return map_cross_entropy(op, c, spec); }
+  GpuMapping operator()(const CrossEntropyParams& c) const {
+    return rt == Runtime::pytorch ? map_cross_entropy_pytorch(op, c, spec) : map_cross_entropy(op, c, spec);
+  }
   GpuMapping operator()(const OptimizerParams& o) const { return map_optimizer(o, spec); }
   GpuMapping operator()(const SpmmParams&) const {
     throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));

@@ -111,19 +111,30 @@ Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype,
   return k;
 }
 
-Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu::GpuSpec& spec) {
-  // vectorized_layer_norm_kernel: one CTA of 128 threads per row, 16-byte vectors. A Welford
-  // pass over the row (a block reduction), then a pass that re-reads it with gamma and beta and
-  // stores: ~3 dependent steps for the reductions plus 4 per vector a thread owns (the
-  // structure from the source; the counts were checked on torch_ops_h100.csv's calibration rows).
+Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu::GpuSpec& spec, bool rms) {
+  // vectorized_layer_norm_kernel: one CTA of 128 threads per row (16 per SM), 16-byte vectors.
+  // A Welford pass over the row (each vector load waits its DRAM round trip), a block Welford
+  // reduction, then a pass that re-reads the row (L2) with gamma and beta and stores. Many CTAs
+  // share an SM, so their chains overlap each other's streaming (chain_carries_traffic); the
+  // block reduction's shuffle trees of (mean, m2, count) with a division per combine are issue
+  // work on the CUDA cores: kWelfordLnLaneOpsPerThread.
   const double e = elem_bytes(dtype);
   const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / e));
   const int64_t vectors = std::max<int64_t>(1, ceil_div(cols, 128 * vec));
   const double bytes = static_cast<double>(rows * cols) * e;
   Kernel k = native("vectorized_layer_norm", dtype, rows, 128, bytes + 2.0 * static_cast<double>(cols) * e,
                     bytes, spec);
-  k.ctas_per_sm = std::min<int64_t>(k.ctas_per_sm, 8);  // fp32 Welford state: register-limited residency
-  k.dependent_accesses = 3 + 4 * vectors;
+  k.row_per_cta = true;
+  k.chain_carries_traffic = true;
+  // The second pass waits on gamma (and beta) too: from DRAM while they are cold, that is when
+  // all the rows run in one wave, else from the L2 with the row.
+  const bool one_wave = rows <= spec.sm_count * k.ctas_per_sm;
+  k.dram_round_trips = one_wave ? 2 * vectors : vectors;
+  k.dependent_accesses = 2 + (one_wave ? 0 : vectors);
+  // Per element: the online Welford update (a division) or a square and an add.
+  k.lane_ops_per_cta =
+      128.0 * (kRowCtaLaneOpsPerThread + (rms ? kSumSquaresLaneOpsPerThread : kWelfordLaneOpsPerThread)) +
+      (rms ? 4.0 : 16.0) * static_cast<double>(cols);
   k.flops_per_cta = 8.0 * static_cast<double>(cols);
   k.useful_flops = k.flops_per_cta * static_cast<double>(rows);
   return k;

@@ -13,6 +13,22 @@
 
 namespace orrery::mappers::gpu {
 
+// Issue work per thread of a block Welford reduction (warp shuffle trees of the mean, m2 and
+// count, a division per combine, the cross-warp stage through shared memory), in CUDA-core lane
+// instructions: fitted on the norm/layernorm group of validation/data/random_ops_h100.csv (its
+// rows of >= 1e5 rows, where the reduction bounds the time; norm/rmsnorm and the rest held
+// out). vectorized_layer_norm_kernel keeps a float count; RowwiseMomentsCUDAKernel's WelfordOps
+// carry an int64 count (emulated 64-bit adds and converts in every combine), about twice it.
+// A row CTA of vectorized_layer_norm_kernel spends kRowCtaLaneOpsPerThread on its setup, the
+// second pass and rstd, and kWelfordLaneOpsPerThread on the Welford reduction; RMS norm reduces
+// a plain sum of squares (one shuffle and one add per level against a Welford combine's three
+// shuffles, division and updates: about 1/8 of it). The split between the two was read off the
+// ratio of the >= 1e5-row rmsnorm and layernorm rows, so norm/rmsnorm is not held out for it.
+inline constexpr double kRowCtaLaneOpsPerThread = 170;
+inline constexpr double kWelfordLaneOpsPerThread = 160;
+inline constexpr double kSumSquaresLaneOpsPerThread = kWelfordLaneOpsPerThread / 8;
+inline constexpr double kWelfordMomentsLaneOpsPerThread = 680;
+
 // Eval batch norm over an N x C x pixels channels-last activation
 // (batch_norm_transform_input_channels_last_kernel): a 2-D grid over channels x rows, each
 // thread walking its rows PARALLEL_LOADS at a time.
@@ -42,7 +58,7 @@ arch::gpu::Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, work
 
 // LayerNorm over the last dim (vectorized_layer_norm_kernel): one 128-thread CTA per row.
 arch::gpu::Kernel layer_norm_rows(int64_t rows, int64_t cols, workloads::DType dtype,
-                                  const arch::gpu::GpuSpec& spec);
+                                  const arch::gpu::GpuSpec& spec, bool rms = false);
 
 // A cudaMemset node (a cuDNN workspace or a multi-CTA reduction's accumulators being zeroed).
 arch::gpu::Kernel memset_node(double bytes, const arch::gpu::GpuSpec& spec);

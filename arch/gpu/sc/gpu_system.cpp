@@ -49,7 +49,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   // Latency-bound steps (dependent loads) serialize within the CTA, beside its streaming; where
   // the chain is the CTA walking its tiles, it paces the steps instead (their loads overlap it).
   const double chain = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
-                       static_cast<double>(k.memory_rounds) * spec.hbm_latency_s;
+                       static_cast<double>(k.dram_round_trips) * spec.hbm_latency_s;
   if (k.chain_carries_traffic)
     w.chain_s_step = chain / steps;
   else

@@ -83,7 +83,7 @@ TEST(GpuConvLayout, LayoutKernelsWaitOneRoundTripPerElement) {
   const auto spec = spec_with({{"hbm.latency_ns", "600"}});
   const Kernel k = mappers::gpu::layout_kernel("t", 811008, 811008, workloads::DType::fp16, spec);
   EXPECT_EQ(k.ctas, 132 * 8);
-  EXPECT_EQ(k.memory_rounds, 3);
+  EXPECT_EQ(k.dram_round_trips, 3);
   EXPECT_NEAR(time_kernel(spec, k, LaunchMode::graph, false).busy_seconds, 2.4e-6, 1e-9);
 }
 

@@ -77,7 +77,7 @@ TEST(GpuCycle, WholeModelWithinTenPercent) {
 }
 
 // PyTorch's cuDNN layout kernels (NCHW transposes, channel padding, the generic filter transform;
-// their element-wise DRAM round trips, Kernel::memory_rounds) time alike in both fidelities: within
+// their element-wise DRAM round trips, Kernel::dram_round_trips) time alike in both fidelities: within
 // 10 % per layer (measured: NCHW forward with unaligned channels +4.6 %, NHWC weight gradient
 // -2.7 %, the rest of the gap being the implicit GEMM's queueing).
 TEST(GpuCycle, ConvLayoutKernelsAgree) {

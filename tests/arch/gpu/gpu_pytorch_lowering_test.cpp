@@ -122,16 +122,29 @@ TEST(GpuPytorchLowering, MemsetNodeCostInAGraph) {
   EXPECT_NEAR(reduce.seconds - reduce.busy_seconds, 1e-6, 1e-15);
 }
 
-// LayerNorm: one 128-thread CTA per row (8 resident: the FP32 Welford state), 768 fp16
-// columns = 1 vector of 8 per thread: 3 + 4 x 1 = 7 steps. The library mapper's own kernel
-// (the harness) is a streaming row kernel.
+// LayerNorm: one 128-thread CTA per row (16 resident: 2048 threads / 128), 768 fp16 columns = 1
+// vector of 8 per thread. 197 rows fit one wave (132 x 16), so the second pass waits on cold
+// gamma/beta too: 2 DRAM round trips, and the 2 block-reduction steps. 64 rows x 4096 columns:
+// 4 vectors, 8 round trips. The library mapper's own kernel (the harness) is a streaming row kernel.
 TEST(GpuPytorchLowering, LayerNormRows) {
   const Kernel k = map("layernorm:rows=197,cols=768,dtype=fp16").kernels.at(0);
   EXPECT_EQ(k.name, "vectorized_layer_norm");
   EXPECT_EQ(k.ctas, 197);
-  EXPECT_EQ(k.ctas_per_sm, 8);
-  EXPECT_EQ(k.dependent_accesses, 7);
-  EXPECT_EQ(map("layernorm:rows=64,cols=4096,dtype=fp16").kernels.at(0).dependent_accesses, 3 + 4 * 4);
+  EXPECT_EQ(k.ctas_per_sm, 16);
+  EXPECT_EQ(k.dram_round_trips, 2);
+  EXPECT_EQ(k.dependent_accesses, 2);
+  EXPECT_TRUE(k.chain_carries_traffic);
+  EXPECT_EQ(map("layernorm:rows=64,cols=4096,dtype=fp16").kernels.at(0).dram_round_trips, 2 * 4);
+  // 5000 rows: more than a wave; gamma and beta are on chip after the first: 1 round trip, the
+  // re-read from the L2 a dependent step.
+  const Kernel many = map("layernorm:rows=5000,cols=768,dtype=fp16").kernels.at(0);
+  EXPECT_EQ(many.dram_round_trips, 1);
+  EXPECT_EQ(many.dependent_accesses, 2 + 1);
+  // The Welford reduction's issue work: 128 threads x (170 + 160) plus 16 per element; RMS norm's
+  // sum of squares: 128 x (170 + 20) plus 4 per element.
+  EXPECT_DOUBLE_EQ(k.lane_ops_per_cta, 128.0 * 330.0 + 16.0 * 768.0);
+  EXPECT_DOUBLE_EQ(map("rmsnorm:rows=197,cols=768,dtype=fp16").kernels.at(0).lane_ops_per_cta,
+                   128.0 * 190.0 + 4.0 * 768.0);
   const Kernel lib = map("layernorm:rows=197,cols=768,dtype=fp16", Runtime::library).kernels.at(0);
   EXPECT_TRUE(lib.row_per_cta);
   EXPECT_EQ(lib.dependent_accesses, 0);

@@ -3,6 +3,8 @@
 // eager launch timeline. Counts and thresholds derived by hand below.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/spec.hpp"
 #include "arch/registry.hpp"
@@ -52,10 +54,13 @@ TEST(GpuTorchPaths, IntMmIsTheAmpereWmmaKernel) {
 
 TEST(GpuTorchPaths, SoftmaxAndNormKernelsByRowLength) {
   const GpuSpec s = spec_with();
-  // <= 1024 columns: the warp softmax; 4000 fp16 = 8000 B fits 48 KiB: the shared-memory one;
-  // 50000 fp16 = 100 KB does not: the three-pass kernel.
+  // torch 2.11's host_softmax: <= 2048 columns (8 KiB): the warp softmax; else a 1024-thread
+  // block with reg_cnt = ceil(cols / 1024): 4000 -> 4 < 10: the register kernel; 16000 fp16 =
+  // 32 KB (reg_cnt 16) fits 48 KiB: the shared-memory one; 50000 fp16 = 100 KB: the three-pass one.
   EXPECT_EQ(names("softmax:rows=4096,cols=1000,dtype=fp16", s)[0], "softmax_warp_forward");
-  EXPECT_EQ(names("softmax:rows=4096,cols=4000,dtype=fp16", s)[0], "cunn_SoftMaxForwardSmem");
+  EXPECT_EQ(names("softmax:rows=4096,cols=2048,dtype=fp32", s)[0], "softmax_warp_forward");
+  EXPECT_EQ(names("softmax:rows=4096,cols=4000,dtype=fp16", s)[0], "cunn_SoftMaxForwardReg");
+  EXPECT_EQ(names("softmax:rows=4096,cols=16000,dtype=fp16", s)[0], "cunn_SoftMaxForwardSmem");
   EXPECT_EQ(names("softmax:rows=64,cols=50000,dtype=fp16", s)[0], "cunn_SoftMaxForward");
   // RMSNorm over whole 16-byte vectors: the vectorized layer-norm kernel; 4095 columns: the two
   // non-vectorized kernels.
@@ -63,6 +68,77 @@ TEST(GpuTorchPaths, SoftmaxAndNormKernelsByRowLength) {
             std::vector<std::string>{"vectorized_layer_norm"});
   EXPECT_EQ(names("rmsnorm:rows=2048,cols=4095,dtype=bf16", s),
             (std::vector<std::string>{"RowwiseMomentsCUDAKernel", "LayerNormForwardCUDAKernel"}));
+}
+
+TEST(GpuTorchPaths, CrossEntropyAndEmbeddingKernels) {
+  const GpuSpec s = spec_with();
+  auto first = [&](const std::string& spec) {
+    return mappers::gpu::map_op(workloads::parse_op_spec(spec).ops()[0], s, Runtime::pytorch).kernels;
+  };
+  // F.cross_entropy: log_softmax, then ONE block of nll_loss_threads(rows) threads: 3866 rows ->
+  // 2^round(log2(241.6)) = 256 threads, ceil(3866 / 256) = 16 iterations of target -> log-prob.
+  const auto fwd = first("cross_entropy:rows=3866,vocab=16064,dtype=fp32");
+  ASSERT_EQ(fwd.size(), 2u);
+  EXPECT_EQ(fwd[0].name, "cunn_SoftMaxForward<LogSoftMaxForwardEpilogue>");
+  EXPECT_EQ(fwd[1].name, "nll_loss_forward_reduce_cuda_kernel_2d");
+  EXPECT_EQ(fwd[1].ctas, 1);
+  EXPECT_EQ(fwd[1].dram_round_trips, 16);
+  // 7 rows: at least 32 threads, one iteration.
+  EXPECT_EQ(first("cross_entropy:rows=7,vocab=17,dtype=fp32")[1].dram_round_trips, 1);
+  // Backward: fill(1), fill(0), nll_loss_backward, the softmax backward (<= 1024 columns: warp).
+  const auto bwd = first("cross_entropy:rows=684,vocab=132,pass=backward,dtype=fp32");
+  ASSERT_EQ(bwd.size(), 4u);
+  EXPECT_EQ(bwd[2].name, "nll_loss_backward_reduce_cuda_kernel_2d");
+  EXPECT_EQ(bwd[2].dram_round_trips, 22);  // 684 rows / 32 threads
+  EXPECT_EQ(bwd[3].name, "softmax_warp_backward<LogSoftMaxBackwardEpilogue>");
+  // Embedding: <= 16 indices: indexSelectSmallIndex, a round trip per index; 384-byte rows:
+  // vectorized_gather_kernel, a block of 32 threads per index; 1412-byte rows (not 16-byte
+  // vectors): the TensorIterator gather.
+  const auto small = first("embedding:tokens=14,vocab=74092,dim=2856,dtype=fp16");
+  EXPECT_EQ(small[0].name, "indexSelectSmallIndex");
+  EXPECT_EQ(small[0].dram_round_trips, 14);
+  const auto vec = first("embedding:tokens=11911,vocab=13632,dim=192,dtype=fp16");
+  EXPECT_EQ(vec[0].name, "vectorized_gather_kernel");
+  EXPECT_EQ(vec[0].ctas, 11911);
+  EXPECT_EQ(vec[0].ctas_per_sm, 32);
+  EXPECT_EQ(first("embedding:tokens=362,vocab=117128,dim=353,dtype=fp32")[0].name,
+            "_scatter_gather_elementwise_kernel");
+  // Dense backward, <= 3072 indices: zero grad_weight, then the feature kernel: ceil(960 / 32)
+  // blocks, 2 round trips per index a warp takes (ceil(6 / 32) = 1) and one per batch of 1024.
+  const auto feat = first("embedding:tokens=6,vocab=117632,dim=960,pass=backward,dtype=fp32");
+  ASSERT_EQ(feat.size(), 2u);
+  EXPECT_EQ(feat[1].name, "embedding_backward_feature_kernel");
+  EXPECT_EQ(feat[1].ctas, 30);
+  EXPECT_EQ(feat[1].dram_round_trips, 3);
+  // More indices: the sort-based path, 8 onesweep passes over the 64-bit keys among its kernels.
+  const auto sorted = first("embedding:tokens=7276,vocab=32128,dim=204,pass=backward,dtype=bf16");
+  EXPECT_EQ(std::count_if(sorted.begin(), sorted.end(),
+                          [](const Kernel& k) { return k.name == "DeviceRadixSortOnesweepKernel"; }),
+            8);
+  EXPECT_EQ(sorted.back().name, "sum_and_scatter");
+}
+
+// An op timed alone: its later ATen kernels wait launch.stream_extra_us more than in a graph;
+// cuBLAS's chained split-K reduce does not.
+TEST(GpuTorchPaths, StreamExtraPerLaterKernel) {
+  RunOptions o;
+  o.mapper = "pytorch";
+  const std::string ce = "cross_entropy:rows=7,vocab=17,dtype=fp32";
+  const auto base = find_family("gpu")->simulate(load_arch_text(test::gpu_test_config(), "t.yaml"),
+                                                 workloads::parse_op_spec(ce), o);
+  std::string text = test::gpu_test_config();
+  const std::string key = "graph_overhead_us: 0}";
+  text.replace(text.find(key), key.size(), "graph_overhead_us: 0, stream_extra_us: 2}");
+  const auto more =
+      find_family("gpu")->simulate(load_arch_text(text, "t.yaml"), workloads::parse_op_spec(ce), o);
+  EXPECT_NEAR((more.total.seconds - base.total.seconds) * 1e6, 2.0, 1e-6);  // one later kernel
+  // A split-K GEMM's reduce is chained by cuBLAS: no extra.
+  const std::string gemm = "gemm:M=128,N=640,K=11720,dtype=bf16";
+  const auto g0 = find_family("gpu")->simulate(load_arch_text(test::gpu_test_config(), "t.yaml"),
+                                               workloads::parse_op_spec(gemm), o);
+  const auto g1 =
+      find_family("gpu")->simulate(load_arch_text(text, "t.yaml"), workloads::parse_op_spec(gemm), o);
+  EXPECT_DOUBLE_EQ(g1.total.seconds, g0.total.seconds);
 }
 
 TEST(GpuTorchPaths, EagerHostDispatchDelaysTheGpu) {

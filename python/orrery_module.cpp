@@ -54,8 +54,7 @@ auto cli_call(F&& body) {
   try {
     return body();
   } catch (const CLI::ParseError& e) {
-    const std::string what = e.what();
-    throw BadInput("orrery: " + what.substr(0, what.find('\n')));
+    throw BadInput("orrery: " + escape_control(e.what()));
   } catch (const InputError& e) {
     throw BadInput(std::string("orrery: ") + e.what());
   } catch (const SimulationError& e) {

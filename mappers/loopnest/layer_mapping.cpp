@@ -111,9 +111,12 @@ NestPartMapping read_nest(const json& j, const ln::LoopNestSpec& spec, const Loo
 
 json SearchRecord::to_json() const {
   json progress = json::array();
-  for (const auto& p : best_over_time) progress.push_back({p.evaluations, p.seconds, p.objective});
-  json j = {{"objective", objective},   {"candidates", candidates}, {"evaluated", evaluated},
-            {"exhaustive", exhaustive}, {"seconds", seconds},       {"best_over_time", progress}};
+  for (const auto& p : best_over_time) progress.push_back({p.evaluations, p.objective});
+  json j = {{"objective", objective},
+            {"candidates", candidates},
+            {"evaluated", evaluated},
+            {"exhaustive", exhaustive},
+            {"best_over_time", progress}};
   if (!same_as.empty()) j["same_as"] = same_as;
   return j;
 }
@@ -125,9 +128,13 @@ SearchRecord SearchRecord::from_json(const json& j) {
     r.candidates = j.at("candidates").get<int64_t>();
     r.evaluated = j.at("evaluated").get<int64_t>();
     r.exhaustive = j.at("exhaustive").get<bool>();
-    r.seconds = j.at("seconds").get<double>();
-    for (const auto& p : j.at("best_over_time"))
-      r.best_over_time.push_back({p.at(0).get<int64_t>(), p.at(1).get<double>(), p.at(2).get<double>()});
+    // [evaluations, objective]; mapping files saved by earlier versions also carry the search's
+    // wall-clock seconds ("seconds", and [evaluations, seconds, objective]): read, not kept.
+    for (const auto& p : j.at("best_over_time")) {
+      if (!p.is_array() || (p.size() != 2 && p.size() != 3))
+        bad("search: best_over_time: expected [evaluations, objective] entries");
+      r.best_over_time.push_back({p.at(0).get<int64_t>(), 0.0, p.at(p.size() - 1).get<double>()});
+    }
     if (j.contains("same_as")) r.same_as = j.at("same_as").get<std::string>();
   } catch (const json::exception& e) {
     bad(fmt::format("search: {}", e.what()));

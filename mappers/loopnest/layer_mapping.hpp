@@ -18,16 +18,16 @@
 
 namespace orrery::mappers::loopnest {
 
-// How a part's mapping was found: the search's counts and its best objective over time, or the
-// name of the layer whose identical problem was searched (the shape cache of one mapping call).
+// How a part's mapping was found: the search's counts and its best objective as it went on, or
+// the name of the layer whose identical problem was searched (the shape cache of one mapping
+// call). No wall-clock time: the report of a seeded search is byte-identical from run to run.
 struct SearchRecord {
   std::string objective;  // edp|energy|delay
   int64_t candidates = 0;
   int64_t evaluated = 0;
   bool exhaustive = false;
-  double seconds = 0;
-  std::vector<ProgressPoint> best_over_time;
-  std::string same_as;  // layer searched for this shape; "" = searched here
+  std::vector<ProgressPoint> best_over_time;  // JSON [evaluations, objective] (seconds not kept)
+  std::string same_as;                        // layer searched for this shape; "" = searched here
 
   nlohmann::json to_json() const;
   static SearchRecord from_json(const nlohmann::json& j);

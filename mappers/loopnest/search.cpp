@@ -257,10 +257,13 @@ SearchResult search(const ln::LoopNestModel& model, const MapspaceConstraints& c
   result.best = bests[winner].mapping;
   result.stats = bests[winner].stats;
   result.objective = bests[winner].score.primary;
-  // Overall best over time: merge the threads' improvements and keep the running minimum.
+  // Overall best as the search went on: merge the threads' improvements by candidate count (not
+  // by wall clock, which changes from run to run) and keep the running minimum.
   std::vector<ProgressPoint> all;
   for (const auto& b : bests) all.insert(all.end(), b.progress.begin(), b.progress.end());
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.seconds < b.seconds; });
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.evaluations < b.evaluations || (a.evaluations == b.evaluations && a.objective < b.objective);
+  });
   double running = std::numeric_limits<double>::infinity();
   for (const auto& p : all)
     if (p.objective < running) {

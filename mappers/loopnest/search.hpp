@@ -41,7 +41,7 @@ SearchOptions parse_timeloop_mapper_options(const std::string& yaml_text, const 
 
 struct ProgressPoint {
   int64_t evaluations = 0;  // candidates looked at by the thread that improved
-  double seconds = 0.0;
+  double seconds = 0.0;     // wall clock since the search began: diagnostics only, never reported
   double objective = 0.0;
 };
 
@@ -55,7 +55,10 @@ struct SearchResult {
   int64_t candidates = 0;  // looked at
   int64_t evaluated = 0;   // feasible, fully evaluated
   int64_t mapspace_upper_bound = 0;
-  std::vector<ProgressPoint> progress;  // improvements of the overall best, by time
+  // Improvements of the overall best, ordered by the improving thread's candidate count (every
+  // thread has an equal share, so the count stands for the search's progress): a function of the
+  // seed alone, unlike an order by wall clock, so reports that show it are repeatable.
+  std::vector<ProgressPoint> progress;
 };
 
 SearchResult search(const ln::LoopNestModel& model, const MapspaceConstraints& constraints,

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <map>
 
 #include "arch/loopnest/model.hpp"
@@ -99,16 +98,13 @@ std::vector<LoopNestLayerMapping> map_search(const workloads::Graph& graph, cons
         add_directives(c, ln::read_architecture_constraints(ctx.architecture_file, ctx.spec, nest.problem),
                        nest.problem);
       check_fixed_factors(c, ctx.spec, nest.problem, source, op.name);
-      const auto t0 = std::chrono::steady_clock::now();
       const SearchResult r = search(model, c, opt);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (!r.found)
         throw MappingError(
             fmt::format("{}: no feasible mapping for layer {} ({}) under these constraints ({} "
                         "candidates looked at)",
                         source, op.name, nest.problem.name, r.candidates));
-      SearchRecord rec{
-          ctx.options.objective, r.candidates, r.evaluated, r.exhaustive, seconds, r.progress, ""};
+      SearchRecord rec{ctx.options.objective, r.candidates, r.evaluated, r.exhaustive, r.progress, ""};
       Searched s{r.best, rec};
       s.record.same_as = op.name;  // what later layers of this shape point to
       cache.emplace(key, std::move(s));

@@ -33,7 +33,8 @@ int run(int argc, const char* const* argv) {
     }
     if (argc > 1 && argv[1][0] != '-' && !known)
       what = std::string("unknown command '") + argv[1] + "' (expected " + names + ")";
-    std::cerr << "orrery: " << what.substr(0, what.find('\n')) << "\n";
+    // CLI11 quotes the arguments it rejects: escape them like every other error (common/escape.hpp).
+    std::cerr << "orrery: " << escape_control(what) << "\n";
     return 2;
   }
   try {

@@ -94,6 +94,9 @@ class PythonApiTest(unittest.TestCase):
              ["--arch", "configs/gpu/h100_sxm.yaml", "--model", "resnet50", "--fidelity", "exact"]),
             (dict(arch="configs/nope.yaml", model="resnet50"), ["--arch", "configs/nope.yaml", "--model", "resnet50"]),
             (dict(model="resnet50"), ["--model", "resnet50"]),  # --arch is required
+            # A newline and a bell in a value come back escaped: still one line (common/escape.hpp).
+            (dict(arch="configs/gpu/h100_sxm.yaml", model="no\nsuch\x07net"),
+             ["--arch", "configs/gpu/h100_sxm.yaml", "--model", "no\nsuch\x07net"]),
         ]
         for kwargs, argv in cases:
             with self.subTest(argv=argv):
@@ -102,6 +105,8 @@ class PythonApiTest(unittest.TestCase):
                 code, _, err = cli("simulate", *argv)
                 self.assertEqual(code, 2)
                 self.assertEqual(str(ctx.exception), err.rstrip("\n"))
+                self.assertNotIn("\n", str(ctx.exception))
+        self.assertIn("unknown model 'no\\nsuch\\x07net'", str(ctx.exception))  # the last case
         with self.assertRaises(orrery.Error) as ctx:
             orrery.simulate(arch="configs/gpu/h100_sxm.yaml", model="resnet50", frobnicate=1)
         self.assertIn("--frobnicate", str(ctx.exception))

@@ -39,6 +39,19 @@ TEST(Cli, BadInputIsOneLineAndExitTwo) {
   expect_one_line_error(run_cli("frobnicate"), "frobnicate");
 }
 
+TEST(Cli, ControlCharactersInInputAreEscapedInTheErrorLine) {
+  // /bin/sh's printf builds arguments holding a newline and a bell (BEL, 0x07); the error echoes
+  // them as \n and \x07 and stays one line.
+  const std::string bad_model = "\"$(printf 'nosuch\\nnet\\007')\"";
+  expect_one_line_error(run_cli(std::string("simulate ") + kArch + " --model " + bad_model),
+                        "unknown model 'nosuch\\nnet\\x07'");
+  expect_one_line_error(
+      run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --fidelity " + bad_model),
+      "got 'nosuch\\nnet\\x07'");
+  // An unknown command goes through CLI11's parse error, not orrery's own errors.
+  expect_one_line_error(run_cli(bad_model), "unknown command 'nosuch\\nnet\\x07'");
+}
+
 TEST(Cli, UnwritableOutLeavesNothing) {
   auto r = run_cli(std::string("simulate ") + kArch + " --op gemm:M=8,N=8,K=8 --out /nonexistent_dir/r.json");
   EXPECT_EQ(r.code, 2);

@@ -58,6 +58,7 @@ constexpr NumberField kNumberFields[] = {
     {"serial_loads", &Kernel::serial_loads},
     {"dependent_accesses", &Kernel::dependent_accesses},
     {"chain_carries_traffic", &Kernel::chain_carries_traffic},
+    {"dram_dependent_accesses", &Kernel::dram_dependent_accesses},
     {"lane_ops_per_cta", &Kernel::lane_ops_per_cta},
     {"memset", &Kernel::memset},
 };

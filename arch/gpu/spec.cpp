@@ -232,6 +232,11 @@ std::shared_ptr<const config::Schema> make_schema() {
       "fitted (calibration rows of torch_ops_h100.csv: ~4 us however small): dependent steps of ATen's "
       "strided mean reduction before one more per 512 values per output (loads, the block.y tree, the store)",
       d.strided_reduce_fixed_steps, 0, 10000);
+  s->add_real("calibration.cta_launch_ns", "ns",
+              "fitted (the H100 config says on what): time an SM takes to start one CTA (allocate its "
+              "registers and shared memory, launch its warps); CTAs start one after another, so a wave of "
+              "n CTAs per SM lasts at least n of these (grids of one tiny CTA per gathered row)",
+              d.cta_launch_s * 1e9, 0, 1e5);
   interconnect::add_switched_keys(*s);  // multi-device runs (arch/interconnect)
   return s;
 }
@@ -314,6 +319,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.attention_cta_chain_steps = c.integer("calibration.attention_cta_chain_steps");
   k.broadcast_lane_ops_per_operand = c.real("calibration.broadcast_lane_ops_per_operand");
   k.strided_reduce_fixed_steps = c.integer("calibration.strided_reduce_fixed_steps");
+  k.cta_launch_s = c.real("calibration.cta_launch_ns") * 1e-9;
   return s;
 }
 

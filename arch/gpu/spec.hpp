@@ -43,6 +43,9 @@ struct GpuCalibration {
   int64_t attention_cta_chain_steps = 8;       // FlashAttention-2: a CTA's chain around its main loop
   double broadcast_lane_ops_per_operand = 40;  // ATen's broadcasting elementwise: index math per operand
   int64_t strided_reduce_fixed_steps = 12;     // ATen's strided mean reduction: loads, tree, store
+  // An SM's block scheduler starts its CTAs one after another, each start (registers, shared
+  // memory, warp setup) taking this long: a floor on waves of many tiny CTAs (one per row).
+  double cta_launch_s = 0;
 };
 
 struct GpuSpec {

@@ -13,6 +13,7 @@
 #include "mappers/gpu/layout_kernels.hpp"
 #include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
+#include "mappers/gpu/spmm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_gemm_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
@@ -275,9 +276,7 @@ struct MapOp {
   }
   GpuMapping operator()(const CrossEntropyParams& c) const { return map_cross_entropy(op, c, spec); }
   GpuMapping operator()(const OptimizerParams& o) const { return map_optimizer(o, spec); }
-  GpuMapping operator()(const SpmmParams&) const {
-    throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
-  }
+  GpuMapping operator()(const SpmmParams& s) const { return map_spmm(op, s, spec, rt); }
 };
 
 }  // namespace

@@ -80,7 +80,7 @@ struct IsTraining {
   bool operator()(const GemmParams&) const { return false; }
   bool operator()(const ReduceParams&) const { return false; }
   bool operator()(const DataMovementParams&) const { return false; }
-  bool operator()(const SpmmParams&) const { return false; }
+  bool operator()(const SpmmParams& p) const { return p.backward; }
   bool operator()(const LoopNestOpParams&) const { return false; }
 };
 }  // namespace

@@ -178,8 +178,11 @@ OpParams parse_params(SpecArgs& a) {
     p.layout = parse_layout(a);
     return p;
   }
-  if (kind == "spmm")
-    return SpmmParams{a.integer("rows"), a.integer("cols"), a.integer("nnz"), a.integer("F")};
+  if (kind == "spmm") {
+    SpmmParams p{a.integer("rows"), a.integer("cols"), a.integer("nnz"), a.integer("F")};
+    p.backward = backward_pass(a);
+    return p;
+  }
   throw WorkloadError(
       fmt::format("--op '{}': unknown op kind '{}' (expected "
                   "gemm|conv1d|conv2d|conv3d|attention|elementwise|layernorm|rmsnorm|"

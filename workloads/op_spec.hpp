@@ -4,7 +4,7 @@
 //   conv1d:N=,C=,W=,K=,S=...              conv3d:N=,C=,D=,H=,W=,K=,T=,R=,S=...
 //   attention:B=,H=,S=,D=[,kv=,kv_heads=,causal=]   elementwise:op=,numel=
 //   layernorm:rows=,cols=   rmsnorm:rows=,cols=   softmax:rows=,cols=   copy:bytes=
-//   pool:N=,C=,H=,W=,R=,S=[,stride=,pad=,mode=max|avg]   spmm:rows=,cols=,nnz=,F=
+//   pool:N=,C=,H=,W=,R=,S=[,stride=,pad=,mode=max|avg]   spmm:rows=,cols=,nnz=,F=[,pass=backward]
 // Unknown kinds or keys, missing keys and non-positive dims throw WorkloadError.
 #include <optional>
 #include <string>

@@ -60,6 +60,7 @@ constexpr NumberField kNumberFields[] = {
     {"dependent_accesses", &Kernel::dependent_accesses},
     {"dram_round_trips", &Kernel::dram_round_trips},
     {"chain_carries_traffic", &Kernel::chain_carries_traffic},
+    {"dram_dependent_accesses", &Kernel::dram_dependent_accesses},
     {"lane_ops_per_cta", &Kernel::lane_ops_per_cta},
     {"memset", &Kernel::memset},
 };

@@ -70,6 +70,10 @@ struct Kernel {
   // traffic, so the chain and the streaming overlap (time is the longer of the two) instead of
   // the chain following the first loads.
   bool chain_carries_traffic = false;
+  // Of the dependent_accesses, how many (on average) wait on a load that misses the L2 (a streamed
+  // operand read once, a random row of a table larger than the L2): each waits the DRAM latency
+  // more. (dram_round_trips are whole round trips beside those steps; both cost hbm.latency_ns.)
+  double dram_dependent_accesses = 0;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

@@ -62,6 +62,11 @@ double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k) {
   }
 }
 
+double dependent_chain_seconds(const GpuSpec& spec, const Kernel& k) {
+  return static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
+         (static_cast<double>(k.dram_round_trips) + k.dram_dependent_accesses) * spec.hbm_latency_s;
+}
+
 int64_t resident_slots(const GpuSpec& spec, const Kernel& k) {
   const int64_t fit = spec.sm_count * k.ctas_per_sm;
   return k.max_resident_ctas > 0 ? std::min(fit, k.max_resident_ctas) : fit;
@@ -148,10 +153,11 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
   // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
   // trip per wave; other CTAs on the SM overlap it only within the wave.
-  const double latency_floor = k.row_per_cta && !k.wave_round_trip ? spec.hbm_latency_s : 0.0;
+  const double latency_floor =
+      std::max(k.row_per_cta && !k.wave_round_trip ? spec.hbm_latency_s : 0.0,
+               static_cast<double>(per_sm) * spec.calibration.cta_launch_s);
   const double round_trip = k.wave_round_trip ? spec.hbm_latency_s : 0.0;
-  const double dependent = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
-                           static_cast<double>(k.dram_round_trips) * spec.hbm_latency_s;
+  const double dependent = dependent_chain_seconds(spec, k);
   w.total = k.chain_carries_traffic
                 ? std::max({w.math, w.memory, latency_floor, dependent}) + tile_overhead
                 : std::max({w.math, w.memory, latency_floor}) + tile_overhead + dependent + round_trip;

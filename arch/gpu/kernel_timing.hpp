@@ -6,7 +6,9 @@
 //   smem     = operand bytes per CTA x resident CTAs / (shared bandwidth x f)
 //   L2       = the wave's share of L2 traffic / (L2 bandwidth x f)
 //   DRAM     = the wave's share of HBM traffic / (peak x calibrated achievable fraction)
-// plus a per-tile prologue/epilogue; a partial last wave (quantization, tail) costs a full
+// plus a per-tile prologue/epilogue and the CTAs' dependent chain (load -> use steps, DRAM
+// latency for those that miss the L2); no shorter than the SM starting its resident CTAs one after
+// another (calibration.cta_launch_ns each); a partial last wave (quantization, tail) costs a full
 // tile's math but only its own bytes. One HBM latency (first loads) and the launch's fixed
 // cost (isolated: timed alone with CUDA events; graph: back-to-back in a CUDA graph) are added.
 //
@@ -68,6 +70,10 @@ double math_flops_per_s(const GpuSpec& spec, const Kernel& k, double f);
 
 // Device time a kernel spends outside its waves, whatever its size (tensor-core library kernels).
 double kernel_fixed_seconds(const GpuSpec& spec, const Kernel& k);
+
+// A CTA's dependent chain: its load -> use steps (calibration.dependent_access_ns each), plus the
+// DRAM latency of those whose load misses the L2 (both fidelities use it).
+double dependent_chain_seconds(const GpuSpec& spec, const Kernel& k);
 
 // CTAs resident at once: the SMs' slots, or a persistent grid's size (both fidelities use it).
 int64_t resident_slots(const GpuSpec& spec, const Kernel& k);

@@ -245,6 +245,11 @@ std::shared_ptr<const config::Schema> make_schema() {
               "fitted with tensor_transform_setup_us: integer instructions per element of "
               "tensorTransformGeneric's generic (any rank, any strides) index decomposition",
               d.tensor_transform_lane_ops_per_element, 0, 1e5);
+  s->add_real("calibration.cta_launch_ns", "ns",
+              "fitted (the H100 config says on what): time an SM takes to start one CTA (allocate its "
+              "registers and shared memory, launch its warps); CTAs start one after another, so a wave of "
+              "n CTAs per SM lasts at least n of these (grids of one tiny CTA per gathered row)",
+              d.cta_launch_s * 1e9, 0, 1e5);
   interconnect::add_switched_keys(*s);  // multi-device runs (arch/interconnect)
   return s;
 }
@@ -330,6 +335,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.strided_reduce_fixed_steps = c.integer("calibration.strided_reduce_fixed_steps");
   k.tensor_transform_setup_s = c.real("calibration.tensor_transform_setup_us") * 1e-6;
   k.tensor_transform_lane_ops_per_element = c.real("calibration.tensor_transform_lane_ops_per_element");
+  k.cta_launch_s = c.real("calibration.cta_launch_ns") * 1e-9;
   return s;
 }
 

@@ -47,6 +47,9 @@ struct GpuCalibration {
   // NCHW): a serial prologue, then integer index arithmetic per element.
   double tensor_transform_setup_s = 9.8e-6;
   double tensor_transform_lane_ops_per_element = 270;
+  // An SM's block scheduler starts its CTAs one after another, each start (registers, shared
+  // memory, warp setup) taking this long: a floor on waves of many tiny CTAs (one per row).
+  double cta_launch_s = 0;
 };
 
 struct GpuSpec {

@@ -22,6 +22,7 @@ SteadyState steady_state(const config::Resolved& cfg, const workloads::Graph& gr
         // and a wave no longer waits one before streaming.
         k.dependent_accesses += k.dram_round_trips;
         k.dram_round_trips = 0;
+        k.dram_dependent_accesses = 0;
         k.wave_round_trip = false;
       } else {
         k.dram_write_bytes = k.written_bytes;

@@ -31,6 +31,7 @@ std::string_view to_string(OverlayUnit u) {
 nlohmann::json OverlayMapping::to_json() const {
   nlohmann::json j{{"unit", to_string(unit)}};
   if (!fused_into.empty()) j["fused_into"] = fused_into;
+  if (!note.empty()) j["note"] = note;
   if (unit == OverlayUnit::fused || unit == OverlayUnit::host) return j;
   j.update({{"fused_eltwise", fused_eltwise},
             {"input_on_chip", input_on_chip},
@@ -62,6 +63,7 @@ OverlayMapping OverlayMapping::from_json(const nlohmann::json& j) {
     }
   if (!known) throw MappingError(fmt::format("unit: expected conv|dwconv|misc|fused|host, got '{}'", unit));
   m.fused_into = j.value("fused_into", std::string());
+  m.note = j.value("note", std::string());
   if (m.unit == OverlayUnit::fused || m.unit == OverlayUnit::host) return m;
   m.fused_eltwise = j.at("fused_eltwise").get<bool>();
   m.input_on_chip = j.at("input_on_chip").get<bool>();
@@ -228,6 +230,35 @@ OverlayMapping map_gemm(const Op& op, const workloads::GemmParams& p, const arch
   return map_array(op, l, p.macs(), spec);
 }
 
+// A DPU has no sparse engine. A GCN's normalized adjacency is a constant of the model (the graph
+// is fixed when the model is compiled), so it is compiled like a weight: A, every zero included,
+// is the int8 weight matrix of a 1x1 conv with `cols` input and `rows` output channels, and the
+// features X run as a feature map of F pixels (feature-major, X^T) whose output comes out
+// feature-major as well: out^T [F, rows] = X^T [F, cols] A^T. Every MAC on
+// a zero of A is done and paid for; the layout change between such a layer and its neighbours
+// (node-major GEMMs) is not modelled.
+OverlayMapping map_spmm(const Op& op, const workloads::SpmmParams& p, const arch::fpga::OverlaySpec& spec) {
+  ArrayLayer l;
+  l.c_in_g = p.cols;
+  l.c_out_g = p.rows;
+  l.out_rows = 1;
+  l.out_w = p.features * spec.images_per_batch;  // batched images fill the pixel lanes
+  l.in_row_bytes = checked_mul(p.features, p.cols, "spmm row");
+  l.weight_bytes = checked_mul(p.rows, p.cols, "spmm dense adjacency");
+  l.in_bytes = checked_mul(l.out_w, p.cols, "spmm input");
+  l.out_bytes = checked_mul(l.out_w, p.rows, "spmm output");
+  OverlayMapping m = map_array(op, l, p.macs(), spec);
+  const double dense =
+      static_cast<double>(p.rows) * static_cast<double>(p.cols) * static_cast<double>(p.features);
+  m.note = fmt::format(
+      "spmm dense fallback: no sparse engine on a DPU; the adjacency (a constant of the compiled model, {} x "
+      "{}, nnz {}, density {:.3g}) runs as the dense int8 weights of a 1x1 conv over the F = {} features "
+      "(feature-major): {:.4g} MACs, {:.3g}x the {} useful ones",
+      p.rows, p.cols, p.nnz, static_cast<double>(p.nnz) / (static_cast<double>(p.rows) * p.cols), p.features,
+      dense, dense / static_cast<double>(p.macs()), p.macs());
+  return m;
+}
+
 }  // namespace
 
 namespace {
@@ -280,7 +311,7 @@ struct MapOverlayOp {
   }  // as Vitis AI runs it
   OverlayMapping operator()(const workloads::AttentionParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::EmbeddingParams&) const { return unsupported(); }
-  OverlayMapping operator()(const workloads::SpmmParams&) const { return unsupported(); }
+  OverlayMapping operator()(const workloads::SpmmParams& p) const { return map_spmm(op, p, spec); }
   OverlayMapping operator()(const workloads::LoopNestOpParams&) const { return unsupported(); }
   OverlayMapping operator()(const workloads::CrossEntropyParams&) const { training(); }
   OverlayMapping operator()(const workloads::OptimizerParams&) const { training(); }

@@ -40,6 +40,7 @@ struct OverlayMapping {
   bool input_on_chip = false;   // the input was left in the buffer by the previous layer
   bool output_on_chip = false;  // the output stays in the buffer for the next layer
   std::string fused_into;       // fused ops: the layer that runs them
+  std::string note;             // how an op without a native unit was mapped (spmm's dense fallback)
   int64_t read_bytes() const { return weight_read_bytes + fmap_read_bytes; }
   int64_t dram_bytes() const { return read_bytes() + write_bytes; }
 

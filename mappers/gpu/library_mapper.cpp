@@ -14,6 +14,7 @@
 #include "mappers/gpu/nchw_kernels.hpp"
 #include "mappers/gpu/sdpa_dispatch.hpp"
 #include "mappers/gpu/sdpa_math_kernels.hpp"
+#include "mappers/gpu/spmm_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_gemm_kernels.hpp"
 #include "mappers/gpu/torch_loss_kernels.hpp"
@@ -303,9 +304,7 @@ struct MapOp {
     return rt == Runtime::pytorch ? map_cross_entropy_pytorch(op, c, spec) : map_cross_entropy(op, c, spec);
   }
   GpuMapping operator()(const OptimizerParams& o) const { return map_optimizer(o, spec); }
-  GpuMapping operator()(const SpmmParams&) const {
-    throw WorkloadError(fmt::format("op '{}': not supported yet: spmm on the gpu family", op.name));
-  }
+  GpuMapping operator()(const SpmmParams& s) const { return map_spmm(op, s, spec, rt); }
 };
 
 }  // namespace

@@ -76,12 +76,13 @@ TEST(SpmmFamilies, LoopNestEllGatherCountsHandDerived) {
 }
 
 // gcn (Cora-sized by default: 2 GCN layers, each a GEMM and an spmm with nnz = edges + nodes)
-// through every family that runs spmm, at both fidelities: finite positive totals, and the
+// through every family, at both fidelities: finite positive totals, and the
 // aggregation layers' MACs are nnz x features where the family counts useful MACs.
-TEST(SpmmFamilies, GcnRunsOnEveryFamilyThatRunsSpmm) {
+TEST(SpmmFamilies, GcnRunsOnEveryFamily) {
   for (const char* arch : {"configs/systolic/tpu_v1.yaml", "configs/systolic/edge_32x32.yaml",
                            "configs/fpga/zcu102_streaming.yaml", "configs/fpga/u250_streaming.yaml",
-                           "configs/loopnest/eyeriss_like.yaml"})
+                           "configs/loopnest/eyeriss_like.yaml", "configs/gpu/h100_sxm.yaml",
+                           "configs/fpga/zcu102_dpu.yaml", "configs/fpga/vck190_dpu.yaml"})
     for (const char* fidelity : {"analytical", "cycle"}) {
       SCOPED_TRACE(std::string(arch) + " " + fidelity);
       const std::string extra =
@@ -100,6 +101,39 @@ TEST(SpmmFamilies, GcnRunsOnEveryFamilyThatRunsSpmm) {
           EXPECT_GT(l["cycles"].get<int64_t>(), 0) << l["name"];
         }
       EXPECT_TRUE(saw_spmm);
+    }
+}
+
+// orrery --train of gcn on the GPU (PyTorch's kernels): each aggregation has its backward
+// (dX = A^T dY, an spmm over the transposed adjacency) ending in index_add_, at both fidelities;
+// the forward's scatter_add_ and the backward's index_add_ move the same atomics, so the two
+// spmm of a layer have the same MACs (nnz x F). Under bf16 autocast the messages are fp32 (the
+// edge weights are) and the backward casts them to the 16-bit features before index_add_.
+TEST(SpmmFamilies, GcnTrainsOnTheGpu) {
+  for (const char* fidelity : {"analytical", "cycle"})
+    for (const char* dtype : {"fp32", "bf16"}) {
+      SCOPED_TRACE(std::string(fidelity) + " " + dtype);
+      const auto j =
+          simulate(std::string("--arch configs/gpu/h100_sxm.yaml --model gcn:nodes=256,edges=1024 ") +
+                   "--train --optimizer adamw --dtype " + dtype + " --fidelity " + fidelity);
+      ASSERT_TRUE(j.contains("layers"));
+      int forward = 0, backward = 0;
+      bool cast = false;
+      for (const auto& l : j["layers"]) {
+        if (l["op"] != "spmm") continue;
+        const bool bwd = l["name"].get<std::string>().find(".grad.") != std::string::npos;
+        (bwd ? backward : forward)++;
+        EXPECT_GT(l["seconds"].get<double>(), 0) << l["name"];
+        const auto& ks = l["mapping"]["kernels"];
+        EXPECT_NE(ks.back()["kernel"].get<std::string>().find(bwd ? "index_add_" : "scatter_add_"),
+                  std::string::npos)
+            << l["name"];
+        for (const auto& k : ks)
+          cast |= k["kernel"].get<std::string>().find("bf16_copy") != std::string::npos;
+      }
+      EXPECT_EQ(forward, 2);
+      EXPECT_EQ(backward, 2);
+      EXPECT_EQ(cast, std::string(dtype) == "bf16");
     }
 }
 

@@ -25,7 +25,8 @@ LoopNest SpmmParams::loop_nest() const {
 }
 
 std::string SpmmParams::describe() const {
-  return fmt::format("spmm rows={} cols={} nnz={} F={}", rows, cols, nnz, features);
+  return fmt::format("spmm rows={} cols={} nnz={} F={}{}", rows, cols, nnz, features,
+                     backward ? " (backward: A^T dY)" : "");
 }
 
 void SpmmParams::validate(const std::string& where) const {

@@ -9,6 +9,10 @@ namespace orrery::workloads {
 
 struct SpmmParams {
   int64_t rows = 1, cols = 1, nnz = 1, features = 1;
+  // The gradient of a forward aggregation with respect to its features, dX = A^T dY (rows and
+  // cols already swapped): the same product, but frameworks run it with other kernels (PyG: the
+  // scatter's backward gathers dY, index_select's backward scatters with index_add_).
+  bool backward = false;
 
   int64_t macs() const;
   int64_t vector_flops() const { return 0; }

@@ -230,7 +230,13 @@ std::vector<GradOp> gradient_ops(const Op& fwd, const std::vector<bool>& need, b
     void operator()(const DataMovementParams& d) const { data_movement_grads(e, d, need); }
     void operator()(const SpmmParams& s) const {
       if (need.size() < 2 || !need[1]) return;
-      e.add("dX", SpmmParams{s.cols, s.rows, s.nnz, s.features}, 1);  // A^T dY
+      SpmmParams b{s.cols, s.rows, s.nnz, s.features};  // A^T dY
+      b.backward = true;
+      // Computed in the forward's dtype, stored in the features' dtype (autocast: dX of 16-bit
+      // features, accumulated from fp32 messages).
+      e.add("dX", b, 1);
+      Op& dx = e.out.back().op;
+      if (e.fwd.inputs.size() > 1) dx.outputs[0].dtype = e.fwd.inputs[1].dtype;
     }
     void operator()(const LoopNestOpParams&) const {
       throw WorkloadError(

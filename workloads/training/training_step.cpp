@@ -73,6 +73,19 @@ Op cast_op(const std::string& name, const Tensor& from, DType to) {
   return op;
 }
 
+// Edge-wise buffers a graph aggregation materializes on top of its tensors, as PyG's
+// MessagePassing does: forward, the gathered rows x_j (the features' dtype) and the messages
+// (the op's) live together during the scaling; backward, the gathered dY and the scaled messages
+// (both in the op's dtype). Zero for other ops.
+int64_t edge_buffer_bytes(const Op& op, bool backward) {
+  const auto* s = op.get<SpmmParams>();
+  if (!s) return 0;
+  const int64_t acc = dtype_bits(op.dtype) / 8;
+  const int64_t feat = op.inputs.size() > 1 ? dtype_bits(op.inputs[1].dtype) / 8 : acc;
+  return checked_mul(checked_mul(s->nnz, s->features, "spmm edge buffers"), backward ? 2 * acc : feat + acc,
+                     "spmm edge buffers");
+}
+
 int64_t bytes_of(const std::vector<Tensor>& ts) {
   int64_t b = 0;
   for (const auto& t : ts) b = checked_add(b, t.bytes(), "training memory");
@@ -112,6 +125,10 @@ class StepBuilder {
     if (!autocast_) return cls == AutocastClass::lower ? low_ : DType::fp32;
     if (cls == AutocastClass::lower) return low_;
     if (cls == AutocastClass::fp32) return DType::fp32;
+    // A graph aggregation's edge weights are graph data in fp32 (PyG's gcn_norm makes them in the
+    // dtype of the layer's fp32 input): the messages and the sum promote to fp32, while the
+    // gathered features keep their 16-bit dtype (input 1 keeps it: see autocast_forward).
+    if (op.get<SpmmParams>()) return DType::fp32;
     bool any = false, wide = false;  // promote: the widest activation input
     for (const auto& t : op.inputs) {
       auto it = dtype_of_.find(t.name);
@@ -165,7 +182,12 @@ class StepBuilder {
             consumes.push_back(cast_name + ".out0");
           }
       }
-      push_layer(remake(base, op_dtype(base)), std::move(consumes));
+      Op made = remake(base, op_dtype(base));
+      if (made.get<SpmmParams>() && made.inputs.size() > 1) {  // the features as their producer stored them
+        auto it = dtype_of_.find(made.inputs[1].name);
+        if (it != dtype_of_.end()) made.inputs[1].dtype = it->second;
+      }
+      push_layer(std::move(made), std::move(consumes));
     }
   }
 
@@ -431,7 +453,7 @@ class StepBuilder {
       }
       live_bytes = total(live);
       step_.layers[i].saved_bytes = live_bytes - before;
-      peak = std::max(peak, fixed + live_bytes + bytes_of(a_[i].outputs));
+      peak = std::max(peak, fixed + live_bytes + bytes_of(a_[i].outputs) + edge_buffer_bytes(a_[i], false));
     }
     m.activations = live_bytes;
     // Backward: gradients appear, saved tensors go once their earliest user's backward is done; a
@@ -461,7 +483,7 @@ class StepBuilder {
         if (param_numel_.count(t.name) && grad_done.insert(t.name).second)
           grads += param_numel_.at(t.name) * 4;
       // The gradient flowing in (dY) and the ones this op writes (dX for each input).
-      int64_t transient = bytes_of(a_[u].outputs);
+      int64_t transient = bytes_of(a_[u].outputs) + edge_buffer_bytes(a_[u], true);
       for (const auto& t : a_[u].inputs)
         if (needs_grad(t.name) && !param_numel_.count(t.name)) transient += t.bytes();
       peak = std::max(peak, fixed + grads + total(live) + block_saved + transient);

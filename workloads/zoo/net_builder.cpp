@@ -22,7 +22,18 @@ size_t NetBuilder::append(std::string name, OpParams params, const std::vector<s
   real.reserve(producers.size());
   for (size_t p : producers)
     if (p != kGraphInput) real.push_back(p);
-  return graph_.add(make_op(std::move(name), std::move(params), dtype), real);
+  Op op = make_op(std::move(name), std::move(params), dtype);
+  // Input i is producer i's output, and a graph input keeps its own slot: Graph::add names the
+  // inputs by position among the real producers, which would shift an op whose graph input comes
+  // first (gcn's adjacency, then its features) onto the wrong slots.
+  std::vector<std::string> names;
+  for (size_t i = 0; i < producers.size() && i < op.inputs.size(); ++i)
+    names.push_back(producers[i] == kGraphInput ? op.inputs[i].name
+                                                : graph_.ops().at(producers[i]).outputs.at(0).name);
+  const size_t index = graph_.add(std::move(op), real);
+  auto& added = graph_.mutable_ops()[index];
+  for (size_t i = 0; i < names.size(); ++i) added.inputs[i].name = names[i];
+  return index;
 }
 
 Fmap NetBuilder::conv(const std::string& name, const Fmap& x, int64_t c_out, int64_t k, int64_t stride,

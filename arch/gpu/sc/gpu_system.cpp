@@ -48,8 +48,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   w.epilogue_s = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
   // Latency-bound steps (dependent loads) serialize within the CTA, beside its streaming; where
   // the chain is the CTA walking its tiles, it paces the steps instead (their loads overlap it).
-  const double chain = static_cast<double>(k.dependent_accesses) * spec.calibration.dependent_access_s +
-                       static_cast<double>(k.dram_round_trips) * spec.hbm_latency_s;
+  const double chain = dependent_chain_seconds(spec, k);
   if (k.chain_carries_traffic)
     w.chain_s_step = chain / steps;
   else
@@ -107,6 +106,7 @@ class GpuSystem : public sc_core::sc_module {
     for (int64_t sm = 0; sm < spec.sm_count; ++sm) {
       const std::string n = std::to_string(sm);
       math_.push_back(std::make_unique<BandwidthQueue>(("sm_math_" + n).c_str(), 1.0, 0.0));
+      launch_.push_back(std::make_unique<BandwidthQueue>(("sm_cta_launch_" + n).c_str(), 1.0, 0.0));
       port_.push_back(std::make_unique<BandwidthQueue>(("sm_load_port_" + n).c_str(),
                                                        spec.load_port_bytes_per_clk * f_ref, 0.0));
     }
@@ -155,6 +155,8 @@ class GpuSystem : public sc_core::sc_module {
           break;
         }
         const int64_t id = next_cta_++;
+        // The SM's block scheduler starts its CTAs one at a time (calibration.cta_launch_ns).
+        launch_[sm]->occupy(spec_.calibration.cta_launch_s);
         run_cta(sm, id);
         if (++completed_ == kernels_[current_].ctas) done_.notify(sc_core::SC_ZERO_TIME);
       }
@@ -207,7 +209,7 @@ class GpuSystem : public sc_core::sc_module {
   const std::vector<Kernel>& kernels_;
   const std::vector<double>& clocks_;
   std::vector<ScKernelResult> results_;
-  std::vector<std::unique_ptr<BandwidthQueue>> l2_, hbm_, math_, port_;
+  std::vector<std::unique_ptr<BandwidthQueue>> l2_, hbm_, math_, port_, launch_;
   sc_core::sc_event start_, done_;
   size_t current_ = 0;
   CtaWork work_;

@@ -3,6 +3,7 @@
 
 #include "arch/fpga/overlay_calibration.hpp"
 #include "arch/fpga/overlay_timing.hpp"
+#include "common/error.hpp"
 #include "mappers/fpga/overlay_mapper.hpp"
 #include "tests/arch/fpga/fpga_test_support.hpp"
 #include "workloads/op.hpp"
@@ -63,6 +64,31 @@ TEST(FpgaOverlay, FullyConnectedUsesOnePixelLane) {
   EXPECT_NEAR(m.array_utilization, 2048000.0 / (8064.0 * 2048.0), 1e-12);
   // 2 MB of weights through a 128 KiB half buffer: 16 output-channel tiles.
   EXPECT_EQ(m.oc_tiles, (2048 * 1000 + 128 * 1024 - 1) / (128 * 1024));
+}
+
+TEST(FpgaOverlay, SpmmDenseFallbackHandWorked) {
+  // spmm rows = cols = 64, nnz = 256, F = 16 (density 256 / 4096 = 1/16) on B4096 (8 x 16 x 16):
+  // A as the dense weights of a 1x1 conv with 64 input and 64 output channels over F = 16 pixels.
+  // Blocks: ceil(16/8) = 2 pixel blocks x ceil(64/16) = 4 oc blocks = 8; array cycles
+  // 8 x ceil(64/16) = 32, i.e. the dense 64 x 64 x 16 = 65,536 MACs at 2,048 per cycle. Useful
+  // MACs nnz x F = 4,096: utilization 4,096 / (32 x 2,048) = 1/16, the density. Weights 64 x 64
+  // int8 = 4 KiB (one tile), X^T 16 x 64 B in, out^T 16 x 64 B out.
+  workloads::SpmmParams p{.rows = 64, .cols = 64, .nnz = 256, .features = 16};
+  const auto m = map_overlay(make_op("agg", p, DType::int8), b4096());
+  EXPECT_EQ(m.unit, OverlayUnit::conv);
+  EXPECT_EQ(m.blocks, 8);
+  EXPECT_EQ(m.array_cycles, 32);
+  EXPECT_EQ(m.macs, 4096);
+  EXPECT_DOUBLE_EQ(m.array_utilization, 1.0 / 16.0);
+  EXPECT_EQ(m.tiles, 1);
+  EXPECT_EQ(m.weight_read_bytes, 64 * 64);
+  EXPECT_EQ(m.fmap_read_bytes, 16 * 64);
+  EXPECT_EQ(m.write_bytes, 16 * 64);
+  EXPECT_NE(m.note.find("dense fallback"), std::string::npos) << m.note;
+  EXPECT_NE(m.note.find("16x the 4096 useful"), std::string::npos) << m.note;
+  // Its backward (a training op) is refused in one line, as every training op on the overlay.
+  p.backward = true;
+  EXPECT_THROW(map_overlay(make_op("agg.grad", p, DType::int8), b4096()), WorkloadError);
 }
 
 TEST(FpgaOverlay, TilingPicksTheCheaperLoopOrder) {

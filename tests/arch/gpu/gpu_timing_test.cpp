@@ -166,10 +166,5 @@ TEST(GpuTiming, DepthwiseTiledGrid) {
   EXPECT_GT(s2.layers[0].mapping["kernels"][0]["dependent_accesses"].get<int>(), 30);
 }
 
-// Views launch nothing; unsupported ops are errors, never silent no-ops.
-TEST(GpuTiming, SpmmIsNotSupportedYet) {
-  EXPECT_THROW(run("spmm:rows=100,cols=100,nnz=500,F=16"), WorkloadError);
-}
-
 }  // namespace
 }  // namespace orrery::arch::gpu

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
 #include <string_view>
 
 #include "common/error.hpp"
@@ -70,7 +71,10 @@ OpParams parse_params(SpecArgs& a) {
     p.n = a.integer("N");
     p.k = a.integer("K");
     p.trans_a = a.flag("transA", false);
-    p.trans_b = a.flag("transB", false);
+    // The spec's transB is relative to F.linear (validation/README.md: transB=0 is a weight
+    // stored [N, K], transB=1 torch.mm's row-major [K, N]); the IR's trans_b is relative to its
+    // [K, N] default (workloads/ops/gemm.hpp). This is the one place the two meet.
+    p.trans_b = !a.flag("transB", false);
     p.bias = a.flag("bias", false);  // F.linear's bias (the GEMM's epilogue adds it)
     if (p.batch == 0) throw WorkloadError(fmt::format("--op '{}': B must be positive", a.spec()));
     return p;
@@ -140,10 +144,40 @@ OpParams parse_params(SpecArgs& a) {
   }
   if (kind == "optimizer") {
     OptimizerParams p;
-    p.params = a.integer("params");
+    if (a.has("numels")) {  // each parameter tensor's elements, '/'-separated, in torch.optim's order
+      const std::string list = a.text("numels", "");
+      size_t start = 0;
+      while (start <= list.size()) {
+        const size_t end = std::min(list.find('/', start), list.size());
+        const std::string item = list.substr(start, end - start);
+        int64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (ec != std::errc{} || ptr != item.data() + item.size() || v <= 0)
+          throw WorkloadError(fmt::format(
+              "--op '{}': numels= expected positive integers separated by '/', got '{}'", a.spec(), item));
+        p.tensor_numels.push_back(v);
+        start = end + 1;
+      }
+      p.params = 0;
+      for (int64_t n : p.tensor_numels) p.params += n;
+      if (a.has("params") && a.integer("params") != p.params)
+        throw WorkloadError(
+            fmt::format("--op '{}': params= differs from the sum of numels= ({})", a.spec(), p.params));
+    } else {
+      p.params = a.integer("params");
+    }
     p.algo = choice(a, "algo", std::array<std::string_view, 4>{"sgd", "sgd_momentum", "adam", "adamw"},
                     OptimizerAlgo::adamw);
     p.impl = choice(a, "impl", std::array<std::string_view, 2>{"foreach", "fused"}, OptimizerImpl::foreach);
+    if (a.has("tensors") &&
+        p.tensor_numels
+            .empty()) {  // the parameters split into this many equal tensors (the last takes the rest)
+      const int64_t n = a.integer("tensors");
+      if (n <= 0 || n > p.params)
+        throw WorkloadError(fmt::format("--op '{}': tensors= must be 1..params, got {}", a.spec(), n));
+      p.tensor_numels.assign(static_cast<size_t>(n), p.params / n);
+      p.tensor_numels.back() += p.params % n;
+    }
     return p;
   }
   if (kind == "embedding") {

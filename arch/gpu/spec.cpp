@@ -52,6 +52,8 @@ std::shared_ptr<const config::Schema> make_schema() {
   s->add_real("tensor.int8_flops_per_clk", "OP/clk/SM", "dense tensor-core INT8", std::nullopt, 0, 1e7);
   s->add_real("cuda.fp32_flops_per_clk", "FLOP/clk/SM", "CUDA-core FP32 (FMA = 2)", std::nullopt, 1, 1e7);
   s->add_real("cuda.fp16_flops_per_clk", "FLOP/clk/SM", "CUDA-core packed FP16", std::nullopt, 1, 1e7);
+  s->add_real("cuda.fp64_flops_per_clk", "FLOP/clk/SM",
+              "CUDA-core FP64 (FMA = 2; 0: not given, FP64 work timed at the FP32 rate)", 0.0, 0, 1e7);
   s->add_integer("l2.size_kb", "KiB", "L2 cache, all partitions", std::nullopt, 1, 1LL << 30);
   s->add_real("l2.bandwidth_bytes_per_clk", "B/clk", "L2 read bandwidth, whole chip, per L2 clock",
               std::nullopt, 1, 1e7);
@@ -279,6 +281,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   s.tensor_int8_flops = c.real("tensor.int8_flops_per_clk");
   s.cuda_fp32_flops = c.real("cuda.fp32_flops_per_clk");
   s.cuda_fp16_flops = c.real("cuda.fp16_flops_per_clk");
+  s.cuda_fp64_flops = c.real("cuda.fp64_flops_per_clk");
   s.l2_bytes = c.integer("l2.size_kb") * 1024;
   s.l2_bandwidth_bytes_per_s = c.real("l2.bandwidth_bytes_per_clk") * c.real("l2.clock_mhz") * 1e6;
   s.hbm_bandwidth_bytes_per_s = c.real("hbm.bandwidth_gbps") * 1e9;

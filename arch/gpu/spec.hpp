@@ -60,7 +60,7 @@ struct GpuSpec {
   // Math throughput per SM per clock (dense FLOP; an FMA counts 2).
   double tensor_fp16_flops = 0, tensor_bf16_flops = 0, tensor_tf32_flops = 0, tensor_fp8_flops = 0,
          tensor_int8_flops = 0;
-  double cuda_fp32_flops = 0, cuda_fp16_flops = 0;
+  double cuda_fp32_flops = 0, cuda_fp16_flops = 0, cuda_fp64_flops = 0;
   // Per-SM storage.
   int64_t register_file_bytes = 0;
   int64_t shared_memory_bytes = 0;  // max shared memory usable by resident CTAs

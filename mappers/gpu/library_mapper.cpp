@@ -141,10 +141,10 @@ struct MapOp {
     p.dtype = op.dtype;
     p.b_shared = g.b_is_weight;
     const int64_t vec = std::max<int64_t>(1, 128 / dtype_bits(op.dtype));  // elements per 16 bytes
-    // The leading dims as stored (validation/README.md): A [m, k] (transA=1: [k, m]); B is the
-    // nn.Linear weight [n, k] (transB=1: [k, n], torch.mm's row-major operand); C [m, n]. TMA and
-    // the vectorized loads need each a multiple of 16 bytes.
-    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.n : g.k;
+    // The leading dims as stored (the IR's convention, workloads/ops/gemm.hpp): A [m, k]
+    // (trans_a: [k, m]); B [k, n] (trans_b: [n, k], an nn.Linear weight); C [m, n]. TMA and the
+    // vectorized loads need each a multiple of 16 bytes.
+    const int64_t lda = g.trans_a ? g.m : g.k, ldb = g.trans_b ? g.k : g.n;
     p.aligned = lda % vec == 0 && ldb % vec == 0 && g.n % vec == 0;
     p.align_elems = vec;  // widest vector (power of two) dividing both leading dimensions
     while (p.align_elems > 1 &&

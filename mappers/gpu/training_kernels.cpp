@@ -7,8 +7,10 @@
 
 #include "common/checked_math.hpp"
 #include "mappers/gpu/attention_kernels.hpp"
+#include "mappers/gpu/batch_norm_nchw_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/multi_tensor_apply.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
 
@@ -215,13 +217,40 @@ GpuMapping map_cross_entropy(const workloads::Op& op, const workloads::CrossEntr
 }
 
 GpuMapping map_optimizer(const workloads::OptimizerParams& o, const arch::gpu::GpuSpec& spec) {
-  const double n = static_cast<double>(o.params), e = elem(o.master);
+  const double e = elem(o.master);
+  const std::vector<int64_t> params = o.parameter_tensors();
   GpuMapping m;
-  for (const auto& pass : o.passes())
-    m.kernels.push_back(
-        streaming(pass.kernel, o.master, pass.reads * n * e, pass.writes * n * e, pass.flops * n, spec));
-  m.note = fmt::format("torch.optim {} ({}): {} kernel(s) over {} parameters", to_string(o.algo),
-                       to_string(o.impl), m.kernels.size(), o.params);
+  for (const auto& pass : o.passes()) {
+    const std::vector<int64_t> numels =
+        pass.numel_per_tensor > 0 ? std::vector<int64_t>(params.size(), pass.numel_per_tensor) : params;
+    const auto launches = multi_tensor_launches(numels, pass.lists, pass.scalar_list);
+    for (size_t i = 0; i < launches.size(); ++i) {
+      const MultiTensorLaunch& l = launches[i];
+      const double n = static_cast<double>(l.elements);
+      // Lane operations per element: FP32 ones, and FP64 ones at the FP64 units' rate.
+      const double fp64_cost = spec.cuda_fp64_flops > 0 ? spec.cuda_fp32_flops / spec.cuda_fp64_flops : 1.0;
+      const double lane_ops = (pass.flops + pass.fp64_ops * fp64_cost) * n;
+      Kernel k = streaming(launches.size() > 1 ? fmt::format("{}[{}]", pass.kernel, i) : pass.kernel,
+                           o.master, pass.reads * n * e, pass.writes * n * e, lane_ops, spec);
+      // One CTA of 512 threads per chunk (4 resident per SM); each walks its chunk in loop
+      // iterations of 512 x 4 elements: load, compute, store, and only then the next
+      // iteration's loads (the lists may alias). Every iteration waits one dependent access and
+      // its own math, and the CTAs of a launch walk their iterations side by side, so the
+      // chain adds to the streaming time instead of hiding under it.
+      k.ctas = l.ctas;
+      k.ctas_per_sm = std::max<int64_t>(1, spec.max_threads_per_sm / kMultiTensorBlockThreads);
+      // The launch lasts as long as its largest chunk's CTA: its math, serial with its chain
+      // (a launch mixing one full chunk with many small tensors' pieces waits for the full one).
+      k.flops_per_cta = (pass.flops + pass.fp64_ops * fp64_cost) * static_cast<double>(l.largest_chunk);
+      k.useful_flops = (pass.flops + pass.fp64_ops) * n;
+      k.dependent_accesses = (l.largest_chunk + kMultiTensorBlockThreads * kMultiTensorIlp - 1) /
+                             (kMultiTensorBlockThreads * kMultiTensorIlp);
+      k.chain_carries_traffic = false;
+      m.kernels.push_back(std::move(k));
+    }
+  }
+  m.note = fmt::format("torch.optim {} ({}): {} multi_tensor_apply launch(es) over {} tensors, {} parameters",
+                       to_string(o.algo), to_string(o.impl), m.kernels.size(), params.size(), o.params);
   return m;
 }
 
@@ -234,6 +263,15 @@ GpuMapping map_norm_training(const workloads::Op& op, const workloads::NormParam
   const double numel = static_cast<double>(n.rows) * static_cast<double>(n.cols);
   const bool batch = n.type == workloads::NormParams::Type::batch;
   GpuMapping m;
+  if (batch && spec.software.layout == arch::gpu::Layout::nchw && n.channels > 0 &&
+      n.rows % n.channels == 0) {
+    const int64_t samples = n.rows / n.channels;
+    m.kernels = n.backward ? batch_norm_nchw_backward(samples, n.channels, n.cols, op.dtype, spec)
+                           : batch_norm_nchw_forward(samples, n.channels, n.cols, op.dtype, spec);
+    m.note = op.dtype == DType::fp32 ? "training batch norm, NCHW: cuDNN's per-channel kernels"
+                                     : "training batch norm, NCHW, autocast: ATen's per-channel kernels";
+    return m;
+  }
   if (!n.backward) {  // batch norm forward with batch statistics
     m.kernels.push_back(
         streaming("batch_norm_collect_statistics_channels_last", op.dtype, act, stats, 3 * numel, spec));
@@ -267,6 +305,27 @@ GpuMapping map_memory_backward(const workloads::Op& op, const arch::gpu::GpuSpec
   GpuMapping m;
   if (const auto* s = op.get<workloads::SoftmaxParams>()) {
     m.kernels.push_back(streaming("cunn_SoftMaxBackward", op.dtype, in, out, flops, spec, s->rows));
+  } else if (const auto* p = op.get<workloads::PoolParams>();
+             p && p->mode == workloads::PoolParams::Mode::max && p->rank == 2 &&
+             spec.software.layout == arch::gpu::Layout::nchw) {
+    // max_pool_backward_nchw (DilatedMaxPool2d.cu): one thread per input pixel of one (sample,
+    // channel), grid (ceil(H x W / 256), N, C) of 256 threads. Each thread walks the outputs
+    // whose window covers its pixel (about ceil(R / stride) x ceil(S / stride)), loading the
+    // int64 argmax, then, where it points at the pixel, dY: two dependent loads per output, then
+    // its store.
+    const auto o = p->out();
+    const double e = elem(op.dtype);
+    const int64_t pixels = p->in[1] * p->in[2];
+    const double taps =
+        static_cast<double>(ceil_div(p->kernel[1], p->stride[1]) * ceil_div(p->kernel[2], p->stride[2]));
+    const double outs = static_cast<double>(p->n * p->c * o[1] * o[2]);
+    Kernel k = streaming("max_pool_backward_nchw", op.dtype, outs * (8.0 + e),
+                         static_cast<double>(p->n * p->c * pixels) * e, outs * taps, spec);
+    k.ctas = ceil_div(pixels, 256) * std::min<int64_t>(p->n, 65535) * std::min<int64_t>(p->c, 65535);
+    k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / 256, 1, spec.max_ctas_per_sm);
+    k.flops_per_cta = outs * taps / static_cast<double>(k.ctas);
+    k.dependent_accesses = static_cast<int64_t>(2.0 * taps) + 1;
+    m.kernels.push_back(std::move(k));
   } else if (const auto* p = op.get<workloads::PoolParams>()) {
     m.kernels.push_back(streaming(
         p->mode == workloads::PoolParams::Mode::max ? "max_pool_backward_nhwc" : "avg_pool_backward",

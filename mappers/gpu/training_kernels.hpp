@@ -30,8 +30,9 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
 GpuMapping map_cross_entropy(const workloads::Op& op, const workloads::CrossEntropyParams& c,
                              const arch::gpu::GpuSpec& spec);
 
-// One streaming kernel per pass of OptimizerParams::passes() (a multi_tensor_apply launch of
-// each _foreach_ op, or the one fused kernel).
+// The multi_tensor_apply launches of every pass of OptimizerParams::passes() (each _foreach_
+// op, or the fused kernel) over the parameter tensors, chunked as PyTorch does
+// (multi_tensor_apply.hpp): one streaming kernel per launch, its CTAs' loops a dependent chain.
 GpuMapping map_optimizer(const workloads::OptimizerParams& o, const arch::gpu::GpuSpec& spec);
 
 // Training-mode norms: batch norm forward with batch statistics (collect statistics, then

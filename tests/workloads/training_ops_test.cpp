@@ -13,8 +13,9 @@ Op only(const Graph& g) { return g.ops().front(); }  // a copy: the parsed graph
 }  // namespace
 
 TEST(TrainingOps, TransposedGemmSameWorkOtherLayout) {
-  // dW = X^T dY of a Linear(k=7 -> n=5) over m=3 rows: M=7, N=5, K=3 with A (= X) stored [3, 7].
-  const Op& op = only(parse_op_spec("gemm:M=7,N=5,K=3,transA=1,dtype=fp16"));
+  // dW = X^T dY of a Linear(k=7 -> n=5) over m=3 rows: M=7, N=5, K=3 with A (= X) stored [3, 7]
+  // and B (= dY) stored [3, 5] (the spec's transB=1: torch.mm's row-major [K, N] operand).
+  const Op& op = only(parse_op_spec("gemm:M=7,N=5,K=3,transA=1,transB=1,dtype=fp16"));
   const auto& p = *op.get<GemmParams>();
   EXPECT_TRUE(p.trans_a);
   EXPECT_FALSE(p.trans_b);
@@ -140,6 +141,15 @@ TEST(TrainingOps, OptimizerStepBytesByHand) {
   EXPECT_EQ(only(parse_op_spec("optimizer:params=1000,algo=sgd_momentum,impl=fused")).bytes(), 20000);
   EXPECT_EQ(only(parse_op_spec("optimizer:params=1000,algo=sgd")).bytes(), 12000);
   EXPECT_THROW(parse_op_spec("optimizer:params=10,algo=lamb"), orrery::WorkloadError);
+  // The parameter tensors one by one (numels=, torch.optim's order) or split evenly (tensors=).
+  const auto three = *only(parse_op_spec("optimizer:numels=10/20/30,algo=sgd")).get<OptimizerParams>();
+  EXPECT_EQ(three.params, 60);
+  EXPECT_EQ(three.tensor_numels, (std::vector<int64_t>{10, 20, 30}));
+  EXPECT_EQ(only(parse_op_spec("optimizer:params=10,tensors=3")).get<OptimizerParams>()->tensor_numels,
+            (std::vector<int64_t>{3, 3, 4}));
+  EXPECT_THROW(parse_op_spec("optimizer:numels=10/x"), orrery::WorkloadError);
+  EXPECT_THROW(parse_op_spec("optimizer:numels=10//20"), orrery::WorkloadError);
+  EXPECT_THROW(parse_op_spec("optimizer:numels=10/20,params=31"), orrery::WorkloadError);
 }
 
 TEST(TrainingOps, BackwardFlagsOfMemoryBoundKinds) {

@@ -81,6 +81,9 @@ TEST(TrainingStep, MlpBackwardGraphByHand) {
   EXPECT_EQ(op_named(s, "loss").get<CrossEntropyParams>()->classes, 10);
   EXPECT_EQ(s.params, 314);
   EXPECT_EQ(op_named(s, "optimizer.step").get<OptimizerParams>()->params, 314);
+  // one tensor per parameter, in model.parameters() order: fc1.weight, fc1.bias, fc2.weight, fc2.bias
+  EXPECT_EQ(op_named(s, "optimizer.step").get<OptimizerParams>()->tensor_numels,
+            (std::vector<int64_t>{128, 16, 160, 10}));
 }
 
 TEST(TrainingStep, MlpMemoryByHand) {

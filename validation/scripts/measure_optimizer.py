@@ -12,7 +12,6 @@ Writes optimizer_<gpu>.csv and optimizer_<gpu>_kernels.csv under --out.
 """
 import argparse
 import csv
-import math
 import os
 import random
 import time
@@ -20,23 +19,12 @@ import time
 import torch
 
 import gpu_method as gm
+from optimizer_cases import draw
 
 COLUMNS = ["index", "group", "optimizer", "impl", "tensors", "params", "largest", "smallest", "device",
            "median_us", "min_us", "max_us", "reps", "sm_clock_mhz", "host_us", "eager_us", "kernel_count",
            "kernel_sum_us", "status"]
-OPTIMIZERS = ["sgd_momentum", "adam", "adamw"]
-IMPLS = ["foreach", "fused"]
-
-
-def draw(rng):
-    opt = rng.choice(OPTIMIZERS)
-    impl = rng.choice(IMPLS)
-    tensors = int(round(math.exp(rng.uniform(0.0, math.log(600)))))
-    total = int(math.exp(rng.uniform(math.log(1e4), math.log(4e8))))
-    w = [math.exp(rng.gauss(0.0, 2.5)) for _ in range(tensors)]
-    s = sum(w)
-    sizes = [max(1, int(total * x / s)) for x in w]
-    return opt, impl, sizes
+# the case draw lives in optimizer_cases.py (no torch) so compare_optimizer.py rebuilds the sizes
 
 
 def build(opt, impl, sizes):
@@ -63,7 +51,8 @@ def profile_step(o):
         torch.cuda.synchronize()
     out = []
     for e in prof.events():
-        if str(getattr(e, "device_type", "")).endswith("CUDA"):
+        # torch.optim's record_function range ("Optimizer.step#Adam.step") spans the kernels
+        if str(getattr(e, "device_type", "")).endswith("CUDA") and not e.name.startswith("Optimizer."):
             out.append((e.time_range.start, e.name, float(e.time_range.elapsed_us())))
     return [(n, u) for _, n, u in sorted(out)]
 

@@ -136,7 +136,9 @@ def profile_phases(step_fns):
         cuda = str(getattr(e, "device_type", "")).endswith("CUDA")
         if e.name.startswith("orrery_phase_") and not cuda:
             ranges.append((e.time_range.start, e.time_range.end, e.name[len("orrery_phase_"):]))
-        elif cuda and not e.name.startswith("orrery_phase_"):
+        # GPU-side ranges of record_function (torch.optim's "Optimizer.step#AdamW.step") span
+        # kernels already counted: not kernels themselves.
+        elif cuda and not e.name.startswith(("orrery_phase_", "Optimizer.")):
             kernels.append((e.time_range.start, e.name, float(e.time_range.elapsed_us())))
     out = {p: [] for p, _ in step_fns}
     for start, name, us in sorted(kernels):

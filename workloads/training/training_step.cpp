@@ -282,7 +282,10 @@ class StepBuilder {
     for (size_t i = 0; i < a_.size(); ++i) {
       Layer l{a_[i].name, 0, 0, block_of(a_[i].name)};
       for (const auto& w : a_[i].weights)
-        if (counted_params_.insert(w.name).second) l.params += w.numel();
+        if (counted_params_.insert(w.name).second) {
+          l.params += w.numel();
+          param_tensors_.push_back(w.numel());
+        }
       step_.params += l.params;
       step_.layers.push_back(std::move(l));
       emit(a_[i], Phase::forward, static_cast<int>(i));
@@ -387,6 +390,7 @@ class StepBuilder {
     p.algo = *o_.optimizer;
     p.params = step_.params;
     p.impl = o_.impl;
+    p.tensor_numels = param_tensors_;  // model.parameters() order: first use in the forward
     emit(make_op("optimizer.step", p, DType::fp32), Phase::optimizer, kNoLayer);
   }
 
@@ -508,7 +512,8 @@ class StepBuilder {
   std::map<std::string, int> grad_count_;        // tensor -> gradients flowing into it
   std::vector<bool> contributes_;                // op of a_ -> on a path to the loss
   std::set<std::string> counted_params_, recomputed_;
-  int root_ = -1;  // the loss op in a_
+  std::vector<int64_t> param_tensors_;  // elements of each parameter tensor, in first-use order
+  int root_ = -1;                       // the loss op in a_
   TrainingStep step_;
 };
 

@@ -151,6 +151,7 @@ Seq NetBuilder::flatten(const std::string& name, const Fmap& x) {
 
 Seq NetBuilder::linear(const std::string& name, const Seq& x, int64_t out, bool bias) {
   GemmParams p{1, x.rows, out, x.cols, true, bias};
+  p.trans_b = true;  // nn.Linear keeps its weight [out, in]: B stored [n, k]
   return Seq{append(name, p, {x.op}), x.rows, out};
 }
 

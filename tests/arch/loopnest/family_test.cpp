@@ -86,7 +86,8 @@ TEST(LoopNestFamily, ConvLowersToTimeloopsCnnLayer) {
 }
 
 TEST(LoopNestFamily, GemmAndAttentionLowerToMatmuls) {
-  const auto g = only_nest("gemm:M=128,N=256,K=512,B=4");
+  // transB=1: B stored [K, N] (a spec without it is F.linear's [N, K] weight)
+  const auto g = only_nest("gemm:M=128,N=256,K=512,B=4,transB=1");
   EXPECT_EQ(ml::shape_key(g),
             "x1 N=4 P=128 M=256 C=512 R=1 S=1 Q=1 Weights[1N+,1C+,1M+,] Inputs[1N+,1P+,1C+,] "
             "Outputs*[1N+,1P+,1M+,]");

@@ -20,9 +20,12 @@ int64_t product(const std::vector<int64_t>& v, size_t begin, size_t end) {
 
 // Emits C[batch, m, n] = A[batch, m, k] * B[(batch), k, n] with B a weight when it is an
 // unclaimed parameter (a tied weight's second use reads it as an input instead).
+// trans_a/trans_b: the operands as stored (ONNX Gemm's transA/transB mean what the IR's do).
 void emit_gemm(LoweringContext& ctx, int64_t batch, int64_t m, int64_t n, int64_t k, int b_index,
-               int bias_index) {
+               int bias_index, bool trans_a = false, bool trans_b = false) {
   GemmParams p;
+  p.trans_a = trans_a;
+  p.trans_b = trans_b;
   p.batch = batch;
   p.m = m;
   p.n = n;
@@ -54,7 +57,7 @@ void lower_gemm(LoweringContext& ctx) {
   const int64_t m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
   const int64_t kb = tb ? b[1] : b[0], n = tb ? b[0] : b[1];
   if (k != kb) ctx.fail(fmt::format("Gemm inner dimensions differ: {} and {}", k, kb));
-  emit_gemm(ctx, 1, m, n, k, 1, ctx.has_input(2) ? 2 : -1);
+  emit_gemm(ctx, 1, m, n, k, 1, ctx.has_input(2) ? 2 : -1, ta, tb);
 }
 
 void lower_matmul(LoweringContext& ctx) {

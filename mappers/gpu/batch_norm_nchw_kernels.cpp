@@ -1,0 +1,109 @@
+#include "mappers/gpu/batch_norm_nchw_kernels.hpp"
+
+#include <algorithm>
+
+#include "common/checked_math.hpp"
+#include "mappers/gpu/stream_kernels.hpp"
+
+namespace orrery::mappers::gpu {
+
+using arch::gpu::Kernel;
+using workloads::DType;
+
+namespace {
+
+constexpr int64_t kMaxBlock = 512;      // Normalization.cuh MAX_BLOCK_SIZE (CUDA)
+constexpr int64_t kReductionSteps = 3;  // block reduction: warp shuffles, shared memory, the final write
+
+// getNumThreads: the smallest of 32..512 (powers of two) covering n, else 512.
+int64_t num_threads(int64_t n) {
+  for (int64_t t : {32, 64, 128, 256}) {
+    if (n <= t) return t;
+  }
+  return kMaxBlock;
+}
+
+double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
+
+// One CTA per channel of tf x (512 / tf) threads (x over the pixels, y over the samples); each
+// thread visits ceil(n / ty) x ceil(pixels / tf) elements, `passes` times.
+Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
+                   double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec) {
+  const int64_t tf = num_threads(pixels), ty = std::max<int64_t>(1, kMaxBlock / tf);
+  const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf);
+  StreamProblem p;
+  p.name = name;
+  p.dtype = dtype;
+  p.read_bytes = read;
+  p.write_bytes = write;
+  p.flops = flops;
+  p.max_ctas = c;
+  Kernel k = make_stream_kernel(p, spec);
+  k.row_per_cta = false;
+  k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / (tf * ty), 1, spec.max_ctas_per_sm);
+  k.dependent_accesses = passes * (steps + kReductionSteps);
+  k.chain_carries_traffic = true;
+  return k;
+}
+
+Kernel per_channel_vector(const char* name, int64_t c, int reads, int writes,
+                          const arch::gpu::GpuSpec& spec) {
+  StreamProblem p;
+  p.name = name;
+  p.dtype = DType::fp32;
+  p.read_bytes = static_cast<double>(c * reads) * 4.0;
+  p.write_bytes = static_cast<double>(c * writes) * 4.0;
+  p.flops = static_cast<double>(c) * 4.0;
+  return make_stream_kernel(p, spec);
+}
+
+}  // namespace
+
+std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels, DType dtype,
+                                            const arch::gpu::GpuSpec& spec) {
+  const double act = static_cast<double>(n * c * pixels) * elem(dtype),
+               numel = static_cast<double>(n * c * pixels);
+  const double stats = static_cast<double>(c) * 8.0;
+  // cuDNN (fp32): bn_fw_tr_1C11_singleread keeps the channel's elements in registers between
+  // the statistics and the normalization (one read, one latency chain per element).
+  if (dtype == DType::fp32)
+    return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
+                        dtype, spec)};
+  std::vector<Kernel> ks;
+  ks.push_back(
+      per_channel("batch_norm_collect_statistics", n, c, pixels, 1, act, stats, 4 * numel, dtype, spec));
+  // mean/invstd and the running statistics (5 per-channel vectors in, 4 out)
+  ks.push_back(per_channel_vector("batch_norm_update_stats_and_invert", c, 5, 4, spec));
+  // batch_norm_transform_input_kernel: grid (C, min(256K / C, ceil(N / tb))), block (tf, tb) with
+  // tf = max(getNumThreads(HW / 4), min(getNumThreads(HW), 64)), tb = max(64 / tf, 1); a load
+  // -> store per element (restrict pointers: loads of successive elements overlap).
+  const int64_t tf = std::max(num_threads(pixels / 4), std::min<int64_t>(num_threads(pixels), 64));
+  const int64_t tb = std::max<int64_t>(64 / tf, 1);
+  const int64_t gy = std::max<int64_t>(1, std::min(262144 / c, ceil_div(n, tb)));
+  StreamProblem p;
+  p.name = "batch_norm_transform_input";
+  p.dtype = dtype;
+  p.read_bytes = act + 4 * stats;
+  p.write_bytes = act;
+  p.flops = 3 * numel;
+  Kernel t = make_stream_kernel(p, spec);
+  t.ctas = c * gy;
+  t.flops_per_cta = p.flops / static_cast<double>(t.ctas);
+  t.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / (tf * tb), 1, spec.max_ctas_per_sm);
+  t.dependent_accesses = ceil_div(n, tb * gy) * ceil_div(pixels, tf);
+  t.chain_carries_traffic = true;
+  ks.push_back(t);
+  return ks;
+}
+
+std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixels, DType dtype,
+                                             const arch::gpu::GpuSpec& spec) {
+  // Pass 1: sum(dY) and sum(dY * (X - mean)) over the channel; pass 2: dX from X, dY again.
+  const double act = static_cast<double>(n * c * pixels) * elem(dtype),
+               numel = static_cast<double>(n * c * pixels);
+  const double stats = static_cast<double>(c) * 8.0;
+  return {per_channel(dtype == DType::fp32 ? "cudnn_bn_bw_1C11" : "batch_norm_backward", n, c, pixels, 2,
+                      4 * act, act + 2 * stats, 8 * numel, dtype, spec)};
+}
+
+}  // namespace orrery::mappers::gpu

@@ -1,0 +1,167 @@
+// The training step's GPU kernels that follow PyTorch's launch logic: multi_tensor_apply's
+// chunking of the optimizer (MultiTensorApply.cuh), NCHW batch norm's per-channel CTAs
+// (Normalization.cuh), and the gemm spec's transB convention meeting the IR's. Every count is
+// worked out by hand in the comments from those sources.
+#include <gtest/gtest.h>
+
+#include "arch/gpu/spec.hpp"
+#include "arch/registry.hpp"
+#include "mappers/gpu/library_mapper.hpp"
+#include "mappers/gpu/multi_tensor_apply.hpp"
+#include "tests/arch/gpu/gpu_test_config.hpp"
+#include "workloads/op_spec.hpp"
+#include "workloads/training/training_step.hpp"
+
+namespace orrery::arch::gpu {
+namespace {
+
+using mappers::gpu::multi_tensor_launches;
+using mappers::gpu::Runtime;
+using workloads::DType;
+
+GpuSpec test_spec() { return make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml")); }
+
+std::vector<int64_t> ctas(const std::vector<mappers::gpu::MultiTensorLaunch>& ls) {
+  std::vector<int64_t> c;
+  for (const auto& l : ls) c.push_back(l.ctas);
+  return c;
+}
+
+TEST(GpuTrainingKernels, MultiTensorApplyChunksAndLaunchLimits) {
+  // 320 chunks of 65536 fill a launch (blocks full mid-tensor); the tensor's last 10 elements
+  // and a 100-element tensor share the next one.
+  const auto big = multi_tensor_launches({320 * 65536 + 10, 100}, 1, false);
+  ASSERT_EQ(big.size(), 2u);
+  EXPECT_EQ(big[0].ctas, 320);
+  EXPECT_EQ(big[0].elements, 320 * 65536);
+  EXPECT_EQ(big[0].largest_chunk, 65536);
+  EXPECT_EQ(big[1].ctas, 2);
+  EXPECT_EQ(big[1].elements, 110);
+  EXPECT_EQ(big[1].largest_chunk, 100);
+  // Tensor slots: 110 for a depth-1 list, 96 with a scalar per tensor, 48 at depth 3.
+  const std::vector<int64_t> tiny111(111, 1), tiny49(49, 1);
+  EXPECT_EQ(ctas(multi_tensor_launches(tiny111, 1, false)), (std::vector<int64_t>{110, 1}));
+  EXPECT_EQ(ctas(multi_tensor_launches(tiny111, 1, true)), (std::vector<int64_t>{96, 15}));
+  EXPECT_EQ(ctas(multi_tensor_launches(tiny49, 3, false)), (std::vector<int64_t>{48, 1}));
+  EXPECT_TRUE(multi_tensor_launches({0, 0}, 2, false).empty());  // empty tensors launch nothing
+}
+
+TEST(GpuTrainingKernels, ForeachAdamWLaunchesPerOpAndChunk) {
+  const GpuSpec s = test_spec();
+  workloads::OptimizerParams p;
+  p.algo = workloads::OptimizerAlgo::adamw;
+  p.tensor_numels.assign(111, 1);
+  p.params = 111;
+  // mul_(params) d1: 110+1; lerp_ d2: 64+47; mul_ d1: 2; addcmul_ d3: 48+48+15; sqrt d2: 2;
+  // div_ scalar list d1: 96+15; add_ d1: 2; addcdiv_ scalar list d3: 48+48+15 -> 18 launches.
+  const auto m = mappers::gpu::map_op(workloads::make_op("opt", p, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(m.kernels.size(), 18u);
+  for (const auto& k : m.kernels) EXPECT_EQ(k.dependent_accesses, 1);  // one element per chunk
+  // SGD momentum over one 2^20-element tensor: 16 chunks per launch, each CTA's loop
+  // 65536 / (512 threads x 4) = 32 iterations; mul_ streams 4 B in and 4 B out per element.
+  workloads::OptimizerParams sgd;
+  sgd.algo = workloads::OptimizerAlgo::sgd_momentum;
+  sgd.params = 1 << 20;
+  const auto ms = mappers::gpu::map_op(workloads::make_op("opt", sgd, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(ms.kernels.size(), 3u);
+  EXPECT_EQ(ms.kernels[0].ctas, 16);
+  EXPECT_EQ(ms.kernels[0].ctas_per_sm, 4);  // 2048 threads / 512
+  EXPECT_EQ(ms.kernels[0].dependent_accesses, 32);
+  EXPECT_DOUBLE_EQ(ms.kernels[0].dram_read_bytes, 4.0 * (1 << 20));
+  // Fused AdamW over 40 tensors of 65536: the step counters (_foreach_add_, 40 one-element
+  // chunks), then the depth-4 kernel: 36 tensors per launch -> 36 + 4.
+  workloads::OptimizerParams fused;
+  fused.algo = workloads::OptimizerAlgo::adamw;
+  fused.impl = workloads::OptimizerImpl::fused;
+  fused.tensor_numels.assign(40, 65536);
+  fused.params = 40 * 65536;
+  const auto mf = mappers::gpu::map_op(workloads::make_op("opt", fused, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(mf.kernels.size(), 3u);
+  EXPECT_EQ(mf.kernels[0].ctas, 40);
+  EXPECT_EQ(mf.kernels[1].ctas, 36);
+  EXPECT_EQ(mf.kernels[2].ctas, 4);
+  // params, grads, exp_avg, exp_avg_sq read; params and both moments written: 28 B/element
+  EXPECT_DOUBLE_EQ(mf.kernels[2].dram_read_bytes, 4.0 * 65536 * 4 * 4);
+}
+
+TEST(GpuTrainingKernels, NchwBatchNormOneCtaPerChannel) {
+  const GpuSpec s = test_spec();
+  // N=32, C=64, 56x56: getNumThreads(3136) = 512 threads in x, 1 in y; each thread walks
+  // 32 samples x ceil(3136 / 512) = 7 pixels = 224 steps, plus 3 for the block reduction.
+  workloads::NormParams n{workloads::NormParams::Type::batch, 32 * 64, 3136, 64, 2, true, false};
+  const auto f = mappers::gpu::map_op(workloads::make_op("bn", n, DType::bf16), s, Runtime::pytorch);
+  ASSERT_EQ(f.kernels.size(), 3u);  // collect statistics, update/invert, transform
+  EXPECT_EQ(f.kernels[0].ctas, 64);
+  EXPECT_EQ(f.kernels[0].dependent_accesses, 227);
+  // transform: tf = max(getNumThreads(784), min(512, 64)) = 512, tb = 1, grid (64, min(4096, 32)):
+  // 2048 CTAs, each one (sample, channel) row: 7 steps.
+  EXPECT_EQ(f.kernels[2].ctas, 2048);
+  EXPECT_EQ(f.kernels[2].dependent_accesses, 7);
+  // backward: two passes over the channel (the sums, then dX)
+  n.training = false;
+  n.backward = true;
+  const auto b = mappers::gpu::map_op(workloads::make_op("bn.grad", n, DType::bf16), s, Runtime::pytorch);
+  ASSERT_EQ(b.kernels.size(), 1u);
+  EXPECT_EQ(b.kernels[0].ctas, 64);
+  EXPECT_EQ(b.kernels[0].dependent_accesses, 454);
+  // fp32 runs cuDNN's one-kernel forward (singleread: one pass, the channel kept in registers)
+  n.backward = false;
+  n.training = true;
+  const auto c = mappers::gpu::map_op(workloads::make_op("bn", n, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(c.kernels.size(), 1u);
+  EXPECT_EQ(c.kernels[0].dependent_accesses, 227);
+}
+
+TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {
+  // ResNet's stem pool, 112x112 -> 56x56, 3x3 stride 2: grid (ceil(12544 / 256) = 49, N = 32,
+  // C = 64) = 100,352 CTAs of 256 threads; a pixel lies in up to ceil(3/2)^2 = 4 windows, each an
+  // argmax load then a dY load, then the store: 9 dependent steps.
+  workloads::Op op =
+      workloads::parse_op_spec("maxpool:N=32,C=64,H=112,W=112,R=3,S=3,stride=2,pad=1,dtype=bf16").ops()[0];
+  auto p = *op.get<workloads::PoolParams>();
+  p.backward = true;
+  const auto m =
+      mappers::gpu::map_op(workloads::make_op("pool.grad", p, DType::bf16), test_spec(), Runtime::pytorch);
+  ASSERT_EQ(m.kernels.size(), 1u);
+  EXPECT_EQ(m.kernels[0].name, "max_pool_backward_nchw");
+  EXPECT_EQ(m.kernels[0].ctas, 49 * 32 * 64);
+  EXPECT_EQ(m.kernels[0].dependent_accesses, 9);
+}
+
+TEST(GpuTrainingKernels, GemmSpecTransBMeansWhatTheTrainingPassMeans) {
+  // A spec's transB is relative to F.linear's weight [N, K]; the IR's to its [K, N] default.
+  const auto linear = *workloads::parse_op_spec("gemm:M=4,N=6,K=8").ops()[0].get<workloads::GemmParams>();
+  EXPECT_TRUE(linear.trans_b);
+  const auto mm =
+      *workloads::parse_op_spec("gemm:M=4,N=6,K=8,transB=1").ops()[0].get<workloads::GemmParams>();
+  EXPECT_FALSE(mm.trans_b);
+  // nn.Linear(768 -> 768) over 1001 tokens, bf16: its weight gradient X^T dY reads X [1001, 768]
+  // transposed and dY [1001, 768] as stored, as the measured spec transA=1,transB=1 does
+  // (A stored [K, M], B stored [K, N]). Both leading dims are 768: 16-byte aligned.
+  workloads::Graph g("lin");
+  workloads::GemmParams fc{1, 1001, 768, 768, true, false};
+  fc.trans_b = true;
+  g.add(workloads::make_op("fc", fc, DType::fp32));
+  workloads::training::TrainOptions o;
+  o.dtype = DType::bf16;
+  const auto step = workloads::training::build_training_step(g, o);
+  const workloads::Op* dw = nullptr;
+  for (const auto& op : step.graph.ops())
+    if (op.name == "fc.grad.dW") dw = &op;
+  ASSERT_NE(dw, nullptr);
+  const workloads::Op spec =
+      workloads::parse_op_spec("gemm:M=768,N=768,K=1001,transA=1,transB=1,dtype=bf16").ops()[0];
+  const auto& a = *dw->get<workloads::GemmParams>();
+  const auto& b = *spec.get<workloads::GemmParams>();
+  EXPECT_EQ(a.trans_a, b.trans_a);
+  EXPECT_EQ(a.trans_b, b.trans_b);
+  const GpuSpec s = test_spec();
+  const auto ka = mappers::gpu::map_op(*dw, s, Runtime::pytorch).kernels;
+  const auto kb = mappers::gpu::map_op(spec, s, Runtime::pytorch).kernels;
+  ASSERT_EQ(ka.size(), kb.size());
+  EXPECT_EQ(ka[0].name, kb[0].name);
+  EXPECT_NE(ka[0].engine, Engine::unaligned_gemm);
+}
+
+}  // namespace
+}  // namespace orrery::arch::gpu

@@ -109,7 +109,7 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
   // 98 rows the op-spec grammar cannot state yet (batchnorm/maxpool layout=, gemm bias=1).
   EXPECT_LE(s.failed, 98u) << s.first_failure;
-  EXPECT_GE(s.kernels.n, 1080u);
+  EXPECT_GE(s.kernels.n, 1178u);
   // Reached when written (1,080 rows): 27.9 %, Spearman 0.958, energy 30.0 % (139 rows); far from
   // the targets (8 %, 0.98, 10 %): these hold the gain over the model before the software
   // stack was modelled (42.3 % on the 526 rows it could parse; 17.5 % now on those).
@@ -118,10 +118,13 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // kernels alone (softmax Reg/warp paths, the NLL and embedding kernels, layer/RMS norm's Welford
   // reductions) and the stream's per-kernel gap: 24.4 % over 1,126 rows (cross-entropy 45/41 %
   // -> 11/9 %, embedding 32/32 % -> 8/18 %, norms 24/34 % -> 19/20 %, softmax 26/23 % -> 20/18 %),
-  // energy 26.5 %. Both together: MERGED_FIGURES.
-  EXPECT_LT(s.kernels.mape, 0.25);
-  EXPECT_GT(s.kernels.spearman, 0.96);
-  EXPECT_LT(s.energy.mape, 0.28);
+  // energy 26.5 %. Both together, with batch norm and max pooling on NCHW (layout=, which made the
+  // last 52 rows parse), the multi_tensor_apply and spmm kernels: 20.1 % over all 1,178 rows,
+  // Spearman 0.976, energy 23.7 % (149 rows). (The untouched seed-16 set,
+  // random_ops_h100_seed16.csv, gives 21.0 %, 0.976 and 33.2 %: it is a test set, not held here.)
+  EXPECT_LT(s.kernels.mape, 0.215);
+  EXPECT_GT(s.kernels.spearman, 0.97);
+  EXPECT_LT(s.energy.mape, 0.25);
   // The convolution groups, before -> when written: dense NCHW 40.3 -> 26.4 %, dense NHWC 39.9 ->
   // 28.0 %, data gradient 54.3 -> 28.8 %, weight gradient 66.6 -> 39.2 %, conv3d 45.8 -> 30.7 %
   // (only tensorTransformGeneric's two constants were fitted, on the dense NCHW rows).

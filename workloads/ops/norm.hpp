@@ -20,10 +20,10 @@ struct NormParams {
   int64_t channels = 0;      // length of the learned scale (and shift, except rms); 0 = not affine
   int64_t spatial_dims = 0;  // batch norm: 2 or 3 (image or volume; picks PyTorch's kernel), 0 = unknown
   bool training = false;
+  bool backward = false;
   // Batch norm: the activation's memory layout (PyTorch picks a different kernel for each);
   // unset = the software stack's default.
   ConvLayout layout = ConvLayout::unset;
-  bool backward = false;
 
   int64_t stat_count() const { return type == Type::batch && channels > 0 ? channels : rows; }
   int stat_tensors() const { return type == Type::rms ? 1 : 2; }

@@ -153,9 +153,8 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;
   // A CTA that loads, reduces and then stores (one row per CTA) waits at least one DRAM round
   // trip per wave; other CTAs on the SM overlap it only within the wave.
-  const double latency_floor =
-      std::max(k.row_per_cta && !k.wave_round_trip ? spec.hbm_latency_s : 0.0,
-               static_cast<double>(per_sm) * spec.calibration.cta_launch_s);
+  const double latency_floor = std::max(k.row_per_cta && !k.wave_round_trip ? spec.hbm_latency_s : 0.0,
+                                        static_cast<double>(per_sm) * spec.calibration.cta_launch_s);
   const double round_trip = k.wave_round_trip ? spec.hbm_latency_s : 0.0;
   const double dependent = dependent_chain_seconds(spec, k);
   w.total = k.chain_carries_traffic

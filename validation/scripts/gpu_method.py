@@ -110,6 +110,18 @@ def time_cold(fn, flusher, nvml, reps=30, warmup=5):
             "sm_clock_mhz": clock, "host_us": host_us}
 
 
+def eager_cost(fn, calls=20):
+    """(host us per call, wall us per call through the final sync) of `calls` unsynchronized calls."""
+    torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    t1 = time.perf_counter()
+    torch.cuda.synchronize()
+    t2 = time.perf_counter()
+    return 1e6 * (t1 - t0) / calls, 1e6 * (t2 - t0) / calls
+
+
 def capture(fn, count):
     """A CUDA graph of `count` back-to-back calls of fn (warmed on a side stream first)."""
     s = torch.cuda.Stream()

@@ -57,17 +57,6 @@ def profile_step(o):
     return [(n, u) for _, n, u in sorted(out)]
 
 
-def eager_cost(fn, calls=10):
-    torch.cuda.synchronize()
-    t0 = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    t1 = time.perf_counter()
-    torch.cuda.synchronize()
-    t2 = time.perf_counter()
-    return 1e6 * (t1 - t0) / calls, 1e6 * (t2 - t0) / calls
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -96,7 +85,7 @@ def main():
         try:
             o, params = build(opt, impl, sizes)
             t = gm.time_cold(o.step, flusher, nvml, reps=15, warmup=3)
-            host, eager = eager_cost(o.step)
+            host, eager = gm.eager_cost(o.step, calls=10)
             ks = profile_step(o)
             row += [gm.fmt(t["median_us"]), gm.fmt(t["min_us"]), gm.fmt(t["max_us"]), t["reps"],
                     t["sm_clock_mhz"], gm.fmt(host), gm.fmt(eager), len(ks), gm.fmt(sum(u for _, u in ks)), "ok"]

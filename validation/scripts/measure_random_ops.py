@@ -201,18 +201,6 @@ def build(spec, gen):
     raise ValueError(f"no builder for kind {kind}")
 
 
-def eager_cost(fn, calls=20):
-    """(host us per call, wall us per call through the final sync) of `calls` unsynchronized calls."""
-    torch.cuda.synchronize()
-    t0 = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    t1 = time.perf_counter()
-    torch.cuda.synchronize()
-    t2 = time.perf_counter()
-    return 1e6 * (t1 - t0) / calls, 1e6 * (t2 - t0) / calls
-
-
 def profile_chunk(chunk):
     """{index: [(kernel name, GPU us)]} for a chunk of (index, fn): one profiler session, each call
     inside its own record_function range and synchronized before the range ends, kernels assigned
@@ -308,7 +296,7 @@ def main():
             single_ms = e0.elapsed_time(e1)
             reps = int(max(5, min(30, 300.0 / max(single_ms, 1e-3))))
             t = gm.time_cold(fn, flusher, nvml, reps=reps)
-            host_us, eager_us = eager_cost(fn, calls=20 if single_ms < 5 else 3)
+            host_us, eager_us = gm.eager_cost(fn, calls=20 if single_ms < 5 else 3)
             row[6:12] = [gm.fmt(t["median_us"]), gm.fmt(t["min_us"]), gm.fmt(t["max_us"]), reps,
                          t["sm_clock_mhz"] or "", gm.fmt(host_us)]
             row[12] = gm.fmt(eager_us)

@@ -133,9 +133,6 @@ Report run_simulation(const SimulateArgs& a) {
     par = parallel::prepare_parallel(a.parallel, a.timeline, w,
                                      !a.mapping_in.empty() || !a.mapping_out.empty());
   const auto train = train_options(a, cfg);
-  if (par && train)
-    throw UsageError(
-        "not supported yet: --train with --parallel (the parallel step times forward graphs only)");
   if (par) {
     const workloads::Graph graph = load_workload(w);
     const arch::RunOptions options{a.mapper,
@@ -146,7 +143,7 @@ Report run_simulation(const SimulateArgs& a) {
                                    a.search.seed,
                                    a.search.constraints_file};
     const parallel::ParallelResult pr =
-        parallel::run_parallel(*family, cfg, graph, par->strategy, options, par->global_batch);
+        parallel::run_parallel(*family, cfg, graph, par->strategy, options, par->global_batch, train);
     if (!a.timeline.empty())
       write_file_atomically(a.timeline, parallel::chrome_trace(pr).dump() + "\n", "--timeline");
     Report report{cfg.name(),     cfg.family(),
@@ -155,6 +152,7 @@ Report run_simulation(const SimulateArgs& a) {
                   graph.params(), graph.macs(),
                   fidelity,       parallel::step_run_result(pr)};
     report.parallel = parallel::parallel_json(pr);
+    if (pr.train) report.train = to_json(*pr.train);
     if (!a.resolved_out.empty()) write_file_atomically(a.resolved_out, cfg.to_yaml(), "--resolved-config");
     return report;
   }

@@ -9,6 +9,7 @@
 #include "arch/interconnect/topology.hpp"
 #include "common/error.hpp"
 #include "sim/parallel/tensor_parallel.hpp"
+#include "sim/parallel/train_costs.hpp"
 
 namespace orrery::sim::parallel {
 
@@ -16,7 +17,8 @@ namespace ic = arch::interconnect;
 
 ParallelResult run_parallel(const arch::Family& family, const config::Resolved& cfg,
                             const workloads::Graph& graph, const Strategy& strategy,
-                            const arch::RunOptions& options, int64_t global_batch) {
+                            const arch::RunOptions& options, int64_t global_batch,
+                            const std::optional<workloads::training::TrainOptions>& train) {
   if (!cfg.schema().find("interconnect.collective.algorithm"))
     throw UsageError(
         fmt::format("--parallel: not supported yet: multi-device runs on the {} family ({} has no "
@@ -43,11 +45,39 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
   const TpGraph tp = shard_tensor_parallel(graph, strategy.tp, strategy.sequence_parallel);
   arch::RunOptions run = options;
   run.batch = r.microbatch_size;
-  r.device_run = family.simulate(cfg, tp.graph, run);
+  for (const auto& op : tp.graph.ops()) r.op_names.push_back(op.name);
   StepCosts costs;
-  for (const auto& l : r.device_run.layers) costs.forward_s.push_back(l.stats.seconds);
-  for (const auto& op : tp.graph.ops()) costs.weight_bytes.push_back(static_cast<double>(op.weight_bytes()));
-  r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp);
+  if (train) {
+    const workloads::training::TrainingStep step = workloads::training::build_training_step(tp.graph, *train);
+    r.device_run = family.simulate(cfg, step.graph, run);
+    const TrainCosts tc = train_costs(step, tp.graph, r.device_run);
+    costs = tc.costs;
+    // Stages balance each op's forward and backward together.
+    std::vector<double> op_s(costs.forward_s.size());
+    for (size_t i = 0; i < op_s.size(); ++i) op_s[i] = costs.forward_s[i] + costs.backward_s[i];
+    r.stages = partition_stages(tp.graph, op_s, strategy.pp);
+    r.stage_memory = stage_memory(step.memory, tc, r.stages, strategy);
+    r.train = summarize_training(step, r.device_run, device_memory_bytes(cfg));
+    auto fullest = std::max_element(r.stage_memory.begin(), r.stage_memory.end(),
+                                    [](const auto& a, const auto& b) { return a.peak < b.peak; });
+    TrainSummary& t = *r.train;
+    t.memory = *fullest;
+    t.overflow_bytes =
+        t.capacity_bytes && t.memory.peak > *t.capacity_bytes ? t.memory.peak - *t.capacity_bytes : 0;
+    t.layers.clear();
+    t.notes.push_back(fmt::format(
+        "parallel: forward_s, backward_s and optimizer_s are one microbatch on one device (the optimizer "
+        "over "
+        "the whole tensor-parallel graph, before stages and ZeRO share it); memory is stage {}'s device, the "
+        "fullest",
+        fullest - r.stage_memory.begin()));
+  } else {
+    r.device_run = family.simulate(cfg, tp.graph, run);
+    for (const auto& l : r.device_run.layers) costs.forward_s.push_back(l.stats.seconds);
+    for (const auto& op : tp.graph.ops())
+      costs.weight_bytes.push_back(static_cast<double>(op.weight_bytes()));
+    r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp);
+  }
   r.program = build_step_program(strategy, costs, tp.comms, r.stages);
 
   // The run's devices are the first ones of the interconnect (tensor-parallel ranks adjacent).
@@ -97,12 +127,19 @@ nlohmann::json parallel_json(const ParallelResult& r) {
   j["stages"] = nlohmann::json::array();
   for (size_t k = 0; k < r.stages.size(); ++k) {
     const auto& st = r.stages[k];
-    j["stages"].push_back({{"stage", k},
-                           {"first_layer", r.device_run.layers[st.first_op].name},
-                           {"last_layer", r.device_run.layers[st.end_op - 1].name},
-                           {"ops", st.end_op - st.first_op},
-                           {"forward_s_per_microbatch", st.seconds},
-                           {"send_bytes_per_microbatch", st.send_bytes}});
+    j["stages"].push_back(
+        {{"stage", k},
+         {"first_layer", r.op_names[st.first_op]},
+         {"last_layer", r.op_names[st.end_op - 1]},
+         {"ops", st.end_op - st.first_op},
+         {r.train ? "forward_backward_s_per_microbatch" : "forward_s_per_microbatch", st.seconds},
+         {"send_bytes_per_microbatch", st.send_bytes}});
+    if (k < r.stage_memory.size()) {
+      const auto& m = r.stage_memory[k];
+      j["stages"].back()["memory_per_device"] = {{"weights", m.weights},     {"gradients", m.gradients},
+                                                 {"optimizer", m.optimizer}, {"activations", m.activations},
+                                                 {"workspace", m.workspace}, {"peak", m.peak}};
+    }
   }
   // Per device, and the step's worst device for each part.
   nlohmann::json devices = nlohmann::json::array();
@@ -118,6 +155,8 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                        {"comm_exposed_s", t.comm_exposed_s},
                        {"comm_overlapped_s", t.comm_overlapped_s},
                        {"idle_s", t.idle_s}});
+    if (static_cast<size_t>(stage) < r.stage_memory.size())
+      devices.back()["peak_memory_bytes"] = r.stage_memory[static_cast<size_t>(stage)].peak;
     worst.compute_s = std::max(worst.compute_s, t.compute_s);
     worst.comm_exposed_s = std::max(worst.comm_exposed_s, t.comm_exposed_s);
     worst.comm_overlapped_s = std::max(worst.comm_overlapped_s, t.comm_overlapped_s);

@@ -9,7 +9,8 @@
 namespace orrery::workloads::zoo {
 
 Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
-  constexpr int64_t kVocab = 50257;  // GPT2Config default
+  // GPT2Config's 50257; Megatron-LM pads GPT's vocabulary to 51200 (a multiple of 128 x its TP size).
+  const int64_t vocab = option_in_range(args, "vocab", 50257, 1, 1 << 24);
   // n_positions (1024 in GPT-2; 2048 for GPT-3-shaped models): the position table, and the
   // longest sequence.
   const int64_t positions = option_in_range(args, "positions", 1024, 1, 1 << 20);
@@ -23,7 +24,7 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
   const int64_t rows = b.batch() * seq;
 
   preamble_ops(b, "position_and_mask_preamble", 24, rows);
-  Seq wte = b.embedding("wte", rows, kVocab, d);
+  Seq wte = b.embedding("wte", rows, vocab, d);
   Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, positions, d));
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("h.{}", i);
@@ -45,7 +46,7 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
   if (lm_head) {
     // Tied to wte: the table (a parameter, not wte's output) is read as the matmul's second
     // operand, not counted as a new parameter.
-    Seq logits = b.matmul_shared("lm_head", x, kGraphInput, kVocab);
+    Seq logits = b.matmul_shared("lm_head", x, kGraphInput, vocab);
     b.rename_input(logits.op, 1, "wte.w0");
   }
   return b.finish();

@@ -73,6 +73,7 @@ const std::vector<ModelEntry>& models() {
         {"layers", "12", "decoder layers"},
         {"d_model", "768", "hidden size (FFN 4x)"},
         {"heads", "12", "attention heads"},
+        {"vocab", "50257", "vocabulary size (Megatron-LM pads GPT's to 51200)"},
         {"lm_head", "1", "include the tied LM head matmul (0|1)"}},
        build_gpt2},
       {"llama2_7b",

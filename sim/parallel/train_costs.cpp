@@ -1,0 +1,129 @@
+#include "sim/parallel/train_costs.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+
+namespace orrery::sim::parallel {
+
+using workloads::training::Memory;
+using workloads::training::Phase;
+using workloads::training::TrainingStep;
+
+namespace {
+
+constexpr double kMasterBytes = 4.0;  // fp32 master weights and their gradients
+
+int64_t scaled(int64_t bytes, double share) {
+  return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * share));
+}
+
+}  // namespace
+
+std::vector<size_t> layer_ops(const TrainingStep& step, const workloads::Graph& forward) {
+  const auto& ops = forward.ops();
+  if (ops.empty()) throw SimulationError("training step: the forward graph has no ops");
+  // Layers are the autocast forward in order: an op's casts come right before it, the loss (and
+  // its cast, GradScaler's scaling) after the last op.
+  std::vector<size_t> out(step.layers.size(), ops.size() - 1);
+  std::vector<size_t> pending;
+  size_t next = 0;
+  for (size_t l = 0; l < step.layers.size(); ++l) {
+    if (next < ops.size() && step.layers[l].name == ops[next].name) {
+      for (size_t p : pending) out[p] = next;
+      pending.clear();
+      out[l] = next++;
+    } else {
+      pending.push_back(l);
+    }
+  }
+  if (next != ops.size())
+    throw SimulationError(
+        fmt::format("training step: forward op '{}' has no layer in the step", ops[next].name));
+  return out;
+}
+
+TrainCosts train_costs(const TrainingStep& step, const workloads::Graph& forward,
+                       const arch::RunResult& run) {
+  const auto& sops = step.graph.ops();
+  if (run.layers.size() != sops.size())
+    throw SimulationError(
+        fmt::format("training step: {} layers timed for {} ops", run.layers.size(), sops.size()));
+  const std::vector<size_t> op_of = layer_ops(step, forward);
+  const size_t n = forward.size();
+  TrainCosts tc;
+  StepCosts& c = tc.costs;
+  c.forward_s.assign(n, 0.0);
+  c.backward_s.assign(n, 0.0);
+  c.grad_bytes.assign(n, 0.0);
+  c.weight_bytes.assign(n, 0.0);
+  tc.params.assign(n, 0);
+  tc.saved_bytes.assign(n, 0);
+  for (size_t l = 0; l < step.layers.size(); ++l) {
+    tc.params[op_of[l]] += step.layers[l].params;
+    tc.saved_bytes[op_of[l]] += step.layers[l].saved_bytes;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    c.grad_bytes[i] = kMasterBytes * static_cast<double>(tc.params[i]);
+    c.weight_bytes[i] = kMasterBytes * static_cast<double>(tc.params[i]);
+  }
+  // Gradient ops with no layer (the sum of a tensor's several gradients) run next to the
+  // gradient op emitted before them.
+  size_t last_backward = n - 1;
+  for (size_t i = 0; i < sops.size(); ++i) {
+    const double t = run.layers[i].stats.seconds;
+    const int layer = step.layer[i];
+    const Phase phase = step.phase[i];
+    if (phase == Phase::optimizer) {
+      c.optimizer_s += t;
+      continue;
+    }
+    const size_t op = layer >= 0 ? op_of[static_cast<size_t>(layer)] : last_backward;
+    if (phase == Phase::forward) {
+      c.forward_s[op] += t;
+    } else {
+      c.backward_s[op] += t;
+      last_backward = op;
+    }
+  }
+  return tc;
+}
+
+std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
+                                 const std::vector<StageSpan>& stages, const Strategy& s) {
+  const auto p = static_cast<int64_t>(stages.size());
+  const double dp = static_cast<double>(s.dp);
+  int64_t all_params = 0, all_saved = 0;
+  for (size_t i = 0; i < tc.params.size(); ++i) {
+    all_params += tc.params[i];
+    all_saved += tc.saved_bytes[i];
+  }
+  std::vector<Memory> out;
+  for (int64_t st = 0; st < p; ++st) {
+    int64_t params = 0, saved = 0;
+    for (size_t i = stages[st].first_op; i < stages[st].end_op; ++i) {
+      params += tc.params[i];
+      saved += tc.saved_bytes[i];
+    }
+    const double share = all_params > 0 ? static_cast<double>(params) / static_cast<double>(all_params)
+                                        : 1.0 / static_cast<double>(p);
+    const int64_t in_flight =
+        s.schedule == Schedule::gpipe ? s.microbatches : std::min<int64_t>(p - st, s.microbatches);
+    Memory m;
+    m.weights = scaled(whole.weights, share);
+    m.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));
+    if (s.dp > 1 && s.zero == 0) m.gradients += scaled(whole.gradients, share);  // DDP's buckets
+    m.optimizer = scaled(whole.optimizer, share / (s.zero >= 1 ? dp : 1.0));
+    m.activations = saved * in_flight;
+    m.workspace = whole.workspace;
+    m.peak = whole.peak + (m.weights - whole.weights) + (m.gradients - whole.gradients) +
+             (m.optimizer - whole.optimizer) + (m.activations - all_saved);
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace orrery::sim::parallel

@@ -1,0 +1,71 @@
+// Training throughput of parallel GPT steps against Megatron-LM's published figures (Narayanan
+// et al., "Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM",
+// SC'21, Table 1: GPT models on DGX A100 nodes, sequence 2048, vocabulary 51,200, fp16 mixed
+// precision, full activation recomputation; teraFLOP/s per GPU counted with the paper's
+// equation (3), F = 96 B s l h^2 (1 + s / 6h + V / 16 l h), which includes the recomputed forward).
+// Nothing in orrery was fitted to these figures: the A100 config's GPU numbers come from the
+// whitepaper and the H100 fit, its interconnect from NVLink 3 / HDR InfiniBand line rates.
+//
+// Table 1 does not give the microbatch size. Rows are run at microbatches of 2 and 4 samples
+// (the throughput-tuned sizes); at 1 sample the model is 2-16 % below the paper (7.5 B: -15.7 %,
+// 18.4 B: -14 %; bench/RESULTS.md has the whole sweep).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_cli.hpp"
+
+namespace orrery {
+namespace {
+
+struct Row {
+  double billions;
+  int heads, hidden, layers, tp, pp, gpus, batch;
+  double tflops_per_gpu;  // Table 1
+};
+
+double tflops_per_gpu(const Row& r, int microbatch_size) {
+  constexpr double s = 2048, V = 51200;
+  const int dp = r.gpus / (r.tp * r.pp);
+  const int microbatches = r.batch / dp / microbatch_size;
+  const auto out = test::run_cli(fmt::format(
+      "simulate --arch configs/gpu/a100_sxm.yaml "
+      "--model gpt2:layers={},d_model={},heads={},seq=2048,positions=2048,vocab=51200 --dtype fp16 --train "
+      "--recompute full --optimizer adamw --optimizer-impl fused --batch {} --set interconnect.nodes={} "
+      "--parallel dp={},tp={},pp={},microbatches={} --format json",
+      r.layers, r.hidden, r.heads, r.batch, r.gpus / 8, dp, r.tp, r.pp, microbatches));
+  EXPECT_EQ(out.code, 0) << out.err;
+  if (out.code != 0) return 0;
+  const auto j = nlohmann::json::parse(out.out);
+  EXPECT_TRUE(j["train"]["fits"].get<bool>()) << r.billions;
+  const double l = r.layers, h = r.hidden, B = r.batch;
+  const double flops = 96 * B * s * l * h * h * (1 + s / (6 * h) + V / (16 * l * h));
+  return flops / j["parallel"]["step_s"].get<double>() / r.gpus / 1e12;
+}
+
+// Issue 16's target for parallel steps against published figures: within 10 %.
+constexpr double kBound = 0.10;
+
+TEST(MegatronThroughput, DataAndTensorParallelRows) {
+  const Row rows[] = {{1.7, 24, 2304, 24, 1, 1, 32, 512, 137},
+                      {3.6, 32, 3072, 30, 2, 1, 64, 512, 138},
+                      {7.5, 32, 4096, 36, 4, 1, 128, 512, 142}};
+  for (const Row& r : rows)
+    for (int mb : {2, 4}) {
+      const double got = tflops_per_gpu(r, mb);
+      EXPECT_NEAR(got / r.tflops_per_gpu, 1.0, kBound)
+          << r.billions << " B, microbatch " << mb << ": " << got;
+    }
+}
+
+TEST(MegatronThroughput, TensorAndPipelineRows) {
+  const Row rows[] = {{18.4, 48, 6144, 40, 8, 1, 256, 1024, 135}, {39.1, 64, 8192, 48, 8, 2, 512, 1536, 138}};
+  for (const Row& r : rows) {
+    const double got = tflops_per_gpu(r, 4);
+    EXPECT_NEAR(got / r.tflops_per_gpu, 1.0, kBound) << r.billions << " B: " << got;
+  }
+}
+
+}  // namespace
+}  // namespace orrery

@@ -24,8 +24,6 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
         fmt::format("--parallel: not supported yet: multi-device runs on the {} family ({} has no "
                     "interconnect model)",
                     cfg.family(), cfg.file()));
-  if (strategy.zero == 3)
-    throw UsageError("--parallel zero=3: not supported yet (per-layer weight all-gathers); zero=1|2 are");
   ParallelResult r;
   r.strategy = strategy;
   r.interconnect = ic::read_spec(cfg);

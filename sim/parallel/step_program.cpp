@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace orrery::sim::parallel {
 
@@ -14,7 +15,7 @@ using arch::interconnect::Task;
 namespace {
 
 // Pipeline sends are ordered by their dependencies only (stream -1), forward and backward alike.
-constexpr int kComputeStream = 0, kDpStream = 1, kP2pStream = -1;
+constexpr int kComputeStream = 0, kDpStream = 1, kGatherStream = 4, kP2pStream = -1;
 
 // A stage's work for one microbatch in one direction: compute pieces and the tensor-parallel
 // collectives between them; `bucket_after` marks pieces that complete a gradient bucket.
@@ -25,12 +26,23 @@ struct Piece {
   double bytes = 0;
   std::string what;
   double bucket_bytes = 0;  // > 0: a gradient bucket of this size is ready after this piece
+  double gather_bytes = 0;  // > 0 (ZeRO-3): this unit's weights are all-gathered before the piece
 };
 
-std::vector<Piece> forward_pieces(const StageSpan& span, const StepCosts& c,
-                                  const std::vector<TpComm>& comms) {
+bool keep(const Piece& p) { return p.comm || p.seconds > 0 || p.bucket_bytes > 0 || p.gather_bytes > 0; }
+
+// Starts a piece that waits for unit u's gathered weights.
+void start_gathered_piece(std::vector<Piece>& out, const Zero3Units& z, int u) {
+  out.push_back({});
+  out.back().gather_bytes = z.weight_bytes[static_cast<size_t>(u)];
+}
+
+std::vector<Piece> forward_pieces(const StageSpan& span, const StepCosts& c, const std::vector<TpComm>& comms,
+                                  const Zero3Units* z) {
   std::vector<Piece> out(1);
   for (size_t i = span.first_op; i < span.end_op; ++i) {
+    if (z && (i == span.first_op || z->unit_of[i] != z->unit_of[i - 1]))
+      start_gathered_piece(out, *z, z->unit_of[i]);
     for (const auto& m : comms)
       if (m.op == i && m.before && m.forward) {
         out.push_back({true, 0, *m.forward, m.bytes, m.tensor, 0});
@@ -43,16 +55,19 @@ std::vector<Piece> forward_pieces(const StageSpan& span, const StepCosts& c,
         out.push_back({});
       }
   }
-  std::erase_if(out, [](const Piece& p) { return !p.comm && p.seconds == 0 && p.bucket_bytes == 0; });
+  std::erase_if(out, [](const Piece& p) { return !keep(p); });
   return out;
 }
 
-// Backward in reverse op order; with `buckets`, pieces also end where a gradient bucket fills.
+// Backward in reverse op order; with `buckets`, pieces also end where a gradient bucket fills
+// (ZeRO-3: where a unit's backward ends).
 std::vector<Piece> backward_pieces(const StageSpan& span, const StepCosts& c,
-                                   const std::vector<TpComm>& comms, bool buckets) {
+                                   const std::vector<TpComm>& comms, bool buckets, const Zero3Units* z) {
   std::vector<Piece> out(1);
   double pending = 0;
   for (size_t i = span.end_op; i-- > span.first_op;) {
+    if (z && (i + 1 == span.end_op || z->unit_of[i] != z->unit_of[i + 1]))
+      start_gathered_piece(out, *z, z->unit_of[i]);
     for (const auto& m : comms)
       if (m.op == i && !m.before && m.backward) {
         out.push_back({true, 0, *m.backward, m.bytes, m.tensor, 0});
@@ -61,7 +76,8 @@ std::vector<Piece> backward_pieces(const StageSpan& span, const StepCosts& c,
     out.back().seconds += c.backward_s[i];
     if (buckets && i < c.grad_bytes.size()) {
       pending += c.grad_bytes[i];
-      if (pending >= c.bucket_bytes) {
+      const bool unit_done = z && (i == span.first_op || z->unit_of[i] != z->unit_of[i - 1]);
+      if (z ? unit_done && pending > 0 : pending >= c.bucket_bytes) {
         out.back().bucket_bytes = pending;
         pending = 0;
         out.push_back({});
@@ -77,7 +93,7 @@ std::vector<Piece> backward_pieces(const StageSpan& span, const StepCosts& c,
     if (out.back().comm) out.push_back({});
     out.back().bucket_bytes = pending;
   }
-  std::erase_if(out, [](const Piece& p) { return !p.comm && p.seconds == 0 && p.bucket_bytes == 0; });
+  std::erase_if(out, [](const Piece& p) { return !keep(p); });
   return out;
 }
 
@@ -90,6 +106,7 @@ struct Builder {
   // Last task of (stage, microbatch, phase) per device, for cross-stage dependencies.
   std::map<std::tuple<int64_t, int64_t, char, int64_t>, size_t> last;
   std::vector<std::vector<size_t>> buckets_of_device;  // DP tasks per device (training)
+  Zero3Units units;
 
   size_t add(Task t, int64_t stage, int64_t mb, char phase) {
     out.tags.push_back({stage, mb, phase});
@@ -98,15 +115,18 @@ struct Builder {
 
   void item(int64_t st, char phase, int64_t mb, bool final_backward) {
     const bool fwd = phase == 'F';
-    const auto pieces = fwd ? forward_pieces(stages[st], c, comms)
-                            : backward_pieces(stages[st], c, comms, final_backward && s.dp > 1);
+    const Zero3Units* z = s.zero == 3 && s.dp > 1 ? &units : nullptr;
+    const auto pieces = fwd ? forward_pieces(stages[st], c, comms, z)
+                            : backward_pieces(stages[st], c, comms, final_backward && s.dp > 1, z);
     const int64_t from = fwd ? st - 1 : st + 1;
     const bool receives = fwd ? st > 0 : st + 1 < static_cast<int64_t>(stages.size());
-    for (int64_t d = 0; d < s.dp; ++d) {
-      std::vector<size_t> prev(s.tp);
-      std::vector<bool> has_prev(s.tp, false);
-      if (receives) {
-        const double bytes = stages[fwd ? from : st].send_bytes;
+    // The last task of each (dp rank, tp rank) device of the stage; pieces run outermost so that a
+    // collective over the data-parallel group is emitted once every rank has reached it.
+    const auto at = [&](int64_t d, int64_t t) { return static_cast<size_t>(d * s.tp + t); };
+    std::vector<std::optional<size_t>> prev(static_cast<size_t>(s.dp * s.tp));
+    if (receives) {
+      const double bytes = stages[fwd ? from : st].send_bytes;
+      for (int64_t d = 0; d < s.dp; ++d)
         for (int64_t t = 0; t < s.tp; ++t) {
           Task p;
           p.name = fmt::format("{} mb{} stage{}->{}", fwd ? "activations" : "activation grads", mb, from, st);
@@ -116,13 +136,13 @@ struct Builder {
           p.collective =
               Collective{CollectiveKind::send_recv, bytes, {s.device(from, d, t), s.device(st, d, t)}};
           p.deps = {last.at({from, mb, phase, s.device(from, d, t)})};
-          prev[t] = add(std::move(p), st, mb, 'P');
-          has_prev[t] = true;
+          prev[at(d, t)] = add(std::move(p), st, mb, 'P');
         }
-      }
-      for (const Piece& piece : pieces) {
-        if (piece.comm) {
-          if (s.tp == 1) continue;
+    }
+    for (const Piece& piece : pieces) {
+      if (piece.comm) {
+        if (s.tp == 1) continue;
+        for (int64_t d = 0; d < s.dp; ++d) {
           Task t;
           t.name = fmt::format("tp {} {} mb{}", to_string(piece.kind), piece.what, mb);
           t.category = "tp";
@@ -130,11 +150,16 @@ struct Builder {
           t.is_collective = true;
           t.collective = Collective{piece.kind, piece.bytes, s.tp_group(st, d)};
           const size_t id = add(std::move(t), st, mb, phase);
-          std::fill(prev.begin(), prev.end(), id);
-          std::fill(has_prev.begin(), has_prev.end(), true);
-          continue;
+          for (int64_t r = 0; r < s.tp; ++r) prev[at(d, r)] = id;
         }
-        std::vector<size_t> done(s.tp);
+        continue;
+      }
+      std::vector<std::optional<size_t>> gathered(static_cast<size_t>(s.tp));
+      if (z && piece.gather_bytes > 0)
+        for (int64_t t = 0; t < s.tp; ++t)
+          gathered[static_cast<size_t>(t)] = gather(st, t, piece.gather_bytes, prev, mb);
+      for (int64_t d = 0; d < s.dp; ++d) {
+        std::vector<size_t> done(static_cast<size_t>(s.tp));
         for (int64_t t = 0; t < s.tp; ++t) {
           Task k;
           k.name = fmt::format("{} stage{} mb{}", fwd ? "forward" : "backward", st, mb);
@@ -142,17 +167,38 @@ struct Builder {
           k.stream = kComputeStream;
           k.device = s.device(st, d, t);
           k.seconds = piece.seconds;
-          if (has_prev[t]) k.deps = {prev[t]};
-          done[t] = add(std::move(k), st, mb, phase);
-          prev[t] = done[t];
-          has_prev[t] = true;
+          if (prev[at(d, t)]) k.deps.push_back(*prev[at(d, t)]);
+          if (gathered[static_cast<size_t>(t)]) k.deps.push_back(*gathered[static_cast<size_t>(t)]);
+          done[static_cast<size_t>(t)] = add(std::move(k), st, mb, phase);
+          prev[at(d, t)] = done[static_cast<size_t>(t)];
         }
         if (piece.bucket_bytes > 0)
           for (int64_t t = 0; t < s.tp; ++t) bucket(st, t, d, piece.bucket_bytes, done);
       }
-      for (int64_t t = 0; t < s.tp; ++t)
-        if (has_prev[t]) last[{st, mb, phase, s.device(st, d, t)}] = prev[t];
     }
+    for (int64_t d = 0; d < s.dp; ++d)
+      for (int64_t t = 0; t < s.tp; ++t)
+        if (prev[at(d, t)]) last[{st, mb, phase, s.device(st, d, t)}] = *prev[at(d, t)];
+  }
+
+  // ZeRO-3: a unit's weights gathered over the data-parallel group of tp rank t, at most one unit
+  // ahead: the gather waits for the compute that ran before the previous unit's gather (FSDP's
+  // backward prefetch; its forward gathers likewise run under the previous unit's compute).
+  std::map<std::pair<int64_t, int64_t>, std::vector<size_t>> fence;  // (stage, tp rank) -> per dp rank
+  size_t gather(int64_t st, int64_t t, double bytes, const std::vector<std::optional<size_t>>& prev,
+                int64_t mb) {
+    Task g;
+    g.name = fmt::format("dp zero3 all_gather weights mb{} ({:.1f} MB)", mb, bytes / 1e6);
+    g.category = "dp";
+    g.stream = kGatherStream;
+    g.is_collective = true;
+    g.collective = Collective{CollectiveKind::all_gather, bytes, s.dp_group(st, t)};
+    auto& f = fence[{st, t}];
+    g.deps = f;
+    f.clear();
+    for (int64_t d = 0; d < s.dp; ++d)
+      if (const auto& p = prev[static_cast<size_t>(d * s.tp + t)]) f.push_back(*p);
+    return add(std::move(g), st, mb, 'D');
   }
 
   // A gradient bucket's reduction over the data-parallel group, issued once (by dp rank 0's
@@ -195,7 +241,7 @@ struct Builder {
           last[{st, -1, 'O', dev}] = add(std::move(o), st, -1, 'O');
         }
       // ZeRO: each rank updated its shard; the others get it by an all-gather.
-      if (s.zero >= 1 && s.dp > 1)
+      if ((s.zero == 1 || s.zero == 2) && s.dp > 1)
         for (int64_t t = 0; t < s.tp; ++t) {
           Task g;
           g.name = "dp all_gather updated weights";
@@ -222,9 +268,30 @@ struct Builder {
 
 }  // namespace
 
+Zero3Units zero3_units(const StepCosts& c, const std::vector<StageSpan>& stages) {
+  Zero3Units z;
+  z.unit_of.assign(c.forward_s.size(), -1);
+  for (const StageSpan& span : stages) {
+    double open = 0;
+    for (size_t i = span.first_op; i < span.end_op && i < z.unit_of.size(); ++i) {
+      if (i == span.first_op || open >= c.bucket_bytes) {
+        z.weight_bytes.push_back(0);
+        z.grad_bytes.push_back(0);
+        open = 0;
+      }
+      z.unit_of[i] = static_cast<int>(z.weight_bytes.size()) - 1;
+      const double w = i < c.weight_bytes.size() ? c.weight_bytes[i] : 0.0;
+      z.weight_bytes.back() += w;
+      z.grad_bytes.back() += i < c.grad_bytes.size() ? c.grad_bytes[i] : 0.0;
+      open += w;
+    }
+  }
+  return z;
+}
+
 StepProgram build_step_program(const Strategy& s, const StepCosts& c, const std::vector<TpComm>& comms,
                                const std::vector<StageSpan>& stages) {
-  Builder b{s, c, comms, stages, {}, {}, {}, {}, {}};
+  Builder b{s, c, comms, stages, {}, {}, {}, zero3_units(c, stages), {}, {}, {}};
   b.out.program.devices = s.devices();
   b.buckets_of_device.resize(s.devices());
   const bool training = !c.backward_s.empty();

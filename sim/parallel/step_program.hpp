@@ -3,7 +3,10 @@
 // device's compute (per microbatch and stage, cut where tensor-parallel collectives sit), the
 // tensor-parallel collectives (stream 0: they block compute), pipeline send/recv of activations
 // (streams 2 and 3: forward and backward direction), and for training the data-parallel gradient
-// buckets (stream 1: overlapped with the backward, as DDP does) and the optimizer.
+// buckets (stream 1: overlapped with the backward, as DDP does) and the optimizer. With ZeRO-3
+// each unit's weights are all-gathered (stream 4) before its forward and again before its
+// backward, at most one unit ahead of the compute, and its gradients reduce-scattered after
+// the last microbatch's backward; the optimizer updates the local shard only.
 //
 // Pipeline schedules: GPipe (all forwards, then all backwards) and 1F1B (stage s runs
 // min(P-1-s, M) warm-up forwards, then alternates one forward and one backward, then drains);
@@ -40,6 +43,15 @@ struct StepProgram {
   };
   std::vector<Tag> tags;
 };
+
+// ZeRO-3 (FSDP-style) units: each stage's ops in order, a unit closing once its weights reach
+// `bucket_bytes` (ops without weights join the open unit). Per op: its unit (-1 where zero < 3).
+struct Zero3Units {
+  std::vector<int> unit_of;          // per op
+  std::vector<double> weight_bytes;  // per unit: the weights gathered before its forward and backward
+  std::vector<double> grad_bytes;    // per unit: gradients reduce-scattered after its backward
+};
+Zero3Units zero3_units(const StepCosts& costs, const std::vector<StageSpan>& stages);
 
 StepProgram build_step_program(const Strategy& s, const StepCosts& costs, const std::vector<TpComm>& comms,
                                const std::vector<StageSpan>& stages);

@@ -101,6 +101,7 @@ std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
     all_params += tc.params[i];
     all_saved += tc.saved_bytes[i];
   }
+  const Zero3Units units = zero3_units(tc.costs, stages);
   std::vector<Memory> out;
   for (int64_t st = 0; st < p; ++st) {
     int64_t params = 0, saved = 0;
@@ -114,7 +115,15 @@ std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
         s.schedule == Schedule::gpipe ? s.microbatches : std::min<int64_t>(p - st, s.microbatches);
     Memory m;
     m.weights = scaled(whole.weights, share);
-    m.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));
+    if (s.zero == 3 && s.dp > 1) {
+      // The local shard, plus the gathered weights of two units (the one computing, the next).
+      double widest = 0;
+      for (size_t i = stages[st].first_op; i < stages[st].end_op; ++i)
+        widest = std::max(widest, units.weight_bytes[static_cast<size_t>(units.unit_of[i])]);
+      const double gathered = std::min(2 * widest, static_cast<double>(m.weights));
+      m.weights = scaled(whole.weights, share / dp) + static_cast<int64_t>(gathered);
+    }
+    m.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));     // ZeRO-3 as ZeRO-2
     if (s.dp > 1 && s.zero == 0) m.gradients += scaled(whole.gradients, share);  // DDP's buckets
     m.optimizer = scaled(whole.optimizer, share / (s.zero >= 1 ? dp : 1.0));
     m.activations = saved * in_flight;

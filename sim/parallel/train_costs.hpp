@@ -35,10 +35,10 @@ TrainCosts train_costs(const workloads::training::TrainingStep& step, const work
 // The memory of one device of each pipeline stage, from the one-device step's memory `whole`
 // (all ops, one microbatch): weights, gradients and optimizer state in the stage's share of the
 // parameters, divided over the data-parallel ranks as ZeRO shards them (1: optimizer state,
-// 2: and gradients), plus DDP's bucket copy of the gradients (gradient_as_bucket_view=False,
-// PyTorch's default) when data parallel runs without ZeRO; activations of the microbatches in
-// flight (GPipe: all M; 1F1B: min(P - stage, M)). The peak moves with these parts from the
-// one-device peak.
+// 2: and gradients, 3: and weights, with two units' gathered weights live), plus DDP's bucket copy of the
+// gradients (gradient_as_bucket_view=False, PyTorch's default) when data parallel runs without ZeRO;
+// activations of the microbatches in flight (GPipe: all M; 1F1B: min(P - stage, M)). The peak moves with
+// these parts from the one-device peak.
 std::vector<workloads::training::Memory> stage_memory(const workloads::training::Memory& whole,
                                                       const TrainCosts& tc,
                                                       const std::vector<StageSpan>& stages,

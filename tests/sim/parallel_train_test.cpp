@@ -63,6 +63,31 @@ TEST(ParallelTrain, ZeroShardsAndDdpBuckets) {
   EXPECT_LT(bytes(z1, "peak"), bytes(ddp, "peak"));
 }
 
+// ZeRO-3 (FSDP): every unit's fp32 weights are gathered before its forward and again before its
+// backward, in each of the M microbatches (2 M x 4 bytes per parameter in all), and its gradients
+// reduce-scattered once (4 bytes per parameter); no all-gather follows the optimizer. Each device
+// keeps a quarter of the gradients and optimizer state, and of the weights plus two units.
+TEST(ParallelTrain, Zero3GathersWeightsPerUnit) {
+  const auto one = run_json(kGpt + "--batch 2");
+  const double bytes = 4.0 * one["workload"]["params"].get<double>();
+  const auto par = run_json(kGpt + "--batch 16 --parallel dp=4,microbatches=2,zero=3");
+  const auto& p = par["parallel"];
+  double gathered = 0, scattered = 0;
+  for (const auto& c : p["collectives"]) {
+    if (c["kind"] == "all_gather") gathered += c["bytes"].get<double>();
+    if (c["kind"] == "reduce_scatter") scattered += c["bytes"].get<double>();
+  }
+  EXPECT_DOUBLE_EQ(gathered, 2 * 2 * bytes);
+  EXPECT_DOUBLE_EQ(scattered, bytes);
+  const auto& m = p["stages"][0]["memory_per_device"];
+  const auto& whole = one["train"]["memory"];
+  EXPECT_NEAR(m["gradients"].get<double>(), whole["gradients"].get<double>() / 4, 1);
+  EXPECT_NEAR(m["optimizer"].get<double>(), whole["optimizer"].get<double>() / 4, 1);
+  EXPECT_GT(m["weights"].get<double>(), whole["weights"].get<double>() / 4);
+  EXPECT_LE(m["weights"].get<double>(),
+            whole["weights"].get<double>() / 4 + whole["weights"].get<double>() + 1);
+}
+
 // DDP reduces every fp32 gradient once per step, in buckets, overlapped with the backward: the
 // buckets' bytes sum to 4 bytes per parameter of the single-device step; all but the last
 // bucket's reduction hides behind the backward.

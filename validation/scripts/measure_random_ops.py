@@ -14,6 +14,7 @@ Per op, written as soon as it is measured (a run cut short keeps its rows):
   - NVML energy per call for every sixth op (1 s loop of CUDA-graph replays) when it runs >= 10 us.
 
   measure_random_ops.py --out DIR [--gpu h100] [--count 1200] [--seed 15] [--budget-s 400] [--limit N]
+                        [--kinds ops|train]
 """
 import argparse
 import csv
@@ -191,13 +192,31 @@ def build(spec, gen):
         return fns[op]
     if kind == "maxpool":
         x = nhwc(rnd(i("N"), i("C"), i("H"), i("W"), dtype=dt, gen=gen), layout)
-        return lambda: F.max_pool2d(x, i("R"), i("stride", 1), i("pad", 0))
+        if pass_ == "forward":
+            return lambda: F.max_pool2d(x, i("R"), i("stride", 1), i("pad", 0))
+        x.requires_grad_(True)
+        y = F.max_pool2d(x, i("R"), i("stride", 1), i("pad", 0))
+        dy = nhwc(rnd(*y.shape, dtype=dt, gen=gen), layout)
+        return lambda: torch.autograd.grad(y, (x,), dy, retain_graph=True)
     if kind == "batchnorm":
         c = i("C")
         x = nhwc(rnd(i("N"), c, i("H"), i("W"), dtype=dt, gen=gen), layout)
-        rm, rv = torch.zeros(c, device="cuda", dtype=dt), torch.ones(c, device="cuda", dtype=dt)
-        w, bb = rnd(c, dtype=dt, gen=gen), rnd(c, dtype=dt, gen=gen)
-        return lambda: F.batch_norm(x, rm, rv, w, bb, training=False)
+        train = a.get("mode") == "train" or pass_ == "backward"
+        # Training runs BatchNorm2d's fp32 parameters and statistics on 16-bit activations, as
+        # autocast leaves the module; inference keeps the spec's dtype throughout.
+        pdt = torch.float32 if train else dt
+        rm, rv = torch.zeros(c, device="cuda", dtype=pdt), torch.ones(c, device="cuda", dtype=pdt)
+        w, bb = rnd(c, dtype=pdt, gen=gen), rnd(c, dtype=pdt, gen=gen)
+        if not train:
+            return lambda: F.batch_norm(x, rm, rv, w, bb, training=False)
+        if pass_ == "forward":
+            return lambda: F.batch_norm(x, rm, rv, w, bb, training=True)
+        x.requires_grad_(True)
+        w.requires_grad_(True)
+        bb.requires_grad_(True)
+        y = F.batch_norm(x, rm, rv, w, bb, training=True)
+        dy = nhwc(rnd(*y.shape, dtype=dt, gen=gen), layout)
+        return lambda: torch.autograd.grad(y, (x, w, bb), dy, retain_graph=True)
     raise ValueError(f"no builder for kind {kind}")
 
 
@@ -238,16 +257,20 @@ def main():
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--energy-every", type=int, default=6)
     ap.add_argument("--energy-seconds", type=float, default=1.0)
+    ap.add_argument("--kinds", choices=["ops", "train"], default="ops",
+                    help="ops: the generalization set; train: CNN training kernels (train_kernels_<gpu>.csv)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    specs = random_op_specs.specs(args.seed, args.count)
+    train = args.kinds == "train"
+    specs = random_op_specs.specs(args.seed, args.count, random_op_specs.TRAIN_KINDS if train else None)
     if args.limit:
         specs = specs[:args.limit]
     nvml = gm.Nvml()
     flusher = gm.L2Flusher()
     device = torch.cuda.get_device_name(0)
-    rows_path = os.path.join(args.out, f"random_ops_{args.gpu}.csv")
-    kern_path = os.path.join(args.out, f"random_ops_{args.gpu}_kernels.csv")
+    stem = "train_kernels" if train else "random_ops"
+    rows_path = os.path.join(args.out, f"{stem}_{args.gpu}.csv")
+    kern_path = os.path.join(args.out, f"{stem}_{args.gpu}_kernels.csv")
     fr, fk = open(rows_path, "w", newline=""), open(kern_path, "w", newline="")
     wr, wk = csv.writer(fr), csv.writer(fk)
     wr.writerow(COLUMNS)

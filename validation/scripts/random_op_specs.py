@@ -220,12 +220,59 @@ KINDS = [  # (sampler, share of the set)
 ]
 
 
-def specs(seed=15, count=1200):
+def cnn_shape(rng, lo_c=8):
+    """A CNN activation N x C x H x W (log-uniform), at most 2^28 elements."""
+    while True:
+        n, c, h = log_int(rng, 1, 256), shape_int(rng, lo_c, 1024), shape_int(rng, 7, 224)
+        if n * c * h * h <= 1 << 28:
+            return n, c, h
+
+
+def train_batchnorm(rng, pass_):
+    """Batch norm as a training step runs it: batch statistics (mode=train) or the backward.
+    bf16/fp16 are autocast's: 16-bit activations, fp32 parameters and statistics."""
+    dtype = pick(rng, [("bf16", 2), ("fp16", 1), ("fp32", 2)])
+    n, c, h = cnn_shape(rng)
+    layout = pick(rng, [("nchw", 4), ("nhwc", 1)])
+    mode = ",mode=train" if pass_ == "forward" else ",pass=backward"
+    return (f"batchnorm:N={n},C={c},H={h},W={h},dtype={dtype},layout={layout}{mode}",
+            f"train/batchnorm-{pass_}", [(n * c * h * h, dtype)])
+
+
+def train_depthwise(rng, pass_):
+    dtype = pick(rng, [("bf16", 2), ("fp16", 1), ("fp32", 2)])
+    n, c, h = cnn_shape(rng)
+    r = pick(rng, [(3, 4), (5, 1)])
+    st = pick(rng, [(1, 3), (2, 1)])
+    layout = pick(rng, [("nchw", 4), ("nhwc", 1)])
+    return (f"conv2d:N={n},C={c},H={h},W={h},K={c},R={r},S={r},stride={st},pad={r // 2},groups={c},dtype={dtype},"
+            f"layout={layout},pass={pass_}", f"train/depthwise-{pass_}", [(n * c * h * h, dtype)])
+
+
+def train_maxpool(rng):
+    dtype = pick(rng, [("bf16", 2), ("fp16", 1), ("fp32", 2)])
+    n, c, h = cnn_shape(rng, 16)
+    r = pick(rng, [(2, 1), (3, 2)])
+    layout = pick(rng, [("nchw", 4), ("nhwc", 1)])
+    return (f"maxpool:N={n},C={c},H={h},W={h},R={r},S={r},stride=2,pad={r // 2 if r == 3 else 0},"
+            f"dtype={dtype},layout={layout},pass=backward", "train/maxpool-backward", [(n * c * h * h, dtype)])
+
+
+# Issue 16's CNN training kernels (per-channel batch norm, depthwise convs, max-pool backward).
+TRAIN_KINDS = [
+    (lambda r: train_batchnorm(r, "forward"), 60), (lambda r: train_batchnorm(r, "backward"), 60),
+    (lambda r: train_depthwise(r, "forward"), 30), (lambda r: train_depthwise(r, "backward_data"), 30),
+    (lambda r: train_depthwise(r, "backward_weight"), 30), (train_maxpool, 30),
+]
+
+
+def specs(seed=15, count=1200, kinds=None):
     """[(spec, group)], `count` of them, deterministic in `seed`."""
+    kinds = KINDS if kinds is None else kinds
     rng = random.Random(seed)
-    total = sum(w for _, w in KINDS)
+    total = sum(w for _, w in kinds)
     out, seen = [], set()
-    for sampler, share in KINDS:
+    for sampler, share in kinds:
         want = round(count * share / total)
         tries = 0
         got = 0
@@ -248,6 +295,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--count", type=int, default=1200)
+    ap.add_argument("--kinds", choices=["ops", "train"], default="ops")
     a = ap.parse_args()
-    for spec, group in specs(a.seed, a.count):
+    for spec, group in specs(a.seed, a.count, TRAIN_KINDS if a.kinds == "train" else None):
         print(spec, group)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
 # (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
-# models exports zooref micro clocks random training optimizer. Example (the whole set):
+# models exports zooref micro clocks random trainkernels training optimizer. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
 # The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
@@ -125,6 +125,12 @@ for phase in "$@"; do
     stamp random
     $PY "$ROOT/validation/scripts/measure_random_ops.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${RANDOM_BUDGET_S:-420}" \
       --seed "${RANDOM_SEED:-15}"
+    ;;
+  trainkernels)
+    # Issue 16: random CNN training kernels (batch-norm statistics/backward, depthwise, max-pool backward).
+    stamp trainkernels
+    $PY "$ROOT/validation/scripts/measure_random_ops.py" --out "$R" --gpu "${GPU:-h100}" --kinds train \
+      --budget-s "${TRAINK_BUDGET_S:-240}" --seed "${TRAINK_SEED:-20}" --count "${TRAINK_COUNT:-240}"
     ;;
   training)
     # Issue 16: training steps, eager inference forwards, copies and a one-rank all-reduce.

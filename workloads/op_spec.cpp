@@ -116,7 +116,7 @@ OpParams parse_params(SpecArgs& a) {
     p.backward = backward_pass(a);
     return p;
   }
-  if (kind == "batchnorm") {  // inference batch norm over an N x C x [D x] H x W activation
+  if (kind == "batchnorm") {  // batch norm over an N x C x [D x] H x W activation
     NormParams p;
     p.type = NormParams::Type::batch;
     p.channels = a.integer("C");
@@ -124,7 +124,10 @@ OpParams parse_params(SpecArgs& a) {
     p.spatial_dims = a.has("D") ? 3 : 2;
     p.cols = a.integer("D", 1) * a.integer("H") * a.integer("W");
     p.backward = backward_pass(a);
-    p.training = p.backward;  // a backward batch norm uses the batch's statistics
+    // mode=train: the batch's statistics (as a training step's forward); a backward batch norm
+    // always uses them. The default is inference (running statistics).
+    p.training =
+        choice(a, "mode", std::array<std::string_view, 2>{"inference", "train"}, 0) == 1 || p.backward;
     p.layout = parse_layout(a);
     return p;
   }

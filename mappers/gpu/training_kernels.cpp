@@ -263,8 +263,11 @@ GpuMapping map_norm_training(const workloads::Op& op, const workloads::NormParam
   const double numel = static_cast<double>(n.rows) * static_cast<double>(n.cols);
   const bool batch = n.type == workloads::NormParams::Type::batch;
   GpuMapping m;
-  if (batch && spec.software.layout == arch::gpu::Layout::nchw && n.channels > 0 &&
-      n.rows % n.channels == 0) {
+  // The op's layout=, else the config's software default.
+  const bool nchw =
+      n.layout == workloads::ConvLayout::nchw ||
+      (n.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+  if (batch && nchw && n.channels > 0 && n.rows % n.channels == 0) {
     const int64_t samples = n.rows / n.channels;
     m.kernels = n.backward ? batch_norm_nchw_backward(samples, n.channels, n.cols, op.dtype, spec)
                            : batch_norm_nchw_forward(samples, n.channels, n.cols, op.dtype, spec);

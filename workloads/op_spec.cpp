@@ -6,6 +6,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 #include "workloads/spec_args.hpp"
 
@@ -120,9 +121,11 @@ OpParams parse_params(SpecArgs& a) {
     NormParams p;
     p.type = NormParams::Type::batch;
     p.channels = a.integer("C");
-    p.rows = a.integer("N", 1) * p.channels;
+    const std::string what = fmt::format("--op '{}'", a.spec());
+    p.rows = checked_mul(a.integer("N", 1), p.channels, what + ": N x C");
     p.spatial_dims = a.has("D") ? 3 : 2;
-    p.cols = a.integer("D", 1) * a.integer("H") * a.integer("W");
+    p.cols = checked_mul(checked_mul(a.integer("D", 1), a.integer("H"), what + ": D x H"), a.integer("W"),
+                         what + ": D x H x W");
     p.backward = backward_pass(a);
     // mode=train: the batch's statistics (as a training step's forward); a backward batch norm
     // always uses them. The default is inference (running statistics).

@@ -57,4 +57,9 @@ TEST(OpSpec, Errors) {
   EXPECT_NE(error_of("fft:N=4").find("unknown op kind 'fft'"), std::string::npos);
   EXPECT_NE(error_of("gemm:M=99999999999,N=99999999999,K=99999999999").find("overflows"), std::string::npos);
   EXPECT_NE(error_of("conv2d:C=3,H=2,W=2,K=1,R=5,S=5").find("kernel larger"), std::string::npos);
+  // Found by fuzz_op (2026-12-07): batch norm's N x C and D x H x W products overflowed int64.
+  EXPECT_NE(error_of("batchnorm:N=1,C=64,H=4611686018427387904,W=56").find("D x H x W: value overflows"),
+            std::string::npos);
+  EXPECT_NE(error_of("batchnorm:N=4611686018427387904,C=64,H=7,W=7").find("N x C: value overflows"),
+            std::string::npos);
 }

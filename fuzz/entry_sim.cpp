@@ -65,7 +65,7 @@ void parse_mapping_file(std::string_view data) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(data);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     throw MappingError(fmt::format("fuzz.json: not a JSON mapping file: {}", e.what()));
   }
   const arch::Family* family = arch::find_family(ctx.cfg.family());

@@ -83,7 +83,7 @@ std::unique_ptr<const arch::Mappings> mappings_for(const SimulateArgs& a, const 
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number past double
     throw MappingError(fmt::format("{}: not a JSON mapping file: {}", a.mapping_in, e.what()));
   }
   return arch::read_mapping_document(doc, a.mapping_in, family, cfg, graph);

@@ -292,6 +292,13 @@ TEST(FamilyPipeline, BadMappingFilesAreOneLine) {
       test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
                     saved),
       {saved, "JSON"});
+  // A number past double (found by fuzz_mapping_file: nlohmann's out_of_range escaped as an
+  // internal error).
+  { std::ofstream(saved) << R"({"layers": [{"cycles": 1e999}]})"; }
+  expect_one_line(
+      test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapping " +
+                    saved),
+      {saved, "JSON", "number overflow"});
   expect_one_line(
       test::run_cli("simulate --arch configs/systolic/scalesim_google.yaml --model resnet18 --mapper fixed "
                     "--mapping " +

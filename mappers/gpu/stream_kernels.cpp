@@ -58,4 +58,21 @@ arch::gpu::Kernel grid_stream_kernel(const char* name, workloads::DType dtype, i
   return k;
 }
 
+arch::gpu::Kernel fixed_grid_stream_kernel(std::string name, workloads::DType dtype, int64_t ctas,
+                                           int64_t threads, double read, double write, double flops,
+                                           const arch::gpu::GpuSpec& spec, bool row_per_cta) {
+  StreamProblem p;
+  p.name = std::move(name);
+  p.dtype = dtype;
+  p.read_bytes = read;
+  p.write_bytes = write;
+  p.flops = flops;
+  p.max_ctas = std::max<int64_t>(1, ctas);
+  arch::gpu::Kernel k = make_stream_kernel(p, spec);
+  k.row_per_cta = row_per_cta;
+  k.ctas_per_sm =
+      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
+  return k;
+}
+
 }  // namespace orrery::mappers::gpu

@@ -36,4 +36,11 @@ void set_writes(arch::gpu::Kernel& k, const arch::gpu::GpuSpec& spec, double rea
 arch::gpu::Kernel grid_stream_kernel(const char* name, workloads::DType dtype, int64_t ctas, int64_t threads,
                                      double read, double write, const arch::gpu::GpuSpec& spec);
 
+// A stream kernel (make_stream_kernel: traffic, flops, writes) launched as exactly `ctas` CTAs of
+// `threads` threads. `row_per_cta`: each CTA owns one row (or plane) of the data, as PyTorch's
+// row kernels do; false for grids whose CTAs stride over all of it.
+arch::gpu::Kernel fixed_grid_stream_kernel(std::string name, workloads::DType dtype, int64_t ctas,
+                                           int64_t threads, double read, double write, double flops,
+                                           const arch::gpu::GpuSpec& spec, bool row_per_cta);
+
 }  // namespace orrery::mappers::gpu

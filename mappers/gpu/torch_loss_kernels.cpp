@@ -21,18 +21,7 @@ double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 
 // `ctas` blocks of `threads` threads moving `read` / `write` bytes.
 Kernel grid_kernel(std::string name, DType dtype, int64_t ctas, int64_t threads, double read, double write,
                    double flops, const arch::gpu::GpuSpec& spec) {
-  StreamProblem p;
-  p.name = std::move(name);
-  p.dtype = dtype;
-  p.read_bytes = read;
-  p.write_bytes = write;
-  p.flops = flops;
-  p.max_ctas = std::max<int64_t>(1, ctas);
-  Kernel k = make_stream_kernel(p, spec);
-  k.row_per_cta = false;
-  k.ctas_per_sm =
-      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
-  return k;
+  return fixed_grid_stream_kernel(std::move(name), dtype, ctas, threads, read, write, flops, spec, false);
 }
 
 // at::fill_ (vectorized_elementwise_kernel<FillFunctor>): a grid-stride store of `bytes`.

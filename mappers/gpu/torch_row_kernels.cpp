@@ -28,17 +28,7 @@ constexpr int64_t kBlockReductionSteps = 2;
 // A row-per-block ATen kernel: `ctas` blocks of `threads`, streaming `read`/`write` bytes.
 Kernel row_kernel(const char* name, DType dtype, int64_t ctas, int64_t threads, double read, double write,
                   double flops, const arch::gpu::GpuSpec& spec) {
-  StreamProblem p;
-  p.name = name;
-  p.dtype = dtype;
-  p.read_bytes = read;
-  p.write_bytes = write;
-  p.flops = flops;
-  p.max_ctas = std::max<int64_t>(1, ctas);
-  Kernel k = make_stream_kernel(p, spec);
-  k.ctas_per_sm =
-      std::clamp<int64_t>(spec.max_threads_per_sm / std::max<int64_t>(32, threads), 1, spec.max_ctas_per_sm);
-  return k;
+  return fixed_grid_stream_kernel(name, dtype, ctas, threads, read, write, flops, spec, true);
 }
 
 GpuMapping one(Kernel k, const char* note) {

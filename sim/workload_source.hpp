@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "workloads/graph.hpp"
 
@@ -12,7 +13,8 @@ namespace orrery::sim {
 
 struct WorkloadArgs {
   std::string model, onnx, op, topology;
-  std::string problem;  // a Timeloop problem file: one generic loop nest
+  std::vector<std::string> onnx_inputs;  // --onnx-input: TensorProto files with graph-input values
+  std::string problem;                   // a Timeloop problem file: one generic loop nest
   int64_t batch = 1;
   std::optional<std::string> dtype;
   std::string quantize;  // int8|int4|fp8

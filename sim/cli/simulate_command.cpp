@@ -214,6 +214,9 @@ void add_simulate_options(CLI::App& app, SimulateArgs& args) {
                  "software.launch)");
   app.add_option("--model", args.workload.model, "zoo model NAME[:k=v,...] (see `orrery list models`)");
   app.add_option("--onnx", args.workload.onnx, "ONNX file");
+  app.add_option("--onnx-input", args.workload.onnx_inputs,
+                 "with --onnx: a graph input's value (a TensorProto .pb, as ONNX's test data sets store "
+                 "them) where it decides shapes; repeatable");
   app.add_option("--op", args.workload.op, "single op, e.g. gemm:M=1024,N=1024,K=1024,dtype=fp16");
   app.add_option("--topology", args.workload.topology, "SCALE-Sim topology CSV");
   app.add_option("--problem", args.workload.problem, "Timeloop problem (YAML): one generic loop nest");

@@ -39,6 +39,25 @@ TEST(Cli, BadInputIsOneLineAndExitTwo) {
   expect_one_line_error(run_cli("frobnicate"), "frobnicate");
 }
 
+// --onnx-input: a graph input's value; each way it can be wrong is one line naming the file.
+TEST(Cli, OnnxInputValuesAreChecked) {
+  const std::string suite = "/usr/share/libonnx-testdata/data/node/test_resize_upsample_scales_nearest/";
+  const std::string onnx = std::string("simulate ") + kArch + " --onnx " + suite + "model.onnx";
+  const std::string scales = suite + "test_data_set_0/input_1.pb";
+  EXPECT_EQ(run_cli(onnx + " --onnx-input " + scales).code, 0);
+  expect_one_line_error(
+      run_cli(std::string("simulate ") + kArch + " --op gemm:M=1,N=1,K=1 --onnx-input " + scales),
+      "--onnx-input: only with --onnx");
+  expect_one_line_error(run_cli(onnx + " --onnx-input /nonexistent.pb"), "/nonexistent.pb: cannot open");
+  expect_one_line_error(run_cli(onnx + " --onnx-input configs/systolic/scalesim_google.yaml"),
+                        "not a serialized ONNX TensorProto");
+  // A value from another model: no input of that name.
+  expect_one_line_error(
+      run_cli(onnx + " --onnx-input /usr/share/libonnx-testdata/data/node/test_reshape_extended_dims/"
+                     "test_data_set_0/input_1.pb"),
+      "no graph input");
+}
+
 TEST(Cli, ControlCharactersInInputAreEscapedInTheErrorLine) {
   // /bin/sh's printf builds arguments holding a newline and a bell (BEL, 0x07); the error echoes
   // them as \n and \x07 and stays one line.

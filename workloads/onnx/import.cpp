@@ -4,6 +4,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -86,10 +87,31 @@ void Importer::add_initializers(const ::onnx::GraphProto& g) {
   }
 }
 
+// The TensorProtos of ImportOptions::input_values, each as read from its file.
+std::vector<TP> read_input_values(const std::vector<std::string>& files) {
+  std::vector<TP> out;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw WorkloadError(fmt::format("--onnx-input {}: cannot open the file", file));
+    TP t;
+    if (!t.ParseFromIstream(&in))
+      throw WorkloadError(fmt::format("--onnx-input {}: not a serialized ONNX TensorProto", file));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 void Importer::add_inputs(const ::onnx::GraphProto& g) {
+  const std::vector<TP> values = read_input_values(options_.input_values);
+  std::vector<bool> used(values.size(), false);
+  std::unordered_set<std::string> data_inputs;  // read by some node as its first input
+  for (const auto& node : g.node())
+    if (node.input_size() > 0) data_inputs.insert(node.input(0));
   bool symbolic_batch = false;
+  size_t position = 0;
   for (const auto& in : g.input()) {
     if (tensors_.count(in.name())) continue;  // an initializer listed as an input (IR < 4)
+    const size_t my_position = position++;
     if (!in.type().has_tensor_type())
       throw WorkloadError(
           fmt::format("--onnx {}: input '{}' is not a tensor: not supported", path_, in.name()));
@@ -112,8 +134,39 @@ void Importer::add_inputs(const ::onnx::GraphProto& g) {
                         path_, in.name(), i, d.dim_param()));
       }
     }
+    // Its value, by name, else by position where the file's tensor has no name.
+    const TP* value = nullptr;
+    for (size_t v = 0; v < values.size() && !value; ++v)
+      if (values[v].name() == in.name() || (values[v].name().empty() && v == my_position)) {
+        value = &values[v];
+        used[v] = true;
+      }
+    // Used only where no node reads it as its data (first) input: shapes, axes, scales, pads.
+    if (value && !data_inputs.count(in.name())) {
+      const std::vector<int64_t> dims(value->dims().begin(), value->dims().end());
+      // The value's dims stand where the graph's are symbolic or empty (0); static ones must agree.
+      bool agree =
+          dims.size() == static_cast<size_t>(tt.shape().dim_size()) && value->data_type() == t.elem_type;
+      for (size_t k = 0; agree && k < dims.size(); ++k) {
+        const auto& d = tt.shape().dim(static_cast<int>(k));
+        agree = !(d.has_dim_value() && d.dim_value() > 0) || d.dim_value() == dims[k];
+      }
+      if (!agree)
+        throw WorkloadError(
+            fmt::format("--onnx {}: --onnx-input for '{}': dims or element type differ "
+                        "from the graph input's",
+                        path_, in.name()));
+      t.shape = dims;
+      t.value = decode_tensor(*value);
+      t.is_constant = t.value.has_value();
+    }
     tensors_[in.name()] = std::move(t);
   }
+  for (size_t v = 0; v < values.size(); ++v)
+    if (!used[v])
+      throw WorkloadError(
+          fmt::format("--onnx-input {}: no graph input of {} is named '{}' or at its position",
+                      options_.input_values[v], path_, values[v].name()));
   if (!symbolic_batch && options_.batch != 1)
     throw WorkloadError(
         fmt::format("--onnx {}: --batch {}: the model's inputs have a fixed batch size (export it "

@@ -12,6 +12,8 @@
 //    function for the op with the folded values as constant inputs, so every tensor gets a
 //    static shape; lowering_registry maps the op type to a lowering/<family>.cpp function.
 //  - a symbolic first input dimension takes `batch`; any other symbolic dim is an error.
+//  - graph inputs given values (ImportOptions::input_values) fold like constants where they
+//    decide shapes; an input whose value decides a shape and is not given is an error.
 //  - parameters: floating-point initializers of more than one element, each counted once
 //    (tied weights are read as inputs by their second user). BatchNormalization counts gamma
 //    and beta only (PyTorch's running mean/var are buffers). Constant sub-graphs that are not
@@ -21,6 +23,7 @@
 //    layer-norm op (layer_norm_fusion); GELU-by-Erf and SiLU stay node by node.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "workloads/graph.hpp"
 
@@ -29,6 +32,11 @@ namespace orrery::workloads::onnx {
 struct ImportOptions {
   std::optional<DType> dtype;  // override the file's element types
   int64_t batch = 1;           // value for a symbolic/dynamic batch dimension
+  // Values of graph inputs (--onnx-input FILE): serialized TensorProtos (ONNX's input_N.pb), each
+  // matched to a graph input by its name, else by its position among the non-initializer inputs.
+  // A value is used where it decides shapes: inputs that no node reads as its first (data)
+  // input (Reshape's shape, Resize's scales, a reduction's axes); data stays run-time data.
+  std::vector<std::string> input_values;
 };
 
 Graph import_file(const std::string& path, const ImportOptions& options = {});

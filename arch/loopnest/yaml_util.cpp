@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -56,7 +57,9 @@ int64_t as_int(const YAML::Node& node, const std::string& source, const std::str
   try {
     size_t pos = 0;
     const double v = std::stod(s, &pos);  // accepts 1e3 as well as 1000
-    if (pos == s.size() && v == static_cast<double>(static_cast<int64_t>(v))) return static_cast<int64_t>(v);
+    // Within int64 (2^63 is the first double past it) and whole, before the cast.
+    if (pos == s.size() && std::abs(v) < 9223372036854775808.0 && std::floor(v) == v)
+      return static_cast<int64_t>(v);
   } catch (const std::exception&) {
   }
   fail(source, node, key, "an integer", describe(node));

@@ -62,4 +62,6 @@ TEST(OpSpec, Errors) {
             std::string::npos);
   EXPECT_NE(error_of("batchnorm:N=4611686018427387904,C=64,H=7,W=7").find("N x C: value overflows"),
             std::string::npos);
+  // Found by fuzz_topology: a conv's channel product (C x K/g) overflowed before its MACs were checked.
+  EXPECT_THROW(parse_op_spec("conv2d:N=1,C=4611686018427387904,H=8,W=8,K=4,R=1,S=1").macs(), WorkloadError);
 }

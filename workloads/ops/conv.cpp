@@ -51,13 +51,16 @@ int64_t ConvParams::out_pixels() const {
   return checked_mul(checked_mul(o[0], o[1], "conv"), o[2], "conv output size");
 }
 
-int64_t ConvParams::kernel_volume() const { return kernel[0] * kernel[1] * kernel[2]; }
+int64_t ConvParams::kernel_volume() const {
+  return checked_mul(checked_mul(kernel[0], kernel[1], "conv kernel"), kernel[2], "conv kernel volume");
+}
 
 int64_t ConvParams::macs() const {
   // A transposed conv scatters every input pixel through the kernel: its true work is counted
   // from the input side; a direct conv gathers per output pixel.
   const int64_t pixels = transposed ? in[0] * in[1] * in[2] : out_pixels();
-  const int64_t per_pixel = transposed ? c_in * (c_out / groups) : c_out * (c_in / groups);
+  const int64_t per_pixel = transposed ? checked_mul(c_in, c_out / groups, "conv channels")
+                                       : checked_mul(c_out, c_in / groups, "conv channels");
   return checked_mul(checked_mul(checked_mul(n, pixels, "conv"), per_pixel, "conv"), kernel_volume(),
                      "conv MACs");
 }

@@ -33,8 +33,11 @@ std::vector<std::map<std::string, double>> crossings(const workloads::Graph& g) 
 }  // namespace
 
 double cut_bytes(const workloads::Graph& g, size_t cut) {
+  // Keep the crossings alive: a range-for over crossings(g).at(cut) would iterate a map inside a
+  // destroyed temporary (ASan: heap-use-after-free).
+  const auto live = crossings(g);
   double sum = 0;
-  for (const auto& [name, bytes] : crossings(g).at(cut)) sum += bytes;
+  for (const auto& [name, bytes] : live.at(cut)) sum += bytes;
   return sum;
 }
 

@@ -23,7 +23,7 @@ std::string encode_tasks(const std::vector<uint64_t>& tasks) {
 
 std::vector<uint64_t> decode_tasks(const std::string& bytes) {
   std::vector<uint64_t> tasks(bytes.size() / sizeof(uint64_t));
-  std::memcpy(tasks.data(), bytes.data(), tasks.size() * sizeof(uint64_t));
+  if (!tasks.empty()) std::memcpy(tasks.data(), bytes.data(), tasks.size() * sizeof(uint64_t));  // never null
   return tasks;
 }
 

@@ -14,7 +14,8 @@ template <class T>
 bool read_raw(const std::string& raw, int64_t n, std::vector<T>& out) {
   if (static_cast<int64_t>(raw.size()) != n * static_cast<int64_t>(sizeof(T))) return false;
   out.resize(static_cast<size_t>(n));
-  std::memcpy(out.data(), raw.data(), raw.size());
+  // An empty tensor's vector has no storage: memcpy must not see its null pointer (UBSan).
+  if (n > 0) std::memcpy(out.data(), raw.data(), raw.size());
   return true;
 }
 

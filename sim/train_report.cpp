@@ -20,6 +20,18 @@ std::optional<int64_t> device_memory_bytes(const config::Resolved& cfg) {
   return std::nullopt;
 }
 
+namespace {
+
+// The GPU family's per-kernel record says how long each kernel waited for an eager host.
+double host_wait_seconds(const arch::LayerResult& l) {
+  double s = 0;
+  if (l.timing.is_object() && l.timing.contains("kernels"))
+    for (const auto& k : l.timing["kernels"]) s += k.value("host_wait_us", 0.0) * 1e-6;
+  return s;
+}
+
+}  // namespace
+
 TrainSummary summarize_training(const workloads::training::TrainingStep& step, const arch::RunResult& run,
                                 std::optional<int64_t> capacity_bytes) {
   const auto& ops = step.graph.ops();
@@ -34,20 +46,25 @@ TrainSummary summarize_training(const workloads::training::TrainingStep& step, c
   for (const auto& l : step.layers) s.layers.push_back({l.name, 0, 0, l.params, l.saved_bytes});
   for (size_t i = 0; i < ops.size(); ++i) {
     const double t = run.layers[i].stats.seconds;
+    const double wait = host_wait_seconds(run.layers[i]);
     const int layer = step.layer[i];
     switch (step.phase[i]) {
       case Phase::forward:
         s.forward_s += t;
+        s.forward_wait_s += wait;
         break;
       case Phase::recompute:
         s.recompute_s += t;
         s.backward_s += t;
+        s.backward_wait_s += wait;
         break;
       case Phase::backward:
         s.backward_s += t;
+        s.backward_wait_s += wait;
         break;
       case Phase::optimizer:
         s.optimizer_s += t;
+        s.optimizer_wait_s += wait;
         break;
     }
     if (layer >= 0) {
@@ -65,6 +82,8 @@ nlohmann::json to_json(const TrainSummary& s) {
   j["backward_s"] = s.backward_s;
   j["recompute_s"] = s.recompute_s;
   j["optimizer_s"] = s.optimizer_s;
+  j["host_wait_s"] = {
+      {"forward", s.forward_wait_s}, {"backward", s.backward_wait_s}, {"optimizer", s.optimizer_wait_s}};
   j["peak_memory_bytes"] = s.memory.peak;
   j["memory"] = {{"weights", s.memory.weights},
                  {"gradients", s.memory.gradients},

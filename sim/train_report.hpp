@@ -25,6 +25,9 @@ struct TrainSummary {
   double backward_s = 0;  // gradients, including recomputed forwards (recompute_s of it)
   double recompute_s = 0;
   double optimizer_s = 0;  // grad unscaling and the update
+  // Eager launch: the part of each phase the GPU idles waiting for the host's dispatch (the
+  // phase's kernels alone take the rest); 0 where kernels are replayed from a graph.
+  double forward_wait_s = 0, backward_wait_s = 0, optimizer_wait_s = 0;
   workloads::training::Memory memory;
   std::optional<int64_t> capacity_bytes;  // the device's memory, where the config says
   int64_t overflow_bytes = 0;             // peak - capacity, if positive

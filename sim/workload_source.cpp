@@ -33,7 +33,8 @@ workloads::Graph load_graph(const WorkloadArgs& a) {
       throw UsageError(fmt::format("--dtype: expected {}, got '{}'", workloads::dtype_choices(), *a.dtype));
   }
   if (!a.model.empty())
-    return workloads::zoo::build_model(a.model, {a.batch, dtype.value_or(workloads::DType::fp16)});
+    return workloads::zoo::build_model(
+        a.model, {a.batch, dtype.value_or(workloads::DType::fp16), a.eager, a.training});
   if (!a.onnx_inputs.empty() && a.onnx.empty()) throw UsageError("--onnx-input: only with --onnx");
   if (!a.onnx.empty()) return workloads::onnx::import_file(a.onnx, {dtype, a.batch, a.onnx_inputs});
   if (a.batch != 1) throw UsageError("--batch: applies to --model and --onnx only (give N= or B= in --op)");

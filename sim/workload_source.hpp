@@ -20,6 +20,9 @@ struct WorkloadArgs {
   std::string quantize;  // int8|int4|fp8
   std::string prune;     // density=D[,structured=channel]
   std::string low_rank;  // rank=R
+  // How the framework runs a zoo model (workloads::zoo::BuildContext): op by op (a GPU's
+  // software.launch=eager), and as a training step (--train).
+  bool eager = false, training = false;
 };
 
 workloads::Graph load_workload(const WorkloadArgs& args);

@@ -28,6 +28,7 @@ nlohmann::json kernel_timing_json(const KernelTiming& t, const sc::ScKernelResul
                    {"power_capped", t.power_capped},
                    {"waves", t.waves},
                    {"power_w", t.power_w}};
+  if (t.host_wait_seconds > 0) j["host_wait_us"] = t.host_wait_seconds * 1e6;
   if (cycle)
     j["cycle"] = {{"busy_us", cycle->busy_seconds * 1e6},
                   {"l2_queueing_us", cycle->l2_wait_s * 1e6},
@@ -129,6 +130,7 @@ void apply_eager_dispatch(const GpuSpec& spec, const workloads::Graph& graph,
       KernelTiming& t = timing[i][j];
       gpu = start + t.seconds;
       t.seconds += wait;
+      t.host_wait_seconds = wait;
       t.energy_idle_j += spec.idle_w * wait;
       t.energy_j += spec.idle_w * wait;
     }

@@ -32,8 +32,9 @@ namespace orrery::arch::gpu {
 enum class LaunchMode { isolated, stream, graph };
 
 struct KernelTiming {
-  double seconds = 0;       // wall time including the fixed launch cost
-  double busy_seconds = 0;  // time the SMs work (no launch cost)
+  double seconds = 0;            // wall time including the fixed launch cost
+  double host_wait_seconds = 0;  // eager launch: part of `seconds` the GPU idles for the host's dispatch
+  double busy_seconds = 0;       // time the SMs work (no launch cost)
   double stall_seconds =
       0;  // part of busy spent waiting with the SMs idle (first loads, setup): no active power
   double sm_busy_fraction = 1;  // share of the SMs holding CTAs, averaged over the waves' time

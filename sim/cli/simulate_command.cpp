@@ -128,11 +128,13 @@ Report run_simulation(const SimulateArgs& a) {
 
   WorkloadArgs w = a.workload;
   if (!a.dtype.empty()) w.dtype = a.dtype;
+  w.eager = cfg.family() == "gpu" && cfg.string("software.launch") == "eager";
   std::optional<parallel::ParallelRun> par;
   if (!a.parallel.empty() || !a.timeline.empty())
     par = parallel::prepare_parallel(a.parallel, a.timeline, w,
                                      !a.mapping_in.empty() || !a.mapping_out.empty());
   const auto train = train_options(a, cfg);
+  w.training = train.has_value();
   if (par) {
     const workloads::Graph graph = load_workload(w);
     const arch::RunOptions options{a.mapper,

@@ -79,3 +79,21 @@ TEST(TrainCli, BadOptionsAreOneLine) {
   expect_one_line_error(run_cli(base + "--optimizer adamw"), "--optimizer: only with --train");
   expect_one_line_error(run_cli(base + "--train --dtype int8"), "--dtype int8 with --train");
 }
+
+TEST(TrainCli, EagerHostWaitsSeparateFromKernelTime) {
+  // The same kernels launched eagerly: each phase grows by exactly the time the GPU waits for the
+  // host's dispatch, which train.host_wait_s reports (zero under graph launch). resnet18's graph
+  // does not depend on the launch mode (no transformers branches), so the kernels are the same.
+  const std::string model = "--model resnet18 --batch 2 --dtype bf16 --optimizer sgd";
+  const auto graph = train_json("configs/gpu/h100_sxm.yaml", model + " --launch graph");
+  const auto eager = train_json("configs/gpu/h100_sxm.yaml", model + " --launch eager");
+  ASSERT_TRUE(graph.contains("train") && eager.contains("train"));
+  for (const char* phase : {"forward", "backward", "optimizer"}) {
+    const std::string key = std::string(phase) + "_s";
+    const double kernels = graph["train"][key].get<double>();
+    EXPECT_EQ(graph["train"]["host_wait_s"][phase].get<double>(), 0.0) << phase;
+    const double wait = eager["train"]["host_wait_s"][phase].get<double>();
+    EXPECT_GT(wait, 0.0) << phase;  // a batch of 2 is launch-bound
+    EXPECT_NEAR(eager["train"][key].get<double>() - wait, kernels, 1e-9 * kernels) << phase;
+  }
+}

@@ -116,3 +116,69 @@ TEST(ZooLlama, BadOptionsAreErrors) {
         << e.what();
   }
 }
+
+namespace {
+
+Graph build_as(const std::string& spec, bool eager, bool training, int64_t batch = 1) {
+  return orrery::workloads::zoo::build_model(spec, {batch, DType::bf16, eager, training});
+}
+
+int64_t count_fn(const Graph& g, const std::string& fn) {
+  int64_t n = 0;
+  for (const auto& op : g.ops())
+    if (const auto* e = op.get<ElementwiseParams>(); e && e->fn == fn) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(ZooTransformers, EagerRunsTakeTransformersEagerBranches) {
+  // Captured (the default), BERT hands SDPA its all-ones mask as an additive key mask and GPT-2
+  // builds a causal mask per layer (fill, fill, where: causal_mask_ops); run eagerly,
+  // transformers passes no mask and asks for is_causal: no mask ops, no key mask.
+  const Graph captured = build_as("bert_base:layers=2", false, false);
+  const Graph eager = build_as("bert_base:layers=2", true, false);
+  EXPECT_TRUE(find_op(captured, "encoder.layer.0.attention.self.attn")->get<AttentionParams>()->padding_mask);
+  EXPECT_FALSE(find_op(eager, "encoder.layer.0.attention.self.attn")->get<AttentionParams>()->padding_mask);
+  // The preamble: 8 kernels captured, 2 eagerly (validation/data/training_h100_kernels.csv).
+  EXPECT_EQ(captured.size() - eager.size(), 8u - 2u);
+  EXPECT_EQ(build_as("gpt2:layers=3", false, false).size() - build_as("gpt2:layers=3", true, false).size(),
+            (24u - 2u) + 3u * 3u);
+  EXPECT_EQ(captured.macs(), eager.macs());
+}
+
+TEST(ZooTransformers, TrainingDrawsDropoutMasks) {
+  // BertConfig hidden_dropout_prob 0.1: after the embeddings and after both residual branches of
+  // every layer (1 + 2 x layers); GPT-2 likewise (embd_pdrop, resid_pdrop twice per block).
+  // Llama has no dropout; inference draws none.
+  EXPECT_EQ(count_fn(build_as("bert_base:layers=3", true, true), "dropout"), 1 + 2 * 3);
+  EXPECT_EQ(count_fn(build_as("gpt2:layers=3", true, true), "dropout"), 1 + 2 * 3);
+  EXPECT_EQ(count_fn(build_as("llama2_7b:layers=1,seq=64", true, true), "dropout"), 0);
+  EXPECT_EQ(count_fn(build_as("bert_base:layers=3", true, false), "dropout"), 0);
+}
+
+TEST(ZooVit, TrainingLeavesTheAttentionFastPath) {
+  // nn.MultiheadAttention in train() mode: per block, the input projection's input and packed
+  // output are copied contiguous (768 and 3 x 768 per token), its bias is a separate broadcast
+  // add, the residual add is strided and the residual stream copied once more. Same MACs and
+  // parameters as inference (the bias moves from the GEMM to the add).
+  const int64_t tokens = 2 * 197;
+  const Graph infer = build_as("vit_b_16:layers=2", false, false, 2);
+  const Graph train = build_as("vit_b_16:layers=2", false, true, 2);
+  EXPECT_EQ(count_fn(infer, "copy"), 0);
+  EXPECT_EQ(count_fn(train, "copy"), 3 * 2);
+  EXPECT_EQ(train.size() - infer.size(), 2u * 4u);  // copies x2, bias add, residual copy
+  EXPECT_EQ(train.macs(), infer.macs());
+  EXPECT_EQ(train.params(), infer.params());
+  const auto* packed =
+      find_op(train, "encoder.layers.encoder_layer_0.self_attention.in_proj.packed_contiguous");
+  ASSERT_NE(packed, nullptr);
+  EXPECT_EQ(packed->get<ElementwiseParams>()->numel, tokens * 3 * 768);
+  EXPECT_TRUE(packed->get<ElementwiseParams>()->strided);
+  const auto* bias = find_op(train, "encoder.layers.encoder_layer_0.self_attention.in_proj.bias");
+  ASSERT_NE(bias, nullptr);
+  EXPECT_EQ(bias->get<ElementwiseParams>()->weight_numel, 3 * 768);
+  EXPECT_FALSE(
+      find_op(train, "encoder.layers.encoder_layer_0.self_attention.in_proj")->get<GemmParams>()->bias);
+  EXPECT_TRUE(find_op(train, "encoder.layers.encoder_layer_0.add")->get<ElementwiseParams>()->strided);
+}

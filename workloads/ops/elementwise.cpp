@@ -31,6 +31,7 @@ const std::vector<ElementwiseFn>& elementwise_functions() {
       {"where", 2, 1},
       {"erf", 1, 6},
       {"cast", 1, 1},
+      {"copy", 1, 0},  // same dtype: .contiguous() of a strided view, a reshape that cannot view
       {"dropout", 1, 0},
       {"mish", 1, 8},
       {"swiglu", 2, 5},

@@ -101,6 +101,12 @@ void elementwise_grads(Emitter& e, const ElementwiseParams& p, const std::vector
       e.add("cast", c, 0, e.fwd.inputs[0].dtype);
       e.out.back().op.inputs[0].dtype = e.fwd.dtype;
     }
+  } else if (fn == "copy") {  // the gradient arrives in the copy's layout and goes back to the view's
+    if (need[0]) {
+      ElementwiseParams c{"copy", p.numel};
+      c.strided = p.strided;
+      e.add("copy", c, 0);
+    }
   } else if (one_of(fn, {"neg", "mul_scalar", "add_scalar", "scale"})) {
     if (need[0]) pointwise("mul_scalar", 0, p.numel);
   } else if (const auto* f = find_elementwise(fn + "_backward")) {

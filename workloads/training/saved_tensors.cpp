@@ -33,7 +33,8 @@ std::vector<Tensor> elementwise_saved(const Op& op, const ElementwiseParams& e) 
   if (one_of(e.fn, {"mul", "div", "swiglu", "pow", "max", "min", "prelu"})) return in;
   if (e.fn == "where") return {in[0]};
   // Linear in the input, or with no gradient: nothing.
-  if (one_of(e.fn, {"add", "sub", "neg", "mul_scalar", "add_scalar", "cast", "fill", "mean"})) return {};
+  if (one_of(e.fn, {"add", "sub", "neg", "mul_scalar", "add_scalar", "cast", "copy", "fill", "mean"}))
+    return {};
   if (e.fn == "scale" || e.fn == "scale_shift") return {in[0]};
   // Other differentiable functions (gelu, silu, mish, hardswish, erf, log, ...) keep their input.
   if (in.empty()) return {};

@@ -24,25 +24,30 @@ Graph build_bert_base(SpecArgs& args, const BuildContext& ctx) {
   NetBuilder b("bert_base", ctx);
   const int64_t n = b.batch(), rows = n * seq;
 
-  preamble_ops(b, "position_and_mask_preamble", 8, rows);
+  // Captured in a CUDA graph, the ids and the extended mask take 8 small kernels; run eagerly, a
+  // gather of the token-type buffer and a copy (validation/data/training_h100_kernels.csv).
+  preamble_ops(b, "position_and_mask_preamble", b.eager() ? 2 : 8, rows);
   Seq x = b.embedding("embeddings.word_embeddings", rows, vocab, d);
   x = b.add("embeddings.add_token_type", x,
             b.embedding("embeddings.token_type_embeddings", rows, kTokenTypes, d));
   x = b.add("embeddings.add_position", x,
             b.embedding("embeddings.position_embeddings", rows, kMaxPositions, d));
   x = b.layernorm("embeddings.LayerNorm", x);
+  x = b.dropout("embeddings.dropout", x);  // hidden_dropout_prob 0.1, as in every layer below
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("encoder.layer.{}", i);
     Seq q = b.linear(p + ".attention.self.query", x, d);
     Seq k = b.linear(p + ".attention.self.key", x, d);
     Seq v = b.linear(p + ".attention.self.value", x, d);
-    // transformers passes the (all-ones) attention_mask on as an additive key mask.
-    Seq a = b.attention(p + ".attention.self.attn", q, k, v, heads, heads, seq, seq, false, true);
-    a = b.linear(p + ".attention.output.dense", a, d);
+    // Under capture transformers passes the (all-ones) attention_mask on to SDPA as an additive
+    // key mask; run eagerly it sees that every key is kept and passes none. (In training SDPA
+    // also drops attention probabilities, inside its kernel: not modelled.)
+    Seq a = b.attention(p + ".attention.self.attn", q, k, v, heads, heads, seq, seq, false, !b.eager());
+    a = b.dropout(p + ".attention.output.dropout", b.linear(p + ".attention.output.dense", a, d));
     x = b.layernorm(p + ".attention.output.LayerNorm", b.add(p + ".attention.output.add", a, x));
     Seq h = b.linear(p + ".intermediate.dense", x, ffn);
     h = b.act(p + ".intermediate.intermediate_act_fn", "gelu", h);
-    h = b.linear(p + ".output.dense", h, d);
+    h = b.dropout(p + ".output.dropout", b.linear(p + ".output.dense", h, d));
     x = b.layernorm(p + ".output.LayerNorm", b.add(p + ".output.add", h, x));
   }
   if (pooler) {

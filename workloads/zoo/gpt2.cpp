@@ -23,23 +23,26 @@ Graph build_gpt2(SpecArgs& args, const BuildContext& ctx) {
   NetBuilder b("gpt2", ctx);
   const int64_t rows = b.batch() * seq;
 
-  preamble_ops(b, "position_and_mask_preamble", 24, rows);
+  // Captured, the position ids and masks take 24 small kernels; eagerly, an arange and an add
+  // (validation/data/training_h100_kernels.csv).
+  preamble_ops(b, "position_and_mask_preamble", b.eager() ? 2 : 24, rows);
   Seq wte = b.embedding("wte", rows, vocab, d);
-  Seq x = b.add("add_wpe", wte, b.embedding("wpe", rows, positions, d));
+  Seq x = b.dropout("drop", b.add("add_wpe", wte, b.embedding("wpe", rows, positions, d)));
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("h.{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);
     Seq qkv = b.linear(p + ".attn.c_attn", h, 3 * d);
     // Under CUDA-graph capture transformers materializes the causal mask in every layer (the
-    // attention op models the causal mask itself, so the mask ops feed nothing in the graph).
-    causal_mask_ops(b, p + ".attn.mask", seq, seq);
+    // attention op models the causal mask itself, so the mask ops feed nothing in the graph);
+    // eagerly it sees no padding and asks SDPA for is_causal instead.
+    if (!b.eager()) causal_mask_ops(b, p + ".attn.mask", seq, seq);
     Seq a = b.attention(p + ".attn.attn", Seq{qkv.op, qkv.rows, d}, qkv, qkv, heads, heads, seq, seq, true);
-    a = b.linear(p + ".attn.c_proj", a, d);
+    a = b.dropout(p + ".attn.resid_dropout", b.linear(p + ".attn.c_proj", a, d));
     x = b.add(p + ".add", a, x);
     h = b.layernorm(p + ".ln_2", x);
     h = b.linear(p + ".mlp.c_fc", h, 4 * d);
     h = gelu_tanh_ops(b, p + ".mlp.act", h);
-    h = b.linear(p + ".mlp.c_proj", h, d);
+    h = b.dropout(p + ".mlp.dropout", b.linear(p + ".mlp.c_proj", h, d));
     x = b.add(p + ".add_1", h, x);
   }
   x = b.layernorm("ln_f", x);

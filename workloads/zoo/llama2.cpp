@@ -34,9 +34,10 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
 
   NetBuilder b(decode ? "llama2_7b_decode" : "llama2_7b", ctx);
   const int64_t rows = b.batch() * seq;
-  // Position ids and masks (24 kernels), then the rotary cos/sin tables (10: an fp32 product of
-  // the inverse frequencies and the positions, cat, cos, sin, scalings, casts).
-  preamble_ops(b, "position_and_mask_preamble", 24 + 10, rows);
+  // Position ids and masks (24 kernels under capture; eagerly an arange, an add and two copies),
+  // then the rotary cos/sin tables (10: an fp32 product of the inverse frequencies and the
+  // positions, cat, cos, sin, scalings, casts).
+  preamble_ops(b, "position_and_mask_preamble", (b.eager() ? 4 : 24) + 10, rows);
   Seq x = b.embedding("model.embed_tokens", rows, vocab, d);
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("model.layers.{}", i);
@@ -47,7 +48,7 @@ Graph build_llama2_7b(SpecArgs& args, const BuildContext& ctx) {
     Seq v = b.linear(p + ".self_attn.v_proj", h, kv_dim, false);
     q = rotary_ops(b, p + ".self_attn.rotary_emb.q", q, seq, head_dim);
     k = rotary_ops(b, p + ".self_attn.rotary_emb.k", k, seq, head_dim);
-    if (!decode) causal_mask_ops(b, p + ".self_attn.mask", seq, kv_len);  // feeds nothing: see gpt2.cpp
+    if (!decode && !b.eager()) causal_mask_ops(b, p + ".self_attn.mask", seq, kv_len);  // see gpt2.cpp
     Seq a = b.attention(p + ".self_attn.attn", q, k, v, heads, kv_heads, seq, kv_len, !decode);
     if (decode) {
       // K and V are read from the cache (context + the new token), not just this step's output.

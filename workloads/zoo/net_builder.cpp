@@ -7,7 +7,7 @@
 namespace orrery::workloads::zoo {
 
 NetBuilder::NetBuilder(std::string graph_name, const BuildContext& ctx)
-    : graph_(std::move(graph_name)), batch_(ctx.batch), dtype_(ctx.dtype) {
+    : graph_(std::move(graph_name)), ctx_(ctx), batch_(ctx.batch), dtype_(ctx.dtype) {
   if (batch_ <= 0)
     throw WorkloadError(fmt::format("{}: batch must be a positive integer, got {}", graph_.name(), batch_));
 }
@@ -206,6 +206,10 @@ Seq NetBuilder::concat_rows(const std::string& name, const Seq& a, const Seq& b)
 Seq NetBuilder::select_rows(const std::string& name, const Seq& x, int64_t rows) {
   DataMovementParams p{DataMovementParams::Kind::slice, {x.rows * x.cols}, rows * x.cols};
   return Seq{append(name, p, {x.op}), rows, x.cols};
+}
+
+Seq NetBuilder::dropout(const std::string& name, const Seq& x) {
+  return training() ? act(name, "dropout", x) : x;
 }
 
 Seq NetBuilder::attention(const std::string& name, const Seq& q, const Seq& k, const Seq& v, int64_t heads,

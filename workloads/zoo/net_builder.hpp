@@ -34,6 +34,8 @@ class NetBuilder {
 
   int64_t batch() const { return batch_; }
   DType dtype() const { return dtype_; }
+  bool eager() const { return ctx_.eager; }
+  bool training() const { return ctx_.training; }
 
   Fmap image(int64_t c, int64_t h, int64_t w) const { return Fmap{kGraphInput, c, {1, h, w}, 2}; }
   Fmap clip(int64_t c, int64_t d, int64_t h, int64_t w) const { return Fmap{kGraphInput, c, {d, h, w}, 3}; }
@@ -74,6 +76,8 @@ class NetBuilder {
   Seq embedding(const std::string& name, int64_t lookups, int64_t vocab, int64_t dim);
   Seq concat_rows(const std::string& name, const Seq& a, const Seq& b);
   Seq select_rows(const std::string& name, const Seq& x, int64_t rows);  // e.g. the [CLS] tokens
+  // nn.Dropout: a kernel drawing a mask in training (x itself, no op, at inference or p = 0).
+  Seq dropout(const std::string& name, const Seq& x);
   // Fused scaled-dot-product attention of `batch` sequences; q rows = batch*q_len.
   Seq attention(const std::string& name, const Seq& q, const Seq& k, const Seq& v, int64_t heads,
                 int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal, bool padding_mask = false);
@@ -92,6 +96,7 @@ class NetBuilder {
 
  private:
   Graph graph_;
+  BuildContext ctx_;
   int64_t batch_;
   DType dtype_;
 };

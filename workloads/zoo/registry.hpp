@@ -16,10 +16,18 @@ struct ModelOption {
   std::string doc;
 };
 
-// Common settings every builder receives, from --batch and --dtype.
+// Common settings every builder receives, from --batch and --dtype, and how the framework runs
+// the model, where the reference code branches on it.
 struct BuildContext {
   int64_t batch = 1;
   DType dtype = DType::fp16;
+  // Run op by op (a GPU's software.launch=eager), not replayed from a captured CUDA graph. Python
+  // code that looks at data takes other branches then: transformers drops an all-ones attention
+  // mask and makes no causal mask (it cannot inspect tensors under capture, so it keeps them).
+  bool eager = false;
+  // A training step (--train): modules in train() mode (dropout draws masks; PyTorch's
+  // nn.MultiheadAttention leaves its inference fast path).
+  bool training = false;
 };
 
 struct ModelEntry {

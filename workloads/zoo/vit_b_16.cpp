@@ -7,6 +7,30 @@
 
 namespace orrery::workloads::zoo {
 
+namespace {
+
+Seq strided(NetBuilder& b, const std::string& name, ElementwiseParams p, const std::vector<size_t>& producers,
+            const Seq& like) {
+  p.strided = true;
+  return Seq{b.append(name, std::move(p), producers), like.rows, like.cols};
+}
+
+// nn.MultiheadAttention's input projection as it runs in train() mode, where it leaves its fused
+// inference path for F.multi_head_attention_forward: the batch-first input becomes a transposed
+// view; F.linear of a non-contiguous 3-D input copies it, multiplies without the bias and adds the
+// bias in a separate broadcasting kernel; _in_projection_packed then makes the packed q/k/v
+// contiguous (a second copy of the projection).
+Seq in_projection_training(NetBuilder& b, const std::string& name, const Seq& x, int64_t out) {
+  const Seq in = strided(b, name + ".input_contiguous", {"copy", x.rows * x.cols}, {x.op}, x);
+  Seq qkv = b.linear(name, in, out, false);
+  ElementwiseParams bias{"add", qkv.rows * out};
+  bias.weight_numel = out;  // the projection's bias: its parameter, summed over the rows for its gradient
+  qkv = strided(b, name + ".bias", bias, {qkv.op}, qkv);
+  return strided(b, name + ".packed_contiguous", {"copy", qkv.rows * out}, {qkv.op}, qkv);
+}
+
+}  // namespace
+
 Graph build_vit_b_16(SpecArgs& args, const BuildContext& ctx) {
   const int64_t res = option_in_range(args, "res", 224, 16, 4096);
   const int64_t layers = option_in_range(args, "layers", 12, 1, 1000);
@@ -28,11 +52,20 @@ Graph build_vit_b_16(SpecArgs& args, const BuildContext& ctx) {
   for (int64_t i = 0; i < layers; ++i) {
     const std::string p = fmt::format("encoder.layers.encoder_layer_{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);
-    Seq qkv = b.linear(p + ".self_attention.in_proj", h, 3 * kDim);
+    const std::string in_proj = p + ".self_attention.in_proj";
+    Seq qkv = b.training() ? in_projection_training(b, in_proj, h, 3 * kDim) : b.linear(in_proj, h, 3 * kDim);
     Seq a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads,
                         kHeads, seq, seq, false);
     a = b.linear(p + ".self_attention.out_proj", a, kDim);
-    x = b.add(p + ".add", a, x);
+    if (b.training()) {
+      // The attention output returns as a transposed view: the residual add takes PyTorch's
+      // generic strided kernel, and the residual stream is made contiguous once more per block
+      // (one more copy per block in validation/data/training_h100_kernels.csv).
+      x = strided(b, p + ".add", {"add", x.rows * x.cols}, {a.op, x.op}, x);
+      x = strided(b, p + ".residual_contiguous", {"copy", x.rows * x.cols}, {x.op}, x);
+    } else {
+      x = b.add(p + ".add", a, x);
+    }
     h = b.layernorm(p + ".ln_2", x);
     h = b.linear(p + ".mlp.0", h, kMlp);
     h = b.act(p + ".mlp.1", "gelu", h);

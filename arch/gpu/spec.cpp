@@ -238,6 +238,14 @@ std::shared_ptr<const config::Schema> make_schema() {
       "fitted (calibration rows of torch_ops_h100.csv: ~4 us however small): dependent steps of ATen's "
       "strided mean reduction before one more per 512 values per output (loads, the block.y tree, the store)",
       d.strided_reduce_fixed_steps, 0, 10000);
+  s->add_real(
+      "calibration.norm_loop_miss_fraction", "1",
+      "fitted (calibration half of issue 16's training kernels, "
+      "validation/data/train_kernels_h100_seed20*.csv; "
+      "seed21 held out): share of the steps of ATen's NCHW batch-norm statistics and backward loops (one "
+      "element per thread per step, Welford or sums) whose load misses the L2 and waits hbm.latency_ns more; "
+      "they settle at 410-460 ns a step on the H100",
+      d.norm_loop_miss_fraction, 0, 1);
   s->add_real("calibration.tensor_transform_setup_us", "us",
               "fitted (conv2d/dense-nchw rows of random_ops_h100.csv; the dgrad and conv3d rows held out): "
               "device time of cuDNN's tensorTransformGeneric before its elements stream (~9.5 us however "
@@ -336,6 +344,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.attention_cta_chain_steps = c.integer("calibration.attention_cta_chain_steps");
   k.broadcast_lane_ops_per_operand = c.real("calibration.broadcast_lane_ops_per_operand");
   k.strided_reduce_fixed_steps = c.integer("calibration.strided_reduce_fixed_steps");
+  k.norm_loop_miss_fraction = c.real("calibration.norm_loop_miss_fraction");
   k.tensor_transform_setup_s = c.real("calibration.tensor_transform_setup_us") * 1e-6;
   k.tensor_transform_lane_ops_per_element = c.real("calibration.tensor_transform_lane_ops_per_element");
   k.cta_launch_s = c.real("calibration.cta_launch_ns") * 1e-9;

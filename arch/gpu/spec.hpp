@@ -43,6 +43,7 @@ struct GpuCalibration {
   int64_t attention_cta_chain_steps = 8;       // FlashAttention-2: a CTA's chain around its main loop
   double broadcast_lane_ops_per_operand = 40;  // ATen's broadcasting elementwise: index math per operand
   int64_t strided_reduce_fixed_steps = 12;     // ATen's strided mean reduction: loads, tree, store
+  double norm_loop_miss_fraction = 0.35;       // ATen's NCHW batch-norm loops: steps whose load misses L2
   // cuDNN's tensorTransformGeneric (filters whose output channels are not whole 16-byte vectors,
   // NCHW): a serial prologue, then integer index arithmetic per element.
   double tensor_transform_setup_s = 9.8e-6;

@@ -46,6 +46,21 @@ Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int p
   return k;
 }
 
+// ATen's own loops (Normalization.cuh) take one element per thread per step, and a step's load
+// often misses the L2 (the activations stream through once): it waits the DRAM latency too.
+Kernel aten_per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
+                        double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec) {
+  Kernel k = per_channel(name, n, c, pixels, passes, read, write, flops, dtype, spec);
+  const int64_t tf = num_threads(pixels), ty = std::max<int64_t>(1, kMaxBlock / tf);
+  k.dram_dependent_accesses = static_cast<double>(passes * ceil_div(n, ty) * ceil_div(pixels, tf)) *
+                              spec.calibration.norm_loop_miss_fraction;
+  return k;
+}
+
+// PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16
+// (validation/data/train_kernels_h100_seed20_kernels.csv: bn_fw_tr_1C11_singleread_spec<__half2>).
+bool cudnn_batch_norm(DType dtype) { return dtype != DType::bf16; }
+
 Kernel per_channel_vector(const char* name, int64_t c, int reads, int writes,
                           const arch::gpu::GpuSpec& spec) {
   StreamProblem p;
@@ -64,14 +79,14 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
   const double act = static_cast<double>(n * c * pixels) * elem(dtype),
                numel = static_cast<double>(n * c * pixels);
   const double stats = static_cast<double>(c) * 8.0;
-  // cuDNN (fp32): bn_fw_tr_1C11_singleread keeps the channel's elements in registers between
-  // the statistics and the normalization (one read, one latency chain per element).
-  if (dtype == DType::fp32)
+  // cuDNN: bn_fw_tr_1C11_singleread keeps the channel's elements in registers between the
+  // statistics and the normalization (one read, one latency chain per element).
+  if (cudnn_batch_norm(dtype))
     return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
                         dtype, spec)};
   std::vector<Kernel> ks;
   ks.push_back(
-      per_channel("batch_norm_collect_statistics", n, c, pixels, 1, act, stats, 4 * numel, dtype, spec));
+      aten_per_channel("batch_norm_collect_statistics", n, c, pixels, 1, act, stats, 4 * numel, dtype, spec));
   // mean/invstd and the running statistics (5 per-channel vectors in, 4 out)
   ks.push_back(per_channel_vector("batch_norm_update_stats_and_invert", c, 5, 4, spec));
   // batch_norm_transform_input_kernel: grid (C, min(256K / C, ceil(N / tb))), block (tf, tb) with
@@ -102,8 +117,11 @@ std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixel
   const double act = static_cast<double>(n * c * pixels) * elem(dtype),
                numel = static_cast<double>(n * c * pixels);
   const double stats = static_cast<double>(c) * 8.0;
-  return {per_channel(dtype == DType::fp32 ? "cudnn_bn_bw_1C11" : "batch_norm_backward", n, c, pixels, 2,
-                      4 * act, act + 2 * stats, 8 * numel, dtype, spec)};
+  if (cudnn_batch_norm(dtype))
+    return {
+        per_channel("cudnn_bn_bw_1C11", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype, spec)};
+  return {aten_per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype,
+                           spec)};
 }
 
 }  // namespace orrery::mappers::gpu

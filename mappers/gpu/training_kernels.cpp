@@ -70,11 +70,29 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
   const double dy_bytes = static_cast<double>(c.n * c.c_out * c.out_pixels()) * e;
   if (c.groups > 1 && cg == 1 && mg == 1) {
     // Depthwise: ATen's direct kernel, one CTA per (channel, tap) reducing over the batch and
-    // pixels; memory-bound on X and dY.
+    // pixels.
     const double w = static_cast<double>(c.c_out * c.kernel_volume()) * e;
-    m.kernels.push_back(streaming("conv_depthwise2d_grad_weight", dtype, x_bytes + dy_bytes, w,
-                                  2.0 * static_cast<double>(c.macs()), spec, c.c_out * c.kernel_volume()));
-    m.note = "ATen depthwise weight gradient (memory-bound)";
+    Kernel k = streaming("conv_depthwise2d_grad_weight", dtype, x_bytes + dy_bytes, w,
+                         2.0 * static_cast<double>(c.macs()), spec, c.c_out * c.kernel_volume());
+    const bool nchw =
+        c.layout == workloads::ConvLayout::nchw ||
+        (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+    if (nchw && dtype != DType::fp16 && c.in[0] == 1) {
+      // As PyTorch launches it for NCHW bf16/fp32 (fp16 and NHWC mostly go to cuDNN's kernels,
+      // validation/data/train_kernels_h100_seed21_kernels.csv): min(32 N, 256) threads, a warp per
+      // sample walking the output pixels 32 at a time, one X and one dY load then an FMA per step,
+      // a step waiting for its loads (a latency chain, not a stream); then the block's reduction.
+      const int64_t threads = std::min<int64_t>(32 * c.n, 256), warps = threads / 32;
+      k.ctas = c.c_out * c.kernel_volume();
+      k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);
+      k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / threads, 1, spec.max_ctas_per_sm);
+      k.dependent_accesses = ceil_div(c.n, warps) * ceil_div(c.out_pixels(), int64_t{32}) + 3;
+      k.chain_carries_traffic = true;
+      m.note = "ATen depthwise weight gradient (a latency chain per CTA)";
+    } else {
+      m.note = "depthwise weight gradient (memory-bound)";
+    }
+    m.kernels.push_back(std::move(k));
   } else {
     // C^T orientation: A = im2col(X)^T [C/g x taps, N x pixels] read from X itself (im2col
     // addressing), B = dY [N x pixels, K/g].

@@ -346,6 +346,10 @@ GpuMapping map_memory_backward(const workloads::Op& op, const arch::gpu::GpuSpec
     k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / 256, 1, spec.max_ctas_per_sm);
     k.flops_per_cta = outs * taps / static_cast<double>(k.ctas);
     k.dependent_accesses = static_cast<int64_t>(2.0 * taps) + 1;
+    // grad_input is zeroed first (a FillFunctor kernel before every measured max_pool_backward_nchw
+    // in validation/data/train_kernels_h100_seed20_kernels.csv).
+    m.kernels.push_back(streaming("vectorized_elementwise_kernel<FillFunctor> (zeros: grad_input)", op.dtype,
+                                  0, static_cast<double>(p->n * p->c * pixels) * e, 0, spec));
     m.kernels.push_back(std::move(k));
   } else if (const auto* p = op.get<workloads::PoolParams>()) {
     m.kernels.push_back(streaming(

@@ -151,7 +151,8 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // random shapes, dtypes and layouts. Seed 20 (400 rows) was the calibration half: its ATen NCHW
 // batch-norm loops gave calibration.norm_loop_miss_fraction. Seed 21 (898 rows) is held out,
 // asserted here. Before that constant and the depthwise weight gradient's latency chain: 39.8 %
-// (batch norm forward 36.7, backward 26.9, weight gradient 69.9 %); when written: 31.9 %.
+// (batch norm forward 36.7, backward 26.9, weight gradient 69.9 %); 31.9 % with them; 30.6 % once
+// max-pool backward zeroes grad_input first (35.2 -> 24.8 % there).
 TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   const std::string root = ORRERY_SOURCE_DIR;
   const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
@@ -162,7 +163,8 @@ TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   EXPECT_LT(s.kernels.mape, 0.33);
   const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.28},
                                              {"train/batchnorm-backward", 0.23},
-                                             {"train/depthwise-backward_weight", 0.40}};
+                                             {"train/depthwise-backward_weight", 0.40},
+                                             {"train/maxpool-backward", 0.27}};
   expect_group_mape_below(s, bounds);
 }
 

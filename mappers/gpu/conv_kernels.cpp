@@ -174,6 +174,27 @@ arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtyp
   return k;
 }
 
+// ATen's conv_depthwise2d_forward_kernel (DepthwiseConv2d.cu), which PyTorch runs for the NCHW
+// depthwise convs its use_cudnn_depthwise leaves to it (every bf16 and fp32 one; fp16 goes to
+// cuDNN): one thread per output element in 1024-thread CTAs. A thread walks the kH filter rows;
+// a row's KW taps (a template argument, unrolled) load together, then accumulate. The input
+// streams from DRAM, so every row waits a miss: kH steps of dependent_access + hbm latency
+// (train_kernels_h100_seed20.csv: 0.82-0.96 us a row, 3x3 and 5x5, bf16 and fp32).
+arch::gpu::Kernel make_depthwise_aten_nchw(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                           double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
+  const StreamProblem p =
+      depthwise_problem("conv_depthwise2d_forward_kernel", c, dtype, in_bytes, out_bytes, w_bytes);
+  arch::gpu::Kernel k = make_stream_kernel(p, spec);
+  constexpr int64_t kThreads = 1024;
+  k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.c_out * c.out_pixels(), kThreads));
+  k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / kThreads, 1, spec.max_ctas_per_sm);
+  k.flops_per_cta = p.flops / static_cast<double>(k.ctas);
+  k.dependent_accesses = c.kernel[1];
+  k.dram_dependent_accesses = static_cast<double>(c.kernel[1]);
+  k.chain_carries_traffic = true;
+  return k;
+}
+
 void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtype,
                        const arch::gpu::GpuSpec& spec, int64_t in_pixels, double in_bytes,
                        int64_t useful_macs, bool packed_taps, bool nchw) {
@@ -231,6 +252,11 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   const double w_bytes = static_cast<double>(c.c_out * (c.c_in / c.groups) * c.kernel_volume()) * ib;
   const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
   if (depthwise && rt == Runtime::pytorch && c.rank == 2 && !c.transposed) {
+    if (nchw && dtype != DType::fp16 && c.dilation[1] == 1 && c.dilation[2] == 1) {
+      m.kernels.push_back(make_depthwise_aten_nchw(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+      m.note = "depthwise: ATen's NCHW kernel (PyTorch uses cuDNN's only for fp16 or channels-last)";
+      return m;
+    }
     m.kernels.push_back(make_depthwise_c1k1(c, dtype, in_bytes, out_bytes, w_bytes, spec));
     m.note = "depthwise: cuDNN 9.19 NHWC kernel (as PyTorch's bundled cuDNN runs it)";
     return m;

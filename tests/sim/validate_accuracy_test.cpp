@@ -152,7 +152,9 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // batch-norm loops gave calibration.norm_loop_miss_fraction. Seed 21 (898 rows) is held out,
 // asserted here. Before that constant and the depthwise weight gradient's latency chain: 39.8 %
 // (batch norm forward 36.7, backward 26.9, weight gradient 69.9 %); 31.9 % with them; 30.6 % once
-// max-pool backward zeroes grad_input first (35.2 -> 24.8 % there).
+// max-pool backward zeroes grad_input first (35.2 -> 24.8 % there); 25.7 % once NCHW bf16/fp32
+// depthwise convs run ATen's kernel, a filter row per DRAM miss (forward 37.9 -> 13.7 %, no
+// constant fitted).
 TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   const std::string root = ORRERY_SOURCE_DIR;
   const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
@@ -160,8 +162,9 @@ TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   EXPECT_EQ(rows.size(), 898u);
   const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
-  EXPECT_LT(s.kernels.mape, 0.33);
+  EXPECT_LT(s.kernels.mape, 0.28);
   const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.28},
+                                             {"train/depthwise-forward", 0.16},
                                              {"train/batchnorm-backward", 0.23},
                                              {"train/depthwise-backward_weight", 0.40},
                                              {"train/maxpool-backward", 0.27}};

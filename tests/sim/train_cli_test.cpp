@@ -95,7 +95,9 @@ TEST(TrainCli, EagerHostWaitsSeparateFromKernelTime) {
     const double wait = eager["train"]["host_wait_s"][phase].get<double>();
     EXPECT_GE(wait, 0.0) << phase;
     // The step's first kernel waits for its dispatch; later phases wait where the host is behind.
-    if (std::string(phase) == "forward") EXPECT_GT(wait, 0.0);
+    if (std::string(phase) == "forward") {
+      EXPECT_GT(wait, 0.0);
+    }
     EXPECT_NEAR(eager["train"][key].get<double>() - wait, kernels, 1e-9 * kernels) << phase;
   }
 }

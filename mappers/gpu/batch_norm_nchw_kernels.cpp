@@ -26,9 +26,10 @@ int64_t num_threads(int64_t n) {
 double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
 // One CTA per channel of tf x (512 / tf) threads (x over the pixels, y over the samples); each
-// thread visits ceil(n / ty) x ceil(pixels / tf) elements, `passes` times.
+// thread visits ceil(n / ty) x ceil(pixels / tf) elements, `passes` times. A share `miss` of those
+// steps waits a load that misses the L2 (the DRAM latency more).
 Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
-                   double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec) {
+                   double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0) {
   const int64_t tf = num_threads(pixels), ty = std::max<int64_t>(1, kMaxBlock / tf);
   const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf);
   StreamProblem p;
@@ -42,6 +43,7 @@ Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int p
   k.row_per_cta = false;
   k.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / (tf * ty), 1, spec.max_ctas_per_sm);
   k.dependent_accesses = passes * (steps + kReductionSteps);
+  k.dram_dependent_accesses = static_cast<double>(passes * steps) * miss;
   k.chain_carries_traffic = true;
   return k;
 }
@@ -50,11 +52,8 @@ Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int p
 // often misses the L2 (the activations stream through once): it waits the DRAM latency too.
 Kernel aten_per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
                         double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec) {
-  Kernel k = per_channel(name, n, c, pixels, passes, read, write, flops, dtype, spec);
-  const int64_t tf = num_threads(pixels), ty = std::max<int64_t>(1, kMaxBlock / tf);
-  k.dram_dependent_accesses = static_cast<double>(passes * ceil_div(n, ty) * ceil_div(pixels, tf)) *
-                              spec.calibration.norm_loop_miss_fraction;
-  return k;
+  return per_channel(name, n, c, pixels, passes, read, write, flops, dtype, spec,
+                     spec.calibration.norm_loop_miss_fraction);
 }
 
 // PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16

@@ -8,6 +8,7 @@
 
 #include "common/checked_math.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/layout_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
 
@@ -241,10 +242,7 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
 GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec, Runtime rt) {
   GpuMapping m;
   // Activations as PyTorch stores them (the harness's library calls are NHWC).
-  const bool nchw =
-      rt == Runtime::pytorch &&
-      (c.layout == workloads::ConvLayout::nchw ||
-       (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw));
+  const bool nchw = rt == Runtime::pytorch && nchw_layout(c.layout, spec);
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
   const int64_t in_pixels = c.in[0] * c.in[1] * c.in[2];
   const double in_bytes = static_cast<double>(c.n * c.c_in * in_pixels) * ib;

@@ -13,6 +13,11 @@ namespace orrery::mappers::gpu {
 
 using workloads::DType;
 
+bool nchw_layout(workloads::ConvLayout l, const arch::gpu::GpuSpec& spec) {
+  return l == workloads::ConvLayout::nchw ||
+         (l == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+}
+
 int64_t channel_vector(DType dtype) { return std::max<int64_t>(1, 128 / workloads::dtype_bits(dtype)); }
 
 arch::gpu::Kernel layout_kernel(const char* name, double read_elems, double write_elems, DType dtype,

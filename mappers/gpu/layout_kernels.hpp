@@ -21,6 +21,9 @@
 
 namespace orrery::mappers::gpu {
 
+// Whether activations are stored NCHW: the op's layout=, else the config's software default.
+bool nchw_layout(workloads::ConvLayout l, const arch::gpu::GpuSpec& spec);
+
 // Channels per 16-byte vector of `dtype`'s storage (8 for 16-bit types, 4 for fp32).
 int64_t channel_vector(workloads::DType dtype);
 

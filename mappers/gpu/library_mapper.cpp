@@ -43,11 +43,6 @@ GpuMapping stream(const Op& op, const arch::gpu::GpuSpec& spec, std::string name
   return m;
 }
 
-// The op's layout=, else the config's software default.
-bool nchw_layout(ConvLayout l, const arch::gpu::GpuSpec& spec) {
-  return l == ConvLayout::nchw || (l == ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
-}
-
 // Inference batch norm as PyTorch launches it (running statistics). fp32 goes to cuDNN (ATen's
 // backend choice: cuDNN where the weight's dtype is fp32 and matches a float input), one
 // kernel. Otherwise ATen's native path: the running variance is cast to the accumulation type

@@ -10,6 +10,7 @@
 #include "mappers/gpu/batch_norm_nchw_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
+#include "mappers/gpu/layout_kernels.hpp"
 #include "mappers/gpu/multi_tensor_apply.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 #include "mappers/gpu/torch_native_kernels.hpp"
@@ -68,15 +69,13 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
   const double e = elem(dtype);
   const double x_bytes = static_cast<double>(c.n * c.c_in * c.in[0] * c.in[1] * c.in[2]) * e;
   const double dy_bytes = static_cast<double>(c.n * c.c_out * c.out_pixels()) * e;
+  const bool nchw = nchw_layout(c.layout, spec);
   if (c.groups > 1 && cg == 1 && mg == 1) {
     // Depthwise: ATen's direct kernel, one CTA per (channel, tap) reducing over the batch and
     // pixels.
     const double w = static_cast<double>(c.c_out * c.kernel_volume()) * e;
     Kernel k = streaming("conv_depthwise2d_grad_weight", dtype, x_bytes + dy_bytes, w,
                          2.0 * static_cast<double>(c.macs()), spec, c.c_out * c.kernel_volume());
-    const bool nchw =
-        c.layout == workloads::ConvLayout::nchw ||
-        (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
     if (nchw && dtype != DType::fp16 && c.in[0] == 1) {
       // As PyTorch launches it for NCHW bf16/fp32 (fp16 and NHWC mostly go to cuDNN's kernels,
       // validation/data/train_kernels_h100_seed21_kernels.csv): min(32 N, 256) threads, a warp per
@@ -110,9 +109,6 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     for (int d = 0; d < 3; ++d)
       pointwise =
           pointwise && c.kernel[d] == 1 && c.stride[d] == 1 && c.pad_begin[d] == 0 && c.pad_end[d] == 0;
-    const bool nchw =
-        c.layout == workloads::ConvLayout::nchw ||
-        (c.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
     if (rt == Runtime::pytorch && pointwise) {
       // A 1x1 weight gradient is cuBLAS's GEMM on the tensors as stored (no padding): dY^T X reads
       // both along their pixels in NCHW (HW must be whole 16-byte vectors) or along their channels
@@ -281,10 +277,7 @@ GpuMapping map_norm_training(const workloads::Op& op, const workloads::NormParam
   const double numel = static_cast<double>(n.rows) * static_cast<double>(n.cols);
   const bool batch = n.type == workloads::NormParams::Type::batch;
   GpuMapping m;
-  // The op's layout=, else the config's software default.
-  const bool nchw =
-      n.layout == workloads::ConvLayout::nchw ||
-      (n.layout == workloads::ConvLayout::unset && spec.software.layout == arch::gpu::Layout::nchw);
+  const bool nchw = nchw_layout(n.layout, spec);
   if (batch && nchw && n.channels > 0 && n.rows % n.channels == 0) {
     const int64_t samples = n.rows / n.channels;
     m.kernels = n.backward ? batch_norm_nchw_backward(samples, n.channels, n.cols, op.dtype, spec)

@@ -7,13 +7,14 @@
 namespace orrery::workloads::zoo {
 
 NetBuilder::NetBuilder(std::string graph_name, const BuildContext& ctx)
-    : graph_(std::move(graph_name)), ctx_(ctx), batch_(ctx.batch), dtype_(ctx.dtype) {
-  if (batch_ <= 0)
-    throw WorkloadError(fmt::format("{}: batch must be a positive integer, got {}", graph_.name(), batch_));
+    : graph_(std::move(graph_name)), ctx_(ctx) {
+  if (ctx_.batch <= 0)
+    throw WorkloadError(
+        fmt::format("{}: batch must be a positive integer, got {}", graph_.name(), ctx_.batch));
 }
 
 size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers) {
-  return append(std::move(name), std::move(params), producers, dtype_);
+  return append(std::move(name), std::move(params), producers, ctx_.dtype);
 }
 
 size_t NetBuilder::append(std::string name, OpParams params, const std::vector<size_t>& producers,
@@ -50,7 +51,7 @@ Fmap NetBuilder::conv(const std::string& name, const Fmap& x, int64_t c_out, int
 
 Fmap NetBuilder::conv(const std::string& name, const Fmap& x, ConvParams p) {
   p.rank = x.rank;
-  p.n = batch_;
+  p.n = ctx_.batch;
   p.c_in = x.c;
   p.in = x.size;
   const size_t op = append(name, p, {x.op});
@@ -60,32 +61,32 @@ Fmap NetBuilder::conv(const std::string& name, const Fmap& x, ConvParams p) {
 Fmap NetBuilder::batchnorm(const std::string& name, const Fmap& x) {
   // Inference batchnorm: a per-channel scale and shift; gamma and beta are the parameters
   // (running mean/var are buffers, not parameters, as torchvision counts them).
-  NormParams p{NormParams::Type::batch, batch_ * x.c, x.pixels(), x.c, x.rank};
+  NormParams p{NormParams::Type::batch, ctx_.batch * x.c, x.pixels(), x.c, x.rank};
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 
 Fmap NetBuilder::groupnorm(const std::string& name, const Fmap& x, int64_t groups) {
   if (x.c % groups)
     throw WorkloadError(fmt::format("{}: {} groups do not divide {} channels", name, groups, x.c));
-  NormParams p{NormParams::Type::group, batch_ * groups, x.c / groups * x.pixels(), x.c};
+  NormParams p{NormParams::Type::group, ctx_.batch * groups, x.c / groups * x.pixels(), x.c};
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 
 Fmap NetBuilder::act(const std::string& name, const std::string& fn, const Fmap& x) {
-  ElementwiseParams p{fn, batch_ * x.c * x.pixels(), 0};
+  ElementwiseParams p{fn, ctx_.batch * x.c * x.pixels(), 0};
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 
 Fmap NetBuilder::add(const std::string& name, const Fmap& a, const Fmap& b) {
   if (a.c != b.c || a.size != b.size) throw std::logic_error(name + ": residual add of different shapes");
-  ElementwiseParams p{"add", batch_ * a.c * a.pixels(), 0};
+  ElementwiseParams p{"add", ctx_.batch * a.c * a.pixels(), 0};
   return Fmap{append(name, p, {a.op, b.op}), a.c, a.size, a.rank};
 }
 
 Fmap NetBuilder::mul(const std::string& name, const Fmap& x, const Fmap& gate) {
   if (x.c != gate.c) throw std::logic_error(name + ": channel mismatch");
-  ElementwiseParams p{"mul", batch_ * x.c * x.pixels(), 0};
-  if (gate.pixels() != x.pixels()) p.broadcast_numel = batch_ * gate.c * gate.pixels();
+  ElementwiseParams p{"mul", ctx_.batch * x.c * x.pixels(), 0};
+  if (gate.pixels() != x.pixels()) p.broadcast_numel = ctx_.batch * gate.c * gate.pixels();
   return Fmap{append(name, p, {x.op, gate.op}), x.c, x.size, x.rank};
 }
 
@@ -94,7 +95,7 @@ Fmap NetBuilder::pool(const std::string& name, PoolParams::Mode mode, const Fmap
   PoolParams p;
   p.mode = mode;
   p.rank = x.rank;
-  p.n = batch_;
+  p.n = ctx_.batch;
   p.c = x.c;
   p.in = x.size;
   p.kernel = kernel;
@@ -114,7 +115,7 @@ Fmap NetBuilder::global_avgpool(const std::string& name, const Fmap& x) {
 }
 
 Fmap NetBuilder::upsample_nearest(const std::string& name, const Fmap& x, int64_t factor) {
-  const int64_t numel = batch_ * x.c * x.pixels();
+  const int64_t numel = ctx_.batch * x.c * x.pixels();
   const int64_t scale = x.rank == 3 ? factor * factor * factor : factor * factor;
   DataMovementParams p{DataMovementParams::Kind::upsample, {numel}, numel * scale};
   Dims3 s = x.size;
@@ -125,16 +126,16 @@ Fmap NetBuilder::upsample_nearest(const std::string& name, const Fmap& x, int64_
 Fmap NetBuilder::concat(const std::string& name, const Fmap& a, const Fmap& b) {
   if (a.size != b.size) throw std::logic_error(name + ": concat of different spatial sizes");
   DataMovementParams p{DataMovementParams::Kind::concat,
-                       {batch_ * a.c * a.pixels(), batch_ * b.c * b.pixels()},
-                       batch_ * (a.c + b.c) * a.pixels()};
+                       {ctx_.batch * a.c * a.pixels(), ctx_.batch * b.c * b.pixels()},
+                       ctx_.batch * (a.c + b.c) * a.pixels()};
   return Fmap{append(name, p, {a.op, b.op}), a.c + b.c, a.size, a.rank};
 }
 
 Seq NetBuilder::to_tokens(const std::string& name, const Fmap& x) {
-  const int64_t numel = batch_ * x.c * x.pixels();
+  const int64_t numel = ctx_.batch * x.c * x.pixels();
   const auto kind = x.pixels() == 1 ? DataMovementParams::Kind::reshape : DataMovementParams::Kind::transpose;
   DataMovementParams p{kind, {numel}, numel};
-  return Seq{append(name, p, {x.op}), batch_ * x.pixels(), x.c};
+  return Seq{append(name, p, {x.op}), ctx_.batch * x.pixels(), x.c};
 }
 
 Fmap NetBuilder::to_fmap(const std::string& name, const Seq& x, const Fmap& like) {
@@ -144,9 +145,9 @@ Fmap NetBuilder::to_fmap(const std::string& name, const Seq& x, const Fmap& like
 }
 
 Seq NetBuilder::flatten(const std::string& name, const Fmap& x) {
-  const int64_t numel = batch_ * x.c * x.pixels();
+  const int64_t numel = ctx_.batch * x.c * x.pixels();
   DataMovementParams p{DataMovementParams::Kind::reshape, {numel}, numel};
-  return Seq{append(name, p, {x.op}), batch_, x.c * x.pixels()};
+  return Seq{append(name, p, {x.op}), ctx_.batch, x.c * x.pixels()};
 }
 
 Seq NetBuilder::linear(const std::string& name, const Seq& x, int64_t out, bool bias) {
@@ -216,7 +217,7 @@ Seq NetBuilder::attention(const std::string& name, const Seq& q, const Seq& k, c
                           int64_t kv_heads, int64_t q_len, int64_t kv_len, bool causal, bool padding_mask) {
   if (q.cols % heads)
     throw WorkloadError(fmt::format("{}: {} heads do not divide width {}", name, heads, q.cols));
-  AttentionParams p{batch_, heads, kv_heads, q_len, kv_len, q.cols / heads, causal, padding_mask};
+  AttentionParams p{ctx_.batch, heads, kv_heads, q_len, kv_len, q.cols / heads, causal, padding_mask};
   return Seq{append(name, p, {q.op, k.op, v.op}), q.rows, q.cols};
 }
 

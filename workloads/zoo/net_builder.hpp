@@ -32,8 +32,8 @@ class NetBuilder {
  public:
   NetBuilder(std::string graph_name, const BuildContext& ctx);
 
-  int64_t batch() const { return batch_; }
-  DType dtype() const { return dtype_; }
+  int64_t batch() const { return ctx_.batch; }
+  DType dtype() const { return ctx_.dtype; }
   bool eager() const { return ctx_.eager; }
   bool training() const { return ctx_.training; }
 
@@ -97,8 +97,6 @@ class NetBuilder {
  private:
   Graph graph_;
   BuildContext ctx_;
-  int64_t batch_;
-  DType dtype_;
 };
 
 }  // namespace orrery::workloads::zoo

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
 # (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
-# models exports zooref micro clocks random trainkernels training optimizer. Example (the whole set):
+# models exports zooref micro clocks random trainkernels training host optimizer. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
 # The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
@@ -136,6 +136,12 @@ for phase in "$@"; do
     # Issue 16: training steps, eager inference forwards, copies and a one-rank all-reduce.
     stamp training
     $PY "$ROOT/validation/scripts/measure_training.py" --out "$R" --gpu "${GPU:-h100}" --budget-s "${TRAIN_BUDGET_S:-420}"
+    ;;
+  host)
+    # Issue 16: PyTorch's eager host costs piece by piece (ops with and without autograd, views,
+    # modules, backward nodes) and the zoo models' structural counts and host times.
+    stamp host
+    $PY "$ROOT/validation/scripts/measure_host_costs.py" --out "$R" --gpu "${GPU:-h100}" --only "${HOST_PARTS:-prims,models}"
     ;;
   optimizer)
     # Issue 16: optimizer.step() alone over random parameter sets (foreach and fused).

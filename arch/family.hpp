@@ -17,6 +17,7 @@
 #include "arch/stats.hpp"
 #include "common/config/resolved.hpp"
 #include "workloads/graph.hpp"
+#include "workloads/training/phase.hpp"
 
 namespace orrery::arch {
 
@@ -35,9 +36,13 @@ struct MapOptions {
   std::string constraints_file;
 };
 
+// A training step's phase per op (TrainingStep::phase); empty for an inference graph.
+using OpPhases = std::vector<workloads::training::Phase>;
+
 struct EvalOptions {
   Fidelity fidelity = Fidelity::analytical;
   int64_t batch = 1;  // inferences per run, for throughput
+  OpPhases phases;
 };
 
 // Map and evaluate in one call.
@@ -50,6 +55,7 @@ struct RunOptions {
   double search_time_s = 0;
   uint64_t seed = 1;
   std::string constraints_file;
+  OpPhases phases;  // EvalOptions::phases
   MapOptions map() const {
     MapOptions m;
     m.mapper = mapper;
@@ -60,7 +66,7 @@ struct RunOptions {
     m.constraints_file = constraints_file;
     return m;
   }
-  EvalOptions eval() const { return {fidelity, batch}; }
+  EvalOptions eval() const { return {fidelity, batch, phases}; }
 };
 
 struct LayerResult {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/op_stats.hpp"
@@ -96,35 +98,64 @@ void check_finite(const workloads::Op& op, const Kernel& k, const KernelTiming& 
                       op.describe(), k.name, what, v));
 }
 
-// Host dispatch time of one op under PyTorch eager, by the path it takes (software.eager.*).
-double eager_host_seconds(const SoftwareSpec& sw, const workloads::Op& op, const GpuMapping& m) {
-  if (m.kernels.empty()) return sw.eager.extra_kernel_s;  // a view or a fused op: dispatch, no launch
-  const double first = op.get<workloads::GemmParams>()        ? sw.eager.gemm_s
-                       : op.get<workloads::ConvParams>()      ? sw.eager.conv_s
-                       : op.get<workloads::AttentionParams>() ? sw.eager.attention_s
-                                                              : sw.eager.aten_op_s;
-  return first + sw.eager.extra_kernel_s * static_cast<double>(m.kernels.size() - 1);
+// Host time of each kernel of one op under PyTorch eager, by the path the op takes
+// (software.eager.*): called from Python (inference, a training forward with autograd recording,
+// the optimizer), or from autograd's engine (a training backward). A view or a fused op launches
+// nothing and still costs its dispatch.
+struct OpHost {
+  double alone_s = 0;            // an op with no kernel
+  std::vector<double> kernel_s;  // per kernel, the host time before its launch
+};
+
+OpHost eager_host(const SoftwareSpec& sw, const workloads::Op& op, const GpuMapping& m,
+                  std::optional<workloads::training::Phase> phase) {
+  using workloads::training::Phase;
+  const EagerCosts& e = sw.eager;
+  if (phase == Phase::backward) {
+    return {e.backward_node_s, std::vector<double>(m.kernels.size(), e.backward_kernel_s)};
+  }
+  const double record = phase == Phase::forward || phase == Phase::recompute ? e.autograd_record_s : 0;
+  OpHost h{e.extra_kernel_s + record, std::vector<double>(m.kernels.size(), e.extra_kernel_s)};
+  if (!h.kernel_s.empty())
+    h.kernel_s.front() = record + (op.get<workloads::GemmParams>()        ? e.gemm_s
+                                   : op.get<workloads::ConvParams>()      ? e.conv_s
+                                   : op.get<workloads::AttentionParams>() ? e.attention_s
+                                                                          : e.aten_op_s);
+  return h;
 }
 
 // Eager launch: the host dispatches op after op (software.eager.*), each kernel enqueued when its
 // share of the op's host time is done; the GPU starts a kernel at the later of its previous
 // kernel's end and that enqueue, so where the host is slower than the kernels the GPU waits, idle.
-// The wait is added to the kernel it delays (time and idle energy).
+// The wait is added to the kernel it delays (time and idle energy). `phases`: a training step's
+// phase per op (empty: inference).
 void apply_eager_dispatch(const GpuSpec& spec, const workloads::Graph& graph,
-                          const std::vector<GpuMapping>& layers,
+                          const std::vector<GpuMapping>& layers, const arch::OpPhases& phases,
                           std::vector<std::vector<KernelTiming>>& timing) {
-  const SoftwareSpec& sw = spec.software;
+  if (!phases.empty() && phases.size() != layers.size())
+    throw SimulationError(fmt::format("internal error: {} training phases for a graph of {} ops",
+                                      phases.size(), layers.size()));
+  // The backward also evaluates an AccumulateGrad node per parameter (one that launches nothing:
+  // zero_grad(set_to_none) leaves .grad empty, so the gradient is taken over), spread here over
+  // the backward's ops, among which autograd interleaves them.
+  using workloads::training::Phase;
+  size_t parameters = 0, backward_ops = 0;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    if (phases[i] == Phase::forward) parameters += graph.ops()[i].weights.size();
+    if (phases[i] == Phase::backward) ++backward_ops;
+  }
+  const double accumulate_s = backward_ops
+                                  ? spec.software.eager.backward_node_s * static_cast<double>(parameters) /
+                                        static_cast<double>(backward_ops)
+                                  : 0.0;
   double host = 0, gpu = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
-    const double op_host = eager_host_seconds(sw, graph.ops()[i], layers[i]);
-    if (layers[i].kernels.empty()) {
-      host += op_host;
-      continue;
-    }
-    const double first_share =
-        op_host - sw.eager.extra_kernel_s * static_cast<double>(layers[i].kernels.size() - 1);
+    const OpHost h = eager_host(spec.software, graph.ops()[i], layers[i],
+                                phases.empty() ? std::nullopt : std::optional{phases[i]});
+    if (!phases.empty() && phases[i] == Phase::backward) host += accumulate_s;
+    if (h.kernel_s.empty()) host += h.alone_s;
     for (size_t j = 0; j < timing[i].size(); ++j) {
-      host += j == 0 ? first_share : sw.eager.extra_kernel_s;
+      host += h.kernel_s[j];
       const double start = std::max(gpu, host);
       const double wait = start - gpu;
       KernelTiming& t = timing[i][j];
@@ -175,7 +206,7 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
   const bool eager = spec.software.launch == Launch::eager;
   const LaunchMode mode = graph.size() > 1 || eager ? LaunchMode::graph : LaunchMode::isolated;
   std::vector<std::vector<KernelTiming>> timing = time_all(spec, graph, layers, mode);
-  if (eager) apply_eager_dispatch(spec, graph, layers, timing);
+  if (eager) apply_eager_dispatch(spec, graph, layers, options.phases, timing);
   // Cycle fidelity: the SystemC model re-times the busy part of every kernel at that clock
   // (one elaboration for the whole graph); fixed launch costs and energy rates are unchanged.
   std::vector<sc::ScKernelResult> cycle;

@@ -170,11 +170,17 @@ Report run_simulation(const SimulateArgs& a) {
   if (!a.mapping_out.empty())
     write_file_atomically(a.mapping_out, arch::mapping_document(*mappings, cfg, graph).dump(2) + "\n",
                           "--save-mapping");
-  Report report{cfg.name(),     cfg.family(),
-                a.arch_file,    cfg.hash(),
-                graph.name(),   static_cast<int64_t>(graph.size()),
-                graph.params(), graph.macs(),
-                fidelity,       family->run(cfg, graph, *mappings, {fidelity, w.batch})};
+  Report report{
+      cfg.name(),
+      cfg.family(),
+      a.arch_file,
+      cfg.hash(),
+      graph.name(),
+      static_cast<int64_t>(graph.size()),
+      graph.params(),
+      graph.macs(),
+      fidelity,
+      family->run(cfg, graph, *mappings, {fidelity, w.batch, step ? step->phase : arch::OpPhases{}})};
   if (step) {
     report.workload_params = step->params;
     report.train = to_json(summarize_training(*step, report.result, device_memory_bytes(cfg)));

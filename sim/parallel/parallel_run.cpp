@@ -47,6 +47,7 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
   StepCosts costs;
   if (train) {
     const workloads::training::TrainingStep step = workloads::training::build_training_step(tp.graph, *train);
+    run.phases = step.phase;
     r.device_run = family.simulate(cfg, step.graph, run);
     const TrainCosts tc = train_costs(step, tp.graph, r.device_run);
     costs = tc.costs;

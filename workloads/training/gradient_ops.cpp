@@ -67,6 +67,9 @@ void gemm_grads(Emitter& e, const GemmParams& g, const std::vector<bool>& need, 
     d.trans_a = !g.trans_a;
     e.add("dB", d, 1);
   }
+  // A bias parameter on a product of two activations (torch.baddbmm with a bias): its gradient is
+  // dC summed over the rows, as for a linear layer's.
+  if (wgrad && g.bias) e.add("db", ReduceParams{"sum", g.batch * g.m * g.n, g.n}, -1);
 }
 
 void elementwise_grads(Emitter& e, const ElementwiseParams& p, const std::vector<bool>& need, bool wgrad) {

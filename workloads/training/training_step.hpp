@@ -10,12 +10,10 @@
 #include <vector>
 
 #include "workloads/graph.hpp"
+#include "workloads/training/phase.hpp"
 #include "workloads/training/train_options.hpp"
 
 namespace orrery::workloads::training {
-
-enum class Phase { forward, backward, recompute, optimizer };
-std::string_view to_string(Phase p);
 
 // Bytes per device over the step (what torch.cuda.max_memory_allocated would see).
 struct Memory {

@@ -11,6 +11,7 @@
 #include "mappers/gpu/library_mapper.hpp"
 #include "tests/arch/gpu/gpu_test_config.hpp"
 #include "workloads/op_spec.hpp"
+#include "workloads/training/training_step.hpp"
 
 namespace orrery::arch::gpu {
 namespace {
@@ -153,6 +154,61 @@ TEST(GpuTorchPaths, EagerHostDispatchDelaysTheGpu) {
       load_arch_text(test::gpu_test_config("software: {launch: eager, eager: {aten_op_us: 6}}\n"), "t.yaml"),
       workloads::parse_op_spec(op), o);
   EXPECT_NEAR((eager.total.seconds - graph.total.seconds) * 1e6, 6.0, 1e-6);
+}
+
+TEST(GpuTorchPaths, EagerTrainingStepHostByPhase) {
+  // A training step launched eagerly with host costs of milliseconds, so the GPU's microseconds
+  // never hide them: each phase's wall time is its ops' host time, by the path the framework
+  // takes (hand-summed here from the software.eager.* values set below):
+  //   forward: a Python dispatch per op (aten 1000 us, the GEMM 1300 us, 100 us per further
+  //            kernel) plus autograd's record (400 us);
+  //   backward: the C++ engine, 2000 us per kernel, 700 us per op that launches none, and an
+  //            AccumulateGrad node (700 us) per parameter;
+  //   optimizer: a Python dispatch as in inference (no record).
+  const std::string costs =
+      "software: {launch: eager, eager: {aten_op_us: 1000, gemm_us: 1300, conv_us: 1000, attention_us: 1000, "
+      "extra_kernel_us: 100, autograd_record_us: 400, backward_kernel_us: 2000, backward_node_us: 700}}\n";
+  workloads::training::TrainOptions train;
+  train.optimizer = workloads::OptimizerAlgo::sgd;
+  const auto step = workloads::training::build_training_step(
+      workloads::parse_op_spec("gemm:M=64,N=32,K=48,bias=1,dtype=fp32"), train);
+  // gemm, loss | loss.backward, the bias gradient (a row sum) | the SGD step: B is an activation
+  // here (an --op GEMM's operands are both inputs), so the bias is the one parameter.
+  RunOptions o;
+  o.mapper = "pytorch";
+  o.phases = step.phase;
+  const auto r =
+      find_family("gpu")->simulate(load_arch_text(test::gpu_test_config(costs), "t.yaml"), step.graph, o);
+  ASSERT_EQ(r.layers.size(), step.graph.size());
+  using workloads::training::Phase;
+  double expect[4] = {0, 0, 0, 0}, wall[4] = {0, 0, 0, 0};
+  size_t params = 0;
+  for (size_t i = 0; i < step.graph.size(); ++i) {
+    const auto& op = step.graph.ops()[i];
+    const size_t k = r.layers[i].timing["kernels"].size();
+    const int p = static_cast<int>(step.phase[i]);
+    wall[p] += r.layers[i].stats.seconds * 1e6;
+    switch (step.phase[i]) {
+      case Phase::forward:
+        params += op.weights.size();
+        expect[p] += 400 + (k == 0 ? 100 : (op.get<workloads::GemmParams>() ? 1300 : 1000) + 100.0 * (k - 1));
+        break;
+      case Phase::backward:
+        expect[p] += k == 0 ? 700 : 2000.0 * k;
+        break;
+      default:
+        expect[p] += k == 0 ? 100 : 1000 + 100.0 * (k - 1);
+    }
+  }
+  ASSERT_EQ(params, 1u);
+  expect[static_cast<int>(Phase::backward)] += 700.0 * params;
+  for (Phase ph : {Phase::forward, Phase::backward, Phase::optimizer}) {
+    const int p = static_cast<int>(ph);
+    EXPECT_GT(expect[p], 0) << to_string(ph);
+    // Each phase's first kernel also waits out the host work of the phase before it that
+    // launched no kernel after that phase's last one; GPU time of a few microseconds per kernel.
+    EXPECT_NEAR(wall[p], expect[p], 0.01 * expect[p]) << to_string(ph);
+  }
 }
 
 }  // namespace

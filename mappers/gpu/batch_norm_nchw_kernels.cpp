@@ -28,10 +28,12 @@ double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 
 // One CTA per channel of tf x (512 / tf) threads (x over the pixels, y over the samples); each
 // thread visits ceil(n / ty) x ceil(pixels / tf) elements, `passes` times. A share `miss` of those
 // steps waits a load that misses the L2 (the DRAM latency more).
+// `vec` elements per thread and step (a vector load: float4 moves four).
 Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
-                   double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0) {
-  const int64_t tf = num_threads(pixels), ty = std::max<int64_t>(1, kMaxBlock / tf);
-  const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf);
+                   double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0,
+                   int64_t vec = 1) {
+  const int64_t tf = num_threads(ceil_div(pixels, vec)), ty = std::max<int64_t>(1, kMaxBlock / tf);
+  const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf * vec);
   StreamProblem p;
   p.name = name;
   p.dtype = dtype;
@@ -56,6 +58,14 @@ Kernel aten_per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, 
                      spec.calibration.norm_loop_miss_fraction);
 }
 
+// cuDNN's single-read forward (bn_fw_tr_1C11_singleread) holds a channel in the CTA's registers
+// between the statistics and the normalization; past this many elements per channel it takes
+// bn_fw_tr_1C11_kernel_NCHW, which reads the channel again for the second pass, with vector
+// loads that miss the L2 as ATen's loops do. The switch lies between 25,921 and 29,952 elements
+// in validation/data/train_kernels_h100_seed20/21 (kernel names, fp16 and fp32): 512 threads x 56.
+constexpr int64_t kSingleReadElements = 28672;
+constexpr int64_t kNchwKernelVector = 4;
+
 // PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16
 // (validation/data/train_kernels_h100_seed20_kernels.csv: bn_fw_tr_1C11_singleread_spec<__half2>).
 bool cudnn_batch_norm(DType dtype) { return dtype != DType::bf16; }
@@ -78,11 +88,13 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
   const double act = static_cast<double>(n * c * pixels) * elem(dtype),
                numel = static_cast<double>(n * c * pixels);
   const double stats = static_cast<double>(c) * 8.0;
-  // cuDNN: bn_fw_tr_1C11_singleread keeps the channel's elements in registers between the
-  // statistics and the normalization (one read, one latency chain per element).
-  if (cudnn_batch_norm(dtype))
-    return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
-                        dtype, spec)};
+  if (cudnn_batch_norm(dtype)) {
+    if (n * pixels <= kSingleReadElements)  // one read, one latency chain per element
+      return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
+                          dtype, spec)};
+    return {per_channel("cudnn_bn_fw_tr_1C11_kernel_NCHW", n, c, pixels, 2, 2 * act, act + 2 * stats, 7 * numel,
+                        dtype, spec, spec.calibration.norm_loop_miss_fraction, kNchwKernelVector)};
+  }
   std::vector<Kernel> ks;
   ks.push_back(
       aten_per_channel("batch_norm_collect_statistics", n, c, pixels, 1, act, stats, 4 * numel, dtype, spec));

@@ -104,12 +104,23 @@ TEST(GpuTrainingKernels, NchwBatchNormOneCtaPerChannel) {
   ASSERT_EQ(b.kernels.size(), 1u);
   EXPECT_EQ(b.kernels[0].ctas, 64);
   EXPECT_EQ(b.kernels[0].dependent_accesses, 454);
-  // fp32 runs cuDNN's one-kernel forward (singleread: one pass, the channel kept in registers)
+  // fp32 runs cuDNN's one-kernel forward. 32 x 3136 = 100,352 elements a channel are more than
+  // its single-read kernel holds (28,672): bn_fw_tr_1C11_kernel_NCHW reads the channel twice
+  // with float4 loads: getNumThreads(784) = 512 threads, 32 x ceil(3136 / 2048) = 64 steps and
+  // the 3 of the reduction, per pass.
   n.backward = false;
   n.training = true;
   const auto c = mappers::gpu::map_op(workloads::make_op("bn", n, DType::fp32), s, Runtime::pytorch);
   ASSERT_EQ(c.kernels.size(), 1u);
-  EXPECT_EQ(c.kernels[0].dependent_accesses, 227);
+  EXPECT_EQ(c.kernels[0].name, "cudnn_bn_fw_tr_1C11_kernel_NCHW");
+  EXPECT_EQ(c.kernels[0].dependent_accesses, 2 * (64 + 3));
+  EXPECT_DOUBLE_EQ(c.kernels[0].dram_read_bytes, 2.0 * 32 * 64 * 3136 * 4);
+  // 8 samples (25,088 elements a channel): the single-read kernel, one pass of 8 x 7 steps.
+  n.rows = 8 * 64;
+  const auto d = mappers::gpu::map_op(workloads::make_op("bn", n, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(d.kernels.size(), 1u);
+  EXPECT_EQ(d.kernels[0].name, "cudnn_bn_fw_tr_1C11_singleread");
+  EXPECT_EQ(d.kernels[0].dependent_accesses, 8 * 7 + 3);
 }
 
 TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {

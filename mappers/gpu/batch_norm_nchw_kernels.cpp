@@ -92,8 +92,8 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
     if (n * pixels <= kSingleReadElements)  // one read, one latency chain per element
       return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
                           dtype, spec)};
-    return {per_channel("cudnn_bn_fw_tr_1C11_kernel_NCHW", n, c, pixels, 2, 2 * act, act + 2 * stats, 7 * numel,
-                        dtype, spec, spec.calibration.norm_loop_miss_fraction, kNchwKernelVector)};
+    return {per_channel("cudnn_bn_fw_tr_1C11_kernel_NCHW", n, c, pixels, 2, 2 * act, act + 2 * stats,
+                        7 * numel, dtype, spec, spec.calibration.norm_loop_miss_fraction, kNchwKernelVector)};
   }
   std::vector<Kernel> ks;
   ks.push_back(

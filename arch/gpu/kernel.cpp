@@ -46,6 +46,7 @@ constexpr NumberField kNumberFields[] = {
     {"max_resident_ctas", &Kernel::max_resident_ctas},
     {"setup_s", &Kernel::setup_s},
     {"flops_per_cta", &Kernel::flops_per_cta},
+    {"mma_rate_share", &Kernel::mma_rate_share},
     {"smem_bytes_per_cta", &Kernel::smem_bytes_per_cta},
     {"sfu_ops_per_cta", &Kernel::sfu_ops_per_cta},
     {"useful_flops", &Kernel::useful_flops},

@@ -34,7 +34,10 @@ struct Kernel {
   int64_t max_resident_ctas = 0;
   // Device time before the first tile streams, beyond the engine's own fixed cost.
   double setup_s = 0;
-  double flops_per_cta = 0;       // math each CTA executes (padded tile, FMA = 2)
+  double flops_per_cta = 0;  // math each CTA executes (padded tile, FMA = 2)
+  // Share of its engine's (calibrated) MMA rate this kernel's loop reaches (a fused backward
+  // against the forward loop the engine efficiency was fitted on).
+  double mma_rate_share = 1.0;
   double smem_bytes_per_cta = 0;  // shared-memory operand reads feeding the MMA units
   double sfu_ops_per_cta = 0;     // special-function ops (exp) not overlapped with the MMAs
   double useful_flops = 0;        // 2 * MACs of the op, plus vector FLOPs

@@ -9,7 +9,9 @@ namespace orrery::arch::gpu {
 
 using workloads::DType;
 
-double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
+namespace {
+
+double engine_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
   const auto& cal = spec.calibration;
   switch (k.engine) {
     case Engine::tensor_gemm:
@@ -33,6 +35,12 @@ double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
       return (k.math_dtype == DType::fp32 ? spec.cuda_fp32_flops : spec.cuda_fp16_flops) * 0.5;
   }
   return 1;
+}
+
+}  // namespace
+
+double math_flops_per_clk(const GpuSpec& spec, const Kernel& k) {
+  return engine_flops_per_clk(spec, k) * k.mma_rate_share;
 }
 
 double math_flops_per_s(const GpuSpec& spec, const Kernel& k, double f) {

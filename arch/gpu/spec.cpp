@@ -157,6 +157,10 @@ std::shared_ptr<const config::Schema> make_schema() {
               "fitted: same for Hopper-native fused attention (cuDNN's sm90 SDPA kernels: wgmma from shared "
               "memory, the softmax's exp and FP32 work charged beside it)",
               d.attention_wgmma_efficiency, 0.05, 1);
+  s->add_real("calibration.attention_backward_efficiency", "",
+              "fitted: the fused attention backward loop's MMA rate over its forward's (cuDNN's bprop: five "
+              "MMAs chained through each score tile)",
+              d.attention_backward_efficiency, 0.05, 1);
   s->add_real("calibration.hbm_efficiency", "",
               "fitted: achievable fraction of peak HBM bandwidth when streaming", d.hbm_efficiency, 0.05, 1);
   s->add_real("calibration.unaligned_efficiency", "",
@@ -326,6 +330,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.tensor_clock_efficiency = c.real("calibration.tensor_clock_efficiency");
   k.attention_efficiency = c.real("calibration.attention_efficiency");
   k.attention_wgmma_efficiency = c.real("calibration.attention_wgmma_efficiency");
+  k.attention_backward_efficiency = c.real("calibration.attention_backward_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");

@@ -21,7 +21,11 @@ struct GpuCalibration {
   double simt_efficiency = 0.7;             // same for CUDA-core (SIMT) GEMMs
   double attention_efficiency = 0.45;       // same for the fused flash-attention kernel
   double attention_wgmma_efficiency = 0.9;  // same for Hopper-native (wgmma) fused attention (cuDNN sm90)
-  double hbm_efficiency = 0.9;              // achievable fraction of peak HBM bandwidth (streaming)
+  // cuDNN's fused attention backward over its forward: its five MMAs chain through each score
+  // tile (S, P, dP, dS, then dV, dK, dQ), with register -> shared-memory round trips and fences
+  // between them, so the wgmma pipeline runs less full than in the forward's loop.
+  double attention_backward_efficiency = 1.0;
+  double hbm_efficiency = 0.9;  // achievable fraction of peak HBM bandwidth (streaming)
   double unaligned_efficiency =
       0.15;                           // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy

@@ -149,6 +149,7 @@ GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, wor
                    wgmma ? Engine::attention_wgmma : Engine::attention, dtype, spec,
                    a.batch * a.heads * k_blocks, 1, bc, br, d_kernel, blocks);
   k.flops_per_cta *= 2.5;  // five MMAs per score block instead of two
+  k.mma_rate_share = spec.calibration.attention_backward_efficiency;
   k.sfu_ops_per_cta *= (1.0 + 4.0 * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0)) /
                        (1.0 + kSoftmaxFp32OpsPerScore * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0));
   k.useful_flops = 10.0 * z.B * z.H * z.S * z.L * z.D * (a.causal ? 0.5 : 1.0);

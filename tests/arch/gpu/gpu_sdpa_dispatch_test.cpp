@@ -95,5 +95,25 @@ TEST(GpuSdpaDispatch, CudnnPrefillTimeByHand) {
   EXPECT_NEAR(t.busy_seconds * 1e6, 8 * (9.1941 + 5.6889), 0.05);
 }
 
+TEST(GpuSdpaDispatch, CudnnBackwardRunsAtItsOwnMmaRate) {
+  // calibration.attention_backward_efficiency scales the bprop loop's MMA rate (its five chained
+  // MMAs) and nothing else: not the forward's loop, not the backward's stream kernels.
+  const std::string bwd = "attention:B=1,H=132,S=1024,D=128,causal=0,pass=backward,dtype=fp16";
+  const std::string fwd = "attention:B=1,H=132,S=1024,D=128,causal=0,dtype=fp16";
+  const GpuSpec full = spec_with(), half = spec_with("calibration: {attention_backward_efficiency: 0.5}\n");
+  const auto b1 = map(bwd, full), b2 = map(bwd, half);
+  ASSERT_EQ(names(b1), (std::vector<std::string>{"cudnn_sdpa_dot_do_o", "memset",
+                                                 "cudnn_sdpa_sm90_flash_bprop_wgmma_64x128x128",
+                                                 "cudnn_sdpa_dq_convert"}));
+  EXPECT_DOUBLE_EQ(math_flops_per_clk(half, b2.kernels[2]), 0.5 * math_flops_per_clk(full, b1.kernels[2]));
+  EXPECT_DOUBLE_EQ(math_flops_per_clk(half, b2.kernels[0]), math_flops_per_clk(full, b1.kernels[0]));
+  EXPECT_DOUBLE_EQ(math_flops_per_clk(half, map(fwd, half).kernels[1]),
+                   math_flops_per_clk(full, map(fwd, full).kernels[1]));
+  // Math-bound (8 waves of 2.5 x the forward's MMAs): the bprop's busy time grows by its math time.
+  const double t1 = time_kernel_at(full, b1.kernels[2], LaunchMode::graph, full.max_clock_hz).busy_seconds;
+  const double t2 = time_kernel_at(half, b2.kernels[2], LaunchMode::graph, half.max_clock_hz).busy_seconds;
+  EXPECT_GT(t2, 1.3 * t1);
+}
+
 }  // namespace
 }  // namespace orrery::arch::gpu

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "tests/workloads/zoo_reference.hpp"
+#include "workloads/training/training_step.hpp"
 #include "workloads/zoo/registry.hpp"
 
 using namespace orrery::workloads;
@@ -160,14 +161,15 @@ TEST(ZooTransformers, TrainingDrawsDropoutMasks) {
 TEST(ZooVit, TrainingLeavesTheAttentionFastPath) {
   // nn.MultiheadAttention in train() mode: per block, the input projection's input and packed
   // output are copied contiguous (768 and 3 x 768 per token), its bias is a separate broadcast
-  // add, the residual add is strided and the residual stream copied once more. Same MACs and
-  // parameters as inference (the bias moves from the GEMM to the add).
+  // add, the residual add is strided and the residual stream copied once more; q, k and v are
+  // three select views of the packed projection. Same MACs and parameters as inference (the bias
+  // moves from the GEMM to the add).
   const int64_t tokens = 2 * 197;
   const Graph infer = build_as("vit_b_16:layers=2", false, false, 2);
   const Graph train = build_as("vit_b_16:layers=2", false, true, 2);
   EXPECT_EQ(count_fn(infer, "copy"), 0);
   EXPECT_EQ(count_fn(train, "copy"), 3 * 2);
-  EXPECT_EQ(train.size() - infer.size(), 2u * 4u);  // copies x2, bias add, residual copy
+  EXPECT_EQ(train.size() - infer.size(), 2u * 7u);  // copies x2, bias add, residual copy, 3 selects
   EXPECT_EQ(train.macs(), infer.macs());
   EXPECT_EQ(train.params(), infer.params());
   const auto* packed =
@@ -181,4 +183,23 @@ TEST(ZooVit, TrainingLeavesTheAttentionFastPath) {
   EXPECT_FALSE(
       find_op(train, "encoder.layers.encoder_layer_0.self_attention.in_proj")->get<GemmParams>()->bias);
   EXPECT_TRUE(find_op(train, "encoder.layers.encoder_layer_0.add")->get<ElementwiseParams>()->strided);
+  const auto* q = find_op(train, "encoder.layers.encoder_layer_0.self_attention.in_proj.q");
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(q->get<DataMovementParams>()->is_view());
+  EXPECT_EQ(q->get<DataMovementParams>()->out_numel, tokens * 768);
+  // The backward: each select's gradient is a zeroed packed tensor with its slice copied in (a
+  // pad of 3 x 768 per token), and autograd sums the three (two adds), per block.
+  training::TrainOptions o;
+  const auto step = training::build_training_step(train, o);
+  int pads = 0, sums = 0;
+  for (const auto& op : step.graph.ops()) {
+    const auto* d = op.get<DataMovementParams>();
+    if (d && d->kind == DataMovementParams::Kind::pad && op.name.find("in_proj") != std::string::npos) {
+      EXPECT_EQ(d->out_numel, tokens * 3 * 768) << op.name;
+      ++pads;
+    }
+    if (op.name.find("packed_contiguous.out0.grad_accumulate") != std::string::npos) ++sums;
+  }
+  EXPECT_EQ(pads, 3 * 2);
+  EXPECT_EQ(sums, 2 * 2);
 }

@@ -26,6 +26,8 @@ std::string_view to_string(DataMovementParams::Kind k) {
       return "copy";
     case DataMovementParams::Kind::gather:
       return "gather";
+    case DataMovementParams::Kind::select:
+      return "select";
   }
   return "?";
 }

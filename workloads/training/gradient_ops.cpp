@@ -141,6 +141,7 @@ void data_movement_grads(Emitter& e, const DataMovementParams& d, const std::vec
         b.kind = d.kind;
         break;
       case K::slice:
+      case K::select:  // select_backward
       case K::gather:  // zeros, then dY scattered in
         b.kind = K::pad;
         break;

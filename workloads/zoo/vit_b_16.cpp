@@ -19,14 +19,29 @@ Seq strided(NetBuilder& b, const std::string& name, ElementwiseParams p, const s
 // inference path for F.multi_head_attention_forward: the batch-first input becomes a transposed
 // view; F.linear of a non-contiguous 3-D input copies it, multiplies without the bias and adds the
 // bias in a separate broadcasting kernel; _in_projection_packed then makes the packed q/k/v
-// contiguous (a second copy of the projection).
-Seq in_projection_training(NetBuilder& b, const std::string& name, const Seq& x, int64_t out) {
+// contiguous (a second copy of the projection) as one [3, L, N, E] tensor and returns proj[0],
+// proj[1], proj[2]: three select views, whose backward (select_backward: a zeroed [3, L, N, E]
+// tensor, the slice's gradient copied in) and the two adds that sum them are what
+// validation/data/training_h100_kernels.csv shows per block (3 FillFunctor, 3 DtoD copies, 2 adds).
+struct PackedQkv {
+  Seq q, k, v;
+};
+
+PackedQkv in_projection_training(NetBuilder& b, const std::string& name, const Seq& x, int64_t dim) {
   const Seq in = strided(b, name + ".input_contiguous", {"copy", x.rows * x.cols}, {x.op}, x);
-  Seq qkv = b.linear(name, in, out, false);
-  ElementwiseParams bias{"add", qkv.rows * out};
-  bias.weight_numel = out;  // the projection's bias: its parameter, summed over the rows for its gradient
+  Seq qkv = b.linear(name, in, 3 * dim, false);
+  ElementwiseParams bias{"add", qkv.rows * 3 * dim};
+  bias.weight_numel = 3 * dim;  // the projection's bias: its parameter, summed over the rows for its gradient
   qkv = strided(b, name + ".bias", bias, {qkv.op}, qkv);
-  return strided(b, name + ".packed_contiguous", {"copy", qkv.rows * out}, {qkv.op}, qkv);
+  qkv = strided(b, name + ".packed_contiguous", {"copy", qkv.rows * 3 * dim}, {qkv.op}, qkv);
+  auto select = [&](const char* part) {
+    DataMovementParams s;
+    s.kind = DataMovementParams::Kind::select;
+    s.in_numels = {qkv.rows * 3 * dim};
+    s.out_numel = qkv.rows * dim;
+    return Seq{b.append(name + "." + part, s, {qkv.op}), qkv.rows, dim};
+  };
+  return {select("q"), select("k"), select("v")};
 }
 
 }  // namespace
@@ -53,9 +68,15 @@ Graph build_vit_b_16(SpecArgs& args, const BuildContext& ctx) {
     const std::string p = fmt::format("encoder.layers.encoder_layer_{}", i);
     Seq h = b.layernorm(p + ".ln_1", x);
     const std::string in_proj = p + ".self_attention.in_proj";
-    Seq qkv = b.training() ? in_projection_training(b, in_proj, h, 3 * kDim) : b.linear(in_proj, h, 3 * kDim);
-    Seq a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads,
-                        kHeads, seq, seq, false);
+    Seq a;
+    if (b.training()) {
+      const PackedQkv qkv = in_projection_training(b, in_proj, h, kDim);
+      a = b.attention(p + ".self_attention.attention", qkv.q, qkv.k, qkv.v, kHeads, kHeads, seq, seq, false);
+    } else {
+      const Seq qkv = b.linear(in_proj, h, 3 * kDim);
+      a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads, kHeads,
+                      seq, seq, false);
+    }
     a = b.linear(p + ".self_attention.out_proj", a, kDim);
     if (b.training()) {
       // The attention output returns as a transposed view: the residual add takes PyTorch's

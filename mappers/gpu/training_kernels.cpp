@@ -186,7 +186,10 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
     const double total_smem = static_cast<double>(k.ctas) * k.smem_bytes_per_cta * 2.5;
     const double total_sfu = static_cast<double>(k.ctas) * k.sfu_ops_per_cta;
     const double kv_blocks = std::ceil(L / 128.0);
-    k.name = "flash_bwd_dq_dk_dv_loop_seqk_parallel";
+    // The memory-efficient backend runs xformers' cutlassB kernel on the same walk.
+    k.name = a.backend == workloads::AttentionBackend::efficient ? "fmha_cutlassB_dq_dk_dv"
+                                                                 : "flash_bwd_dq_dk_dv_loop_seqk_parallel";
+    k.mma_rate_share = spec.calibration.attention_backward_efficiency;  // as cuDNN's: five chained MMAs
     k.ctas = std::max<int64_t>(1, a.batch * a.heads * static_cast<int64_t>(kv_blocks));
     k.flops_per_cta = total_flops / static_cast<double>(k.ctas);
     k.smem_bytes_per_cta = total_smem / static_cast<double>(k.ctas);

@@ -112,15 +112,14 @@ Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype,
 }
 
 Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu::GpuSpec& spec, bool rms) {
-  // vectorized_layer_norm_kernel: one CTA of 128 threads per row (16 per SM), 16-byte vectors.
+  // vectorized_layer_norm_kernel: one CTA of 128 threads per row (16 per SM), 4-element vectors.
   // A Welford pass over the row (each vector load waits its DRAM round trip), a block Welford
   // reduction, then a pass that re-reads the row (L2) with gamma and beta and stores. Many CTAs
   // share an SM, so their chains overlap each other's streaming (chain_carries_traffic); the
   // block reduction's shuffle trees of (mean, m2, count) with a division per combine are issue
   // work on the CUDA cores: kWelfordLnLaneOpsPerThread.
   const double e = elem_bytes(dtype);
-  const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / e));
-  const int64_t vectors = std::max<int64_t>(1, ceil_div(cols, 128 * vec));
+  const int64_t vectors = std::max<int64_t>(1, ceil_div(cols, 128 * kLayerNormVectorElems));
   const double bytes = static_cast<double>(rows * cols) * e;
   Kernel k = native("vectorized_layer_norm", dtype, rows, 128, bytes + 2.0 * static_cast<double>(cols) * e,
                     bytes, spec);
@@ -129,7 +128,10 @@ Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu:
   // The second pass waits on gamma (and beta) too: from DRAM while they are cold, that is when
   // all the rows run in one wave, else from the L2 with the row.
   const bool one_wave = rows <= spec.sm_count * k.ctas_per_sm;
-  k.dram_round_trips = one_wave ? 2 * vectors : vectors;
+  // rms_norm's first pass is a plain sum of squares: with no Welford division between them its
+  // loads pipeline, one round trip for the pass.
+  const int64_t first_pass = rms ? 1 : vectors;
+  k.dram_round_trips = one_wave ? first_pass + vectors : first_pass;
   k.dependent_accesses = 2 + (one_wave ? 0 : vectors);
   // Per element: the online Welford update (a division) or a square and an add.
   k.lane_ops_per_cta =

@@ -56,6 +56,10 @@ arch::gpu::Kernel max_pool_nhwc(const workloads::PoolParams& p, workloads::DType
 arch::gpu::Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
                                       const arch::gpu::GpuSpec& spec);
 
+// ATen's layer_norm_kernel.cu loads vec_size = 4 elements at a time whatever the dtype (8-byte
+// vectors in 16-bit, 16 in fp32), and takes the vectorized kernel only for rows of whole vectors.
+constexpr int64_t kLayerNormVectorElems = 4;
+
 // LayerNorm over the last dim (vectorized_layer_norm_kernel): one 128-thread CTA per row.
 arch::gpu::Kernel layer_norm_rows(int64_t rows, int64_t cols, workloads::DType dtype,
                                   const arch::gpu::GpuSpec& spec, bool rms = false);

@@ -170,8 +170,7 @@ GpuMapping map_softmax_backward_pytorch(int64_t rows, int64_t cols, DType dtype,
 GpuMapping map_layer_norm_pytorch(int64_t rows, int64_t cols, bool rms, DType dtype,
                                   const arch::gpu::GpuSpec& spec) {
   const double e = elem(dtype);
-  const int64_t vec = std::max<int64_t>(1, static_cast<int64_t>(16.0 / e));
-  if (cols % vec == 0) {
+  if (cols % kLayerNormVectorElems == 0) {
     GpuMapping m = one(layer_norm_rows(rows, cols, dtype, spec, rms), "");
     m.note = rms ? "ATen vectorized_layer_norm_kernel (rms_norm)" : "ATen vectorized_layer_norm_kernel";
     return m;
@@ -207,8 +206,9 @@ GpuMapping map_layer_norm_pytorch(int64_t rows, int64_t cols, bool rms, DType dt
   if (x_in_l2) forward.dram_read_bytes -= bytes;  // the moments kernel just read it
   GpuMapping m;
   m.kernels = {moments, forward};
-  m.note = std::string("ATen RowwiseMoments + LayerNormForward (row not a whole number of 16-byte vectors)") +
-           (rms ? ", rms_norm" : "");
+  m.note =
+      std::string("ATen RowwiseMoments + LayerNormForward (row not a whole number of 4-element vectors)") +
+      (rms ? ", rms_norm" : "");
   return m;
 }
 

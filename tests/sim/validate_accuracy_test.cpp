@@ -108,8 +108,10 @@ TEST(ValidateAccuracy, AttentionBackends) {
 }
 
 // Issue 15's generalization set: 1,178 random ops PyTorch ran with its defaults
-// (validation/data/random_ops_h100.csv), all held out (only the eager host costs were fitted on
-// it, on 11 of its 34 groups, and they do not enter these GPU times). Bounds: what the model
+// (validation/data/random_ops_h100.csv). It has become the development set: the eager host costs
+// were fitted on 11 of its 34 groups (they do not enter these GPU times), the fused attention
+// backward's MMA rate on its 36 cuDNN backward rows and the warp softmax's load pairing chosen on
+// its rows; the four sets after it are untouched (RandomOpsUntouchedSets). Bounds: what the model
 // reached when this was written (see the numbers below), with a small margin.
 TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   const std::string root = ORRERY_SOURCE_DIR;
@@ -130,9 +132,9 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // -> 11/9 %, embedding 32/32 % -> 8/18 %, norms 24/34 % -> 19/20 %, softmax 26/23 % -> 20/18 %),
   // energy 26.5 %. Both together, with batch norm and max pooling on NCHW (layout=, which made the
   // last 52 rows parse), the multi_tensor_apply and spmm kernels: 20.1 % over all 1,178 rows,
-  // Spearman 0.976, energy 23.7 % (149 rows). (The untouched seed-16 set,
-  // random_ops_h100_seed16.csv, gives 21.0 %, 0.976 and 33.2 %: it is a test set, not held here.)
-  EXPECT_LT(s.kernels.mape, 0.215);
+  // Spearman 0.976, energy 23.7 % (149 rows). Then the attention backward's MMA rate, the warp
+  // softmax's waits and layer norm's 4-element vectors: 18.5 %, Spearman 0.977.
+  EXPECT_LT(s.kernels.mape, 0.19);
   EXPECT_GT(s.kernels.spearman, 0.97);
   EXPECT_LT(s.energy.mape, 0.25);
   // The convolution groups, before -> when written: dense NCHW 40.3 -> 26.4 %, dense NHWC 39.9 ->
@@ -146,6 +148,31 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   expect_group_mape_below(s, conv_bounds);
 }
 
+// The four random sets measured after the development set (seeds 16-19, 3,640 ops, 2026-12-07,
+// two different H100 machines), never tuned on: issue 15's held-out figure. Reached when written:
+// 19.5 % (seeds 18.5 / 19.2 / 20.0 / 20.2 %), Spearman 0.978, energy 32.6 % (448 rows); per kind
+// conv2d 26.8, conv3d 31.1, embedding 27.7, gemm 17.9, attention 17.8, batch norm 18.2, layer
+// norm 17.6, rms norm 14.1, max pool 13.9, softmax 12.8, cross-entropy 9.9, elementwise 7.9 %;
+// groups: attention backward 23.6 % (cuDNN's 18.4), softmax long 16.7 / short 8.9 %.
+// Far from the issue's 8 %; the bounds hold what was reached.
+TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
+  const std::string root = ORRERY_SOURCE_DIR;
+  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
+  std::vector<Measurement> rows;
+  for (const char* seed : {"16", "17", "18", "19"}) {
+    auto part = read_measurements(root + "/validation/data/random_ops_h100_seed" + seed + ".csv");
+    rows.insert(rows.end(), part.begin(), part.end());
+  }
+  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  EXPECT_GE(s.kernels.n, 3640u);
+  EXPECT_LT(s.kernels.mape, 0.20);
+  EXPECT_GT(s.kernels.spearman, 0.975);
+  EXPECT_LT(s.energy.mape, 0.34);
+  const std::map<std::string, double> bounds{
+      {"norm/rmsnorm", 0.16}, {"softmax/long", 0.18}, {"softmax/short", 0.10}, {"attention/backward", 0.25}};
+  expect_group_mape_below(s, bounds);
+}
+
 // Issue 16's CNN training kernels, measured through PyTorch's defaults on the H100 (2026-12-07):
 // batch-norm forward/backward, depthwise forward/data/weight gradients and max-pool backward at
 // random shapes, dtypes and layouts. Seed 20 (400 rows) was the calibration half: its ATen NCHW
@@ -154,7 +181,8 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // (batch norm forward 36.7, backward 26.9, weight gradient 69.9 %); 31.9 % with them; 30.6 % once
 // max-pool backward zeroes grad_input first (35.2 -> 24.8 % there); 25.7 % once NCHW bf16/fp32
 // depthwise convs run ATen's kernel, a filter row per DRAM miss (forward 37.9 -> 13.7 %, no
-// constant fitted).
+// constant fitted); 25.1 % once cuDNN's NCHW forward switches to its two-pass kernel past 28,672
+// elements a channel (forward 26.5 -> 23.8 %).
 TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   const std::string root = ORRERY_SOURCE_DIR;
   const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
@@ -162,8 +190,8 @@ TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   EXPECT_EQ(rows.size(), 898u);
   const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
-  EXPECT_LT(s.kernels.mape, 0.28);
-  const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.28},
+  EXPECT_LT(s.kernels.mape, 0.27);
+  const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.25},
                                              {"train/depthwise-forward", 0.16},
                                              {"train/batchnorm-backward", 0.23},
                                              {"train/depthwise-backward_weight", 0.40},

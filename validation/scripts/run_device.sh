@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the validation measurements on a CUDA machine and leaves the results under $OUT
 # (default ./out). Phases (any of, in order): env build verify smoke ops attention ncu merge
-# models exports zooref micro clocks random trainkernels training host optimizer. Example (the whole set):
+# models exports zooref micro clocks random trainkernels training host stepclocks optimizer. Example (the whole set):
 #   validation/scripts/run_device.sh env build verify ops attention ncu models
 # The harness is built with CMake into /tmp/vbuild by the build phase.
 set -uo pipefail
@@ -142,6 +142,11 @@ for phase in "$@"; do
     # modules, backward nodes) and the zoo models' structural counts and host times.
     stamp host
     $PY "$ROOT/validation/scripts/measure_host_costs.py" --out "$R" --gpu "${GPU:-h100}" --only "${HOST_PARTS:-prims,models}"
+    ;;
+  stepclocks)
+    # Issue 16: the SM clock and board power while training steps run back to back.
+    stamp stepclocks
+    $PY "$ROOT/validation/scripts/measure_step_clocks.py" --out "$R" --gpu "${GPU:-h100}" --seconds "${STEP_CLOCK_S:-3}"
     ;;
   optimizer)
     # Issue 16: optimizer.step() alone over random parameter sets (foreach and fused).

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
+#include <string>
 
 #include "common/error.hpp"
 
@@ -39,6 +41,27 @@ double cut_bytes(const workloads::Graph& g, size_t cut) {
   double sum = 0;
   for (const auto& [name, bytes] : live.at(cut)) sum += bytes;
   return sum;
+}
+
+std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& stages) {
+  auto stage_of = [&](size_t op) {
+    for (size_t s = 0; s < stages.size(); ++s)
+      if (op >= stages[s].first_op && op < stages[s].end_op) return static_cast<int64_t>(s);
+    return static_cast<int64_t>(stages.size()) - 1;
+  };
+  std::map<std::string, std::pair<int64_t, int64_t>> owner;  // weight -> (stage, elements)
+  for (size_t i = 0; i < g.size(); ++i)
+    for (const auto& w : g.ops()[i].weights) owner.emplace(w.name, std::pair{stage_of(i), w.numel()});
+  std::vector<StageTie> ties;
+  std::set<std::pair<std::string, int64_t>> seen;
+  for (size_t i = 0; i < g.size(); ++i)
+    for (const auto& t : g.ops()[i].inputs) {
+      const auto it = owner.find(t.name);
+      const int64_t user = stage_of(i);
+      if (it == owner.end() || it->second.first == user || !seen.insert({t.name, user}).second) continue;
+      ties.push_back({it->second.first, user, it->second.second});
+    }
+  return ties;
 }
 
 std::vector<StageSpan> partition_stages(const workloads::Graph& g, const std::vector<double>& op_seconds,

@@ -24,4 +24,13 @@ std::vector<StageSpan> partition_stages(const workloads::Graph& g, const std::ve
 // Bytes of the tensors produced by ops before `cut` and read by ops at or after it.
 double cut_bytes(const workloads::Graph& g, size_t cut);
 
+// A parameter one stage owns (an op's weight) and another stage's op also reads (GPT-2's tied
+// LM head reads the token embedding): Megatron keeps a copy on the reading stage and all-reduces
+// the two copies' gradients every step.
+struct StageTie {
+  int64_t owner = 0, user = 0;  // stages
+  int64_t numel = 0;            // elements on one device (a tensor-parallel shard)
+};
+std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& stages);
+
 }  // namespace orrery::sim::parallel

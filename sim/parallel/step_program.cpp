@@ -223,12 +223,45 @@ struct Builder {
     for (int64_t dd = 0; dd < s.dp; ++dd) buckets_of_device[s.device(st, dd, t)].push_back(id);
   }
 
+  // A tied weight's gradient, summed between the stage owning it and the stage holding its copy,
+  // per (dp, tp) rank, once both stages' last backward and their data-parallel reductions are
+  // done (Megatron's embedding all-reduce); the optimizer waits for it.
+  void tie_reductions() {
+    const int64_t m = s.microbatches;
+    for (const StageTie& tie : c.ties)
+      for (int64_t d = 0; d < s.dp; ++d)
+        for (int64_t t = 0; t < s.tp; ++t) {
+          const int64_t a = s.device(tie.owner, d, t), u = s.device(tie.user, d, t);
+          Task r;
+          r.name = fmt::format("pp all_reduce tied weight grads stage{}<->{}", tie.owner, tie.user);
+          r.category = "pp";
+          r.stream = kDpStream;
+          r.is_collective = true;
+          r.collective = Collective{CollectiveKind::all_reduce, 4.0 * static_cast<double>(tie.numel), {a, u}};
+          r.deps = {last.at({tie.owner, m - 1, 'B', a}), last.at({tie.user, m - 1, 'B', u})};
+          for (const int64_t dev : {a, u})
+            r.deps.insert(r.deps.end(), buckets_of_device[dev].begin(), buckets_of_device[dev].end());
+          const size_t id = add(std::move(r), tie.user, -1, 'P');
+          buckets_of_device[a].push_back(id);
+          buckets_of_device[u].push_back(id);
+        }
+  }
+
+  // fp32 bytes of the tied copies stage `st` holds.
+  double tied_copy_bytes(int64_t st) const {
+    double b = 0;
+    for (const StageTie& tie : c.ties)
+      if (tie.user == st) b += 4.0 * static_cast<double>(tie.numel);
+    return b;
+  }
+
   void optimizer() {
     const double shard = s.zero >= 1 ? 1.0 / static_cast<double>(s.dp) : 1.0;
     for (int64_t st = 0; st < static_cast<int64_t>(stages.size()); ++st) {
       double weights = 0;
       for (size_t i = stages[st].first_op; i < stages[st].end_op && i < c.weight_bytes.size(); ++i)
         weights += c.weight_bytes[i];
+      weights += tied_copy_bytes(st);
       for (int64_t d = 0; d < s.dp; ++d)
         for (int64_t t = 0; t < s.tp; ++t) {
           const int64_t dev = s.device(st, d, t);
@@ -255,9 +288,10 @@ struct Builder {
     }
   }
 
-  // The stage's share of the optimizer work: its share of the weights.
+  // The stage's share of the optimizer work: its share of the weights (a tied copy updated as the
+  // original is: optimizer_s covers the weights once, the copy adds its share).
   double stage_share(int64_t st) const {
-    double all = 0, mine = 0;
+    double all = 0, mine = tied_copy_bytes(st);
     for (size_t i = 0; i < c.weight_bytes.size(); ++i) {
       all += c.weight_bytes[i];
       if (i >= stages[st].first_op && i < stages[st].end_op) mine += c.weight_bytes[i];
@@ -334,7 +368,10 @@ StepProgram build_step_program(const Strategy& s, const StepCosts& c, const std:
         progress = true;
       }
   }
-  if (training) b.optimizer();
+  if (training) {
+    b.tie_reductions();
+    b.optimizer();
+  }
   return std::move(b.out);
 }
 

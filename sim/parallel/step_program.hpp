@@ -31,6 +31,9 @@ struct StepCosts {
   double optimizer_s = 0;            // the optimizer step over all ops' weights on one device (before
                                      // pipeline stages and ZeRO split it; stages take their weights' share)
   double bucket_bytes = 25.0 * 1024 * 1024;  // DDP's bucket_cap_mb = 25
+  // Training: weights shared across stages (stage_ties): the reading stage keeps a copy, and the
+  // two copies' fp32 gradients are all-reduced after the backward, before the optimizer.
+  std::vector<StageTie> ties;
 };
 
 struct StepProgram {

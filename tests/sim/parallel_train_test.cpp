@@ -127,11 +127,24 @@ TEST(ParallelTrain, PipelineSchedulesKeepTheirMicrobatches) {
   EXPECT_GT(act(ofob, 1), 0);
   EXPECT_DOUBLE_EQ(act(gpipe, 0), 2 * act(ofob, 0));
   EXPECT_DOUBLE_EQ(act(gpipe, 1), 4 * act(ofob, 1));
-  // Each stage owns its share of the weights: the two stages' weights add up to the model's.
+  // Each stage owns its share of the weights: the two stages' weights add up to the model's, plus
+  // the copy of GPT-2's tied token embedding (50,257 x 768 fp32) that the LM head's stage keeps.
   const auto one = run_json(kGpt + "--batch 2");
   const double w = ofob["parallel"]["stages"][0]["memory_per_device"]["weights"].get<double>() +
                    ofob["parallel"]["stages"][1]["memory_per_device"]["weights"].get<double>();
-  EXPECT_NEAR(w, one["train"]["memory"]["weights"].get<double>(), 2);
+  const double embedding = 4.0 * 50257 * 768;
+  EXPECT_NEAR(w, one["train"]["memory"]["weights"].get<double>() + embedding, 2);
+  // The two copies' gradients are summed once a step: one all-reduce of the embedding's fp32
+  // gradient between the two stages (Megatron's embedding all-reduce), besides the activations'
+  // 2 x 4 sends and receives.
+  int tied = 0;
+  for (const auto& c : ofob["parallel"]["collectives"])
+    if (c["category"] == "pp" && c["kind"] == "all_reduce") {
+      ++tied;
+      EXPECT_DOUBLE_EQ(c["bytes"].get<double>(), embedding);
+      EXPECT_EQ(c["count"], 1);
+    }
+  EXPECT_EQ(tied, 1);
 }
 
 }  // namespace

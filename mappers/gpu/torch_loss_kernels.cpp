@@ -181,15 +181,24 @@ GpuMapping map_embedding_pytorch(const workloads::Op& op, const workloads::Embed
   small("DeviceScanKernel", keys, keys, 1, 4);
   small("compute_num_of_partial_segments", keys, 8, 1, 0);
   small("krn_partial_segment_offset", 2 * keys, keys, 1, 0);
-  // compute_grad_weight: a warp per partial segment sums its gradient rows (indices through the
-  // sorted order: index, then row); sum_and_scatter adds the partials into grad_weight's rows.
-  Kernel cgw = grid_kernel("compute_grad_weight", op.dtype, ceil_div(emb.lookups * emb.dim, 1024), 1024,
-                           rows + 2 * keys, tokens * dim * 4.0, tokens * dim, spec);
+  // compute_grad_weight: a warp per partial segment (up to NROWS_PER_THREAD = 10 rows of one
+  // index, EmbeddingBackwardKernel.cu) sums its gradient rows (indices through the sorted order:
+  // index, then row) into an fp32 partial; sum_and_scatter adds each index's partials into its
+  // grad_weight row. The partials are one per segment, not per token: with T indices drawn
+  // uniformly from V rows, U = V (1 - (1 - 1/V)^T) of them distinct, each starting a segment and
+  // every further 10 rows another.
+  constexpr double kRowsPerSegment = 10;
+  const double vocab = static_cast<double>(emb.vocab);
+  const double unique = std::min(tokens, vocab * (1.0 - std::pow(1.0 - 1.0 / vocab, tokens)));
+  const double segments = std::min(tokens, unique + (tokens - unique) / kRowsPerSegment);
+  const auto segment_ctas = static_cast<int64_t>(std::ceil(segments * dim / 1024.0));
+  Kernel cgw = grid_kernel("compute_grad_weight", op.dtype, segment_ctas, 1024, rows + 2 * keys,
+                           segments * dim * 4.0, tokens * dim, spec);
   cgw.wave_round_trip = true;
   cgw.dram_round_trips = 2;
   m.kernels.push_back(std::move(cgw));
-  Kernel sas = grid_kernel("sum_and_scatter", op.dtype, ceil_div(emb.lookups * emb.dim, 1024), 1024,
-                           tokens * dim * 4.0 + keys, rows, tokens * dim, spec);
+  Kernel sas = grid_kernel("sum_and_scatter", op.dtype, segment_ctas, 1024, segments * dim * 4.0 + keys,
+                           unique * row, segments * dim, spec);
   sas.wave_round_trip = true;
   sas.dram_round_trips = 1;
   m.kernels.push_back(std::move(sas));

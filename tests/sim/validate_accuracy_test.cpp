@@ -153,7 +153,9 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // 19.5 % (seeds 18.5 / 19.2 / 20.0 / 20.2 %), Spearman 0.978, energy 32.6 % (448 rows); per kind
 // conv2d 26.8, conv3d 31.1, embedding 27.7, gemm 17.9, attention 17.8, batch norm 18.2, layer
 // norm 17.6, rms norm 14.1, max pool 13.9, softmax 12.8, cross-entropy 9.9, elementwise 7.9 %;
-// groups: attention backward 23.6 % (cuDNN's 18.4), softmax long 16.7 / short 8.9 %.
+// groups: attention backward 23.6 % (cuDNN's 18.4), softmax long 16.7 / short 8.9 %. Then the
+// embedding backward's partials per segment: 19.1 % (embedding 27.7 -> 16.6 %, its backward 36.4
+// -> 6.6 %).
 // Far from the 8 %; the bounds hold what was reached.
 TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
   const std::string root = ORRERY_SOURCE_DIR;
@@ -168,8 +170,11 @@ TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
   EXPECT_LT(s.kernels.mape, 0.197);
   EXPECT_GT(s.kernels.spearman, 0.975);
   EXPECT_LT(s.energy.mape, 0.34);
-  const std::map<std::string, double> bounds{
-      {"norm/rmsnorm", 0.16}, {"softmax/long", 0.18}, {"softmax/short", 0.10}, {"attention/backward", 0.25}};
+  const std::map<std::string, double> bounds{{"norm/rmsnorm", 0.16},
+                                             {"softmax/long", 0.18},
+                                             {"softmax/short", 0.10},
+                                             {"attention/backward", 0.25},
+                                             {"embedding/backward", 0.09}};
   expect_group_mape_below(s, bounds);
 }
 

@@ -117,6 +117,14 @@ TEST(GpuTorchPaths, CrossEntropyAndEmbeddingKernels) {
                           [](const Kernel& k) { return k.name == "DeviceRadixSortOnesweepKernel"; }),
             8);
   EXPECT_EQ(sorted.back().name, "sum_and_scatter");
+  // Partials per segment: 46,420 uniform indices over 1,503 rows are U = 1503 (1 - (1 - 1/1503)^46420)
+  // = 1,503.0 distinct, U + (46,420 - U) / 10 = 5,994.7 segments of up to 10 rows; each an fp32 row
+  // of 4,352 written by compute_grad_weight (104.36 MB), and U fp16 rows out of sum_and_scatter.
+  const auto dup = first("embedding:tokens=46420,vocab=1503,dim=4352,pass=backward,dtype=fp16");
+  const Kernel& cgw = dup[dup.size() - 2];
+  ASSERT_EQ(cgw.name, "compute_grad_weight");
+  EXPECT_NEAR(cgw.written_bytes, 5994.7 * 4352 * 4, 0.1 * 4352 * 4);
+  EXPECT_NEAR(dup.back().written_bytes, 1503.0 * 4352 * 2, 0.1 * 4352 * 2);
 }
 
 // An op timed alone: its later ATen kernels wait launch.stream_extra_us more than in a graph;

@@ -94,6 +94,14 @@ GpuMapping map_embedding_pytorch(const workloads::Op& op, const workloads::Embed
   const double e = elem(op.dtype);
   const double tokens = static_cast<double>(emb.lookups), dim = static_cast<double>(emb.dim);
   const double row = dim * e, rows = tokens * row;
+  // T indices drawn uniformly from V rows name U = V (1 - (1 - 1/V)^T) distinct rows.
+  const double vocab = static_cast<double>(emb.vocab);
+  const double unique = std::min(tokens, vocab * (1.0 - std::pow(1.0 - 1.0 / vocab, tokens)));
+  // A gather reads each distinct row from DRAM once where they all fit the L2; repeats hit it.
+  const double gathered_dram =
+      unique * row <= static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction
+          ? unique * row
+          : rows;
   GpuMapping m;
   if (!emb.backward) {
     if (emb.lookups <= 16) {
@@ -116,6 +124,7 @@ GpuMapping map_embedding_pytorch(const workloads::Op& op, const workloads::Embed
       const int64_t grid_y = ceil_div(vecs, 256);
       Kernel k = grid_kernel("vectorized_gather_kernel", op.dtype, emb.lookups * grid_y, threads,
                              rows + tokens * 8.0, rows, 0, spec);
+      k.dram_read_bytes = gathered_dram + tokens * 8.0;
       k.wave_round_trip = true;  // the index
       k.dram_round_trips = 1;    // the row it names
       m.kernels.push_back(std::move(k));
@@ -127,6 +136,7 @@ GpuMapping map_embedding_pytorch(const workloads::Op& op, const workloads::Embed
     const int64_t numel = emb.lookups * emb.dim;
     Kernel k = generic_elementwise("_scatter_gather_elementwise_kernel", numel, rows + tokens * 8.0, rows, 3,
                                    op.dtype, spec);
+    k.dram_read_bytes = gathered_dram + tokens * 8.0;
     k.wave_round_trip = true;
     k.dram_round_trips = 1;
     m.kernels.push_back(std::move(k));
@@ -188,8 +198,6 @@ GpuMapping map_embedding_pytorch(const workloads::Op& op, const workloads::Embed
   // uniformly from V rows, U = V (1 - (1 - 1/V)^T) of them distinct, each starting a segment and
   // every further 10 rows another.
   constexpr double kRowsPerSegment = 10;
-  const double vocab = static_cast<double>(emb.vocab);
-  const double unique = std::min(tokens, vocab * (1.0 - std::pow(1.0 - 1.0 / vocab, tokens)));
   const double segments = std::min(tokens, unique + (tokens - unique) / kRowsPerSegment);
   const auto segment_ctas = static_cast<int64_t>(std::ceil(segments * dim / 1024.0));
   Kernel cgw = grid_kernel("compute_grad_weight", op.dtype, segment_ctas, 1024, rows + 2 * keys,

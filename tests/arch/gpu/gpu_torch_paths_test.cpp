@@ -120,6 +120,12 @@ TEST(GpuTorchPaths, CrossEntropyAndEmbeddingKernels) {
   // Partials per segment: 46,420 uniform indices over 1,503 rows are U = 1503 (1 - (1 - 1/1503)^46420)
   // = 1,503.0 distinct, U + (46,420 - U) / 10 = 5,994.7 segments of up to 10 rows; each an fp32 row
   // of 4,352 written by compute_grad_weight (104.36 MB), and U fp16 rows out of sum_and_scatter.
+  // The forward gather reads a repeated row from the L2: 16,866 indices over 4,536 rows name
+  // 4536 (1 - (1 - 1/4536)^16866) = 4,425.9 distinct rows of 1,152 bytes, read from DRAM once (5.1 MB,
+  // within the L2), besides the 8-byte indices.
+  const auto gather = first("embedding:tokens=16866,vocab=4536,dim=576,dtype=bf16");
+  ASSERT_EQ(gather[0].name, "vectorized_gather_kernel");
+  EXPECT_NEAR(gather[0].dram_read_bytes, 4425.9 * 1152 + 16866 * 8, 0.1 * 1152);
   const auto dup = first("embedding:tokens=46420,vocab=1503,dim=4352,pass=backward,dtype=fp16");
   const Kernel& cgw = dup[dup.size() - 2];
   ASSERT_EQ(cgw.name, "compute_grad_weight");

@@ -26,9 +26,9 @@ int64_t num_threads(int64_t n) {
 double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
 // One CTA per channel of tf x (512 / tf) threads (x over the pixels, y over the samples); each
-// thread visits ceil(n / ty) x ceil(pixels / tf) elements, `passes` times. A share `miss` of those
-// steps waits a load that misses the L2 (the DRAM latency more).
-// `vec` elements per thread and step (a vector load: float4 moves four).
+// thread visits ceil(n / ty) x ceil(pixels / tf) steps of `vec` elements (a vector load: float4
+// moves four), `passes` times. A share `miss` of those steps waits a load that misses the L2 (the
+// DRAM latency more).
 Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
                    double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0,
                    int64_t vec = 1) {

@@ -50,13 +50,12 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
     run.phases = step.phase;
     r.device_run = family.simulate(cfg, step.graph, run);
     TrainCosts tc = train_costs(step, tp.graph, r.device_run);
-    costs = tc.costs;
     // Stages balance each op's forward and backward together.
-    std::vector<double> op_s(costs.forward_s.size());
-    for (size_t i = 0; i < op_s.size(); ++i) op_s[i] = costs.forward_s[i] + costs.backward_s[i];
+    std::vector<double> op_s(tc.costs.forward_s.size());
+    for (size_t i = 0; i < op_s.size(); ++i) op_s[i] = tc.costs.forward_s[i] + tc.costs.backward_s[i];
     r.stages = partition_stages(tp.graph, op_s, strategy.pp);
     tc.costs.ties = stage_ties(tp.graph, r.stages);
-    costs.ties = tc.costs.ties;
+    costs = tc.costs;
     r.stage_memory = stage_memory(step.memory, tc, r.stages, strategy);
     r.train = summarize_training(step, r.device_run, device_memory_bytes(cfg));
     auto fullest = std::max_element(r.stage_memory.begin(), r.stage_memory.end(),

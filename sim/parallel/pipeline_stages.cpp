@@ -64,6 +64,13 @@ std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<St
   return ties;
 }
 
+int64_t tied_copy_numel(const std::vector<StageTie>& ties, int64_t stage) {
+  int64_t n = 0;
+  for (const StageTie& tie : ties)
+    if (tie.user == stage) n += tie.numel;
+  return n;
+}
+
 std::vector<StageSpan> partition_stages(const workloads::Graph& g, const std::vector<double>& op_seconds,
                                         int64_t stages) {
   const size_t n = op_seconds.size();

@@ -32,5 +32,7 @@ struct StageTie {
   int64_t numel = 0;            // elements on one device (a tensor-parallel shard)
 };
 std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& stages);
+// Elements of the tied copies stage `stage` holds.
+int64_t tied_copy_numel(const std::vector<StageTie>& ties, int64_t stage);
 
 }  // namespace orrery::sim::parallel

@@ -248,12 +248,7 @@ struct Builder {
   }
 
   // fp32 bytes of the tied copies stage `st` holds.
-  double tied_copy_bytes(int64_t st) const {
-    double b = 0;
-    for (const StageTie& tie : c.ties)
-      if (tie.user == st) b += 4.0 * static_cast<double>(tie.numel);
-    return b;
-  }
+  double tied_copy_bytes(int64_t st) const { return 4.0 * static_cast<double>(tied_copy_numel(c.ties, st)); }
 
   void optimizer() {
     const double shard = s.zero >= 1 ? 1.0 / static_cast<double>(s.dp) : 1.0;

@@ -109,8 +109,7 @@ std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
       params += tc.params[i];
       saved += tc.saved_bytes[i];
     }
-    for (const StageTie& tie : tc.costs.ties)
-      if (tie.user == st) params += tie.numel;  // the tied copy: weights, gradients, optimizer state
+    params += tied_copy_numel(tc.costs.ties, st);  // the tied copies: weights, gradients, optimizer state
     const double share = all_params > 0 ? static_cast<double>(params) / static_cast<double>(all_params)
                                         : 1.0 / static_cast<double>(p);
     const int64_t in_flight =

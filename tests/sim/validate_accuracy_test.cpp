@@ -18,18 +18,27 @@
 namespace orrery::sim::validate {
 namespace {
 
-Summary run_split(const std::string& split) {
-  const std::string root = ORRERY_SOURCE_DIR;
-  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
-  auto rows = read_measurements(root + "/validation/data/ops_h100.csv");
-  for (const char* calibration_only : {"/validation/data/ops2_h100.csv", "/validation/data/ops3_h100.csv",
-                                       "/validation/data/ops4_h100.csv"}) {
-    const auto more = read_measurements(root + calibration_only);
+// The rows of the measurement files under validation/data, in order.
+std::vector<Measurement> read_data(const std::vector<std::string>& files) {
+  std::vector<Measurement> rows;
+  for (const auto& f : files) {
+    const auto more = read_measurements(std::string(ORRERY_SOURCE_DIR) + "/validation/data/" + f);
     rows.insert(rows.end(), more.begin(), more.end());
   }
-  const auto models = read_measurements(root + "/validation/data/models_h100.csv");
-  rows.insert(rows.end(), models.begin(), models.end());
-  return summarize(simulate_rows(cfg, select_split(rows, split)), 52428800.0);
+  return rows;
+}
+
+// `rows` simulated on the H100 config and summarized (its L2: 50 MiB).
+Summary summarize_on_h100(const std::vector<Measurement>& rows) {
+  const auto cfg = arch::load_arch(std::string(ORRERY_SOURCE_DIR) + "/configs/gpu/h100_sxm.yaml");
+  return summarize(simulate_rows(cfg, rows), 52428800.0);
+}
+
+// ops2/3/4 are calibration-only sets.
+Summary run_split(const std::string& split) {
+  return summarize_on_h100(select_split(
+      read_data({"ops_h100.csv", "ops2_h100.csv", "ops3_h100.csv", "ops4_h100.csv", "models_h100.csv"}),
+      split));
 }
 
 // Each named group's kernel MAPE under its bound (a group missing from the summary fails).
@@ -91,16 +100,8 @@ TEST(ValidateAccuracy, HeldOutSplit) {
 // flash 7.6 % / 7.2 %. Before the cuDNN kernels were modelled (every row timed as FlashAttention-2):
 // 25.8 %, cuDNN prefill 52.5 %.
 TEST(ValidateAccuracy, AttentionBackends) {
-  const std::string root = ORRERY_SOURCE_DIR;
-  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
-  std::vector<Measurement> rows;
-  for (const char* f :
-       {"/validation/data/attention_backends_h100.csv", "/validation/data/ops2_attention_backends.csv",
-        "/validation/data/ops3_attention_backends.csv"}) {
-    const auto more = read_measurements(root + f);
-    rows.insert(rows.end(), more.begin(), more.end());
-  }
-  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  const Summary s = summarize_on_h100(read_data(
+      {"attention_backends_h100.csv", "ops2_attention_backends.csv", "ops3_attention_backends.csv"}));
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_EQ(s.kernels.n, 70u);
   EXPECT_LT(s.kernels.mape, 0.07);
@@ -114,11 +115,9 @@ TEST(ValidateAccuracy, AttentionBackends) {
 // its rows; the four sets after it are untouched (RandomOpsUntouchedSets). Bounds: what the model
 // reached when this was written (see the numbers below), with a small margin.
 TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
-  const std::string root = ORRERY_SOURCE_DIR;
-  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
-  const auto rows = read_measurements(root + "/validation/data/random_ops_h100.csv");
+  const auto rows = read_data({"random_ops_h100.csv"});
   EXPECT_EQ(rows.size(), 1178u);  // the 24 ops PyTorch refused are skipped
-  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  const Summary s = summarize_on_h100(rows);
   // 98 rows the op-spec grammar cannot state yet (batchnorm/maxpool layout=, gemm bias=1).
   EXPECT_LE(s.failed, 98u) << s.first_failure;
   EXPECT_GE(s.kernels.n, 1178u);
@@ -158,14 +157,9 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // -> 6.6 %).
 // Far from the 8 %; the bounds hold what was reached.
 TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
-  const std::string root = ORRERY_SOURCE_DIR;
-  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
-  std::vector<Measurement> rows;
-  for (const char* seed : {"16", "17", "18", "19"}) {
-    auto part = read_measurements(root + "/validation/data/random_ops_h100_seed" + seed + ".csv");
-    rows.insert(rows.end(), part.begin(), part.end());
-  }
-  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  const Summary s =
+      summarize_on_h100(read_data({"random_ops_h100_seed16.csv", "random_ops_h100_seed17.csv",
+                                   "random_ops_h100_seed18.csv", "random_ops_h100_seed19.csv"}));
   EXPECT_GE(s.kernels.n, 3640u);
   EXPECT_LT(s.kernels.mape, 0.197);
   EXPECT_GT(s.kernels.spearman, 0.975);
@@ -189,11 +183,9 @@ TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
 // constant fitted); 25.1 % once cuDNN's NCHW forward switches to its two-pass kernel past 28,672
 // elements a channel (forward 26.5 -> 23.8 %).
 TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
-  const std::string root = ORRERY_SOURCE_DIR;
-  const auto cfg = arch::load_arch(root + "/configs/gpu/h100_sxm.yaml");
-  const auto rows = read_measurements(root + "/validation/data/train_kernels_h100_seed21.csv");
+  const auto rows = read_data({"train_kernels_h100_seed21.csv"});
   EXPECT_EQ(rows.size(), 898u);
-  const Summary s = summarize(simulate_rows(cfg, rows), 52428800.0);
+  const Summary s = summarize_on_h100(rows);
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
   EXPECT_LT(s.kernels.mape, 0.27);
   const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.25},

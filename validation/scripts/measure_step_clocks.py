@@ -30,12 +30,7 @@ CASES = [("resnet50", 128, "fp32"), ("resnet50", 128, "bf16"), ("bert_base", 64,
 def step_fn(name, batch, precision):
     entry = next(m for m in mt.MODELS if m[0] == name)
     _, _, build, opt_name, _ = entry
-    torch.manual_seed(0)
-    m, inputs, loss_of = build(batch)
-    m = m.cuda().train()
-    inputs = tuple(t.cuda() for t in inputs)
-    params = [p for p in m.parameters() if p.requires_grad]
-    opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9) if opt_name == "sgd" else torch.optim.AdamW(params, lr=1e-4)
+    m, inputs, loss_of, _, opt = mt.setup_training(build, opt_name, batch)
 
     def step():
         opt.zero_grad(set_to_none=True)

@@ -149,7 +149,8 @@ def profile_phases(step_fns):
     return out
 
 
-def train_one(name, options, build, opt_name, batch, precision, wr, wk, device):
+def setup_training(build, opt_name, batch):
+    """(model on the GPU in train mode, its inputs, loss function, trainable parameters, optimizer)."""
     torch.manual_seed(0)
     m, inputs, loss_of = build(batch)
     m = m.cuda().train()
@@ -159,6 +160,11 @@ def train_one(name, options, build, opt_name, batch, precision, wr, wk, device):
         opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9)
     else:
         opt = torch.optim.AdamW(params, lr=1e-4)
+    return m, inputs, loss_of, params, opt
+
+
+def train_one(name, options, build, opt_name, batch, precision, wr, wk, device):
+    m, inputs, loss_of, params, opt = setup_training(build, opt_name, batch)
     state = {}
 
     def zero():

@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ext/pb_ds/assoc_container.hpp>
+#include <ext/pb_ds/tree_policy.hpp>
+#include <limits>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "arch/interconnect/plan_timing.hpp"
 
@@ -99,15 +103,43 @@ void account_devices(const Program& p, ProgramResult& r) {
   }
 }
 
+namespace {
+
+// The collectives that occupy one link: how many of them run at a given instant, in O(log n).
+// Tasks come in program order, not time order, so nothing can be dropped; the count at t is
+// #(start <= t) - #(end <= t) (every interval has end >= start), both kept as order-statistics
+// trees (keys made unique by the collective's index).
+class LinkOccupancy {
+ public:
+  void add(double start_s, double end_s, size_t id) {
+    starts_.insert({start_s, id});
+    ends_.insert({end_s, id});
+  }
+  int running_at(double t) const {
+    const std::pair<double, size_t> upto{t, std::numeric_limits<size_t>::max()};
+    return static_cast<int>(starts_.order_of_key(upto)) - static_cast<int>(ends_.order_of_key(upto));
+  }
+
+ private:
+  using Tree = __gnu_pbds::tree<std::pair<double, size_t>, __gnu_pbds::null_type, std::less<>,
+                                __gnu_pbds::rb_tree_tag, __gnu_pbds::tree_order_statistics_node_update>;
+  Tree starts_, ends_;
+};
+
+}  // namespace
+
 ProgramResult run_analytical(const Program& p, const Topology& topo) {
   ProgramResult r;
   r.tasks.resize(p.tasks.size());
   const auto deps = effective_deps(p);
-  struct Running {
-    double start_s, end_s;
+  // A step repeats the same few collectives thousands of times: plan each once.
+  struct Alone {
+    CollectiveTime time;
     std::vector<int> links;
   };
-  std::vector<Running> running;
+  std::map<std::tuple<CollectiveKind, double, std::vector<int64_t>>, Alone> plans;
+  std::vector<LinkOccupancy> occupancy(topo.links().size());
+  std::vector<int> background(topo.links().size(), 0);
   for (size_t i = 0; i < p.tasks.size(); ++i) {
     const Task& t = p.tasks[i];
     double start = 0;
@@ -116,21 +148,26 @@ ProgramResult run_analytical(const Program& p, const Topology& topo) {
       r.tasks[i] = {start, start + t.seconds};
       continue;
     }
-    CollectiveTime alone = time_collective(t.collective, topo, topo.spec().algorithm);
-    std::vector<int> background(topo.links().size(), 0);
-    bool shared = false;
-    const std::vector<int> mine = links_used(alone.plan, topo);
-    for (const auto& other : running) {
-      if (!(other.start_s <= start && start < other.end_s)) continue;
-      for (int l : other.links)
-        if (std::binary_search(mine.begin(), mine.end(), l)) {
-          ++background[l];
-          shared = true;
-        }
+    auto [it, fresh] = plans.try_emplace({t.collective.kind, t.collective.bytes, t.collective.group});
+    if (fresh) {
+      it->second.time = time_collective(t.collective, topo, topo.spec().algorithm);
+      it->second.links = links_used(it->second.time.plan, topo);
     }
-    const PlanTiming timing = time_plan(alone.plan, topo, start, shared ? background : std::vector<int>{});
-    r.tasks[i] = {start, timing.end_s};
-    running.push_back({start, timing.end_s, mine});
+    const Alone& alone = it->second;
+    // The collectives scheduled before this one that still run on its links when it starts.
+    bool shared = false;
+    for (int l : alone.links) {
+      background[l] = occupancy[l].running_at(start);
+      shared = shared || background[l] > 0;
+    }
+    // Alone, a plan's time does not depend on when it starts.
+    const double end =
+        shared ? time_plan(alone.time.plan, topo, start, background).end_s : start + alone.time.seconds;
+    r.tasks[i] = {start, end};
+    for (int l : alone.links) {
+      occupancy[l].add(start, end, i);
+      background[l] = 0;
+    }
   }
   account_devices(p, r);
   return r;

@@ -154,6 +154,11 @@ TEST(TrainingStep, FullRecomputeRunsTheBlocksForwardTwice) {
   const TrainingStep none = build_training_step(g, TrainOptions{});
   EXPECT_LT(s.memory.activations, none.memory.activations);
   EXPECT_EQ(names(none, Phase::recompute).size(), 0u);
+  // Under autocast the block's casts read the fp32 parameters; those are weights, not checkpoints,
+  // and the checkpoint keeps x though only its cast needs it: the same 128 + 192 B (a regression
+  // counted every parameter as a saved activation and dropped x).
+  o.dtype = DType::bf16;
+  EXPECT_EQ(build_training_step(g, o).memory.activations, 128 + 192);
 }
 
 TEST(TrainingStep, ResidualGradientsAccumulate) {

@@ -448,11 +448,13 @@ class StepBuilder {
       if (block.empty()) {
         for (const auto& t : saved[i]) keep(t, static_cast<int>(i), live);
       } else {
-        for (const auto& t : a_[i].inputs) {  // the block's inputs from outside it: the checkpoint
+        for (const auto& t : a_[i].inputs) {         // the block's inputs from outside it: the checkpoint
+          if (param_numel_.count(t.name)) continue;  // a parameter is weights, not a saved activation
           auto pr = producer_.find(t.name);
           const bool outside =
               pr == producer_.end() || block_of(a_[static_cast<size_t>(pr->second)].name) != block;
-          if (outside && contributes_[i]) keep(t, static_cast<int>(i), live);
+          // torch.utils.checkpoint keeps every input of the block, needed for a gradient or not.
+          if (outside) keep(t, static_cast<int>(i), live);
         }
       }
       live_bytes = total(live);

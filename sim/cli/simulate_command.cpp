@@ -246,8 +246,9 @@ void add_simulate_options(CLI::App& app, SimulateArgs& args) {
   app.add_option("--save-mapping", args.mapping_out, "write the mappings used to FILE (JSON) for --mapping");
   app.add_option("--resolved-config", args.resolved_out, "write the fully resolved config (YAML) to FILE");
   app.add_option("--parallel", args.parallel,
-                 "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2]"
-                 "[,schedule=gpipe|1f1b] (--batch is the global batch)");
+                 "spread the step over devices: dp=D,tp=T,pp=P,microbatches=M[,sp=0|1][,zero=0|1|2|3]"
+                 "[,schedule=gpipe|1f1b][,virtual=V: interleaved 1F1B, V model chunks a stage] (--batch is "
+                 "the global batch)");
   app.add_flag("--train", args.train,
                "simulate one training step (forward, loss, backward, optimizer); total.seconds is the step");
   app.add_option("--optimizer", args.optimizer,

@@ -53,8 +53,8 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
     // Stages balance each op's forward and backward together.
     std::vector<double> op_s(tc.costs.forward_s.size());
     for (size_t i = 0; i < op_s.size(); ++i) op_s[i] = tc.costs.forward_s[i] + tc.costs.backward_s[i];
-    r.stages = partition_stages(tp.graph, op_s, strategy.pp);
-    tc.costs.ties = stage_ties(tp.graph, r.stages);
+    r.stages = partition_stages(tp.graph, op_s, strategy.pp * strategy.virtual_stages);
+    tc.costs.ties = stage_ties(tp.graph, r.stages, strategy.pp);
     costs = tc.costs;
     r.stage_memory = stage_memory(step.memory, tc, r.stages, strategy);
     r.train = summarize_training(step, r.device_run, device_memory_bytes(cfg));
@@ -76,9 +76,14 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
     for (const auto& l : r.device_run.layers) costs.forward_s.push_back(l.stats.seconds);
     for (const auto& op : tp.graph.ops())
       costs.weight_bytes.push_back(static_cast<double>(op.weight_bytes()));
-    r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp);
+    r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp * strategy.virtual_stages);
   }
-  r.program = build_step_program(strategy, costs, tp.comms, r.stages);
+  // The data-parallel replicas run the same program; on a switched fabric (links per device) they
+  // meet only in their data-parallel collectives, which span the whole group either way, so one
+  // replica is simulated and the others take its devices' times. A torus shares links between
+  // replicas: all of them run.
+  r.replicas_simulated = r.interconnect.fabric == ic::Fabric::switched ? 1 : strategy.dp;
+  r.program = build_step_program(strategy, costs, tp.comms, r.stages, r.replicas_simulated);
 
   // The run's devices are the first ones of the interconnect (tensor-parallel ranks adjacent).
   ic::InterconnectSpec used = r.interconnect;
@@ -90,6 +95,10 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
     r.timing = ic::run_analytical(r.program.program, topo);
   r.program.program.devices = strategy.devices();
   r.timing.devices.resize(strategy.devices());
+  for (int64_t st = 0; st < strategy.pp; ++st)
+    for (int64_t d = r.replicas_simulated; d < strategy.dp; ++d)
+      for (int64_t t = 0; t < strategy.tp; ++t)
+        r.timing.devices[strategy.device(st, d, t)] = r.timing.devices[strategy.device(st, 0, t)];
   r.step_s = r.timing.makespan_s;
   return r;
 }
@@ -103,8 +112,10 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                    {"microbatches", s.microbatches},
                    {"sp", s.sequence_parallel},
                    {"zero", s.zero},
-                   {"schedule", to_string(s.schedule)}};
+                   {"schedule", to_string(s.schedule)},
+                   {"virtual_stages", s.virtual_stages}};
   j["devices"] = s.devices();
+  j["replicas_simulated"] = r.replicas_simulated;
   j["global_batch"] = r.global_batch;
   j["microbatch_size"] = r.microbatch_size;
   const auto& ic = r.interconnect;
@@ -123,19 +134,21 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                          {"algorithm", ic::to_string(ic.algorithm)}};
   j["step_s"] = r.step_s;
   j["throughput_per_s"] = r.step_s > 0 ? static_cast<double>(r.global_batch) / r.step_s : 0.0;
-  j["pipeline_bubble_ideal"] = static_cast<double>(s.pp - 1) / static_cast<double>(s.microbatches);
+  j["pipeline_bubble_ideal"] =
+      static_cast<double>(s.pp - 1) / static_cast<double>(s.microbatches * s.virtual_stages);
   j["stages"] = nlohmann::json::array();
   for (size_t k = 0; k < r.stages.size(); ++k) {
     const auto& st = r.stages[k];
     j["stages"].push_back(
-        {{"stage", k},
+        {{"stage", k % s.pp},
+         {"chunk", k},
          {"first_layer", r.op_names[st.first_op]},
          {"last_layer", r.op_names[st.end_op - 1]},
          {"ops", st.end_op - st.first_op},
          {r.train ? "forward_backward_s_per_microbatch" : "forward_s_per_microbatch", st.seconds},
          {"send_bytes_per_microbatch", st.send_bytes}});
-    if (k < r.stage_memory.size()) {
-      const auto& m = r.stage_memory[k];
+    if (k % s.pp < r.stage_memory.size()) {
+      const auto& m = r.stage_memory[k % s.pp];
       j["stages"].back()["memory_per_device"] = {{"weights", m.weights},     {"gradients", m.gradients},
                                                  {"optimizer", m.optimizer}, {"activations", m.activations},
                                                  {"workspace", m.workspace}, {"peak", m.peak}};
@@ -168,15 +181,18 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                {"max_comm_overlapped_s", worst.comm_overlapped_s},
                {"max_idle_s", worst.idle_s}};
   j["per_device"] = devices;
-  // Collectives by category and kind: count, bytes, and time summed over their instances.
+  // Collectives by category and kind: count, bytes, and time summed over their instances (the
+  // replicas not simulated ran the same tensor- and pipeline-parallel ones as the first).
   std::map<std::pair<std::string, std::string>, std::tuple<int64_t, double, double>> sums;
   const auto& tasks = r.program.program.tasks;
+  const int64_t copies = s.dp / r.replicas_simulated;
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (!tasks[i].is_collective) continue;
+    const int64_t n = tasks[i].category == "dp" ? 1 : copies;
     auto& [count, bytes, seconds] = sums[{tasks[i].category, ic::to_string(tasks[i].collective.kind)}];
-    ++count;
-    bytes += tasks[i].collective.bytes;
-    seconds += r.timing.tasks[i].end_s - r.timing.tasks[i].start_s;
+    count += n;
+    bytes += static_cast<double>(n) * tasks[i].collective.bytes;
+    seconds += static_cast<double>(n) * (r.timing.tasks[i].end_s - r.timing.tasks[i].start_s);
   }
   j["collectives"] = nlohmann::json::array();
   for (const auto& [key, v] : sums)

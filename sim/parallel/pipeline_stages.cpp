@@ -43,11 +43,12 @@ double cut_bytes(const workloads::Graph& g, size_t cut) {
   return sum;
 }
 
-std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& stages) {
+std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& chunks,
+                                 int64_t pp) {
   auto stage_of = [&](size_t op) {
-    for (size_t s = 0; s < stages.size(); ++s)
-      if (op >= stages[s].first_op && op < stages[s].end_op) return static_cast<int64_t>(s);
-    return static_cast<int64_t>(stages.size()) - 1;
+    for (size_t c = 0; c < chunks.size(); ++c)
+      if (op >= chunks[c].first_op && op < chunks[c].end_op) return static_cast<int64_t>(c) % pp;
+    return (static_cast<int64_t>(chunks.size()) - 1) % pp;
   };
   std::map<std::string, std::pair<int64_t, int64_t>> owner;  // weight -> (stage, elements)
   for (size_t i = 0; i < g.size(); ++i)

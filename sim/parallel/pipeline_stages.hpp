@@ -26,12 +26,13 @@ double cut_bytes(const workloads::Graph& g, size_t cut);
 
 // A parameter one stage owns (an op's weight) and another stage's op also reads (GPT-2's tied
 // LM head reads the token embedding): Megatron keeps a copy on the reading stage and all-reduces
-// the two copies' gradients every step.
+// the two copies' gradients every step. `chunks` are the model's chunks, chunk k on stage k mod pp
+// (interleaved pipelines; one chunk per stage otherwise).
 struct StageTie {
   int64_t owner = 0, user = 0;  // stages
   int64_t numel = 0;            // elements on one device (a tensor-parallel shard)
 };
-std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& stages);
+std::vector<StageTie> stage_ties(const workloads::Graph& g, const std::vector<StageSpan>& chunks, int64_t pp);
 // Elements of the tied copies stage `stage` holds.
 int64_t tied_copy_numel(const std::vector<StageTie>& ties, int64_t stage);
 

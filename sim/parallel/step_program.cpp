@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 namespace orrery::sim::parallel {
 
@@ -102,6 +103,9 @@ struct Builder {
   const StepCosts& c;
   const std::vector<TpComm>& comms;
   const std::vector<StageSpan>& stages;
+  // Data-parallel replicas given tasks: all D, or 1 where the replicas are identical and meet only
+  // in their data-parallel collectives (which still span the whole group).
+  int64_t replicas;
   StepProgram out;
   // Last task of (stage, microbatch, phase) per device, for cross-stage dependencies.
   std::map<std::tuple<int64_t, int64_t, char, int64_t>, size_t> last;
@@ -113,36 +117,44 @@ struct Builder {
     return out.program.add(std::move(t));
   }
 
-  void item(int64_t st, char phase, int64_t mb, bool final_backward) {
+  // The device stage that runs model chunk `chunk` (Megatron's interleaving: chunk k on stage k mod P).
+  int64_t stage_of(int64_t chunk) const { return chunk % s.pp; }
+
+  // Chunk `ch` of the model (a stage when there is no interleaving) runs `phase` of microbatch mb
+  // on its stage's devices, after receiving from the neighbouring chunk.
+  void item(int64_t ch, char phase, int64_t mb, bool final_backward) {
     const bool fwd = phase == 'F';
+    const int64_t st = stage_of(ch);
     const Zero3Units* z = s.zero == 3 && s.dp > 1 ? &units : nullptr;
-    const auto pieces = fwd ? forward_pieces(stages[st], c, comms, z)
-                            : backward_pieces(stages[st], c, comms, final_backward && s.dp > 1, z);
-    const int64_t from = fwd ? st - 1 : st + 1;
-    const bool receives = fwd ? st > 0 : st + 1 < static_cast<int64_t>(stages.size());
+    const auto pieces = fwd ? forward_pieces(stages[ch], c, comms, z)
+                            : backward_pieces(stages[ch], c, comms, final_backward && s.dp > 1, z);
+    const int64_t from = fwd ? ch - 1 : ch + 1;
+    const bool receives = fwd ? ch > 0 : ch + 1 < static_cast<int64_t>(stages.size());
     // The last task of each (dp rank, tp rank) device of the stage; pieces run outermost so that a
     // collective over the data-parallel group is emitted once every rank has reached it.
     const auto at = [&](int64_t d, int64_t t) { return static_cast<size_t>(d * s.tp + t); };
     std::vector<std::optional<size_t>> prev(static_cast<size_t>(s.dp * s.tp));
     if (receives) {
-      const double bytes = stages[fwd ? from : st].send_bytes;
-      for (int64_t d = 0; d < s.dp; ++d)
+      const double bytes = stages[fwd ? from : ch].send_bytes;
+      const int64_t src = stage_of(from);
+      for (int64_t d = 0; d < replicas; ++d)
         for (int64_t t = 0; t < s.tp; ++t) {
           Task p;
-          p.name = fmt::format("{} mb{} stage{}->{}", fwd ? "activations" : "activation grads", mb, from, st);
+          p.name = fmt::format("{} mb{} stage{}->{}", fwd ? "activations" : "activation grads", mb, src, st);
+          if (s.virtual_stages > 1) p.name += fmt::format(" (chunk{}->{})", from, ch);
           p.category = "pp";
           p.stream = kP2pStream;
           p.is_collective = true;
           p.collective =
-              Collective{CollectiveKind::send_recv, bytes, {s.device(from, d, t), s.device(st, d, t)}};
-          p.deps = {last.at({from, mb, phase, s.device(from, d, t)})};
-          prev[at(d, t)] = add(std::move(p), st, mb, 'P');
+              Collective{CollectiveKind::send_recv, bytes, {s.device(src, d, t), s.device(st, d, t)}};
+          p.deps = {last.at({from, mb, phase, s.device(src, d, t)})};
+          prev[at(d, t)] = add(std::move(p), st, mb, fwd ? 'P' : 'Q');
         }
     }
     for (const Piece& piece : pieces) {
       if (piece.comm) {
         if (s.tp == 1) continue;
-        for (int64_t d = 0; d < s.dp; ++d) {
+        for (int64_t d = 0; d < replicas; ++d) {
           Task t;
           t.name = fmt::format("tp {} {} mb{}", to_string(piece.kind), piece.what, mb);
           t.category = "tp";
@@ -158,11 +170,12 @@ struct Builder {
       if (z && piece.gather_bytes > 0)
         for (int64_t t = 0; t < s.tp; ++t)
           gathered[static_cast<size_t>(t)] = gather(st, t, piece.gather_bytes, prev, mb);
-      for (int64_t d = 0; d < s.dp; ++d) {
+      for (int64_t d = 0; d < replicas; ++d) {
         std::vector<size_t> done(static_cast<size_t>(s.tp));
         for (int64_t t = 0; t < s.tp; ++t) {
           Task k;
           k.name = fmt::format("{} stage{} mb{}", fwd ? "forward" : "backward", st, mb);
+          if (s.virtual_stages > 1) k.name += fmt::format(" chunk{}", ch);
           k.category = fwd ? "forward" : "backward";
           k.stream = kComputeStream;
           k.device = s.device(st, d, t);
@@ -176,9 +189,9 @@ struct Builder {
           for (int64_t t = 0; t < s.tp; ++t) bucket(st, t, d, piece.bucket_bytes, done);
       }
     }
-    for (int64_t d = 0; d < s.dp; ++d)
+    for (int64_t d = 0; d < replicas; ++d)
       for (int64_t t = 0; t < s.tp; ++t)
-        if (prev[at(d, t)]) last[{st, mb, phase, s.device(st, d, t)}] = *prev[at(d, t)];
+        if (prev[at(d, t)]) last[{ch, mb, phase, s.device(st, d, t)}] = *prev[at(d, t)];
   }
 
   // ZeRO-3: a unit's weights gathered over the data-parallel group of tp rank t, at most one unit
@@ -196,7 +209,7 @@ struct Builder {
     auto& f = fence[{st, t}];
     g.deps = f;
     f.clear();
-    for (int64_t d = 0; d < s.dp; ++d)
+    for (int64_t d = 0; d < replicas; ++d)
       if (const auto& p = prev[static_cast<size_t>(d * s.tp + t)]) f.push_back(*p);
     return add(std::move(g), st, mb, 'D');
   }
@@ -209,7 +222,7 @@ struct Builder {
     const size_t k = nth[{st, t * s.dp + d}]++;
     auto& r = ready[{st, t, k}];
     r.push_back(done[t]);
-    if (static_cast<int64_t>(r.size()) < s.dp) return;
+    if (static_cast<int64_t>(r.size()) < replicas) return;
     Task b;
     b.name = fmt::format("dp {} bucket{} ({:.1f} MB)", s.zero >= 1 ? "reduce_scatter" : "all_reduce", k,
                          bytes / 1e6);
@@ -220,7 +233,7 @@ struct Builder {
                               bytes, s.dp_group(st, t)};
     b.deps = r;
     const size_t id = add(std::move(b), st, -1, 'D');
-    for (int64_t dd = 0; dd < s.dp; ++dd) buckets_of_device[s.device(st, dd, t)].push_back(id);
+    for (int64_t dd = 0; dd < replicas; ++dd) buckets_of_device[s.device(st, dd, t)].push_back(id);
   }
 
   // A tied weight's gradient, summed between the stage owning it and the stage holding its copy,
@@ -229,7 +242,7 @@ struct Builder {
   void tie_reductions() {
     const int64_t m = s.microbatches;
     for (const StageTie& tie : c.ties)
-      for (int64_t d = 0; d < s.dp; ++d)
+      for (int64_t d = 0; d < replicas; ++d)
         for (int64_t t = 0; t < s.tp; ++t) {
           const int64_t a = s.device(tie.owner, d, t), u = s.device(tie.user, d, t);
           Task r;
@@ -241,7 +254,7 @@ struct Builder {
           r.deps = {last.at({tie.owner, m - 1, 'B', a}), last.at({tie.user, m - 1, 'B', u})};
           for (const int64_t dev : {a, u})
             r.deps.insert(r.deps.end(), buckets_of_device[dev].begin(), buckets_of_device[dev].end());
-          const size_t id = add(std::move(r), tie.user, -1, 'P');
+          const size_t id = add(std::move(r), tie.user, -1, 'T');
           buckets_of_device[a].push_back(id);
           buckets_of_device[u].push_back(id);
         }
@@ -250,21 +263,30 @@ struct Builder {
   // fp32 bytes of the tied copies stage `st` holds.
   double tied_copy_bytes(int64_t st) const { return 4.0 * static_cast<double>(tied_copy_numel(c.ties, st)); }
 
+  // fp32 bytes of the weights stage `st` holds: its chunks' ops and its tied copies.
+  double stage_weight_bytes(int64_t st) const {
+    double w = tied_copy_bytes(st);
+    for (size_t ch = static_cast<size_t>(st); ch < stages.size(); ch += static_cast<size_t>(s.pp))
+      for (size_t i = stages[ch].first_op; i < stages[ch].end_op && i < c.weight_bytes.size(); ++i)
+        w += c.weight_bytes[i];
+    return w;
+  }
+
   void optimizer() {
     const double shard = s.zero >= 1 ? 1.0 / static_cast<double>(s.dp) : 1.0;
-    for (int64_t st = 0; st < static_cast<int64_t>(stages.size()); ++st) {
-      double weights = 0;
-      for (size_t i = stages[st].first_op; i < stages[st].end_op && i < c.weight_bytes.size(); ++i)
-        weights += c.weight_bytes[i];
-      weights += tied_copy_bytes(st);
-      for (int64_t d = 0; d < s.dp; ++d)
+    double all = 0;  // optimizer_s covers every op's weights once; a tied copy adds its share
+    for (const double w : c.weight_bytes) all += w;
+    for (int64_t st = 0; st < s.pp; ++st) {
+      const double weights = stage_weight_bytes(st);
+      const double share = all > 0 ? weights / all : 1.0 / static_cast<double>(s.pp);
+      for (int64_t d = 0; d < replicas; ++d)
         for (int64_t t = 0; t < s.tp; ++t) {
           const int64_t dev = s.device(st, d, t);
           Task o;
           o.name = "optimizer";
           o.category = "optimizer";
           o.device = dev;
-          o.seconds = c.optimizer_s * stage_share(st) * shard;
+          o.seconds = c.optimizer_s * share * shard;
           o.deps = buckets_of_device[dev];
           last[{st, -1, 'O', dev}] = add(std::move(o), st, -1, 'O');
         }
@@ -277,21 +299,10 @@ struct Builder {
           g.stream = kDpStream;
           g.is_collective = true;
           g.collective = Collective{CollectiveKind::all_gather, weights, s.dp_group(st, t)};
-          for (int64_t d = 0; d < s.dp; ++d) g.deps.push_back(last.at({st, -1, 'O', s.device(st, d, t)}));
+          for (int64_t d = 0; d < replicas; ++d) g.deps.push_back(last.at({st, -1, 'O', s.device(st, d, t)}));
           add(std::move(g), st, -1, 'D');
         }
     }
-  }
-
-  // The stage's share of the optimizer work: its share of the weights (a tied copy updated as the
-  // original is: optimizer_s covers the weights once, the copy adds its share).
-  double stage_share(int64_t st) const {
-    double all = 0, mine = tied_copy_bytes(st);
-    for (size_t i = 0; i < c.weight_bytes.size(); ++i) {
-      all += c.weight_bytes[i];
-      if (i >= stages[st].first_op && i < stages[st].end_op) mine += c.weight_bytes[i];
-    }
-    return all > 0 ? mine / all : 1.0 / static_cast<double>(stages.size());
   }
 };
 
@@ -318,51 +329,84 @@ Zero3Units zero3_units(const StepCosts& c, const std::vector<StageSpan>& stages)
   return z;
 }
 
-StepProgram build_step_program(const Strategy& s, const StepCosts& c, const std::vector<TpComm>& comms,
-                               const std::vector<StageSpan>& stages) {
-  Builder b{s, c, comms, stages, {}, {}, {}, zero3_units(c, stages), {}, {}, {}};
-  b.out.program.devices = s.devices();
-  b.buckets_of_device.resize(s.devices());
-  const bool training = !c.backward_s.empty();
-  const auto p = static_cast<int64_t>(stages.size());
-  const int64_t m = s.microbatches;
-  // Per stage, the order its devices run (phase, microbatch).
-  std::vector<std::vector<std::pair<char, int64_t>>> order(p);
+std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool training) {
+  const int64_t p = s.pp, m = s.microbatches, v = s.virtual_stages;
+  std::vector<std::vector<ScheduledItem>> order(static_cast<size_t>(p));
   for (int64_t st = 0; st < p; ++st) {
-    auto& o = order[st];
+    auto& o = order[static_cast<size_t>(st)];
+    if (v > 1) {
+      // Megatron's interleaved order: the k-th chunk forward of this stage is local chunk
+      // (k mod PV) / P of microbatch (k / PV) P + k mod P; backwards walk the chunks in reverse.
+      const int64_t total = m * v;
+      const auto nth = [&](int64_t k, bool forward) {
+        const int64_t local = (k % (p * v)) / p;
+        const int64_t chunk = (forward ? local : v - 1 - local) * p + st;
+        return ScheduledItem{forward ? 'F' : 'B', chunk, (k / (p * v)) * p + k % p};
+      };
+      const int64_t warm = !training ? total
+                           : m == p  ? total
+                                     : std::min((p - st - 1) * 2 + (v - 1) * p, total);
+      for (int64_t k = 0; k < warm; ++k) o.push_back(nth(k, true));
+      if (!training) continue;
+      for (int64_t k = 0; k < total - warm; ++k) {
+        o.push_back(nth(warm + k, true));
+        o.push_back(nth(k, false));
+      }
+      for (int64_t k = total - warm; k < total; ++k) o.push_back(nth(k, false));
+      continue;
+    }
     if (!training || s.schedule == Schedule::gpipe) {
-      for (int64_t j = 0; j < m; ++j) o.push_back({'F', j});
+      for (int64_t j = 0; j < m; ++j) o.push_back({'F', st, j});
       if (training)
-        for (int64_t j = 0; j < m; ++j) o.push_back({'B', j});
+        for (int64_t j = 0; j < m; ++j) o.push_back({'B', st, j});
       continue;
     }
     const int64_t warm = std::min(p - 1 - st, m);
-    for (int64_t j = 0; j < warm; ++j) o.push_back({'F', j});
+    for (int64_t j = 0; j < warm; ++j) o.push_back({'F', st, j});
     for (int64_t j = 0; j < m - warm; ++j) {
-      o.push_back({'F', warm + j});
-      o.push_back({'B', j});
+      o.push_back({'F', st, warm + j});
+      o.push_back({'B', st, j});
     }
-    for (int64_t j = m - warm; j < m; ++j) o.push_back({'B', j});
+    for (int64_t j = m - warm; j < m; ++j) o.push_back({'B', st, j});
   }
-  // Emit items so that every cross-stage dependency is emitted first.
-  std::vector<size_t> next(p, 0);
-  std::map<std::pair<char, int64_t>, int64_t>
-      emitted_upto;  // (phase, mb) -> stages emitted (F: from 0, B: from p-1)
+  return order;
+}
+
+StepProgram build_step_program(const Strategy& s, const StepCosts& c, const std::vector<TpComm>& comms,
+                               const std::vector<StageSpan>& stages, int64_t replicas) {
+  const auto chunks = static_cast<int64_t>(stages.size());
+  if (chunks != s.pp * s.virtual_stages)
+    throw std::logic_error(
+        fmt::format("step program: {} model chunks for pp={} x virtual={}", chunks, s.pp, s.virtual_stages));
+  if (replicas < 1 || replicas > s.dp)
+    throw std::logic_error(fmt::format("step program: {} replicas simulated of dp={}", replicas, s.dp));
+  Builder b{s, c, comms, stages, replicas, {}, {}, {}, zero3_units(c, stages), {}, {}, {}};
+  b.out.program.devices = s.devices();
+  b.buckets_of_device.resize(s.devices());
+  const bool training = !c.backward_s.empty();
+  const int64_t m = s.microbatches;
+  const auto order = pipeline_order(s, training);
+  // Emit items so that every cross-chunk dependency is emitted first.
+  std::vector<size_t> next(order.size(), 0);
   for (bool progress = true; progress;) {
     progress = false;
-    for (int64_t st = 0; st < p; ++st)
+    for (int64_t st = 0; st < s.pp; ++st)
       while (next[st] < order[st].size()) {
-        const auto [phase, j] = order[st][next[st]];
-        const bool ok = phase == 'F'
-                            ? (st == 0 || b.last.count({st - 1, j, 'F', s.device(st - 1, 0, 0)}))
-                            : (st == p - 1 || b.last.count({st + 1, j, 'B', s.device(st + 1, 0, 0)}));
+        const auto [phase, ch, j] = order[st][next[st]];
+        const bool ok =
+            phase == 'F'
+                ? (ch == 0 || b.last.count({ch - 1, j, 'F', s.device(b.stage_of(ch - 1), 0, 0)}))
+                : (ch == chunks - 1 || b.last.count({ch + 1, j, 'B', s.device(b.stage_of(ch + 1), 0, 0)}));
         if (!ok) break;
-        const bool final_backward = phase == 'B' && j == m - 1;
-        b.item(st, phase, j, final_backward);
+        b.item(ch, phase, j, phase == 'B' && j == m - 1);
         ++next[st];
         progress = true;
       }
   }
+  for (int64_t st = 0; st < s.pp; ++st)
+    if (next[st] < order[st].size())
+      throw std::logic_error(
+          fmt::format("step program: stage {} stuck at item {} of its schedule", st, next[st]));
   if (training) {
     b.tie_reductions();
     b.optimizer();

@@ -10,7 +10,11 @@
 //
 // Pipeline schedules: GPipe (all forwards, then all backwards) and 1F1B (stage s runs
 // min(P-1-s, M) warm-up forwards, then alternates one forward and one backward, then drains);
-// forward-only runs push the M microbatches through the stages in order.
+// forward-only runs push the M microbatches through the stages in order. Interleaved 1F1B
+// (Megatron-LM's virtual stages, Narayanan et al. SC'21 section 2.2.2): `stages` holds P x V model
+// chunks, chunk k on stage k mod P; each stage runs its V chunks a group of P microbatches at a
+// time, (P-1-s) x 2 + (V-1) x P warm-up chunk forwards, then one forward one backward, then drains,
+// so the bubble shrinks to (P-1)/(V M) at V times the pipeline sends.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,8 +42,9 @@ struct StepCosts {
 
 struct StepProgram {
   arch::interconnect::Program program;
-  // Per task: pipeline stage, data-parallel and tensor-parallel rank of its (first) device,
-  // microbatch (-1: none) and phase ('F', 'B', 'O' optimizer, 'D' data-parallel, 'P' pipeline).
+  // Per task: pipeline stage of its (receiving) device, microbatch (-1: none) and phase ('F', 'B',
+  // 'O' optimizer, 'D' data-parallel, 'P' pipeline send of activations, 'Q' of activation
+  // gradients, 'T' the tied weights' gradient all-reduce).
   struct Tag {
     int64_t stage = 0, microbatch = -1;
     char phase = 'F';
@@ -56,7 +61,19 @@ struct Zero3Units {
 };
 Zero3Units zero3_units(const StepCosts& costs, const std::vector<StageSpan>& stages);
 
+// `stages`: the model's P x V chunks in order (s.pp x s.virtual_stages of them). `replicas`: the
+// data-parallel ranks given compute, tensor- and pipeline-parallel tasks (1 .. D, the first ones);
+// data-parallel collectives span the whole group either way, waiting for those ranks only. Where
+// each device has links of its own (a switched fabric), the replicas are identical and meet only in
+// those collectives, so one replica times the step as all D do (see simulated_replicas).
 StepProgram build_step_program(const Strategy& s, const StepCosts& costs, const std::vector<TpComm>& comms,
-                               const std::vector<StageSpan>& stages);
+                               const std::vector<StageSpan>& stages, int64_t replicas);
+
+// Per stage, the order its devices run (phase 'F' or 'B', model chunk, microbatch).
+struct ScheduledItem {
+  char phase = 'F';
+  int64_t chunk = 0, microbatch = 0;
+};
+std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool training);
 
 }  // namespace orrery::sim::parallel

@@ -24,8 +24,9 @@ std::vector<int64_t> Strategy::dp_group(int64_t stage, int64_t tp_rank) const {
 }
 
 std::string Strategy::describe() const {
-  return fmt::format("dp={},tp={},pp={},microbatches={},sp={},zero={},schedule={}", dp, tp, pp, microbatches,
-                     sequence_parallel ? 1 : 0, zero, to_string(schedule));
+  return fmt::format("dp={},tp={},pp={},microbatches={},sp={},zero={},schedule={}{}", dp, tp, pp,
+                     microbatches, sequence_parallel ? 1 : 0, zero, to_string(schedule),
+                     virtual_stages > 1 ? fmt::format(",virtual={}", virtual_stages) : "");
 }
 
 Strategy parse_strategy(const std::string& text) {
@@ -72,6 +73,8 @@ Strategy parse_strategy(const std::string& text) {
       positive(s.pp);
     else if (key == "microbatches")
       positive(s.microbatches);
+    else if (key == "virtual")
+      positive(s.virtual_stages);
     else if (key == "sp") {
       if (v != 0 && v != 1) throw bad(fmt::format("sp: expected 0|1, got {}", v));
       s.sequence_parallel = v == 1;
@@ -79,11 +82,22 @@ Strategy parse_strategy(const std::string& text) {
       if (v < 0 || v > 3) throw bad(fmt::format("zero: expected 0|1|2|3, got {}", v));
       s.zero = static_cast<int>(v);
     } else {
-      throw bad(fmt::format("unknown key '{}' (expected dp, tp, pp, microbatches, sp, zero, schedule)", key));
+      throw bad(fmt::format(
+          "unknown key '{}' (expected dp, tp, pp, microbatches, sp, zero, schedule, virtual)", key));
     }
   }
   if (s.sequence_parallel && s.tp == 1)
     throw bad("sp=1 needs tp > 1 (sequence parallelism splits what tensor parallelism replicates)");
+  if (s.virtual_stages > 1) {
+    // Megatron-LM's interleaved schedule: chunks on more than one stage, 1F1B, and microbatches
+    // in whole groups of P (its assertion).
+    if (s.pp == 1) throw bad("virtual > 1 needs pp > 1 (it interleaves model chunks over pipeline stages)");
+    if (s.schedule == Schedule::gpipe) throw bad("virtual > 1 runs the interleaved 1F1B schedule, not gpipe");
+    if (s.microbatches % s.pp != 0)
+      throw bad(
+          fmt::format("virtual > 1: microbatches ({}) must be a multiple of pp ({}), as Megatron-LM asks",
+                      s.microbatches, s.pp));
+  }
   return s;
 }
 

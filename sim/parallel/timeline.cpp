@@ -33,10 +33,7 @@ nlohmann::json chrome_trace(const ParallelResult& r) {
     if (tag.microbatch >= 0) args["microbatch"] = tag.microbatch;
     int track = 0;
     if (t.is_collective) {
-      track = t.category == "tp"                                                                   ? 1
-              : t.category == "dp"                                                                 ? 2
-              : tag.phase == 'P' && tag.stage > 0 && t.collective.group[0] < t.collective.group[1] ? 3
-                                                                                                   : 4;
+      track = t.category == "tp" ? 1 : t.category == "dp" ? 2 : tag.phase == 'P' ? 3 : 4;
       args["kind"] = arch::interconnect::to_string(t.collective.kind);
       args["bytes"] = t.collective.bytes;
       args["group"] = t.collective.group;
@@ -51,9 +48,16 @@ nlohmann::json chrome_trace(const ParallelResult& r) {
                         {"tid", track},
                         {"args", args}});
   }
-  return {{"traceEvents", events},
-          {"displayTimeUnit", "ns"},
-          {"otherData", {{"strategy", s.describe()}, {"step_s", r.step_s}}}};
+  return {
+      {"traceEvents", events},
+      {"displayTimeUnit", "ns"},
+      {"otherData",
+       {{"strategy", s.describe()},
+        {"step_s", r.step_s},
+        {"replicas_simulated", r.replicas_simulated},
+        {"note", r.replicas_simulated < s.dp ? "data-parallel replicas after the first are identical to it: "
+                                               "only their data-parallel collectives are shown"
+                                             : ""}}}};
 }
 
 }  // namespace orrery::sim::parallel

@@ -93,45 +93,53 @@ TrainCosts train_costs(const TrainingStep& step, const workloads::Graph& forward
 }
 
 std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
-                                 const std::vector<StageSpan>& stages, const Strategy& s) {
-  const auto p = static_cast<int64_t>(stages.size());
+                                 const std::vector<StageSpan>& chunks, const Strategy& s) {
+  const int64_t p = s.pp, v = s.virtual_stages, m = s.microbatches;
   const double dp = static_cast<double>(s.dp);
   int64_t all_params = 0, all_saved = 0;
   for (size_t i = 0; i < tc.params.size(); ++i) {
     all_params += tc.params[i];
     all_saved += tc.saved_bytes[i];
   }
-  const Zero3Units units = zero3_units(tc.costs, stages);
+  const Zero3Units units = zero3_units(tc.costs, chunks);
   std::vector<Memory> out;
   for (int64_t st = 0; st < p; ++st) {
     int64_t params = 0, saved = 0;
-    for (size_t i = stages[st].first_op; i < stages[st].end_op; ++i) {
-      params += tc.params[i];
-      saved += tc.saved_bytes[i];
-    }
+    double widest = 0;  // ZeRO-3: the stage's largest unit of weights
+    for (size_t ch = static_cast<size_t>(st); ch < chunks.size(); ch += static_cast<size_t>(p))
+      for (size_t i = chunks[ch].first_op; i < chunks[ch].end_op; ++i) {
+        params += tc.params[i];
+        saved += tc.saved_bytes[i];
+        widest = std::max(widest, units.weight_bytes[static_cast<size_t>(units.unit_of[i])]);
+      }
     params += tied_copy_numel(tc.costs.ties, st);  // the tied copies: weights, gradients, optimizer state
     const double share = all_params > 0 ? static_cast<double>(params) / static_cast<double>(all_params)
                                         : 1.0 / static_cast<double>(p);
-    const int64_t in_flight =
-        s.schedule == Schedule::gpipe ? s.microbatches : std::min<int64_t>(p - st, s.microbatches);
-    Memory m;
-    m.weights = scaled(whole.weights, share);
+    // Activations of the microbatches in flight at the stage's peak (the end of its warm-up): with
+    // interleaving, its warm-up chunk forwards plus one, each a 1/V of the stage's activations
+    // (the average chunk), as Megatron's schedule holds them.
+    Memory mem;
+    if (v > 1) {
+      const int64_t total = m * v;
+      const int64_t chunks_in_flight = m == p ? total : std::min((p - st - 1) * 2 + (v - 1) * p + 1, total);
+      mem.activations = saved * chunks_in_flight / v;
+    } else {
+      const int64_t in_flight = s.schedule == Schedule::gpipe ? m : std::min<int64_t>(p - st, m);
+      mem.activations = saved * in_flight;
+    }
+    mem.weights = scaled(whole.weights, share);
     if (s.zero == 3 && s.dp > 1) {
       // The local shard, plus the gathered weights of two units (the one computing, the next).
-      double widest = 0;
-      for (size_t i = stages[st].first_op; i < stages[st].end_op; ++i)
-        widest = std::max(widest, units.weight_bytes[static_cast<size_t>(units.unit_of[i])]);
-      const double gathered = std::min(2 * widest, static_cast<double>(m.weights));
-      m.weights = scaled(whole.weights, share / dp) + static_cast<int64_t>(gathered);
+      const double gathered = std::min(2 * widest, static_cast<double>(mem.weights));
+      mem.weights = scaled(whole.weights, share / dp) + static_cast<int64_t>(gathered);
     }
-    m.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));     // ZeRO-3 as ZeRO-2
-    if (s.dp > 1 && s.zero == 0) m.gradients += scaled(whole.gradients, share);  // DDP's buckets
-    m.optimizer = scaled(whole.optimizer, share / (s.zero >= 1 ? dp : 1.0));
-    m.activations = saved * in_flight;
-    m.workspace = whole.workspace;
-    m.peak = whole.peak + (m.weights - whole.weights) + (m.gradients - whole.gradients) +
-             (m.optimizer - whole.optimizer) + (m.activations - all_saved);
-    out.push_back(m);
+    mem.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));     // ZeRO-3 as ZeRO-2
+    if (s.dp > 1 && s.zero == 0) mem.gradients += scaled(whole.gradients, share);  // DDP's buckets
+    mem.optimizer = scaled(whole.optimizer, share / (s.zero >= 1 ? dp : 1.0));
+    mem.workspace = whole.workspace;
+    mem.peak = whole.peak + (mem.weights - whole.weights) + (mem.gradients - whole.gradients) +
+               (mem.optimizer - whole.optimizer) + (mem.activations - all_saved);
+    out.push_back(mem);
   }
   return out;
 }

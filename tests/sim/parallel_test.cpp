@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <tuple>
 
 #include "arch/interconnect/program.hpp"
 #include "common/error.hpp"
@@ -12,6 +13,7 @@
 #include "sim/parallel/step_program.hpp"
 #include "sim/parallel/strategy.hpp"
 #include "sim/parallel/tensor_parallel.hpp"
+#include "sim/parallel/train_costs.hpp"
 #include "tests/arch/interconnect/test_fabrics.hpp"
 #include "workloads/zoo/registry.hpp"
 
@@ -33,6 +35,10 @@ TEST(Strategy, ParsesAndRejects) {
   EXPECT_THROW(parse_strategy("zero=4"), UsageError);
   EXPECT_THROW(parse_strategy("sp=1"), UsageError);  // sequence parallel needs tp > 1
   EXPECT_THROW(parse_strategy("schedule=interleaved"), UsageError);
+  EXPECT_EQ(parse_strategy("pp=4,microbatches=8,virtual=3").virtual_stages, 3);
+  EXPECT_THROW(parse_strategy("virtual=2"), UsageError);                      // pp = 1
+  EXPECT_THROW(parse_strategy("pp=4,microbatches=6,virtual=2"), UsageError);  // 6 % 4
+  EXPECT_THROW(parse_strategy("pp=2,microbatches=4,virtual=2,schedule=gpipe"), UsageError);
 }
 
 workloads::Graph gpt2(int64_t layers) {
@@ -161,7 +167,7 @@ TEST(StepProgram, PipelineBubbleHandDerived) {
     StepCosts c;
     c.forward_s.assign(p, f);
     c.backward_s.assign(p, b);
-    const auto prog = build_step_program(s, c, {}, stages);
+    const auto prog = build_step_program(s, c, {}, stages, s.dp);
     const auto r = ic::run_analytical(prog.program, topo);
     EXPECT_NEAR(r.makespan_s, (m + p - 1) * (f + b), 1e-12) << to_string(sched);
     for (int64_t d = 0; d < p; ++d) {
@@ -174,8 +180,69 @@ TEST(StepProgram, PipelineBubbleHandDerived) {
   s.microbatches = m;
   StepCosts c;
   c.forward_s.assign(p, f);
-  const auto r = ic::run_analytical(build_step_program(s, c, {}, stages).program, topo);
+  const auto r = ic::run_analytical(build_step_program(s, c, {}, stages, s.dp).program, topo);
   EXPECT_NEAR(r.makespan_s, (m + p - 1) * f, 1e-12);
+}
+
+// Interleaved 1F1B (Megatron-LM, Narayanan et al. SC'21 section 2.2.2): P stages of V chunks each,
+// a chunk's forward f/V and backward b/V, nothing sent. The bubble shrinks V-fold: the step is
+// M(f + b) + (P - 1)(f + b)/V (the paper's t_pb = (p - 1)(t_f + t_b)/v), every device busy M(f + b).
+TEST(StepProgram, InterleavedBubbleHandDerived) {
+  const ic::Topology topo(test::switched(1, 8));
+  const double f = 1e-3, b = 2e-3;
+  for (const auto& [p, v, m] : {std::tuple{4, 2, 8}, {4, 3, 8}, {2, 4, 6}, {4, 2, 4}}) {
+    std::vector<StageSpan> chunks;
+    for (int64_t k = 0; k < p * v; ++k)
+      chunks.push_back({static_cast<size_t>(k), static_cast<size_t>(k + 1), (f + b) / v, 0});
+    Strategy s;
+    s.pp = p;
+    s.virtual_stages = v;
+    s.microbatches = m;
+    StepCosts c;
+    c.forward_s.assign(p * v, f / v);
+    c.backward_s.assign(p * v, b / v);
+    const auto r = ic::run_analytical(build_step_program(s, c, {}, chunks, s.dp).program, topo);
+    const std::string at = fmt::format("p={} v={} m={}", p, v, m);
+    EXPECT_NEAR(r.makespan_s, m * (f + b) + (p - 1) * (f + b) / v, 1e-12) << at;
+    for (int64_t d = 0; d < p; ++d) EXPECT_NEAR(r.devices[d].compute_s, m * (f + b), 1e-12) << at;
+  }
+}
+
+// Activation memory of the interleaved schedule: stage s holds (P-1-s) x 2 + (V-1) x P + 1 chunk
+// microbatches at the end of its warm-up, each a 1/V of its activations; on stage 0 that is
+// 1 + (P-1)/(P V) times 1F1B's P microbatches (Korthikanti et al. 2022, section 4.2.3). Eight ops
+// saving 100 B each, P = 2, V = 2: stage 0 holds chunks 0 and 2 (400 B a microbatch) and keeps 5
+// chunk microbatches at M = 4 (1,000 B, 1.25 x 1F1B's 800 B), stage 1 keeps 3 (600 B); at M = P
+// every forward runs first (4 chunk microbatches: 800 B).
+TEST(StepProgram, InterleavedActivationMemory) {
+  TrainCosts tc;
+  tc.costs.forward_s.assign(8, 1e-3);
+  tc.costs.backward_s.assign(8, 2e-3);
+  tc.costs.grad_bytes.assign(8, 0);
+  tc.costs.weight_bytes.assign(8, 0);
+  tc.params.assign(8, 0);
+  tc.saved_bytes.assign(8, 100);
+  workloads::training::Memory whole;
+  whole.activations = whole.peak = 800;
+  const auto spans = [](int64_t n) {
+    std::vector<StageSpan> out;
+    for (int64_t k = 0; k < n; ++k)
+      out.push_back({static_cast<size_t>(8 / n * k), static_cast<size_t>(8 / n * (k + 1)), 0, 0});
+    return out;
+  };
+  Strategy s;
+  s.pp = 2;
+  s.microbatches = 4;
+  const auto plain = stage_memory(whole, tc, spans(2), s);
+  EXPECT_EQ(plain[0].activations, 800);
+  EXPECT_EQ(plain[1].activations, 400);
+  s.virtual_stages = 2;
+  const auto inter = stage_memory(whole, tc, spans(4), s);
+  EXPECT_EQ(inter[0].activations, 1000);
+  EXPECT_EQ(inter[1].activations, 600);
+  EXPECT_DOUBLE_EQ(double(inter[0].activations) / double(plain[0].activations), 1 + (2.0 - 1) / (2 * 2));
+  s.microbatches = 2;
+  EXPECT_EQ(stage_memory(whole, tc, spans(4), s)[0].activations, 800);
 }
 
 // 1F1B keeps at most P - s microbatches in flight on stage s (its memory advantage over GPipe):
@@ -188,7 +255,7 @@ TEST(StepProgram, OneFOneBOrder) {
   StepCosts c;
   c.forward_s.assign(3, 1e-3);
   c.backward_s.assign(3, 1e-3);
-  const auto prog = build_step_program(s, c, {}, stages);
+  const auto prog = build_step_program(s, c, {}, stages, s.dp);
   std::string order;
   for (size_t i = 0; i < prog.program.tasks.size(); ++i)
     if (!prog.program.tasks[i].is_collective && prog.program.tasks[i].device == 0 &&
@@ -212,7 +279,7 @@ TEST(StepProgram, DataParallelBucketsOverlapTheBackward) {
   c.weight_bytes.assign(4, 1.0);
   c.optimizer_s = 0.5e-3;
   const std::vector<StageSpan> stages = {{0, 4, 2e-3, 0}};
-  const auto prog = build_step_program(s, c, {}, stages);
+  const auto prog = build_step_program(s, c, {}, stages, s.dp);
   const auto r = ic::run_analytical(prog.program, topo);
   const double ar = 2 * (1e-6 + 12.5 * 1024 * 1024 / 100e9);
   EXPECT_NEAR(r.makespan_s, 2e-3 + 4e-3 + ar + 0.5e-3, 1e-12);

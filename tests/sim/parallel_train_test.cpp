@@ -147,5 +147,35 @@ TEST(ParallelTrain, PipelineSchedulesKeepTheirMicrobatches) {
   EXPECT_EQ(tied, 1);
 }
 
+// Interleaved 1F1B (virtual=2 on 2 stages): the model is cut into 4 chunks, chunk k on stage
+// k mod 2, so each microbatch crosses 3 chunk boundaries each way (3 x 2 x 4 = 24 sends against
+// 1F1B's 1 x 2 x 4), the ideal bubble halves to (P-1)/(V M) = 1/8, and the weights still add up
+// to the model's plus the tied embedding copy (the LM head's chunk is on stage 1, the embedding on 0).
+TEST(ParallelTrain, InterleavedChunks) {
+  const std::string run = kGpt + "--batch 8 --parallel pp=2,microbatches=4";
+  const auto ofob = run_json(run), inter = run_json(run + ",virtual=2");
+  const auto& p = inter["parallel"];
+  ASSERT_EQ(p["stages"].size(), 4u);
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_EQ(p["stages"][k]["chunk"], k);
+    EXPECT_EQ(p["stages"][k]["stage"], k % 2);
+  }
+  EXPECT_DOUBLE_EQ(p["pipeline_bubble_ideal"].get<double>(), 1.0 / 8);
+  EXPECT_DOUBLE_EQ(ofob["parallel"]["pipeline_bubble_ideal"].get<double>(), 1.0 / 4);
+  const auto sends = [](const nlohmann::json& j) {
+    int64_t n = 0;
+    for (const auto& c : j["parallel"]["collectives"])
+      if (c["category"] == "pp" && c["kind"] == "send_recv") n += c["count"].get<int64_t>();
+    return n;
+  };
+  EXPECT_EQ(sends(ofob), 8);
+  EXPECT_EQ(sends(inter), 24);
+  const auto weights = [](const nlohmann::json& j, int k) {
+    return j["parallel"]["stages"][k]["memory_per_device"]["weights"].get<double>();
+  };
+  EXPECT_NEAR(weights(inter, 0) + weights(inter, 1), weights(ofob, 0) + weights(ofob, 1), 2);
+  EXPECT_EQ(weights(inter, 0), weights(inter, 2));  // chunks 0 and 2 share stage 0's devices
+}
+
 }  // namespace
 }  // namespace orrery

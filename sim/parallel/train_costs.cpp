@@ -133,7 +133,11 @@ std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
       const double gathered = std::min(2 * widest, static_cast<double>(mem.weights));
       mem.weights = scaled(whole.weights, share / dp) + static_cast<int64_t>(gathered);
     }
-    mem.gradients = scaled(whole.gradients, share / (s.zero >= 2 ? dp : 1.0));     // ZeRO-3 as ZeRO-2
+    // ZeRO-3 as FSDP runs it: over several microbatches no_sync accumulates the unsharded
+    // gradients until the last backward reduce-scatters them; with one, each unit's are
+    // reduce-scattered as they come and only the shard stays.
+    const bool no_sync = s.zero == 3 && m > 1;
+    mem.gradients = scaled(whole.gradients, share / (s.zero >= 2 && !no_sync ? dp : 1.0));
     if (s.dp > 1 && s.zero == 0) mem.gradients += scaled(whole.gradients, share);  // DDP's buckets
     mem.optimizer = scaled(whole.optimizer, share / (s.zero >= 1 ? dp : 1.0));
     mem.workspace = whole.workspace;

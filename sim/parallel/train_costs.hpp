@@ -35,7 +35,8 @@ TrainCosts train_costs(const workloads::training::TrainingStep& step, const work
 // The memory of one device of each pipeline stage, from the one-device step's memory `whole`
 // (all ops, one microbatch): weights, gradients and optimizer state in the stage's share of the
 // parameters, divided over the data-parallel ranks as ZeRO shards them (1: optimizer state,
-// 2: and gradients, 3: and weights, with two units' gathered weights live), plus DDP's bucket copy of the
+// 2: and gradients, 3: and weights, with two units' gathered weights live; over several microbatches
+// ZeRO-3 keeps the unsharded gradients, as FSDP's no_sync does), plus DDP's bucket copy of the
 // gradients (gradient_as_bucket_view=False, PyTorch's default) when data parallel runs without ZeRO;
 // activations of the microbatches in flight (GPipe: all M; 1F1B: min(P - stage, M)). The peak moves with
 // these parts from the one-device peak.

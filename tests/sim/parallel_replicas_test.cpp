@@ -51,9 +51,9 @@ Case make_case(const Strategy& s) {
 TEST(StepProgram, OneReplicaTimesTheStepAsAllReplicas) {
   const ic::Topology topo(test::switched(2, 8));  // replicas across nodes: DP traffic on the NICs
   for (const std::string text :
-       {"dp=2,tp=2,pp=2,microbatches=4", "dp=2,tp=2,pp=2,microbatches=4,zero=1", "dp=4,tp=2,microbatches=2,zero=3",
-        "dp=2,tp=2,pp=2,microbatches=4,sp=1,zero=2", "dp=4,pp=2,microbatches=4,virtual=2",
-        "dp=2,tp=4,pp=2,microbatches=2,schedule=gpipe"}) {
+       {"dp=2,tp=2,pp=2,microbatches=4", "dp=2,tp=2,pp=2,microbatches=4,zero=1",
+        "dp=4,tp=2,microbatches=2,zero=3", "dp=2,tp=2,pp=2,microbatches=4,sp=1,zero=2",
+        "dp=4,pp=2,microbatches=4,virtual=2", "dp=2,tp=4,pp=2,microbatches=2,schedule=gpipe"}) {
     const Strategy s = parse_strategy(text);
     const Case c = make_case(s);
     const StepProgram all = build_step_program(s, c.costs, c.tp.comms, c.chunks, s.dp);

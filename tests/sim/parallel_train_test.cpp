@@ -66,7 +66,9 @@ TEST(ParallelTrain, ZeroShardsAndDdpBuckets) {
 // ZeRO-3 (FSDP): every unit's fp32 weights are gathered before its forward and again before its
 // backward, in each of the M microbatches (2 M x 4 bytes per parameter in all), and its gradients
 // reduce-scattered once (4 bytes per parameter); no all-gather follows the optimizer. Each device
-// keeps a quarter of the gradients and optimizer state, and of the weights plus two units.
+// keeps a quarter of the optimizer state, and of the weights plus two units; over two microbatches
+// the gradients accumulate unsharded (FSDP's no_sync) until the last backward reduce-scatters them,
+// over one only the quarter stays.
 TEST(ParallelTrain, Zero3GathersWeightsPerUnit) {
   const auto one = run_json(kGpt + "--batch 2");
   const double bytes = 4.0 * one["workload"]["params"].get<double>();
@@ -81,8 +83,11 @@ TEST(ParallelTrain, Zero3GathersWeightsPerUnit) {
   EXPECT_DOUBLE_EQ(scattered, bytes);
   const auto& m = p["stages"][0]["memory_per_device"];
   const auto& whole = one["train"]["memory"];
-  EXPECT_NEAR(m["gradients"].get<double>(), whole["gradients"].get<double>() / 4, 1);
+  EXPECT_NEAR(m["gradients"].get<double>(), whole["gradients"].get<double>(), 1);
   EXPECT_NEAR(m["optimizer"].get<double>(), whole["optimizer"].get<double>() / 4, 1);
+  const auto once = run_json(kGpt + "--batch 8 --parallel dp=4,zero=3");
+  EXPECT_NEAR(once["parallel"]["stages"][0]["memory_per_device"]["gradients"].get<double>(),
+              whole["gradients"].get<double>() / 4, 1);
   EXPECT_GT(m["weights"].get<double>(), whole["weights"].get<double>() / 4);
   EXPECT_LE(m["weights"].get<double>(),
             whole["weights"].get<double>() / 4 + whole["weights"].get<double>() + 1);

@@ -225,6 +225,18 @@ GpuMapping map_prefill(const Flash& f) {
 
 GpuMapping map_attention(const workloads::AttentionParams& a, workloads::DType dtype,
                          const arch::gpu::GpuSpec& spec) {
+  // A grouped-query decode (one query, H/H_k query heads per KV head) runs with the groups swapped
+  // into the query length (FlashAttention-2's seqlenq_ngroups_swapped: q viewed as H_k heads of
+  // H/H_k queries, head dims a multiple of 8, no mask), so a CTA reads each KV head once for its
+  // whole group instead of once per query head.
+  if (a.q_len == 1 && a.heads > a.kv_heads && a.heads % a.kv_heads == 0 && a.head_dim % 8 == 0 &&
+      !a.backward) {
+    workloads::AttentionParams swapped = a;
+    swapped.q_len = a.heads / a.kv_heads;
+    swapped.heads = a.kv_heads;
+    swapped.causal = false;  // one query sees every key
+    return map_attention(swapped, dtype, spec);
+  }
   const Flash f(a, dtype, spec);
   // FlashAttention-2 (as PyTorch bundles it) splits the keys whenever the grid of 64-query
   // blocks would leave the machine poorly used, prefill and decode alike (the split-KV kernel's

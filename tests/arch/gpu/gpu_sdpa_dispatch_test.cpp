@@ -115,5 +115,32 @@ TEST(GpuSdpaDispatch, CudnnBackwardRunsAtItsOwnMmaRate) {
   EXPECT_GT(t2, 1.3 * t1);
 }
 
+// Grouped-query decode: the query heads sharing a KV head share a CTA, which reads that head's
+// keys and values once. cuDNN: B=76, H=16, one KV head: 76 CTAs (16 rows, all the group) instead
+// of 1,216, and the L2 carries 76 x 2 x 344 x 128 x 2 B of K/V (13.4 MB) instead of 16 times that.
+// FlashAttention-2 swaps the group into the query length: H=8, kv_heads=2, S=1 runs exactly as
+// H=2, S=4 without a mask.
+TEST(GpuSdpaDispatch, GroupedQueryDecodeSharesKvPerGroup) {
+  const GpuSpec s = spec_with();
+  const auto gqa = map("attention:B=76,H=16,S=1,D=128,causal=0,kv=344,kv_heads=1,dtype=bf16", s);
+  const auto mha = map("attention:B=76,H=16,S=1,D=128,causal=0,kv=344,kv_heads=16,dtype=bf16", s);
+  ASSERT_EQ(gqa.kernels[0].name, "cudnn_sdpa_sm80_flash_fprop_wmma_16x128x128");
+  EXPECT_EQ(gqa.kernels[0].ctas, 76);
+  EXPECT_EQ(mha.kernels[0].ctas, 76 * 16);
+  const double kv = 2.0 * 76 * 344 * 128 * 2;
+  const double q = 76.0 * 16 * 128 * 2;
+  EXPECT_DOUBLE_EQ(gqa.kernels[0].l2_bytes, kv + 2 * q);
+  EXPECT_DOUBLE_EQ(mha.kernels[0].l2_bytes, 16 * kv + 2 * q);
+  const auto flash = map("attention:B=3,H=8,S=1,D=64,causal=1,kv=700,kv_heads=2,backend=flash,dtype=fp16", s);
+  const auto swapped =
+      map("attention:B=3,H=2,S=4,D=64,causal=0,kv=700,kv_heads=2,backend=flash,dtype=fp16", s);
+  ASSERT_EQ(names(flash), names(swapped));
+  for (size_t i = 0; i < flash.kernels.size(); ++i) {
+    EXPECT_EQ(flash.kernels[i].ctas, swapped.kernels[i].ctas);
+    EXPECT_DOUBLE_EQ(flash.kernels[i].l2_bytes, swapped.kernels[i].l2_bytes);
+    EXPECT_DOUBLE_EQ(flash.kernels[i].dram_read_bytes, swapped.kernels[i].dram_read_bytes);
+  }
+}
+
 }  // namespace
 }  // namespace orrery::arch::gpu

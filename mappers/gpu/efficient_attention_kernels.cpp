@@ -56,6 +56,18 @@ GpuMapping map_efficient_attention(const workloads::AttentionParams& a, DType dt
   k.k_iters = std::max<int64_t>(1, static_cast<int64_t>(blocks + 0.5));
   k.dependent_accesses = spec.calibration.attention_cta_chain_steps;
   k.flops_per_cta = 4.0 * static_cast<double>(br) * keys * d_run * mma_passes;
+  // Unlike FlashAttention-2 (Q and P held in registers), this kernel's four warps (2 x 2 over the
+  // tile) read both operands of both GEMMs from shared memory: Q and K for S = Q K^T, then P,
+  // which the softmax wrote back to shared memory, and V for P V; K and V arrive there too. Per
+  // key block, in elements: 2 (br + bc) d + 2 bc (br + d) + br bc + 2 bc d. Its phases are
+  // separated by barriers (load, GEMM, softmax, store P, GEMM), so they add up rather than overlap.
+  const double fbr = static_cast<double>(br), fbc = static_cast<double>(bc);
+  const double operands = 2.0 * (fbr + fbc) * d_run + 2.0 * fbc * (fbr + d_run);  // GEMM reads, per block
+  k.smem_bytes_per_cta = blocks * ib * (operands + fbr * fbc + 2.0 * fbc * d_run);
+  k.serial_loads = true;
+  // 3xTF32 splits every fp32 operand it loads into a big and a small TF32 part (round, subtract,
+  // round: 3 lane ops an element) before its three MMAs.
+  if (fp32) k.lane_ops_per_cta = blocks * 3.0 * operands;
   // exp plus ~6 FP32 ops per score (scale, max, subtract, sum, rescale, convert), as FlashAttention-2.
   k.sfu_ops_per_cta =
       static_cast<double>(br) * keys * (1.0 + 6.0 * spec.sfu_ops_per_clk / (spec.cuda_fp32_flops / 2.0));

@@ -132,8 +132,9 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
   // energy 26.5 %. Both together, with batch norm and max pooling on NCHW (layout=, which made the
   // last 52 rows parse), the multi_tensor_apply and spmm kernels: 20.1 % over all 1,178 rows,
   // Spearman 0.976, energy 23.7 % (149 rows). Then the attention backward's MMA rate, the warp
-  // softmax's waits and layer norm's 4-element vectors: 18.5 %, Spearman 0.977.
-  EXPECT_LT(s.kernels.mape, 0.19);
+  // softmax's waits and layer norm's 4-element vectors: 18.5 %, Spearman 0.977; grouped-query
+  // decode and memory-efficient attention's shared-memory phases: 18.1 %.
+  EXPECT_LT(s.kernels.mape, 0.185);
   EXPECT_GT(s.kernels.spearman, 0.97);
   EXPECT_LT(s.energy.mape, 0.25);
   // The convolution groups, before -> when written: dense NCHW 40.3 -> 26.4 %, dense NHWC 39.9 ->
@@ -156,14 +157,16 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // embedding backward's partials per segment: 19.1 % (embedding 27.7 -> 16.6 %, its backward 36.4
 // -> 6.6 %). Then grouped-query decode packing the query heads of a KV head into one CTA (cuDNN's
 // 16-row tile, FlashAttention-2's seqlenq_ngroups_swapped): 18.8 % (decode-gqa 68.6 -> 16.2 %,
-// attention 17.8 -> 16.0 %). This one was seen on these sets (the dev set has 3 such rows).
+// attention 17.8 -> 16.0 %). This one was seen on these sets (the dev set has 3 such rows). Then
+// memory-efficient attention's operands staged through shared memory in serial phases (nothing
+// fitted): 18.5 % (attention 16.0 -> 14.2 %; its kernels -40..-60 % -> -3..-42 %).
 // Far from the 8 %; the bounds hold what was reached.
 TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
   const Summary s =
       summarize_on_h100(read_data({"random_ops_h100_seed16.csv", "random_ops_h100_seed17.csv",
                                    "random_ops_h100_seed18.csv", "random_ops_h100_seed19.csv"}));
   EXPECT_GE(s.kernels.n, 3640u);
-  EXPECT_LT(s.kernels.mape, 0.193);
+  EXPECT_LT(s.kernels.mape, 0.19);
   EXPECT_GT(s.kernels.spearman, 0.975);
   EXPECT_LT(s.energy.mape, 0.34);
   const std::map<std::string, double> bounds{{"norm/rmsnorm", 0.16},         {"softmax/long", 0.18},

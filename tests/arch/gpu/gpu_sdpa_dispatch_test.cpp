@@ -142,5 +142,24 @@ TEST(GpuSdpaDispatch, GroupedQueryDecodeSharesKvPerGroup) {
   }
 }
 
+// Memory-efficient attention reads both GEMMs' operands from shared memory (Q, K; then P, which
+// its softmax stored there, and V), 2 x 2 warps over the 64 x 128 tile: per key block
+// 2(64 + 128)64 + 2 x 128(64 + 64) + 64 x 128 (P stored) + 2 x 128 x 64 (K, V filled) = 81,920
+// half elements; S = kv = 1024 walks 8 blocks: 1,310,720 bytes a CTA, its phases serial. fp32
+// (3xTF32) adds 3 lane ops per operand element it splits.
+TEST(GpuSdpaDispatch, EfficientAttentionStagesOperandsInSharedMemory) {
+  const GpuSpec s = spec_with();
+  const auto h = map("attention:B=1,H=132,S=1024,D=64,causal=0,backend=efficient,dtype=fp16", s);
+  ASSERT_EQ(h.kernels[0].name, "fmha_cutlassF_f16_aligned_64x128_rf_sm80");
+  EXPECT_DOUBLE_EQ(h.kernels[0].smem_bytes_per_cta, 8 * 81920.0 * 2);
+  EXPECT_TRUE(h.kernels[0].serial_loads);
+  EXPECT_DOUBLE_EQ(h.kernels[0].lane_ops_per_cta, 0);
+  // fp32: 64 x 64 tiles, 16 key blocks, operands 2(64 + 64)64 + 2 x 64(64 + 64) = 32,768 elements.
+  const auto f = map("attention:B=1,H=132,S=1024,D=64,causal=0,backend=efficient,dtype=fp32", s);
+  ASSERT_EQ(f.kernels[0].name, "fmha_cutlassF_f32_aligned_64x64_rf_sm80");
+  EXPECT_DOUBLE_EQ(f.kernels[0].lane_ops_per_cta, 16 * 3 * 32768.0);
+  EXPECT_DOUBLE_EQ(f.kernels[0].smem_bytes_per_cta, 16 * 4 * (32768.0 + 64 * 64 + 2 * 64 * 64));
+}
+
 }  // namespace
 }  // namespace orrery::arch::gpu

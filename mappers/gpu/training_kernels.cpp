@@ -9,6 +9,7 @@
 #include "mappers/gpu/attention_kernels.hpp"
 #include "mappers/gpu/batch_norm_nchw_kernels.hpp"
 #include "mappers/gpu/conv_kernels.hpp"
+#include "mappers/gpu/efficient_attention_kernels.hpp"
 #include "mappers/gpu/gemm_kernels.hpp"
 #include "mappers/gpu/layout_kernels.hpp"
 #include "mappers/gpu/multi_tensor_apply.hpp"
@@ -174,9 +175,12 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
   // walks the same score tiles doing 2.5x the forward's matmuls (S recomputed, dP, dV, dQ,
   // dK), parallel over key blocks of 128, each CTA reading every query block of Q, dO, the
   // log-sum-exp and D, and adding its dQ share in fp32 (atomics through L2).
+  // The memory-efficient backend's cutlassB kernel walks the tiles as its forward does, its
+  // operands staged in shared memory in serial phases (efficient_attention_kernels.cpp).
   workloads::AttentionParams fwd = a;
   fwd.backward = false;
-  const GpuMapping f = map_attention(fwd, dt, spec);
+  const bool efficient = a.backend == workloads::AttentionBackend::efficient;
+  const GpuMapping f = efficient ? map_efficient_attention(fwd, dt, spec) : map_attention(fwd, dt, spec);
   const auto main = std::find_if(f.kernels.begin(), f.kernels.end(),
                                  [](const Kernel& k) { return k.engine == arch::gpu::Engine::attention; });
   m.kernels.push_back(streaming("flash_bwd_dot_do_o", dt, 2 * q, rows * 4, 2 * B * H * S * D, spec));
@@ -186,9 +190,7 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
     const double total_smem = static_cast<double>(k.ctas) * k.smem_bytes_per_cta * 2.5;
     const double total_sfu = static_cast<double>(k.ctas) * k.sfu_ops_per_cta;
     const double kv_blocks = std::ceil(L / 128.0);
-    // The memory-efficient backend runs xformers' cutlassB kernel on the same walk.
-    k.name = a.backend == workloads::AttentionBackend::efficient ? "fmha_cutlassB_dq_dk_dv"
-                                                                 : "flash_bwd_dq_dk_dv_loop_seqk_parallel";
+    k.name = efficient ? "fmha_cutlassB_dq_dk_dv" : "flash_bwd_dq_dk_dv_loop_seqk_parallel";
     k.mma_rate_share = spec.calibration.attention_backward_efficiency;  // as cuDNN's: five chained MMAs
     k.ctas = std::max<int64_t>(1, a.batch * a.heads * static_cast<int64_t>(kv_blocks));
     k.flops_per_cta = total_flops / static_cast<double>(k.ctas);

@@ -78,12 +78,13 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
       costs.weight_bytes.push_back(static_cast<double>(op.weight_bytes()));
     r.stages = partition_stages(tp.graph, costs.forward_s, strategy.pp * strategy.virtual_stages);
   }
-  // The data-parallel replicas run the same program; on a switched fabric (links per device) they
-  // meet only in their data-parallel collectives, which span the whole group either way, so one
-  // replica is simulated and the others take its devices' times. A torus shares links between
-  // replicas: all of them run.
-  r.replicas_simulated = r.interconnect.fabric == ic::Fabric::switched ? 1 : strategy.dp;
-  r.program = build_step_program(strategy, costs, tp.comms, r.stages, r.replicas_simulated);
+  // The data-parallel replicas run the same program, and so do the tensor-parallel ranks; on a
+  // switched fabric (links per device) they meet only in their collectives, which span the whole
+  // group either way, so one replica's first TP rank is simulated and the others take its devices'
+  // times. A torus shares links between them: all of them run.
+  const bool switched = r.interconnect.fabric == ic::Fabric::switched;
+  r.ranks = switched ? SimulatedRanks{1, 1} : SimulatedRanks{strategy.dp, strategy.tp};
+  r.program = build_step_program(strategy, costs, tp.comms, r.stages, r.ranks);
 
   // The run's devices are the first ones of the interconnect (tensor-parallel ranks adjacent).
   ic::InterconnectSpec used = r.interconnect;
@@ -96,9 +97,11 @@ ParallelResult run_parallel(const arch::Family& family, const config::Resolved& 
   r.program.program.devices = strategy.devices();
   r.timing.devices.resize(strategy.devices());
   for (int64_t st = 0; st < strategy.pp; ++st)
-    for (int64_t d = r.replicas_simulated; d < strategy.dp; ++d)
+    for (int64_t d = 0; d < strategy.dp; ++d)
       for (int64_t t = 0; t < strategy.tp; ++t)
-        r.timing.devices[strategy.device(st, d, t)] = r.timing.devices[strategy.device(st, 0, t)];
+        if (d >= r.ranks.replicas || t >= r.ranks.tp_ranks)
+          r.timing.devices[strategy.device(st, d, t)] =
+              r.timing.devices[strategy.device(st, d % r.ranks.replicas, t % r.ranks.tp_ranks)];
   r.step_s = r.timing.makespan_s;
   return r;
 }
@@ -115,7 +118,7 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                    {"schedule", to_string(s.schedule)},
                    {"virtual_stages", s.virtual_stages}};
   j["devices"] = s.devices();
-  j["replicas_simulated"] = r.replicas_simulated;
+  j["simulated"] = {{"replicas", r.ranks.replicas}, {"tp_ranks", r.ranks.tp_ranks}};
   j["global_batch"] = r.global_batch;
   j["microbatch_size"] = r.microbatch_size;
   const auto& ic = r.interconnect;
@@ -182,13 +185,15 @@ nlohmann::json parallel_json(const ParallelResult& r) {
                {"max_idle_s", worst.idle_s}};
   j["per_device"] = devices;
   // Collectives by category and kind: count, bytes, and time summed over their instances (the
-  // replicas not simulated ran the same tensor- and pipeline-parallel ones as the first).
+  // ranks not simulated ran the same ones as the simulated: a tensor-parallel collective is one per
+  // replica, a data-parallel one per TP rank, a pipeline transfer per replica and TP rank).
   std::map<std::pair<std::string, std::string>, std::tuple<int64_t, double, double>> sums;
   const auto& tasks = r.program.program.tasks;
-  const int64_t copies = s.dp / r.replicas_simulated;
+  const int64_t dp_copies = s.dp / r.ranks.replicas, tp_copies = s.tp / r.ranks.tp_ranks;
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (!tasks[i].is_collective) continue;
-    const int64_t n = tasks[i].category == "dp" ? 1 : copies;
+    const std::string& cat = tasks[i].category;
+    const int64_t n = cat == "tp" ? dp_copies : cat == "dp" ? tp_copies : dp_copies * tp_copies;
     auto& [count, bytes, seconds] = sums[{tasks[i].category, ic::to_string(tasks[i].collective.kind)}];
     count += n;
     bytes += static_cast<double>(n) * tasks[i].collective.bytes;

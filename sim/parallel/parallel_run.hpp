@@ -27,7 +27,7 @@ struct ParallelResult {
   arch::RunResult device_run;         // one device, one microbatch, the whole tensor-parallel graph (its
                                       // training step with --train)
   std::vector<std::string> op_names;  // the tensor-parallel graph's ops, which stages index
-  int64_t replicas_simulated = 1;     // data-parallel replicas given tasks (the rest are identical)
+  SimulatedRanks ranks;  // the data-parallel replicas and TP ranks given tasks (the rest are identical)
   std::vector<StageSpan>
       stages;  // the model chunks: P stages, or P x V with interleaving (chunk k on stage k mod P)
   StepProgram program;

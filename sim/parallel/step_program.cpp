@@ -103,9 +103,8 @@ struct Builder {
   const StepCosts& c;
   const std::vector<TpComm>& comms;
   const std::vector<StageSpan>& stages;
-  // Data-parallel replicas given tasks: all D, or 1 where the replicas are identical and meet only
-  // in their data-parallel collectives (which still span the whole group).
-  int64_t replicas;
+  // Data-parallel replicas and tensor-parallel ranks given tasks (see build_step_program).
+  int64_t replicas, tp_ranks;
   StepProgram out;
   // Last task of (stage, microbatch, phase) per device, for cross-stage dependencies.
   std::map<std::tuple<int64_t, int64_t, char, int64_t>, size_t> last;
@@ -138,7 +137,7 @@ struct Builder {
       const double bytes = stages[fwd ? from : ch].send_bytes;
       const int64_t src = stage_of(from);
       for (int64_t d = 0; d < replicas; ++d)
-        for (int64_t t = 0; t < s.tp; ++t) {
+        for (int64_t t = 0; t < tp_ranks; ++t) {
           Task p;
           p.name = fmt::format("{} mb{} stage{}->{}", fwd ? "activations" : "activation grads", mb, src, st);
           if (s.virtual_stages > 1) p.name += fmt::format(" (chunk{}->{})", from, ch);
@@ -162,17 +161,17 @@ struct Builder {
           t.is_collective = true;
           t.collective = Collective{piece.kind, piece.bytes, s.tp_group(st, d)};
           const size_t id = add(std::move(t), st, mb, phase);
-          for (int64_t r = 0; r < s.tp; ++r) prev[at(d, r)] = id;
+          for (int64_t r = 0; r < tp_ranks; ++r) prev[at(d, r)] = id;
         }
         continue;
       }
       std::vector<std::optional<size_t>> gathered(static_cast<size_t>(s.tp));
       if (z && piece.gather_bytes > 0)
-        for (int64_t t = 0; t < s.tp; ++t)
+        for (int64_t t = 0; t < tp_ranks; ++t)
           gathered[static_cast<size_t>(t)] = gather(st, t, piece.gather_bytes, prev, mb);
       for (int64_t d = 0; d < replicas; ++d) {
         std::vector<size_t> done(static_cast<size_t>(s.tp));
-        for (int64_t t = 0; t < s.tp; ++t) {
+        for (int64_t t = 0; t < tp_ranks; ++t) {
           Task k;
           k.name = fmt::format("{} stage{} mb{}", fwd ? "forward" : "backward", st, mb);
           if (s.virtual_stages > 1) k.name += fmt::format(" chunk{}", ch);
@@ -186,11 +185,11 @@ struct Builder {
           prev[at(d, t)] = done[static_cast<size_t>(t)];
         }
         if (piece.bucket_bytes > 0)
-          for (int64_t t = 0; t < s.tp; ++t) bucket(st, t, d, piece.bucket_bytes, done);
+          for (int64_t t = 0; t < tp_ranks; ++t) bucket(st, t, d, piece.bucket_bytes, done);
       }
     }
     for (int64_t d = 0; d < replicas; ++d)
-      for (int64_t t = 0; t < s.tp; ++t)
+      for (int64_t t = 0; t < tp_ranks; ++t)
         if (prev[at(d, t)]) last[{ch, mb, phase, s.device(st, d, t)}] = *prev[at(d, t)];
   }
 
@@ -243,7 +242,7 @@ struct Builder {
     const int64_t m = s.microbatches;
     for (const StageTie& tie : c.ties)
       for (int64_t d = 0; d < replicas; ++d)
-        for (int64_t t = 0; t < s.tp; ++t) {
+        for (int64_t t = 0; t < tp_ranks; ++t) {
           const int64_t a = s.device(tie.owner, d, t), u = s.device(tie.user, d, t);
           Task r;
           r.name = fmt::format("pp all_reduce tied weight grads stage{}<->{}", tie.owner, tie.user);
@@ -280,7 +279,7 @@ struct Builder {
       const double weights = stage_weight_bytes(st);
       const double share = all > 0 ? weights / all : 1.0 / static_cast<double>(s.pp);
       for (int64_t d = 0; d < replicas; ++d)
-        for (int64_t t = 0; t < s.tp; ++t) {
+        for (int64_t t = 0; t < tp_ranks; ++t) {
           const int64_t dev = s.device(st, d, t);
           Task o;
           o.name = "optimizer";
@@ -292,7 +291,7 @@ struct Builder {
         }
       // ZeRO: each rank updated its shard; the others get it by an all-gather.
       if ((s.zero == 1 || s.zero == 2) && s.dp > 1)
-        for (int64_t t = 0; t < s.tp; ++t) {
+        for (int64_t t = 0; t < tp_ranks; ++t) {
           Task g;
           g.name = "dp all_gather updated weights";
           g.category = "dp";
@@ -373,14 +372,16 @@ std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool t
 }
 
 StepProgram build_step_program(const Strategy& s, const StepCosts& c, const std::vector<TpComm>& comms,
-                               const std::vector<StageSpan>& stages, int64_t replicas) {
+                               const std::vector<StageSpan>& stages, SimulatedRanks ranks) {
   const auto chunks = static_cast<int64_t>(stages.size());
   if (chunks != s.pp * s.virtual_stages)
     throw std::logic_error(
         fmt::format("step program: {} model chunks for pp={} x virtual={}", chunks, s.pp, s.virtual_stages));
-  if (replicas < 1 || replicas > s.dp)
-    throw std::logic_error(fmt::format("step program: {} replicas simulated of dp={}", replicas, s.dp));
-  Builder b{s, c, comms, stages, replicas, {}, {}, {}, zero3_units(c, stages), {}, {}, {}};
+  const int64_t replicas = ranks.replicas, tp_ranks = ranks.tp_ranks;
+  if (replicas < 1 || replicas > s.dp || tp_ranks < 1 || tp_ranks > s.tp)
+    throw std::logic_error(fmt::format("step program: {} replicas of dp={}, {} ranks of tp={} simulated",
+                                       replicas, s.dp, tp_ranks, s.tp));
+  Builder b{s, c, comms, stages, replicas, tp_ranks, {}, {}, {}, zero3_units(c, stages), {}, {}, {}};
   b.out.program.devices = s.devices();
   b.buckets_of_device.resize(s.devices());
   const bool training = !c.backward_s.empty();

@@ -61,13 +61,17 @@ struct Zero3Units {
 };
 Zero3Units zero3_units(const StepCosts& costs, const std::vector<StageSpan>& stages);
 
-// `stages`: the model's P x V chunks in order (s.pp x s.virtual_stages of them). `replicas`: the
-// data-parallel ranks given compute, tensor- and pipeline-parallel tasks (1 .. D, the first ones);
-// data-parallel collectives span the whole group either way, waiting for those ranks only. Where
-// each device has links of its own (a switched fabric), the replicas are identical and meet only in
-// those collectives, so one replica times the step as all D do (see simulated_replicas).
+// `stages`: the model's P x V chunks in order (s.pp x s.virtual_stages of them). `ranks`: the
+// data-parallel replicas and tensor-parallel ranks given compute, pipeline and data-parallel
+// tasks (the first ones of each); tensor-parallel collectives span the whole TP group and data-
+// parallel ones the whole DP group either way, waiting for the simulated ranks only. Where each
+// device has links of its own (a switched fabric), the others are identical to them and meet them
+// only in those collectives, so the simulated ranks time the step as all of them do.
+struct SimulatedRanks {
+  int64_t replicas = 1, tp_ranks = 1;
+};
 StepProgram build_step_program(const Strategy& s, const StepCosts& costs, const std::vector<TpComm>& comms,
-                               const std::vector<StageSpan>& stages, int64_t replicas);
+                               const std::vector<StageSpan>& stages, SimulatedRanks ranks);
 
 // Per stage, the order its devices run (phase 'F' or 'B', model chunk, microbatch).
 struct ScheduledItem {

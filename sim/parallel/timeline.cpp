@@ -48,16 +48,17 @@ nlohmann::json chrome_trace(const ParallelResult& r) {
                         {"tid", track},
                         {"args", args}});
   }
-  return {
-      {"traceEvents", events},
-      {"displayTimeUnit", "ns"},
-      {"otherData",
-       {{"strategy", s.describe()},
-        {"step_s", r.step_s},
-        {"replicas_simulated", r.replicas_simulated},
-        {"note", r.replicas_simulated < s.dp ? "data-parallel replicas after the first are identical to it: "
-                                               "only their data-parallel collectives are shown"
-                                             : ""}}}};
+  return {{"traceEvents", events},
+          {"displayTimeUnit", "ns"},
+          {"otherData",
+           {{"strategy", s.describe()},
+            {"step_s", r.step_s},
+            {"simulated", {{"replicas", r.ranks.replicas}, {"tp_ranks", r.ranks.tp_ranks}}},
+            {"note",
+             r.ranks.replicas < s.dp || r.ranks.tp_ranks < s.tp
+                 ? "devices after the first data-parallel replica and tensor-parallel rank are identical to "
+                   "those: only their collectives are shown"
+                 : ""}}}};
 }
 
 }  // namespace orrery::sim::parallel

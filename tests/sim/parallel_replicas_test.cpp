@@ -1,8 +1,9 @@
-// Simulating one data-parallel replica (what run_parallel does on a switched fabric) against
-// simulating all of them: the replicas run the same program and meet only in their data-parallel
-// collectives, and on a switched fabric every device has links of its own, so the step and the
-// first replica's device times must come out the same - on the analytical executor and on the
-// SystemC model of devices and links. The golden value is the full program, all D replicas.
+// Simulating one data-parallel replica's first tensor-parallel rank (what run_parallel does on a
+// switched fabric) against simulating all devices: the replicas and TP ranks run the same program
+// and meet only in their collectives, and on a switched fabric every device has links of its own,
+// so the step and the first device's times of each stage must come out the same - on the
+// analytical executor and on the SystemC model of devices and links. The golden value is the full
+// program, all D x T devices of every stage.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -48,7 +49,7 @@ Case make_case(const Strategy& s) {
   return c;
 }
 
-TEST(StepProgram, OneReplicaTimesTheStepAsAllReplicas) {
+TEST(StepProgram, OneRankTimesTheStepAsAllRanks) {
   const ic::Topology topo(test::switched(2, 8));  // replicas across nodes: DP traffic on the NICs
   for (const std::string text :
        {"dp=2,tp=2,pp=2,microbatches=4", "dp=2,tp=2,pp=2,microbatches=4,zero=1",
@@ -56,8 +57,8 @@ TEST(StepProgram, OneReplicaTimesTheStepAsAllReplicas) {
         "dp=4,pp=2,microbatches=4,virtual=2", "dp=2,tp=4,pp=2,microbatches=2,schedule=gpipe"}) {
     const Strategy s = parse_strategy(text);
     const Case c = make_case(s);
-    const StepProgram all = build_step_program(s, c.costs, c.tp.comms, c.chunks, s.dp);
-    const StepProgram one = build_step_program(s, c.costs, c.tp.comms, c.chunks, 1);
+    const StepProgram all = build_step_program(s, c.costs, c.tp.comms, c.chunks, {s.dp, s.tp});
+    const StepProgram one = build_step_program(s, c.costs, c.tp.comms, c.chunks, {1, 1});
     EXPECT_LT(one.program.tasks.size(), all.program.tasks.size()) << text;
     // SystemC's links re-share their bandwidth as messages come and go, so a replica's transfer
     // that meets the collective on its own link shifts the split of communication into hidden and
@@ -65,15 +66,14 @@ TEST(StepProgram, OneReplicaTimesTheStepAsAllReplicas) {
     const auto check = [&](const ic::ProgramResult& a, const ic::ProgramResult& b, const char* executor,
                            double split_tolerance) {
       EXPECT_NEAR(b.makespan_s, a.makespan_s, 1e-9 * a.makespan_s) << text << " " << executor;
-      for (int64_t st = 0; st < s.pp; ++st)
-        for (int64_t t = 0; t < s.tp; ++t) {
-          const auto& x = a.devices[s.device(st, 0, t)];
-          const auto& y = b.devices[s.device(st, 0, t)];
-          const std::string at = fmt::format("{} {} stage {} tp {}", text, executor, st, t);
-          EXPECT_NEAR(y.compute_s, x.compute_s, 1e-12) << at;
-          EXPECT_NEAR(y.comm_exposed_s, x.comm_exposed_s, split_tolerance * a.makespan_s) << at;
-          EXPECT_NEAR(y.comm_overlapped_s, x.comm_overlapped_s, split_tolerance * a.makespan_s) << at;
-        }
+      for (int64_t st = 0; st < s.pp; ++st) {
+        const auto& x = a.devices[s.device(st, 0, 0)];
+        const auto& y = b.devices[s.device(st, 0, 0)];
+        const std::string at = fmt::format("{} {} stage {}", text, executor, st);
+        EXPECT_NEAR(y.compute_s, x.compute_s, 1e-12) << at;
+        EXPECT_NEAR(y.comm_exposed_s, x.comm_exposed_s, split_tolerance * a.makespan_s) << at;
+        EXPECT_NEAR(y.comm_overlapped_s, x.comm_overlapped_s, split_tolerance * a.makespan_s) << at;
+      }
     };
     check(ic::run_analytical(all.program, topo), ic::run_analytical(one.program, topo), "analytical", 1e-9);
     check(ic::sc::run_program(all.program, topo).program, ic::sc::run_program(one.program, topo).program,

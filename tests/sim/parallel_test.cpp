@@ -167,7 +167,7 @@ TEST(StepProgram, PipelineBubbleHandDerived) {
     StepCosts c;
     c.forward_s.assign(p, f);
     c.backward_s.assign(p, b);
-    const auto prog = build_step_program(s, c, {}, stages, s.dp);
+    const auto prog = build_step_program(s, c, {}, stages, {s.dp, s.tp});
     const auto r = ic::run_analytical(prog.program, topo);
     EXPECT_NEAR(r.makespan_s, (m + p - 1) * (f + b), 1e-12) << to_string(sched);
     for (int64_t d = 0; d < p; ++d) {
@@ -180,7 +180,7 @@ TEST(StepProgram, PipelineBubbleHandDerived) {
   s.microbatches = m;
   StepCosts c;
   c.forward_s.assign(p, f);
-  const auto r = ic::run_analytical(build_step_program(s, c, {}, stages, s.dp).program, topo);
+  const auto r = ic::run_analytical(build_step_program(s, c, {}, stages, {s.dp, s.tp}).program, topo);
   EXPECT_NEAR(r.makespan_s, (m + p - 1) * f, 1e-12);
 }
 
@@ -201,7 +201,7 @@ TEST(StepProgram, InterleavedBubbleHandDerived) {
     StepCosts c;
     c.forward_s.assign(p * v, f / v);
     c.backward_s.assign(p * v, b / v);
-    const auto r = ic::run_analytical(build_step_program(s, c, {}, chunks, s.dp).program, topo);
+    const auto r = ic::run_analytical(build_step_program(s, c, {}, chunks, {s.dp, s.tp}).program, topo);
     const std::string at = fmt::format("p={} v={} m={}", p, v, m);
     EXPECT_NEAR(r.makespan_s, m * (f + b) + (p - 1) * (f + b) / v, 1e-12) << at;
     for (int64_t d = 0; d < p; ++d) EXPECT_NEAR(r.devices[d].compute_s, m * (f + b), 1e-12) << at;
@@ -255,7 +255,7 @@ TEST(StepProgram, OneFOneBOrder) {
   StepCosts c;
   c.forward_s.assign(3, 1e-3);
   c.backward_s.assign(3, 1e-3);
-  const auto prog = build_step_program(s, c, {}, stages, s.dp);
+  const auto prog = build_step_program(s, c, {}, stages, {s.dp, s.tp});
   std::string order;
   for (size_t i = 0; i < prog.program.tasks.size(); ++i)
     if (!prog.program.tasks[i].is_collective && prog.program.tasks[i].device == 0 &&
@@ -279,7 +279,7 @@ TEST(StepProgram, DataParallelBucketsOverlapTheBackward) {
   c.weight_bytes.assign(4, 1.0);
   c.optimizer_s = 0.5e-3;
   const std::vector<StageSpan> stages = {{0, 4, 2e-3, 0}};
-  const auto prog = build_step_program(s, c, {}, stages, s.dp);
+  const auto prog = build_step_program(s, c, {}, stages, {s.dp, s.tp});
   const auto r = ic::run_analytical(prog.program, topo);
   const double ar = 2 * (1e-6 + 12.5 * 1024 * 1024 / 100e9);
   EXPECT_NEAR(r.makespan_s, 2e-3 + 4e-3 + ar + 0.5e-3, 1e-12);

@@ -104,10 +104,12 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
   const int64_t group = a.heads % a.kv_heads == 0 ? a.heads / a.kv_heads : 1;
   const int64_t row_blocks = ceil_div(a.q_len * group, br);
   const int64_t bh = a.batch * (a.heads / group) * row_blocks, kv_blocks = ceil_div(a.kv_len, bc);
-  // Lean attention: where the (batch, head) CTAs leave SMs idle, the key blocks are spread over
-  // the SMs, at least 4 blocks (512 keys) per split (kv = 512 ran unsplit, 4096 and 16384 split).
+  // Lean attention: where the (batch, head) CTAs would leave at least half the SMs idle, the key
+  // blocks are spread over the SMs, at least 4 blocks (512 keys) per split (kv = 512 ran unsplit,
+  // 4096 and 16384 split). The random sets' kernel names (lean_reduction_kernel or not, 76 decodes
+  // of 5+ key blocks) split every grid of up to 64 CTAs and none of 84 or more.
   const int64_t splits =
-      bh < spec.sm_count
+      2 * bh <= spec.sm_count
           ? std::clamp<int64_t>(std::min(ceil_div(spec.sm_count, bh), kv_blocks / 4), 1, kv_blocks)
           : 1;
   const int64_t per_split = ceil_div(kv_blocks, splits);

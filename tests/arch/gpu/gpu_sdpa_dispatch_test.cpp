@@ -48,6 +48,10 @@ TEST(GpuSdpaDispatch, DefaultsOnHopper) {
             std::vector<std::string>{"cudnn_sdpa_sm80_flash_fprop_wmma_16x128x128"});
   EXPECT_EQ(map("attention:B=1,H=32,S=1,D=128,causal=0,kv=4096,dtype=fp16", s).kernels.size(), 2u);
   EXPECT_EQ(map("attention:B=16,H=12,S=1,D=64,causal=0,kv=1024,dtype=fp16", s).kernels.size(), 1u);
+  // Split only where the (batch, head) CTAs fill at most half the 132 SMs: 64 split and 96 did not
+  // (B=12 H=8 kv=9870 ran one kernel in seed 16).
+  EXPECT_EQ(map("attention:B=4,H=16,S=1,D=64,causal=0,kv=9870,dtype=bf16", s).kernels.size(), 2u);
+  EXPECT_EQ(map("attention:B=12,H=8,S=1,D=32,causal=0,kv=9870,dtype=bf16", s).kernels.size(), 1u);
   // fp32: neither cuDNN nor flash; the memory-efficient kernel (3xTF32).
   m = map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp32", s);
   ASSERT_EQ(m.kernels.size(), 1u);

@@ -113,8 +113,13 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
           ? std::clamp<int64_t>(std::min(ceil_div(spec.sm_count, bh), kv_blocks / 4), 1, kv_blocks)
           : 1;
   const int64_t per_split = ceil_div(kv_blocks, splits);
+  // Shared memory holds the query tile and a K and a V block (16-bit): up to 4 CTAs an SM at
+  // d <= 64, 3 at 128, one at 256.
+  const double smem = (static_cast<double>(br) + 2.0 * bc) * static_cast<double>(d_kernel) * 2.0;
+  const int64_t per_sm =
+      std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(spec.shared_memory_bytes) / smem), 1, 4);
   Kernel k = fused(fmt::format("cudnn_sdpa_sm80_flash_fprop_wmma_16x{}x{}", bc, d_kernel), Engine::attention,
-                   dtype, spec, bh * splits, 4, br, bc, d_kernel, static_cast<double>(per_split));
+                   dtype, spec, bh * splits, per_sm, br, bc, d_kernel, static_cast<double>(per_split));
   k.useful_flops = 4.0 * z.B * z.H * z.S * z.L * z.D;
   const double partials =
       splits > 1 ? static_cast<double>(splits) * z.B * z.H * z.S * (z.D + 2.0) * 4.0 : 0.0;

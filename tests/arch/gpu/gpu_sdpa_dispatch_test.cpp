@@ -52,6 +52,14 @@ TEST(GpuSdpaDispatch, DefaultsOnHopper) {
   // (B=12 H=8 kv=9870 ran one kernel in seed 16).
   EXPECT_EQ(map("attention:B=4,H=16,S=1,D=64,causal=0,kv=9870,dtype=bf16", s).kernels.size(), 2u);
   EXPECT_EQ(map("attention:B=12,H=8,S=1,D=32,causal=0,kv=9870,dtype=bf16", s).kernels.size(), 1u);
+  // Its shared memory (16 query rows, a K and a V block of 128 keys, 16-bit) bounds the CTAs per SM:
+  // 272 x 256 x 2 = 139 KiB at d = 256 (1 of 228 KiB), 69.6 KiB at 128 (3), 34.8 KiB at 64 (4, the cap).
+  for (const auto& [d, per_sm] : {std::pair{256, 1}, {128, 3}, {64, 4}})
+    EXPECT_EQ(map("attention:B=200,H=8,S=1,D=" + std::to_string(d) + ",causal=0,kv=300,dtype=bf16", s)
+                  .kernels[0]
+                  .ctas_per_sm,
+              per_sm)
+        << d;
   // fp32: neither cuDNN nor flash; the memory-efficient kernel (3xTF32).
   m = map("attention:B=1,H=12,S=128,D=64,causal=0,dtype=fp32", s);
   ASSERT_EQ(m.kernels.size(), 1u);

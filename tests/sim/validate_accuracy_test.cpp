@@ -162,19 +162,22 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // fitted): 18.5 % (attention 16.0 -> 14.2 %; its kernels -40..-60 % -> -3..-42 %); its backward
 // (cutlassB) on the same physics: 18.4 % (attention backward 23.6 -> 21.5 %, efficient backend's
 // backward -50 -> -25 % bias). cuDNN's lean split-KV decode only where (batch, heads) fill at most
-// half the SMs (as the kernel names of all five sets show): decode 18.0 -> 15.7 %.
+// half the SMs (as the kernel names of all five sets show): decode 18.0 -> 15.7 %. RowwiseMoments'
+// loads four iterations at a time (its loop stores nothing): layer norm 17.6 -> 15.2 %, RMS norm
+// 14.1 -> 12.3 %, all 18.3 %.
 // Far from the 8 %; the bounds hold what was reached.
 TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
   const Summary s =
       summarize_on_h100(read_data({"random_ops_h100_seed16.csv", "random_ops_h100_seed17.csv",
                                    "random_ops_h100_seed18.csv", "random_ops_h100_seed19.csv"}));
   EXPECT_GE(s.kernels.n, 3640u);
-  EXPECT_LT(s.kernels.mape, 0.19);
+  EXPECT_LT(s.kernels.mape, 0.188);
   EXPECT_GT(s.kernels.spearman, 0.975);
   EXPECT_LT(s.energy.mape, 0.34);
-  const std::map<std::string, double> bounds{{"norm/rmsnorm", 0.16},         {"softmax/long", 0.18},
-                                             {"softmax/short", 0.10},        {"attention/backward", 0.25},
-                                             {"attention/decode-gqa", 0.19}, {"embedding/backward", 0.09}};
+  const std::map<std::string, double> bounds{{"norm/rmsnorm", 0.135},      {"norm/layernorm", 0.165},
+                                             {"softmax/long", 0.18},       {"softmax/short", 0.10},
+                                             {"attention/backward", 0.25}, {"attention/decode-gqa", 0.19},
+                                             {"embedding/backward", 0.09}};
   expect_group_mape_below(s, bounds);
 }
 

@@ -149,6 +149,12 @@ TEST(GpuPytorchLowering, LayerNormRows) {
   // vectors, still whole 4-element ones); others RowwiseMoments + LayerNormForward.
   EXPECT_EQ(map("layernorm:rows=197,cols=772,dtype=fp16").kernels.size(), 1u);
   EXPECT_EQ(map("layernorm:rows=197,cols=770,dtype=fp16").kernels.at(0).name, "RowwiseMomentsCUDAKernel");
+  // RowwiseMoments' loop stores nothing: four iterations' loads in flight, so 14,626 columns over
+  // 256 threads (58 iterations) wait 15 round trips; LayerNormForward's loop stores each element
+  // and waits every iteration's load (58).
+  const auto two = map("layernorm:rows=5,cols=14626,dtype=fp16").kernels;
+  EXPECT_EQ(two.at(0).dram_round_trips, 15);
+  EXPECT_EQ(two.at(1).dram_round_trips, 58);
   // The Welford reduction's issue work: 128 threads x (170 + 160) plus 16 per element; RMS norm's
   // sum of squares: 128 x (170 + 20) plus 4 per element.
   EXPECT_DOUBLE_EQ(k.lane_ops_per_cta, 128.0 * 330.0 + 16.0 * 768.0);

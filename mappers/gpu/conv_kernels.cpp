@@ -165,8 +165,11 @@ StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c
 // it): 256-thread CTAs, one output pixel x 8 channels per thread, each filter tap a dependent
 // load feeding the accumulation.
 arch::gpu::Kernel make_depthwise_c1k1(const workloads::ConvParams& c, DType dtype, double in_bytes,
-                                      double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
-  const StreamProblem p = depthwise_problem("conv2d_c1_k1_nhwc", c, dtype, in_bytes, out_bytes, w_bytes);
+                                      double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec,
+                                      bool nchw) {
+  // On an NCHW input cuDNN names it conv2d_c1_k1_nchw_shmem_tiling (same work, timed alike).
+  const StreamProblem p = depthwise_problem(nchw ? "conv2d_c1_k1_nchw_shmem_tiling" : "conv2d_c1_k1_nhwc", c,
+                                            dtype, in_bytes, out_bytes, w_bytes);
   arch::gpu::Kernel k = make_stream_kernel(p, spec);
   k.ctas = std::max<int64_t>(1, ceil_div(c.n * c.out_pixels() * ceil_div(c.c_out, 8), 256));
   k.ctas_per_sm = 8;
@@ -239,6 +242,25 @@ void add_implicit_gemm(GpuMapping& m, const workloads::ConvParams& c, DType dtyp
 
 }  // namespace
 
+// PyTorch's use_cudnn_depthwise for a contiguous (NCHW) input (Convolution.cpp,
+// check_cudnn_depthwise_workload_with_filter): fp16 only, at least 32 channels, a square 1x1, 3x3
+// or 5x5 filter, equal strides, an input at least 7 wide; every stride-1 conv, and at stride 2 a
+// batch of one (1x1 up to 28 wide, 3x3 and 5x5 always), or 3x3/5x5 with 512+ channels or 256+
+// channels 28+ wide, or 1x1 with batch <= 16, 128+ channels, at most 7 wide. The random sets'
+// fp16 NCHW depthwise convs follow it: all 12 7x7 and all 8 under 32 channels ran ATen's kernel,
+// as did the 8 stride-2 ones it refuses.
+bool cudnn_depthwise_nchw(const workloads::ConvParams& c, DType dtype) {
+  if (dtype != DType::fp16 || c.c_in < 32) return false;
+  const int64_t filter = c.kernel[2], w = c.in[2], stride = c.stride[2];
+  if (c.kernel[1] != filter || (filter != 1 && filter != 3 && filter != 5)) return false;
+  if (c.stride[1] != stride || w < 7) return false;
+  if (stride == 1) return true;
+  if (stride != 2) return false;
+  if (c.n == 1) return (filter == 1 && w <= 28) || filter == 3 || filter == 5;
+  if (filter == 1) return c.n <= 16 && c.c_in >= 128 && w <= 7;
+  return c.c_in >= 512 || (c.c_in >= 256 && w >= 28);
+}
+
 GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu::GpuSpec& spec, Runtime rt) {
   GpuMapping m;
   // Activations as PyTorch stores them (the harness's library calls are NHWC).
@@ -250,13 +272,13 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   const double w_bytes = static_cast<double>(c.c_out * (c.c_in / c.groups) * c.kernel_volume()) * ib;
   const bool depthwise = c.groups > 1 && c.groups == c.c_in && c.c_out / c.groups <= 4;
   if (depthwise && rt == Runtime::pytorch && c.rank == 2 && !c.transposed) {
-    if (nchw && dtype != DType::fp16 && c.dilation[1] == 1 && c.dilation[2] == 1) {
+    if (nchw && !cudnn_depthwise_nchw(c, dtype) && c.dilation[1] == 1 && c.dilation[2] == 1) {
       m.kernels.push_back(make_depthwise_aten_nchw(c, dtype, in_bytes, out_bytes, w_bytes, spec));
-      m.note = "depthwise: ATen's NCHW kernel (PyTorch uses cuDNN's only for fp16 or channels-last)";
+      m.note = "depthwise: ATen's NCHW kernel (PyTorch's use_cudnn_depthwise leaves it to ATen)";
       return m;
     }
-    m.kernels.push_back(make_depthwise_c1k1(c, dtype, in_bytes, out_bytes, w_bytes, spec));
-    m.note = "depthwise: cuDNN 9.19 NHWC kernel (as PyTorch's bundled cuDNN runs it)";
+    m.kernels.push_back(make_depthwise_c1k1(c, dtype, in_bytes, out_bytes, w_bytes, spec, nchw));
+    m.note = "depthwise: cuDNN 9.19's depthwise kernel (as PyTorch's bundled cuDNN runs it)";
     return m;
   }
   // cuDNN 9.14 takes the tiled kernel (fp16 only: every bf16 row runs the direct one) over enough

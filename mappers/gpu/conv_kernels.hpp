@@ -7,6 +7,10 @@
 
 namespace orrery::mappers::gpu {
 
+// Whether PyTorch gives an NCHW depthwise conv to cuDNN (use_cudnn_depthwise); otherwise ATen's
+// own depthwise kernels run it (forward and weight gradient).
+bool cudnn_depthwise_nchw(const workloads::ConvParams& c, workloads::DType dtype);
+
 GpuMapping map_conv(const workloads::ConvParams& c, workloads::DType dtype, const arch::gpu::GpuSpec& spec,
                     Runtime rt = Runtime::library);
 

@@ -77,11 +77,11 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     const double w = static_cast<double>(c.c_out * c.kernel_volume()) * e;
     Kernel k = streaming("conv_depthwise2d_grad_weight", dtype, x_bytes + dy_bytes, w,
                          2.0 * static_cast<double>(c.macs()), spec, c.c_out * c.kernel_volume());
-    if (nchw && dtype != DType::fp16 && c.in[0] == 1) {
-      // As PyTorch launches it for NCHW bf16/fp32 (fp16 and NHWC mostly go to cuDNN's kernels,
-      // validation/data/train_kernels_h100_seed21_kernels.csv): min(32 N, 256) threads, a warp per
-      // sample walking the output pixels 32 at a time, one X and one dY load then an FMA per step,
-      // a step waiting for its loads (a latency chain, not a stream); then the block's reduction.
+    if (nchw && !cudnn_depthwise_nchw(c, dtype) && c.in[0] == 1) {
+      // As PyTorch launches it for NCHW bf16/fp32 and the fp16 convs use_cudnn_depthwise refuses (NHWC
+      // goes to cuDNN's kernels, validation/data/train_kernels_h100_seed21_kernels.csv): min(32 N, 256)
+      // threads, a warp per sample walking the output pixels 32 at a time, one X and one dY load then an FMA
+      // per step, a step waiting for its loads (a latency chain, not a stream); then the block's reduction.
       const int64_t threads = std::min<int64_t>(32 * c.n, 256), warps = threads / 32;
       k.ctas = c.c_out * c.kernel_volume();
       k.flops_per_cta = 2.0 * static_cast<double>(c.macs()) / static_cast<double>(k.ctas);

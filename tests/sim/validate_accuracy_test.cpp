@@ -164,14 +164,15 @@ TEST(ValidateAccuracy, RandomOpsThroughPytorchDefaults) {
 // backward -50 -> -25 % bias). cuDNN's lean split-KV decode only where (batch, heads) fill at most
 // half the SMs (as the kernel names of all five sets show): decode 18.0 -> 15.7 %. RowwiseMoments'
 // loads four iterations at a time (its loop stores nothing): layer norm 17.6 -> 15.2 %, RMS norm
-// 14.1 -> 12.3 %, all 18.3 %.
+// 14.1 -> 12.3 %, all 18.3 %. fp16 NCHW depthwise convs as use_cudnn_depthwise sends them: 18.1 %
+// (depthwise 20.4 -> 15.5 %).
 // Far from the 8 %; the bounds hold what was reached.
 TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
   const Summary s =
       summarize_on_h100(read_data({"random_ops_h100_seed16.csv", "random_ops_h100_seed17.csv",
                                    "random_ops_h100_seed18.csv", "random_ops_h100_seed19.csv"}));
   EXPECT_GE(s.kernels.n, 3640u);
-  EXPECT_LT(s.kernels.mape, 0.188);
+  EXPECT_LT(s.kernels.mape, 0.186);
   EXPECT_GT(s.kernels.spearman, 0.975);
   EXPECT_LT(s.energy.mape, 0.34);
   const std::map<std::string, double> bounds{{"norm/rmsnorm", 0.135},      {"norm/layernorm", 0.165},
@@ -190,17 +191,19 @@ TEST(ValidateAccuracy, RandomOpsUntouchedSets) {
 // max-pool backward zeroes grad_input first (35.2 -> 24.8 % there); 25.7 % once NCHW bf16/fp32
 // depthwise convs run ATen's kernel, a filter row per DRAM miss (forward 37.9 -> 13.7 %, no
 // constant fitted); 25.1 % once cuDNN's NCHW forward switches to its two-pass kernel past 28,672
-// elements a channel (forward 26.5 -> 23.8 %).
+// elements a channel (forward 26.5 -> 23.8 %); 24.4 % once fp16 NCHW depthwise convs follow
+// PyTorch's use_cudnn_depthwise (7x7, under 32 channels, most stride-2 ones run ATen's kernels:
+// forward 13.7 -> 12.5 %, weight gradient 37.9 -> 34.7 %).
 TEST(ValidateAccuracy, TrainingKernelsHeldOut) {
   const auto rows = read_data({"train_kernels_h100_seed21.csv"});
   EXPECT_EQ(rows.size(), 898u);
   const Summary s = summarize_on_h100(rows);
   EXPECT_EQ(s.failed, 0u) << s.first_failure;
-  EXPECT_LT(s.kernels.mape, 0.27);
+  EXPECT_LT(s.kernels.mape, 0.255);
   const std::map<std::string, double> bounds{{"train/batchnorm-forward", 0.25},
-                                             {"train/depthwise-forward", 0.16},
+                                             {"train/depthwise-forward", 0.14},
                                              {"train/batchnorm-backward", 0.23},
-                                             {"train/depthwise-backward_weight", 0.40},
+                                             {"train/depthwise-backward_weight", 0.37},
                                              {"train/maxpool-backward", 0.27}};
   expect_group_mape_below(s, bounds);
 }

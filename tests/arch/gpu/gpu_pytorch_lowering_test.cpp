@@ -170,6 +170,31 @@ TEST(GpuPytorchLowering, LayerNormRows) {
 // 49 taps x ceil(3 / 16) = 49 dependent K steps. Both mappers (the harness ran it too). At
 // batch 8 and above with a 7x7 filter cuDNN pads the channels to 8 first (two memsets, two
 // padding kernels, then the implicit GEMM).
+// PyTorch's use_cudnn_depthwise on NCHW inputs (Convolution.cpp): cuDNN only for fp16 with 32+
+// channels and a 1x1/3x3/5x5 filter on an input 7+ wide, at stride 1, or at stride 2 for a batch
+// of one or 512+ channels (256+ when 28+ wide); the rest run ATen's conv_depthwise2d kernels.
+TEST(GpuPytorchLowering, DepthwiseNchwGoesToCudnnAsPytorchDecides) {
+  const auto first = [](const std::string& conv) { return map(conv).kernels.at(0).name; };
+  const std::string aten = "conv_depthwise2d_forward_kernel", cudnn = "conv2d_c1_k1_nchw_shmem_tiling";
+  const auto dw = [](int n, int c, int hw, int r, int stride, const char* dtype) {
+    return "conv2d:N=" + std::to_string(n) + ",C=" + std::to_string(c) + ",H=" + std::to_string(hw) +
+           ",W=" + std::to_string(hw) + ",K=" + std::to_string(c) + ",R=" + std::to_string(r) +
+           ",S=" + std::to_string(r) + ",stride=" + std::to_string(stride) + ",pad=" + std::to_string(r / 2) +
+           ",groups=" + std::to_string(c) + ",dtype=" + dtype + ",layout=nchw";
+  };
+  EXPECT_EQ(first(dw(8, 64, 56, 3, 1, "fp16")), cudnn);
+  EXPECT_EQ(first(dw(8, 64, 56, 5, 1, "fp16")), cudnn);
+  EXPECT_EQ(first(dw(8, 64, 56, 7, 1, "fp16")), aten);   // 7x7
+  EXPECT_EQ(first(dw(8, 16, 56, 3, 1, "fp16")), aten);   // under 32 channels
+  EXPECT_EQ(first(dw(8, 64, 6, 3, 1, "fp16")), aten);    // under 7 wide
+  EXPECT_EQ(first(dw(8, 64, 56, 3, 2, "fp16")), aten);   // stride 2, batch 8, 64 channels
+  EXPECT_EQ(first(dw(1, 64, 56, 3, 2, "fp16")), cudnn);  // stride 2, batch 1
+  EXPECT_EQ(first(dw(8, 512, 14, 3, 2, "fp16")), cudnn);
+  EXPECT_EQ(first(dw(8, 256, 28, 5, 2, "fp16")), cudnn);
+  EXPECT_EQ(first(dw(8, 256, 14, 5, 2, "fp16")), aten);
+  EXPECT_EQ(first(dw(8, 64, 56, 3, 1, "bf16")), aten);
+}
+
 TEST(GpuPytorchLowering, UnalignedChannelStemGathers) {
   for (const Runtime rt : {Runtime::pytorch, Runtime::library}) {
     const auto m = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16", rt);

@@ -18,8 +18,11 @@ CPU's: the host time of one call in a loop of unsynchronized calls (median of 7 
           bf16 autocast, its backward): module calls, ATen ops called from Python (depth 0) and in
           all, kernels, autograd nodes; and the host time of the forward and of the backward
           (time to return, no synchronization: the host's own time while the launch queue has room).
+  atens   per op as the zoo's models call it (functions and nn.Modules, training mode, grad mode on,
+          fp32 and under bf16 autocast): ATen ops called from Python (depth 0) and in all, kernels,
+          and the host time of one call, so that a host model can charge per ATen call.
 
-  measure_host_costs.py --out DIR [--gpu h100] [--only prims,models]
+  measure_host_costs.py --out DIR [--gpu h100] [--only prims,models,atens]
 """
 import argparse
 import csv
@@ -279,15 +282,82 @@ def part_models(out, gpu):
                 print(f"{name}: {e}", flush=True)
 
 
+def aten_counts(fn):
+    """(ATen ops at depth 0, ATen ops in all, kernels) of one call, from the profiler."""
+    from torch.profiler import ProfilerActivity, profile
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        fn()
+        torch.cuda.synchronize()
+    ev = prof.events()
+    cpu = [e for e in ev if not str(getattr(e, "device_type", "")).endswith("CUDA")]
+    aten = [e for e in cpu if e.name.startswith("aten::")]
+    top = sum(1 for e in aten if e.cpu_parent is None or not e.cpu_parent.name.startswith("aten::"))
+    return top, len(aten), sum(1 for e in ev if str(getattr(e, "device_type", "")).endswith("CUDA"))
+
+
+def part_atens(out, gpu):
+    path = os.path.join(out, f"host_atens_{gpu}.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["case", "mode", "host_us", "aten_top", "aten_all", "kernels", "device", "status"])
+        dev = torch.cuda.get_device_name()
+
+        def row(case, mode, fn):
+            try:
+                us = host_us(fn)
+                top, all_, k = aten_counts(fn)
+                w.writerow([case, mode, gm.fmt(us), top, all_, k, dev, "ok"])
+                print(f"{case:22s} {mode:14s} {us:7.2f} us  aten {top}/{all_}  kernels {k}", flush=True)
+            except Exception as e:
+                w.writerow([case, mode, "", "", "", "", dev, f"error: {type(e).__name__}: {str(e)[:120]}"])
+                print(f"{case} {mode}: {e}", flush=True)
+
+        Tg = tensors(True)
+        # Modules as the zoo's models hold them (training mode), on tiny operands.
+        mods = {
+            "Conv2d": (nn.Conv2d(8, 8, 3, padding=1, bias=False), "img"),
+            "Conv2d_bias": (nn.Conv2d(8, 8, 3, padding=1), "img"),
+            "BatchNorm2d": (nn.BatchNorm2d(8), "img"),
+            "ReLU_inplace": (nn.ReLU(inplace=True), None),
+            "ReLU": (nn.ReLU(), "x"),
+            "MaxPool2d": (nn.MaxPool2d(2), "img"),
+            "AdaptiveAvgPool2d": (nn.AdaptiveAvgPool2d(1), "img"),
+            "Linear": (nn.Linear(64, 64), "x"),
+            "LayerNorm": (nn.LayerNorm(64), "x"),
+            "GELU": (nn.GELU(), "x"),
+            "Dropout": (nn.Dropout(0.1), "x"),
+            "Embedding": (nn.Embedding(100, 64), "idx"),
+            "MultiheadAttention": (nn.MultiheadAttention(64, 2, batch_first=True), "seq"),
+        }
+        seq = torch.randn(2, 8, 64, device=DEV, requires_grad=True)
+        for mode in ("grad_fp32", "grad_autocast"):
+            ac = torch.autocast("cuda", dtype=torch.bfloat16, enabled=mode == "grad_autocast")
+            with ac:
+                for name, f_ in FORWARD.items():
+                    row("fn_" + name, mode, lambda: f_(Tg))
+                for name, (m, key) in mods.items():
+                    m = m.to(DEV).train()
+                    if key is None:  # in place: on a fresh non-leaf each call
+                        row("mul_then_mod_" + name, mode, lambda: m(Tg["img"] * 1.0))
+                    elif key == "seq":
+                        row("mod_" + name, mode, lambda: m(seq, seq, seq, need_weights=False))
+                    else:
+                        row("mod_" + name, mode, lambda: m(Tg[key]))
+                row("residual_add", mode, lambda: Tg["img"] + Tg["img"])
+                row("flatten", mode, lambda: torch.flatten(Tg["img"], 1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--gpu", default="h100")
-    ap.add_argument("--only", default="prims,models")
+    ap.add_argument("--only", default="prims,models,atens")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     gm.run_parts(a.only, [("prims", lambda: part_prims(a.out, a.gpu)),
-                          ("models", lambda: part_models(a.out, a.gpu))])
+                          ("models", lambda: part_models(a.out, a.gpu)),
+                          ("atens", lambda: part_atens(a.out, a.gpu))])
 
 
 if __name__ == "__main__":

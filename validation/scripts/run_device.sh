@@ -139,7 +139,8 @@ for phase in "$@"; do
     ;;
   host)
     # Issue 16: PyTorch's eager host costs piece by piece (ops with and without autograd, views,
-    # modules, backward nodes) and the zoo models' structural counts and host times.
+    # modules, backward nodes), the zoo models' structural counts and host times, and ATen calls
+    # per op as models call them (HOST_PARTS=atens).
     stamp host
     $PY "$ROOT/validation/scripts/measure_host_costs.py" --out "$R" --gpu "${GPU:-h100}" --only "${HOST_PARTS:-prims,models}"
     ;;

@@ -77,8 +77,9 @@ std::vector<StageSpan> partition_stages(const workloads::Graph& g, const std::ve
   const size_t n = op_seconds.size();
   const auto p = static_cast<size_t>(stages);
   if (n < p)
-    throw WorkloadError(
-        fmt::format("--parallel pp={}: the workload has only {} ops to spread over the stages", stages, n));
+    throw WorkloadError(fmt::format(
+        "--parallel: {} pipeline stages or chunks (pp x virtual) need as many ops, the workload has {}",
+        stages, n));
   std::vector<double> prefix(n + 1, 0);
   for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + op_seconds[i];
   // Stages end at layer boundaries: the cuts where the fewest tensors are live (the residual

@@ -328,45 +328,34 @@ Zero3Units zero3_units(const StepCosts& c, const std::vector<StageSpan>& stages)
   return z;
 }
 
-std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool training) {
+int64_t warmup_forwards(const Strategy& s, int64_t stage) {
   const int64_t p = s.pp, m = s.microbatches, v = s.virtual_stages;
+  if (s.schedule == Schedule::gpipe) return m;
+  if (v == 1) return std::min(p - 1 - stage, m);
+  return m == p ? m * v : std::min((p - stage - 1) * 2 + (v - 1) * p, m * v);
+}
+
+std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool training) {
+  const int64_t p = s.pp, m = s.microbatches, v = s.virtual_stages, total = m * v;
   std::vector<std::vector<ScheduledItem>> order(static_cast<size_t>(p));
   for (int64_t st = 0; st < p; ++st) {
     auto& o = order[static_cast<size_t>(st)];
-    if (v > 1) {
-      // Megatron's interleaved order: the k-th chunk forward of this stage is local chunk
-      // (k mod PV) / P of microbatch (k / PV) P + k mod P; backwards walk the chunks in reverse.
-      const int64_t total = m * v;
-      const auto nth = [&](int64_t k, bool forward) {
-        const int64_t local = (k % (p * v)) / p;
-        const int64_t chunk = (forward ? local : v - 1 - local) * p + st;
-        return ScheduledItem{forward ? 'F' : 'B', chunk, (k / (p * v)) * p + k % p};
-      };
-      const int64_t warm = !training ? total
-                           : m == p  ? total
-                                     : std::min((p - st - 1) * 2 + (v - 1) * p, total);
-      for (int64_t k = 0; k < warm; ++k) o.push_back(nth(k, true));
-      if (!training) continue;
-      for (int64_t k = 0; k < total - warm; ++k) {
-        o.push_back(nth(warm + k, true));
-        o.push_back(nth(k, false));
-      }
-      for (int64_t k = total - warm; k < total; ++k) o.push_back(nth(k, false));
-      continue;
+    // Megatron's order: the k-th chunk forward of this stage is local chunk (k mod PV) / P of
+    // microbatch (k / PV) P + k mod P (without interleaving: chunk st, microbatch k); backwards walk
+    // the chunks in reverse. The warm-up forwards, then one forward one backward, then the drain.
+    const auto nth = [&](int64_t k, bool forward) {
+      const int64_t local = (k % (p * v)) / p;
+      const int64_t chunk = (forward ? local : v - 1 - local) * p + st;
+      return ScheduledItem{forward ? 'F' : 'B', chunk, (k / (p * v)) * p + k % p};
+    };
+    const int64_t warm = training ? warmup_forwards(s, st) : total;
+    for (int64_t k = 0; k < warm; ++k) o.push_back(nth(k, true));
+    if (!training) continue;
+    for (int64_t k = 0; k < total - warm; ++k) {
+      o.push_back(nth(warm + k, true));
+      o.push_back(nth(k, false));
     }
-    if (!training || s.schedule == Schedule::gpipe) {
-      for (int64_t j = 0; j < m; ++j) o.push_back({'F', st, j});
-      if (training)
-        for (int64_t j = 0; j < m; ++j) o.push_back({'B', st, j});
-      continue;
-    }
-    const int64_t warm = std::min(p - 1 - st, m);
-    for (int64_t j = 0; j < warm; ++j) o.push_back({'F', st, j});
-    for (int64_t j = 0; j < m - warm; ++j) {
-      o.push_back({'F', st, warm + j});
-      o.push_back({'B', st, j});
-    }
-    for (int64_t j = m - warm; j < m; ++j) o.push_back({'B', st, j});
+    for (int64_t k = total - warm; k < total; ++k) o.push_back(nth(k, false));
   }
   return order;
 }

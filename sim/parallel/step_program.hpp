@@ -80,4 +80,9 @@ struct ScheduledItem {
 };
 std::vector<std::vector<ScheduledItem>> pipeline_order(const Strategy& s, bool training);
 
+// Model-chunk forwards stage `stage` runs before its first backward in a training step (the
+// schedule's warm-up; its activations peak one forward later): GPipe all M, 1F1B min(P-1-s, M),
+// interleaved min((P-1-s) 2 + (V-1) P, M V), all M V when M = P.
+int64_t warmup_forwards(const Strategy& s, int64_t stage);
+
 }  // namespace orrery::sim::parallel

@@ -115,18 +115,11 @@ std::vector<Memory> stage_memory(const Memory& whole, const TrainCosts& tc,
     params += tied_copy_numel(tc.costs.ties, st);  // the tied copies: weights, gradients, optimizer state
     const double share = all_params > 0 ? static_cast<double>(params) / static_cast<double>(all_params)
                                         : 1.0 / static_cast<double>(p);
-    // Activations of the microbatches in flight at the stage's peak (the end of its warm-up): with
-    // interleaving, its warm-up chunk forwards plus one, each a 1/V of the stage's activations
-    // (the average chunk), as Megatron's schedule holds them.
+    // Activations of the microbatches in flight at the stage's peak, one forward after its
+    // warm-up: chunk microbatches, each a 1/V of the stage's activations (the average chunk).
     Memory mem;
-    if (v > 1) {
-      const int64_t total = m * v;
-      const int64_t chunks_in_flight = m == p ? total : std::min((p - st - 1) * 2 + (v - 1) * p + 1, total);
-      mem.activations = saved * chunks_in_flight / v;
-    } else {
-      const int64_t in_flight = s.schedule == Schedule::gpipe ? m : std::min<int64_t>(p - st, m);
-      mem.activations = saved * in_flight;
-    }
+    const int64_t chunks_in_flight = std::min(warmup_forwards(s, st) + 1, m * v);
+    mem.activations = saved * chunks_in_flight / v;
     mem.weights = scaled(whole.weights, share);
     if (s.zero == 3 && s.dp > 1) {
       // The local shard, plus the gathered weights of two units (the one computing, the next).

@@ -103,14 +103,15 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
   // L=344 d=128 ran in 9.2 us, where a CTA per query head would pull 214 MB through the L2.
   const int64_t group = a.heads % a.kv_heads == 0 ? a.heads / a.kv_heads : 1;
   const int64_t row_blocks = ceil_div(a.q_len * group, br);
-  const int64_t bh = a.batch * (a.heads / group) * row_blocks, kv_blocks = ceil_div(a.kv_len, bc);
-  // Lean attention: where the (batch, head) CTAs would leave at least half the SMs idle, the key
+  // CTAs before any KV split: a query tile per (batch, KV head, block of 16 rows).
+  const int64_t tiles = a.batch * (a.heads / group) * row_blocks, kv_blocks = ceil_div(a.kv_len, bc);
+  // Lean attention: where those CTAs would leave at least half the SMs idle, the key
   // blocks are spread over the SMs, at least 4 blocks (512 keys) per split (kv = 512 ran unsplit,
   // 4096 and 16384 split). The random sets' kernel names (lean_reduction_kernel or not, 76 decodes
   // of 5+ key blocks) split every grid of up to 64 CTAs and none of 84 or more.
   const int64_t splits =
-      2 * bh <= spec.sm_count
-          ? std::clamp<int64_t>(std::min(ceil_div(spec.sm_count, bh), kv_blocks / 4), 1, kv_blocks)
+      2 * tiles <= spec.sm_count
+          ? std::clamp<int64_t>(std::min(ceil_div(spec.sm_count, tiles), kv_blocks / 4), 1, kv_blocks)
           : 1;
   const int64_t per_split = ceil_div(kv_blocks, splits);
   // Shared memory holds the query tile and a K and a V block (16-bit): up to 4 CTAs an SM at
@@ -119,12 +120,12 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
   const int64_t per_sm =
       std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(spec.shared_memory_bytes) / smem), 1, 4);
   Kernel k = fused(fmt::format("cudnn_sdpa_sm80_flash_fprop_wmma_16x{}x{}", bc, d_kernel), Engine::attention,
-                   dtype, spec, bh * splits, per_sm, br, bc, d_kernel, static_cast<double>(per_split));
+                   dtype, spec, tiles * splits, per_sm, br, bc, d_kernel, static_cast<double>(per_split));
   k.useful_flops = 4.0 * z.B * z.H * z.S * z.L * z.D;
   const double partials =
       splits > 1 ? static_cast<double>(splits) * z.B * z.H * z.S * (z.D + 2.0) * 4.0 : 0.0;
   k.l2_bytes =
-      2.0 * static_cast<double>(bh) * z.L * z.D * z.ib + z.q_bytes + (splits > 1 ? partials : z.q_bytes);
+      2.0 * static_cast<double>(tiles) * z.L * z.D * z.ib + z.q_bytes + (splits > 1 ? partials : z.q_bytes);
   k.dram_read_bytes = z.q_bytes + z.kv_bytes;
   set_writes(k, spec, z.q_bytes + z.kv_bytes, splits > 1 ? partials : z.q_bytes);
   GpuMapping m;
@@ -136,7 +137,7 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
     c.dtype = dtype;
     c.read_bytes = partials;
     c.write_bytes = z.q_bytes;
-    c.max_ctas = bh;
+    c.max_ctas = tiles;
     m.kernels.push_back(make_stream_kernel(c, spec));
     m.note += fmt::format("; lean attention over {} key splits, then lean_reduction_kernel", splits);
   }

@@ -348,10 +348,12 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
     workloads::ConvParams padded = c;
     if (pad_first) {
       // nhwcAddPaddingKernel on the input and on the filters (each after zeroing its buffer),
-      // then the ordinary implicit GEMM on 8 channels.
-      padded.c_in = 8;
-      const double in_padded = in_bytes / static_cast<double>(c.c_in) * 8.0;
-      const double w_padded = w_bytes / static_cast<double>(c.c_in) * 8.0;
+      // then the ordinary implicit GEMM on the channels rounded up to 8 (an RGB stem's 3 become
+      // 8; PyTorch's 203 become 208).
+      padded.c_in = ceil_div(c.c_in, int64_t{8}) * 8;
+      const double widen = static_cast<double>(padded.c_in) / static_cast<double>(c.c_in);
+      const double in_padded = in_bytes * widen;
+      const double w_padded = w_bytes * widen;
       for (const auto& [src, dst] : {std::pair{in_bytes, in_padded}, std::pair{w_bytes, w_padded}}) {
         m.kernels.push_back(memset_node(dst, spec));
         StreamProblem pad;
@@ -363,8 +365,8 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
       }
     }
     add_implicit_gemm(m, padded, dtype, spec, in_pixels,
-                      pad_first ? in_bytes / static_cast<double>(c.c_in) * 8.0 : in_bytes, c.macs(),
-                      pad_first, nchw);
+                      in_bytes * static_cast<double>(padded.c_in) / static_cast<double>(c.c_in), c.macs(),
+                      pad_first && padded.c_in == 8, nchw);
     m.note = pad_first ? "channels padded to 8, then implicit GEMM (NHWC)" : "implicit GEMM (NHWC)";
   }
   if (c.bias) {

@@ -4,6 +4,8 @@
 // the H100 graph replays show (validation/data/model_graph_kernels_h100.csv).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/spec.hpp"
 #include "arch/registry.hpp"
@@ -219,6 +221,17 @@ TEST(GpuPytorchLowering, UnalignedChannelStemGathers) {
   EXPECT_EQ(padded.kernels[1].name, "nhwc_add_padding");
   // 8 channels x 49 taps = 392, in whole 64-element K steps: 448.
   EXPECT_EQ(padded.kernels[4].k_iters * padded.kernels[4].tile_k, 448);
+  // Wider unaligned channels are padded to the next multiple of 8, not to 8 (a bug once cut this
+  // conv's math 25-fold): 203 -> 208 channels x 49 taps = 10,192, one tap at a time in 64-element
+  // K steps: 49 x ceil(208 / 64) = 196 steps. The GEMM's work is at least the conv's 2 x MACs.
+  const auto wide = map("conv2d:N=8,C=203,H=102,W=102,K=128,R=7,S=7,stride=1,pad=3,dtype=bf16");
+  const auto it = std::find_if(wide.kernels.begin(), wide.kernels.end(),
+                               [](const Kernel& k) { return k.engine == Engine::implicit_gemm; });
+  ASSERT_NE(it, wide.kernels.end());
+  const Kernel& gemm = *it;
+  const double macs = 8.0 * 102 * 102 * 128 * 203 * 49;
+  EXPECT_GE(static_cast<double>(gemm.ctas) * gemm.flops_per_cta, 2.0 * macs);
+  EXPECT_LE(static_cast<double>(gemm.ctas) * gemm.flops_per_cta, 2.0 * macs * 1.35);
 }
 
 // A conv's bias is PyTorch's broadcasting add (3 operands); BERT's key-masked attention runs

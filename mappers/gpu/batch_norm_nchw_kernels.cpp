@@ -29,10 +29,12 @@ double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 
 // thread visits ceil(n / ty) x ceil(pixels / tf) steps of `vec` elements (a vector load: float4
 // moves four), `passes` times. A share `miss` of those steps waits a load that misses the L2 (the
 // DRAM latency more).
+// `threads_x` fixes tf where the kernel's template does (0: getNumThreads over the vectors).
 Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
                    double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0,
-                   int64_t vec = 1) {
-  const int64_t tf = num_threads(ceil_div(pixels, vec)), ty = std::max<int64_t>(1, kMaxBlock / tf);
+                   int64_t vec = 1, int64_t threads_x = 0) {
+  const int64_t tf = threads_x > 0 ? threads_x : num_threads(ceil_div(pixels, vec)),
+                ty = std::max<int64_t>(1, kMaxBlock / tf);
   const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf * vec);
   StreamProblem p;
   p.name = name;
@@ -65,6 +67,37 @@ Kernel aten_per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, 
 // in validation/data/train_kernels_h100_seed20/21 (kernel names, fp16 and fp32): 512 threads x 56.
 constexpr int64_t kSingleReadElements = 28672;
 constexpr int64_t kNchwKernelVector = 4;
+
+// The backward's single-read kernel holds both X and dY: half the forward's elements (fp32 and
+// odd-pixel fp16: the switch lies between 13,189 and 14,720 in train_kernels_h100_seed20/21,
+// 512 x 28 = 14,336). fp16 over an even pixel count packs half2 pairs
+// (bn_bw_1C11_singleread_spec<__half2>), which holds more: 38,400 elements still single-read,
+// 53,248 not (the midpoint, 45,824, is taken). Past them, bn_bw_1C11_kernel_new<..., float2, TF>
+// reads the channel twice in float2 vectors with TF in {32, 128, 512}: the largest whose 8 x TF
+// does not exceed the pixels (HW = 784 and 900 took 32; 1,024-3,969 took 128; 4,096 up 512).
+constexpr int64_t kBackwardSingleReadElements = 14336;
+constexpr int64_t kBackwardSingleReadHalf2Elements = 45824;
+constexpr int64_t kBackwardVector = 2;
+
+int64_t cudnn_threads_x(int64_t pixels) {
+  for (int64_t t : {512, 128}) {
+    if (8 * t <= pixels) return t;
+  }
+  return 32;
+}
+
+// The share of a two-pass kernel's steps whose loads wait on DRAM: the first pass streams the
+// cold inputs (`tensors` of them, `act` bytes each) from DRAM; the second re-reads the channel
+// slices the resident CTAs just streamed, still in the L2 only if those slices fit together
+// (train_kernels_h100_seed20/21: 6 MB of activations at 0.53 us a step, 0.4 us more than an L2
+// hit).
+double two_pass_miss(int64_t c, double act, int tensors, const arch::gpu::GpuSpec& spec) {
+  const double share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  const int64_t resident = std::min<int64_t>(
+      c, spec.sm_count * std::clamp<int64_t>(spec.max_threads_per_sm / kMaxBlock, 1, spec.max_ctas_per_sm));
+  const double slices = static_cast<double>(resident) * tensors * act / static_cast<double>(c);
+  return (1.0 + (slices > share ? 1.0 : 0.0)) / 2.0;
+}
 
 // PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16
 // (validation/data/train_kernels_h100_seed20_kernels.csv: bn_fw_tr_1C11_singleread_spec<__half2>).
@@ -128,9 +161,16 @@ std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixel
   const double act = static_cast<double>(n * c * pixels) * elem(dtype),
                numel = static_cast<double>(n * c * pixels);
   const double stats = static_cast<double>(c) * 8.0;
-  if (cudnn_batch_norm(dtype))
-    return {
-        per_channel("cudnn_bn_bw_1C11", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype, spec)};
+  if (cudnn_batch_norm(dtype)) {
+    const bool half2 = dtype == DType::fp16 && pixels % 2 == 0;
+    if (n * pixels <= (half2 ? kBackwardSingleReadHalf2Elements : kBackwardSingleReadElements))
+      return {per_channel("cudnn_bn_bw_1C11_singleread", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel,
+                          dtype, spec)};
+    // Each step's float2 loads of X and dY wait for their data (two_pass_miss).
+    return {per_channel("cudnn_bn_bw_1C11_kernel_new", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel,
+                        dtype, spec, two_pass_miss(c, act, 2, spec), kBackwardVector,
+                        cudnn_threads_x(pixels))};
+  }
   return {aten_per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype,
                            spec)};
 }

@@ -121,6 +121,26 @@ TEST(GpuTrainingKernels, NchwBatchNormOneCtaPerChannel) {
   ASSERT_EQ(d.kernels.size(), 1u);
   EXPECT_EQ(d.kernels[0].name, "cudnn_bn_fw_tr_1C11_singleread");
   EXPECT_EQ(d.kernels[0].dependent_accesses, 8 * 7 + 3);
+
+  // fp32 backward past 14,336 elements a channel: bn_bw_1C11_kernel_new<float, float, float2, TF>
+  // with TF = 128 (8 x 512 > 3,136 >= 8 x 128), ty = 4: ceil(32 / 4) x ceil(3136 / 256) = 104
+  // steps and 3 more, per pass. Its first pass streams cold X and dY (every step misses); the 64
+  // channel slices (2 x 32 x 3136 x 4 B = 802,816 B each, 51 MB together) are re-read by the
+  // second pass, which misses only if they exceed the L2's resident share.
+  n.rows = 32 * 64;
+  n.training = false;
+  n.backward = true;
+  const auto e = mappers::gpu::map_op(workloads::make_op("bn.grad", n, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(e.kernels.size(), 1u);
+  EXPECT_EQ(e.kernels[0].name, "cudnn_bn_bw_1C11_kernel_new");
+  EXPECT_EQ(e.kernels[0].dependent_accesses, 2 * (104 + 3));
+  const double share = static_cast<double>(s.l2_bytes) * s.calibration.l2_resident_fraction;
+  EXPECT_DOUBLE_EQ(e.kernels[0].dram_dependent_accesses, 64.0 * 2 * 32 * 3136 * 4 > share ? 208.0 : 104.0);
+  // 4 samples (12,544 elements): the single-read kernel.
+  n.rows = 4 * 64;
+  const auto g = mappers::gpu::map_op(workloads::make_op("bn.grad", n, DType::fp32), s, Runtime::pytorch);
+  ASSERT_EQ(g.kernels.size(), 1u);
+  EXPECT_EQ(g.kernels[0].name, "cudnn_bn_bw_1C11_singleread");
 }
 
 TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {

@@ -214,8 +214,10 @@ struct MapOp {
     if (a.backward) {
       // The backward runs the forward's backend: cuDNN's bprop, else FlashAttention-2's backward
       // kernels (the memory-efficient backward is timed as those) or the math path's.
+      AttentionParams chosen = a;
+      chosen.backend = c.backend;
       m = c.backend == AttentionBackend::cudnn ? map_cudnn_attention_backward(a, op.dtype, spec)
-                                               : map_attention_backward(op, a, spec);
+                                               : map_attention_backward(op, chosen, spec);
       m.note = fmt::format("SDPA backend {} ({}), backward: {}", to_string(c.backend), c.why, m.note);
       return m;
     }

@@ -145,9 +145,11 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
   const double D = static_cast<double>(a.head_dim), Hk = static_cast<double>(a.kv_heads);
   const double q = B * H * S * D * e, kv = B * Hk * L * D * e, rows = B * H * S;
   GpuMapping m;
-  // The math path: asked for, no tensor cores for the dtype, or a key mask (which the forward
-  // also runs on the math path, see library_mapper.cpp).
-  if (a.backend == workloads::AttentionBackend::math || spec.tensor_flops_per_clk(dt) <= 0 ||
+  // The math path: chosen, no tensor cores for the dtype (except the memory-efficient backend's
+  // fp32 kernels: 3xTF32 MMAs, fmha_cutlassB_f32 in training_h100_kernels.csv), or a key mask
+  // (which the forward also runs on the math path, see library_mapper.cpp).
+  const bool efficient = a.backend == workloads::AttentionBackend::efficient;
+  if (a.backend == workloads::AttentionBackend::math || (spec.tensor_flops_per_clk(dt) <= 0 && !efficient) ||
       a.padding_mask) {
     // The math path keeps P from its forward: dV = P^T dO, dP = dO V^T, dS = softmax'(dP),
     // dQ = dS K, dK = dS^T Q, each a batched GEMM over (batch, head).
@@ -179,7 +181,6 @@ GpuMapping map_attention_backward(const workloads::Op& op, const workloads::Atte
   // operands staged in shared memory in serial phases (efficient_attention_kernels.cpp).
   workloads::AttentionParams fwd = a;
   fwd.backward = false;
-  const bool efficient = a.backend == workloads::AttentionBackend::efficient;
   const GpuMapping f = efficient ? map_efficient_attention(fwd, dt, spec) : map_attention(fwd, dt, spec);
   const auto main = std::find_if(f.kernels.begin(), f.kernels.end(),
                                  [](const Kernel& k) { return k.engine == arch::gpu::Engine::attention; });

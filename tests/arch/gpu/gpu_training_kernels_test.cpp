@@ -143,6 +143,33 @@ TEST(GpuTrainingKernels, NchwBatchNormOneCtaPerChannel) {
   EXPECT_EQ(g.kernels[0].name, "cudnn_bn_bw_1C11_singleread");
 }
 
+// PyTorch's SDPA runs fp32 on the memory-efficient backend (FlashAttention and cuDNN take 16-bit
+// types only), and its backward is that backend's fmha_cutlassB_f32 kernel (3xTF32 MMAs), as
+// validation/data/training_h100_kernels.csv shows for BERT, GPT-2, ViT and Llama in fp32, not the
+// math path's batched GEMMs and softmax backward; backend=math still takes those.
+TEST(GpuTrainingKernels, Fp32AttentionBackwardRunsTheEfficientKernel) {
+  workloads::AttentionParams a;
+  a.batch = 4;
+  a.heads = 12;
+  a.kv_heads = 12;
+  a.q_len = a.kv_len = 512;
+  a.head_dim = 64;
+  a.backward = true;
+  auto names = [](const mappers::gpu::GpuMapping& m) {
+    std::string all;
+    for (const auto& k : m.kernels) all += k.name + " ";
+    return all;
+  };
+  const auto eff =
+      mappers::gpu::map_op(workloads::make_op("attn.grad", a, DType::fp32), test_spec(), Runtime::pytorch);
+  EXPECT_NE(names(eff).find("fmha_cutlassB"), std::string::npos) << names(eff);
+  EXPECT_EQ(names(eff).find("SoftMaxBackward"), std::string::npos) << names(eff);
+  a.backend = workloads::AttentionBackend::math;
+  const auto math =
+      mappers::gpu::map_op(workloads::make_op("attn.grad", a, DType::fp32), test_spec(), Runtime::pytorch);
+  EXPECT_NE(names(math).find("SoftMaxBackward"), std::string::npos) << names(math);
+}
+
 TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {
   // ResNet's stem pool, 112x112 -> 56x56, 3x3 stride 2: grid (ceil(12544 / 256) = 49, N = 32,
   // C = 64) = 100,352 CTAs of 256 threads; a pixel lies in up to ceil(3/2)^2 = 4 windows, each an

@@ -100,6 +100,24 @@ TEST(ZooResnet, BatchAndResolutionScaleByHand) {
   EXPECT_EQ(build("resnet18:classes=10").params(), 11'689'512 - 513'000 + 5'130);
 }
 
+// In train() mode every nn.BatchNorm2d bumps num_batches_tracked before normalizing: resnet18 has
+// 20 of them (the stem's, 4 x 2 per basic block x 2 blocks, 3 downsample BNs: 1 + 16 + 3), each
+// a one-element add; inference has none. Params and MACs are unchanged.
+TEST(ZooResnet, TrainingBatchNormsCountTheirBatches) {
+  auto count = [](const Graph& g) {
+    int64_t n = 0;
+    for (const auto& op : g.ops()) n += op.name.ends_with(".num_batches_tracked");
+    return n;
+  };
+  zoo::BuildContext train;
+  train.training = true;
+  const Graph g = zoo::build_model("resnet18", train);
+  EXPECT_EQ(count(g), 20);
+  EXPECT_EQ(count(build("resnet18")), 0);
+  EXPECT_EQ(g.macs(), 1'814'073'344LL);
+  EXPECT_EQ(g.params(), 11'689'512);
+}
+
 TEST(ZooResnet, LayersMatchReference18) { expect_layers_match_reference("resnet18"); }
 TEST(ZooResnet, LayersMatchReference50) { expect_layers_match_reference("resnet50"); }
 

@@ -62,6 +62,10 @@ Fmap NetBuilder::batchnorm(const std::string& name, const Fmap& x) {
   // Inference batchnorm: a per-channel scale and shift; gamma and beta are the parameters
   // (running mean/var are buffers, not parameters, as torchvision counts them).
   NormParams p{NormParams::Type::batch, ctx_.batch * x.c, x.pixels(), x.c, x.rank};
+  // In training, nn.BatchNorm first bumps its num_batches_tracked buffer (an in-place add on one
+  // int64: a kernel and a host dispatch per layer, CUDAFunctorOnSelf_add<long> 20 times in each
+  // resnet18 forward of validation/data/training_h100_kernels.csv); it feeds nothing.
+  if (training()) append(name + ".num_batches_tracked", ElementwiseParams{"add", 1}, {});
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "arch/gpu/aten_calls.hpp"
 #include "arch/gpu/kernel_timing.hpp"
 #include "arch/gpu/op_stats.hpp"
 #include "arch/gpu/sc/gpu_system.hpp"
@@ -114,13 +115,21 @@ OpHost eager_host(const SoftwareSpec& sw, const workloads::Op& op, const GpuMapp
   if (phase == Phase::backward) {
     return {e.backward_node_s, std::vector<double>(m.kernels.size(), e.backward_kernel_s)};
   }
-  const double record = phase == Phase::forward || phase == Phase::recompute ? e.autograd_record_s : 0;
-  OpHost h{e.extra_kernel_s + record, std::vector<double>(m.kernels.size(), e.extra_kernel_s)};
+  if (phase == Phase::forward || phase == Phase::recompute) {
+    // Grad mode, modules in train(): the Python call and each ATen call the op makes; an autocast
+    // cast runs inside the wrapped op's dispatch, with no Python call of its own.
+    const double first = (autocast_cast(op) ? 0.0 : e.training_op_s) +
+                         e.aten_call_s * static_cast<double>(training_aten_calls(op));
+    OpHost h{first, std::vector<double>(m.kernels.size(), e.extra_kernel_s)};
+    if (!h.kernel_s.empty()) h.kernel_s.front() = first;
+    return h;
+  }
+  OpHost h{e.extra_kernel_s, std::vector<double>(m.kernels.size(), e.extra_kernel_s)};
   if (!h.kernel_s.empty())
-    h.kernel_s.front() = record + (op.get<workloads::GemmParams>()        ? e.gemm_s
-                                   : op.get<workloads::ConvParams>()      ? e.conv_s
-                                   : op.get<workloads::AttentionParams>() ? e.attention_s
-                                                                          : e.aten_op_s);
+    h.kernel_s.front() = op.get<workloads::GemmParams>()        ? e.gemm_s
+                         : op.get<workloads::ConvParams>()      ? e.conv_s
+                         : op.get<workloads::AttentionParams>() ? e.attention_s
+                                                                : e.aten_op_s;
   return h;
 }
 

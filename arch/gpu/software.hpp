@@ -36,9 +36,12 @@ struct EagerCosts {
   double conv_s = 0;          // a convolution through cuDNN's frontend (plan cache hit)
   double attention_s = 0;     // scaled_dot_product_attention (backend selection, then the kernel's own call)
   double extra_kernel_s = 0;  // each further kernel one op launches (split-K reduce, transposes, casts)
-  // A training step's forward runs with grad mode on: autograd records a node per op (its saved
-  // tensors, the output's grad_fn) on top of the dispatch above.
-  double autograd_record_s = 0;
+  // A training step's forward runs with grad mode on and modules in train(): its host time per op
+  // grows with the ATen calls the op makes (aten_calls.hpp; autograd records a node per call):
+  // training_op_s for the Python call, aten_call_s per ATen call. Replaces the per-path costs
+  // above for the forward's first kernel (and for an op with none).
+  double training_op_s = 0;
+  double aten_call_s = 0;
   // Its backward runs from autograd's C++ engine: per kernel a backward op launches (the node's
   // evaluation, its gradient buffers, the ATen call and launch), and per backward op that launches
   // none (a view's or a reshape's node).

@@ -259,6 +259,11 @@ std::shared_ptr<const config::Schema> make_schema() {
               "fitted with tensor_transform_setup_us: integer instructions per element of "
               "tensorTransformGeneric's generic (any rank, any strides) index decomposition",
               d.tensor_transform_lane_ops_per_element, 0, 1e5);
+  s->add_real("calibration.legacy_conv_lane_ops_per_mac", "ops",
+              "fitted (random_ops_h100 seeds 15-19, the stems that ran implicit_convolve_sgemm): further "
+              "CUDA-core instructions per MAC of cuDNN's legacy SIMT convolution (operand conversions, "
+              "im2col indices, padding predicates)",
+              d.legacy_conv_lane_ops_per_mac, 0, 1e3);
   s->add_real("calibration.cta_launch_ns", "ns",
               "fitted (the H100 config says on what): time an SM takes to start one CTA (allocate its "
               "registers and shared memory, launch its warps); CTAs start one after another, so a wave of "
@@ -353,6 +358,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.tensor_transform_setup_s = c.real("calibration.tensor_transform_setup_us") * 1e-6;
   k.tensor_transform_lane_ops_per_element = c.real("calibration.tensor_transform_lane_ops_per_element");
   k.cta_launch_s = c.real("calibration.cta_launch_ns") * 1e-9;
+  k.legacy_conv_lane_ops_per_mac = c.real("calibration.legacy_conv_lane_ops_per_mac");
   return s;
 }
 

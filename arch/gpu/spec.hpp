@@ -52,6 +52,10 @@ struct GpuCalibration {
   // NCHW): a serial prologue, then integer index arithmetic per element.
   double tensor_transform_setup_s = 9.8e-6;
   double tensor_transform_lane_ops_per_element = 270;
+  // cuDNN's legacy implicit_convolve(Nd)_sgemm (16-bit stems of fewer than 8 channels): FP32 FMAs
+  // on the CUDA cores, and per MAC this many further instructions (both operands converted to
+  // fp32, the im2col index of the input element, the padding predicate).
+  double legacy_conv_lane_ops_per_mac = 2.4;
   // An SM's block scheduler starts its CTAs one after another, each start (registers, shared
   // memory, warp setup) taking this long: a floor on waves of many tiny CTAs (one per row).
   double cta_launch_s = 0;

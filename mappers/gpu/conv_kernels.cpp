@@ -148,6 +148,43 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   return k;
 }
 
+// cuDNN's legacy implicit_convolve_sgemm (implicit_convolveNd_sgemm for volumes), which PyTorch's
+// cuDNN takes for most 16-bit stems of fewer than 8 channels (random_ops_h100*.csv; VGG's,
+// MobileNet's, EfficientNet's and R(2+1)D's stems in training_h100_kernels.csv): an SGEMM-style
+// kernel on the CUDA cores, 128 output pixels x 32 filters a CTA, accumulating in fp32. Beside
+// each FMA it converts both 16-bit operands and computes the input element's im2col index and
+// padding predicate (calibration.legacy_conv_lane_ops_per_mac), which bounds it: ~14 TFLOP/s on
+// an H100 at every size measured (VGG's 224x224 stem at batch 16 and 64, R3D's at 4 and 16).
+arch::gpu::Kernel make_legacy_sgemm_conv(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                         double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kTileM = 128, kTileN = 32;
+  const int64_t m = c.n * c.out_pixels();
+  const int64_t reduction = c.c_in * c.kernel_volume();
+  arch::gpu::Kernel k;
+  k.name = c.rank == 3 ? "implicit_convolveNd_sgemm" : "implicit_convolve_sgemm";
+  k.engine = arch::gpu::Engine::simt_gemm;
+  k.math_dtype = DType::fp32;
+  k.tile_m = kTileM;
+  k.tile_n = kTileN;
+  k.tile_k = 8;
+  k.stages = 1;
+  k.k_iters = ceil_div(reduction, int64_t{8});
+  k.ctas = ceil_div(m, kTileM) * ceil_div(c.c_out, kTileN);
+  k.ctas_per_sm = 4;
+  const double macs_per_cta = static_cast<double>(kTileM * kTileN * reduction);
+  k.flops_per_cta = 2.0 * macs_per_cta;
+  k.lane_ops_per_cta = spec.calibration.legacy_conv_lane_ops_per_mac * macs_per_cta;
+  k.useful_flops = 2.0 * static_cast<double>(c.macs());
+  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
+  // Each CTA reads its pixels' receptive fields and its filters.
+  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(reduction) *
+                   static_cast<double>(kTileM + kTileN) * ib +
+               out_bytes;
+  k.dram_read_bytes = in_bytes + w_bytes;
+  set_writes(k, spec, in_bytes + w_bytes, out_bytes);
+  return k;
+}
+
 // A depthwise conv as a streaming problem on the CUDA cores: input and filters in, output out.
 StreamProblem depthwise_problem(const char* name, const workloads::ConvParams& c, DType dtype,
                                 double in_bytes, double out_bytes, double w_bytes) {
@@ -336,12 +373,20 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   // (Tensor-core types only: fp32 without TF32 runs cuDNN's SIMT kernels.)
   const bool vector_channels =
       (c.c_in / c.groups) * workloads::dtype_bits(dtype) % 128 == 0 || spec.tensor_flops_per_clk(dtype) <= 0;
-  const bool pad_first = !vector_channels && c.groups == 1 && c.n >= 8 && c.kernel[1] * c.kernel[2] >= 49;
+  // Under PyTorch only 16-bit 2-D stems are padded (resnet's 7x7 stem at batch 32 runs cuDNN's
+  // cutlass fprop after nhwcAddPadding; R3D's 3x7x7 one the legacy kernel; fp32 ones gather).
+  const bool sixteen_bit = dtype == DType::fp16 || dtype == DType::bf16;
+  const bool pad_first = !vector_channels && c.groups == 1 && c.n >= 8 && c.kernel[1] * c.kernel[2] >= 49 &&
+                         (rt != Runtime::pytorch || (sixteen_bit && c.rank == 2));
   // PyTorch's cuDNN 9.19 gathers only for stems of fewer than 8 channels; wider unaligned
   // channel counts run the sm90 implicit GEMM with the reduction padded (random_ops_h100.csv:
   // C = 130, 161, 481, 547 all take sm90_xmma_fprop_implicit_gemm).
   const bool gather = rt != Runtime::pytorch || c.c_in / c.groups < 8;
-  if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first) {
+  if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first && rt == Runtime::pytorch &&
+      sixteen_bit) {
+    m.kernels.push_back(make_legacy_sgemm_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+    m.note = "cuDNN's legacy SIMT implicit GEMM (a 16-bit stem of fewer than 8 channels)";
+  } else if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first) {
     m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
     m.note = "implicit GEMM gathering unaligned channels (no shared memory, one stage)";
   } else {

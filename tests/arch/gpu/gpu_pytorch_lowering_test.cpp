@@ -198,12 +198,28 @@ TEST(GpuPytorchLowering, DepthwiseNchwGoesToCudnnAsPytorchDecides) {
 }
 
 TEST(GpuPytorchLowering, UnalignedChannelStemGathers) {
-  for (const Runtime rt : {Runtime::pytorch, Runtime::library}) {
-    const auto m = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16", rt);
-    ASSERT_EQ(m.kernels.size(), 1u);
-    EXPECT_EQ(m.kernels[0].ctas, 196);
-    EXPECT_EQ(m.kernels[0].dependent_accesses, 49);
-  }
+  // The harness's cuDNN gathers a 3-channel stem (no shared memory, a dependent access per tap);
+  // PyTorch's takes the legacy SIMT implicit_convolve_sgemm for 16-bit stems: 112 x 112 output
+  // pixels / 128 x 64 filters / 32 = 98 x 2 = 196 CTAs, each 128 x 32 x (3 x 49) MACs as fp32 FMAs
+  // and legacy_conv_lane_ops_per_mac further instructions per MAC.
+  const auto lib = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16", Runtime::library);
+  ASSERT_EQ(lib.kernels.size(), 1u);
+  EXPECT_EQ(lib.kernels[0].ctas, 196);
+  EXPECT_EQ(lib.kernels[0].dependent_accesses, 49);
+  const auto legacy = map("conv2d:N=1,C=3,H=224,W=224,K=64,R=7,S=7,stride=2,pad=3,dtype=fp16");
+  ASSERT_EQ(legacy.kernels.size(), 1u);
+  EXPECT_EQ(legacy.kernels[0].name, "implicit_convolve_sgemm");
+  EXPECT_EQ(legacy.kernels[0].engine, Engine::simt_gemm);
+  EXPECT_EQ(legacy.kernels[0].ctas, 196);
+  const double cta_macs = 128.0 * 32 * 3 * 49;
+  EXPECT_DOUBLE_EQ(legacy.kernels[0].flops_per_cta, 2 * cta_macs);
+  EXPECT_DOUBLE_EQ(legacy.kernels[0].lane_ops_per_cta,
+                   test_spec().calibration.legacy_conv_lane_ops_per_mac * cta_macs);
+  // A volume's stem takes implicit_convolveNd_sgemm even where a 2-D 7x7 stem of 8+ images is
+  // padded first (R3D-18's 3x7x7 stem, bf16, training_h100_kernels.csv).
+  const auto r3d = map("conv3d:N=16,C=3,D=16,H=112,W=112,K=64,T=3,R=7,S=7,stride=2,pad=3,dtype=bf16");
+  ASSERT_EQ(r3d.kernels.size(), 1u);
+  EXPECT_EQ(r3d.kernels[0].name, "implicit_convolveNd_sgemm");
   // fp32 without TF32 (the harness; PyTorch with torch.backends.cudnn.allow_tf32 off) has no
   // tensor-core path: cuDNN's SIMT implicit GEMM, whatever the channels. PyTorch's default lets
   // cuDNN take TF32.

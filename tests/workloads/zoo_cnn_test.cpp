@@ -118,6 +118,26 @@ TEST(ZooResnet, TrainingBatchNormsCountTheirBatches) {
   EXPECT_EQ(g.params(), 11'689'512);
 }
 
+// torchvision's in-place ReLU6 and SiLU clone their input in training (their derivatives read
+// it): MobileNetV2 has 35 ReLU6 (the stem's, 2 in each of 16 expanding blocks, 1 in the first
+// block, the last conv's: 1 + 32 + 1 + 1), EfficientNet-B0 49 SiLU (the stem's, 15 expansions,
+// 16 depthwise, 16 squeeze-excitations, the head's), as Memcpy DtoD counts in
+// validation/data/training_h100_kernels.csv; ResNet's in-place ReLU clones nothing.
+TEST(ZooCnn, TrainingInplaceActivationsCloneTheirInput) {
+  auto clones = [](const std::string& model, bool training) {
+    zoo::BuildContext ctx;
+    ctx.training = training;
+    const Graph g = zoo::build_model(model, ctx);
+    int64_t n = 0;
+    for (const auto& op : g.ops()) n += op.name.ends_with(".inplace_clone");
+    return n;
+  };
+  EXPECT_EQ(clones("mobilenet_v2", true), 35);
+  EXPECT_EQ(clones("efficientnet_b0", true), 49);
+  EXPECT_EQ(clones("resnet18", true), 0);
+  EXPECT_EQ(clones("mobilenet_v2", false), 0);
+}
+
 TEST(ZooResnet, LayersMatchReference18) { expect_layers_match_reference("resnet18"); }
 TEST(ZooResnet, LayersMatchReference50) { expect_layers_match_reference("resnet50"); }
 

@@ -15,7 +15,7 @@ Fmap conv_bn(NetBuilder& b, const std::string& p, const Fmap& x, int64_t c_out, 
              int64_t groups, bool silu) {
   Fmap y = b.conv(p + ".0", x, c_out, k, stride, (k - 1) / 2, groups);
   y = b.batchnorm(p + ".1", y);
-  return silu ? b.act(p + ".2", "silu", y) : y;
+  return silu ? b.act_inplace(p + ".2", "silu", y) : y;
 }
 
 // torchvision.ops.SqueezeExcitation(expanded, squeeze, activation=SiLU): avgpool, fc1, SiLU,
@@ -23,7 +23,7 @@ Fmap conv_bn(NetBuilder& b, const std::string& p, const Fmap& x, int64_t c_out, 
 Fmap squeeze_excitation(NetBuilder& b, const std::string& p, const Fmap& x, int64_t squeeze) {
   Fmap s = b.global_avgpool(p + ".avgpool", x);
   s = b.conv(p + ".fc1", s, squeeze, 1, 1, 0, 1, true);
-  s = b.act(p + ".activation", "silu", s);
+  s = b.act_inplace(p + ".activation", "silu", s);
   s = b.conv(p + ".fc2", s, x.c, 1, 1, 0, 1, true);
   s = b.act(p + ".scale_activation", "sigmoid", s);
   return b.mul(p + ".scale", x, s);

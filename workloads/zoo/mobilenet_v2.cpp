@@ -13,7 +13,7 @@ Fmap conv_bn_relu6(NetBuilder& b, const std::string& p, const Fmap& x, int64_t c
                    int64_t stride, int64_t groups) {
   Fmap y = b.conv(p + ".0", x, c_out, k, stride, (k - 1) / 2, groups);
   y = b.batchnorm(p + ".1", y);
-  return b.act(p + ".2", "relu6", y);
+  return b.act_inplace(p + ".2", "relu6", y);
 }
 
 }  // namespace

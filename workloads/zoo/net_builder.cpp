@@ -81,6 +81,17 @@ Fmap NetBuilder::act(const std::string& name, const std::string& fn, const Fmap&
   return Fmap{append(name, p, {x.op}), x.c, x.size, x.rank};
 }
 
+Fmap NetBuilder::act_inplace(const std::string& name, const std::string& fn, const Fmap& x) {
+  // ReLU's derivative reads its output, so in-place ReLU clones nothing; these read the input.
+  const bool needs_input = fn == "relu6" || fn == "silu" || fn == "hardswish";
+  if (training() && needs_input) {
+    const int64_t numel = ctx_.batch * x.c * x.pixels();
+    append(name + ".inplace_clone", DataMovementParams{DataMovementParams::Kind::copy, {numel}, numel},
+           {x.op});
+  }
+  return act(name, fn, x);
+}
+
 Fmap NetBuilder::add(const std::string& name, const Fmap& a, const Fmap& b) {
   if (a.c != b.c || a.size != b.size) throw std::logic_error(name + ": residual add of different shapes");
   ElementwiseParams p{"add", ctx_.batch * a.c * a.pixels(), 0};

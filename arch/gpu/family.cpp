@@ -113,7 +113,12 @@ OpHost eager_host(const SoftwareSpec& sw, const workloads::Op& op, const GpuMapp
   using workloads::training::Phase;
   const EagerCosts& e = sw.eager;
   if (phase == Phase::backward) {
-    return {e.backward_node_s, std::vector<double>(m.kernels.size(), e.backward_kernel_s)};
+    // The engine evaluates the node and makes its library call once (backward_kernel_s, measured
+    // on nodes of one kernel each); the further kernels of that call (cuDNN's transposes and
+    // memsets, a split-K reduce) cost their launch only, as in the forward.
+    OpHost h{e.backward_node_s, std::vector<double>(m.kernels.size(), e.extra_kernel_s)};
+    if (!h.kernel_s.empty()) h.kernel_s.front() = e.backward_kernel_s;
+    return h;
   }
   if (phase == Phase::forward || phase == Phase::recompute) {
     // Grad mode, modules in train(): the Python call and each ATen call the op makes; an autocast

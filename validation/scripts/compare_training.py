@@ -6,7 +6,7 @@ predicted by `orrery simulate --train --launch eager`.
 
   compare_training.py --orrery build/orrery [--data validation/data/training_h100.csv]
                       [--arch configs/gpu/h100_sxm.yaml] [--out table.csv] [--models a,b]
-                      [--max-peak-err PCT] [--max-kernel-err PCT] [--max-eager-err PCT]
+                      [--max-peak-err PCT] [--max-kernel-err PCT] [--max-phase-err PCT] [--max-eager-err PCT]
 
 Nothing here is fitted: it only runs the simulator and prints the errors. With --max-* it exits 1
 when a mean absolute error exceeds the bound (the ctest `training_validation` holds them).
@@ -72,6 +72,8 @@ def main():
     ap.add_argument("--max-peak-err", type=float, default=None)
     ap.add_argument("--max-kernel-err", type=float, default=None)
     ap.add_argument("--max-eager-err", type=float, default=None)
+    # bounds the forward's and the backward's kernel-time errors, each
+    ap.add_argument("--max-phase-err", type=float, default=None)
     a = ap.parse_args()
     rows = [r for r in csv.DictReader(open(a.data)) if r["status"] == "ok"]
     per_kernel = phase_kernel_ms(a.kernels or a.data.replace(".csv", "_kernels.csv"))
@@ -104,11 +106,13 @@ def main():
         fam.append((FAMILY.get(r["model"], "other"), r["precision"], e))
     ok = [o for o in out if o[3] != ""]
     failed = False
-    for i, bound in ((5, a.max_peak_err), (3, a.max_kernel_err), (4, a.max_eager_err)):
+    for i, bound in ((5, a.max_peak_err), (3, a.max_kernel_err), (4, a.max_eager_err), (0, a.max_phase_err),
+                     (1, a.max_phase_err)):
         if bound is not None:
             mean = statistics.mean(abs(float(o[3 + i])) for o in ok) if ok else float("inf")
             if mean > bound:
-                print(f"FAIL: mean |error| {mean:.1f} % > {bound} %")
+                what = ["forward", "backward", "optimizer", "kernel sum", "eager step", "peak memory"][i]
+                print(f"FAIL: {what}: mean |error| {mean:.1f} % > {bound} %")
                 failed = True
     if ok:
         for i, label in enumerate(["forward", "backward", "optimizer", "kernel sum", "eager step", "peak memory",

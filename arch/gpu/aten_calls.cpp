@@ -1,7 +1,7 @@
 #include "arch/gpu/aten_calls.hpp"
 
 #include <string>
-#include <type_traits>
+#include <variant>
 
 namespace orrery::arch::gpu {
 

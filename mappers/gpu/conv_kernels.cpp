@@ -112,35 +112,23 @@ arch::gpu::Kernel make_depthwise_tiled(const workloads::ConvParams& c, DType dty
   return k;
 }
 
-// cuDNN's kernel for activations whose channels are not whole 16-byte vectors (RGB stems:
-// sm80_xmma_fprop_implicit_gemm_indexed_wo_smem, 128x32 output tiles of pixels x filters, 4
-// warps, one stage, no shared memory). Each K step gathers its operands through precomputed
-// indices straight into registers and waits for them before its MMAs: one dependent access per
-// filter tap (per 16 channels), which is what bounds it.
-arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, double in_bytes,
-                                   double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
-  constexpr int64_t kTileM = 128, kTileN = 32, kTileK = 16;
+// The grid of cuDNN's two kernels for activations whose channels are not whole 16-byte vectors
+// (the gather and the legacy SIMT kernel below): 128 output pixels x 32 filters a CTA, one stage,
+// 4 CTAs an SM. Each CTA reads its pixels' receptive fields (real channels only) and its filters'
+// taps; the caller sets the engine, the K steps and the math.
+arch::gpu::Kernel stem_tiles(const workloads::ConvParams& c, DType dtype, double in_bytes, double out_bytes,
+                             double w_bytes, const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kTileM = 128, kTileN = 32;
   const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
-  const int64_t m = c.n * c.out_pixels(), taps = c.kernel_volume();
-  const int64_t steps = taps * ceil_div(c.c_in / c.groups, kTileK);
   arch::gpu::Kernel k;
-  k.name = fmt::format("conv_gather_igemm_{}x{}x{}_stage1", kTileM, kTileN, kTileK);
-  // The MMAs (zero-padded to 16 channels) hide under the other resident CTAs' waits.
-  k.engine = arch::gpu::Engine::implicit_gemm;
-  k.math_dtype = dtype;
   k.tile_m = kTileM;
   k.tile_n = kTileN;
-  k.tile_k = kTileK;
   k.stages = 1;
-  k.k_iters = steps;
-  k.ctas = ceil_div(m, kTileM) * ceil_div(c.c_out, kTileN);
+  k.ctas = ceil_div(c.n * c.out_pixels(), kTileM) * ceil_div(c.c_out, kTileN);
   k.ctas_per_sm = 4;
-  k.flops_per_cta = 2.0 * static_cast<double>(kTileM * kTileN * steps * kTileK);
   k.useful_flops = 2.0 * static_cast<double>(c.macs());
-  k.dependent_accesses = steps;
-  // Each CTA gathers its pixels' receptive fields (real channels only) and its filters' taps.
   const double cg = static_cast<double>(c.c_in / c.groups);
-  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(taps) * cg *
+  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(c.kernel_volume()) * cg *
                    static_cast<double>(kTileM + kTileN) * ib +
                out_bytes;
   k.dram_read_bytes = in_bytes + w_bytes;
@@ -148,40 +136,46 @@ arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, 
   return k;
 }
 
+// cuDNN's kernel for activations whose channels are not whole 16-byte vectors (RGB stems:
+// sm80_xmma_fprop_implicit_gemm_indexed_wo_smem, 128x32 output tiles of pixels x filters, 4
+// warps, one stage, no shared memory). Each K step gathers its operands through precomputed
+// indices straight into registers and waits for them before its MMAs: one dependent access per
+// filter tap (per 16 channels), which is what bounds it.
+arch::gpu::Kernel make_gather_conv(const workloads::ConvParams& c, DType dtype, double in_bytes,
+                                   double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kTileK = 16;
+  const int64_t steps = c.kernel_volume() * ceil_div(c.c_in / c.groups, kTileK);
+  arch::gpu::Kernel k = stem_tiles(c, dtype, in_bytes, out_bytes, w_bytes, spec);
+  k.name = fmt::format("conv_gather_igemm_{}x{}x{}_stage1", k.tile_m, k.tile_n, kTileK);
+  // The MMAs (zero-padded to 16 channels) hide under the other resident CTAs' waits.
+  k.engine = arch::gpu::Engine::implicit_gemm;
+  k.math_dtype = dtype;
+  k.tile_k = kTileK;
+  k.k_iters = steps;
+  k.flops_per_cta = 2.0 * static_cast<double>(k.tile_m * k.tile_n * steps * kTileK);
+  k.dependent_accesses = steps;
+  return k;
+}
+
 // cuDNN's legacy implicit_convolve_sgemm (implicit_convolveNd_sgemm for volumes), which PyTorch's
 // cuDNN takes for most 16-bit stems of fewer than 8 channels (random_ops_h100*.csv; VGG's,
 // MobileNet's, EfficientNet's and R(2+1)D's stems in training_h100_kernels.csv): an SGEMM-style
-// kernel on the CUDA cores, 128 output pixels x 32 filters a CTA, accumulating in fp32. Beside
-// each FMA it converts both 16-bit operands and computes the input element's im2col index and
-// padding predicate (calibration.legacy_conv_lane_ops_per_mac), which bounds it: ~14 TFLOP/s on
-// an H100 at every size measured (VGG's 224x224 stem at batch 16 and 64, R3D's at 4 and 16).
+// kernel on the CUDA cores, accumulating in fp32. Beside each FMA it converts both 16-bit operands
+// and computes the input element's im2col index and padding predicate
+// (calibration.legacy_conv_lane_ops_per_mac), which bounds it: ~14 TFLOP/s on an H100 at every
+// size measured (VGG's 224x224 stem at batch 16 and 64, R3D's at 4 and 16).
 arch::gpu::Kernel make_legacy_sgemm_conv(const workloads::ConvParams& c, DType dtype, double in_bytes,
                                          double out_bytes, double w_bytes, const arch::gpu::GpuSpec& spec) {
-  constexpr int64_t kTileM = 128, kTileN = 32;
-  const int64_t m = c.n * c.out_pixels();
-  const int64_t reduction = c.c_in * c.kernel_volume();
-  arch::gpu::Kernel k;
+  const int64_t reduction = c.c_in / c.groups * c.kernel_volume();
+  arch::gpu::Kernel k = stem_tiles(c, dtype, in_bytes, out_bytes, w_bytes, spec);
   k.name = c.rank == 3 ? "implicit_convolveNd_sgemm" : "implicit_convolve_sgemm";
   k.engine = arch::gpu::Engine::simt_gemm;
   k.math_dtype = DType::fp32;
-  k.tile_m = kTileM;
-  k.tile_n = kTileN;
   k.tile_k = 8;
-  k.stages = 1;
   k.k_iters = ceil_div(reduction, int64_t{8});
-  k.ctas = ceil_div(m, kTileM) * ceil_div(c.c_out, kTileN);
-  k.ctas_per_sm = 4;
-  const double macs_per_cta = static_cast<double>(kTileM * kTileN * reduction);
+  const double macs_per_cta = static_cast<double>(k.tile_m * k.tile_n * reduction);
   k.flops_per_cta = 2.0 * macs_per_cta;
   k.lane_ops_per_cta = spec.calibration.legacy_conv_lane_ops_per_mac * macs_per_cta;
-  k.useful_flops = 2.0 * static_cast<double>(c.macs());
-  const double ib = static_cast<double>(workloads::dtype_bits(dtype)) / 8.0;
-  // Each CTA reads its pixels' receptive fields and its filters.
-  k.l2_bytes = static_cast<double>(k.ctas) * static_cast<double>(reduction) *
-                   static_cast<double>(kTileM + kTileN) * ib +
-               out_bytes;
-  k.dram_read_bytes = in_bytes + w_bytes;
-  set_writes(k, spec, in_bytes + w_bytes, out_bytes);
   return k;
 }
 
@@ -382,24 +376,24 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
   // channel counts run the sm90 implicit GEMM with the reduction padded (random_ops_h100.csv:
   // C = 130, 161, 481, 547 all take sm90_xmma_fprop_implicit_gemm).
   const bool gather = rt != Runtime::pytorch || c.c_in / c.groups < 8;
-  if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first && rt == Runtime::pytorch &&
-      sixteen_bit) {
-    m.kernels.push_back(make_legacy_sgemm_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
-    m.note = "cuDNN's legacy SIMT implicit GEMM (a 16-bit stem of fewer than 8 channels)";
-  } else if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first) {
-    m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
-    m.note = "implicit GEMM gathering unaligned channels (no shared memory, one stage)";
+  if (!vector_channels && gather && c.groups == 1 && !c.transposed && !pad_first) {
+    if (rt == Runtime::pytorch && sixteen_bit) {
+      m.kernels.push_back(make_legacy_sgemm_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+      m.note = "cuDNN's legacy SIMT implicit GEMM (a 16-bit stem of fewer than 8 channels)";
+    } else {
+      m.kernels.push_back(make_gather_conv(c, dtype, in_bytes, out_bytes, w_bytes, spec));
+      m.note = "implicit GEMM gathering unaligned channels (no shared memory, one stage)";
+    }
   } else {
     workloads::ConvParams padded = c;
+    // Padding first: nhwcAddPaddingKernel on the input and on the filters (each after zeroing its
+    // buffer), then the ordinary implicit GEMM on the channels rounded up to 8 (an RGB stem's 3
+    // become 8; PyTorch's 203 become 208).
+    if (pad_first) padded.c_in = ceil_div(c.c_in, int64_t{8}) * 8;
+    const double widen = static_cast<double>(padded.c_in) / static_cast<double>(c.c_in);
     if (pad_first) {
-      // nhwcAddPaddingKernel on the input and on the filters (each after zeroing its buffer),
-      // then the ordinary implicit GEMM on the channels rounded up to 8 (an RGB stem's 3 become
-      // 8; PyTorch's 203 become 208).
-      padded.c_in = ceil_div(c.c_in, int64_t{8}) * 8;
-      const double widen = static_cast<double>(padded.c_in) / static_cast<double>(c.c_in);
-      const double in_padded = in_bytes * widen;
-      const double w_padded = w_bytes * widen;
-      for (const auto& [src, dst] : {std::pair{in_bytes, in_padded}, std::pair{w_bytes, w_padded}}) {
+      for (const auto& [src, dst] :
+           {std::pair{in_bytes, in_bytes * widen}, std::pair{w_bytes, w_bytes * widen}}) {
         m.kernels.push_back(memset_node(dst, spec));
         StreamProblem pad;
         pad.name = "nhwc_add_padding";
@@ -409,8 +403,7 @@ GpuMapping map_conv(const workloads::ConvParams& c, DType dtype, const arch::gpu
         m.kernels.push_back(make_stream_kernel(pad, spec));
       }
     }
-    add_implicit_gemm(m, padded, dtype, spec, in_pixels,
-                      in_bytes * static_cast<double>(padded.c_in) / static_cast<double>(c.c_in), c.macs(),
+    add_implicit_gemm(m, padded, dtype, spec, in_pixels, in_bytes * widen, c.macs(),
                       pad_first && padded.c_in == 8, nchw);
     m.note = pad_first ? "channels padded to 8, then implicit GEMM (NHWC)" : "implicit GEMM (NHWC)";
   }

@@ -119,6 +119,13 @@ const ElementwiseFn* find_elementwise(const std::string& name) {
   return nullptr;
 }
 
+bool backward_reads_output(const std::string& fn) {
+  for (const char* name : {"relu", "leaky_relu", "sigmoid", "tanh", "exp", "sqrt", "rsqrt", "reciprocal",
+                           "thresholded_relu", "elu"})
+    if (fn == name) return true;
+  return false;
+}
+
 int64_t ElementwiseParams::vector_flops() const {
   const auto* f = find_elementwise(fn);
   return checked_mul(numel, f ? f->flops_per_element : 1, "elementwise");

@@ -15,6 +15,12 @@ struct ElementwiseFn {
 const std::vector<ElementwiseFn>& elementwise_functions();
 const ElementwiseFn* find_elementwise(const std::string& name);
 
+// Whether autograd's backward of `fn` reads the function's output (ReLU's mask, sigmoid, tanh,
+// exp, sqrt, ...) rather than its input: what the node saves, and whether an in-place call must
+// clone its input first (derivatives.yaml; ReLU6's hardtanh_backward and clamp_backward read
+// the input).
+bool backward_reads_output(const std::string& fn);
+
 struct ElementwiseParams {
   std::string fn = "add";
   int64_t numel = 1;

@@ -23,13 +23,10 @@ Tensor indices(const Op& op, const char* what, int64_t count) {
 
 std::vector<Tensor> elementwise_saved(const Op& op, const ElementwiseParams& e) {
   const auto& in = op.inputs;
-  // Functions whose backward needs their output (relu's mask, sigmoid, tanh, exp, sqrt...).
-  // ReLU6 and clamp are not among them: hardtanh_backward and clamp_backward read the input
-  // (derivatives.yaml), and their in-place forms save a clone of it (35 Memcpy DtoD in
+  // Functions whose backward needs their output (relu's mask, sigmoid, tanh, exp, sqrt...); not
+  // ReLU6 nor clamp, whose in-place forms save a clone of the input (35 Memcpy DtoD in
   // MobileNetV2's training forward, training_h100_kernels.csv).
-  if (one_of(e.fn, {"relu", "leaky_relu", "sigmoid", "tanh", "exp", "sqrt", "rsqrt", "reciprocal",
-                    "thresholded_relu", "elu"}))
-    return {op.outputs[0]};
+  if (backward_reads_output(e.fn)) return {op.outputs[0]};
   // A dropout keeps its mask (one byte per element).
   if (e.fn == "dropout") return {extra(op, "mask", {e.numel}, DType::int8)};
   // Products keep both operands; where keeps its condition.

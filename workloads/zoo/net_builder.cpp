@@ -82,9 +82,8 @@ Fmap NetBuilder::act(const std::string& name, const std::string& fn, const Fmap&
 }
 
 Fmap NetBuilder::act_inplace(const std::string& name, const std::string& fn, const Fmap& x) {
-  // ReLU's derivative reads its output, so in-place ReLU clones nothing; these read the input.
-  const bool needs_input = fn == "relu6" || fn == "silu" || fn == "hardswish";
-  if (training() && needs_input) {
+  // ReLU's derivative reads its output, so in-place ReLU clones nothing; ReLU6's, SiLU's read the input.
+  if (training() && !backward_reads_output(fn)) {
     const int64_t numel = ctx_.batch * x.c * x.pixels();
     append(name + ".inplace_clone", DataMovementParams{DataMovementParams::Kind::copy, {numel}, numel},
            {x.op});

@@ -30,6 +30,18 @@ double host_wait_seconds(const arch::LayerResult& l) {
   return s;
 }
 
+// Its kernels' durations alone; nullopt where the layer lists no kernels.
+std::optional<double> kernel_busy_seconds(const arch::LayerResult& l) {
+  if (!l.timing.is_object() || !l.timing.contains("kernels")) return std::nullopt;
+  double s = 0;
+  for (const auto& k : l.timing["kernels"]) s += k.value("busy_us", 0.0) * 1e-6;
+  return s;
+}
+
+void add(std::optional<double>& sum, std::optional<double> v) {
+  if (v) sum = sum.value_or(0.0) + *v;
+}
+
 }  // namespace
 
 TrainSummary summarize_training(const workloads::training::TrainingStep& step, const arch::RunResult& run,
@@ -47,24 +59,29 @@ TrainSummary summarize_training(const workloads::training::TrainingStep& step, c
   for (size_t i = 0; i < ops.size(); ++i) {
     const double t = run.layers[i].stats.seconds;
     const double wait = host_wait_seconds(run.layers[i]);
+    const std::optional<double> busy = kernel_busy_seconds(run.layers[i]);
     const int layer = step.layer[i];
     switch (step.phase[i]) {
       case Phase::forward:
         s.forward_s += t;
         s.forward_wait_s += wait;
+        add(s.forward_busy_s, busy);
         break;
       case Phase::recompute:
         s.recompute_s += t;
         s.backward_s += t;
         s.backward_wait_s += wait;
+        add(s.backward_busy_s, busy);
         break;
       case Phase::backward:
         s.backward_s += t;
         s.backward_wait_s += wait;
+        add(s.backward_busy_s, busy);
         break;
       case Phase::optimizer:
         s.optimizer_s += t;
         s.optimizer_wait_s += wait;
+        add(s.optimizer_busy_s, busy);
         break;
     }
     if (layer >= 0) {
@@ -84,6 +101,10 @@ nlohmann::json to_json(const TrainSummary& s) {
   j["optimizer_s"] = s.optimizer_s;
   j["host_wait_s"] = {
       {"forward", s.forward_wait_s}, {"backward", s.backward_wait_s}, {"optimizer", s.optimizer_wait_s}};
+  if (s.forward_busy_s || s.backward_busy_s || s.optimizer_busy_s)
+    j["kernel_busy_s"] = {{"forward", s.forward_busy_s.value_or(0.0)},
+                          {"backward", s.backward_busy_s.value_or(0.0)},
+                          {"optimizer", s.optimizer_busy_s.value_or(0.0)}};
   j["peak_memory_bytes"] = s.memory.peak;
   j["memory"] = {{"weights", s.memory.weights},
                  {"gradients", s.memory.gradients},

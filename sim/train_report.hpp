@@ -28,6 +28,9 @@ struct TrainSummary {
   // Eager launch: the part of each phase the GPU idles waiting for the host's dispatch (the
   // phase's kernels alone take the rest); 0 where kernels are replayed from a graph.
   double forward_wait_s = 0, backward_wait_s = 0, optimizer_wait_s = 0;
+  // GPU: the phase's kernels' own durations, what a profiler's kernel sum counts (no launch gaps
+  // between kernels, no host waits); nullopt where the family records no kernels.
+  std::optional<double> forward_busy_s, backward_busy_s, optimizer_busy_s;
   workloads::training::Memory memory;
   std::optional<int64_t> capacity_bytes;  // the device's memory, where the config says
   int64_t overflow_bytes = 0;             // peak - capacity, if positive

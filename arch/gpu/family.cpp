@@ -42,8 +42,8 @@ nlohmann::json kernel_timing_json(const KernelTiming& t, const sc::ScKernelResul
 
 // Analytical timing of every kernel of every op (it also chooses each kernel's clock). A run
 // shorter than the power limiter's window is a burst at the max clock; a longer one settles at
-// the power-capped clock. An op timed alone pays the isolated launch cost once; its further
-// kernels (split-K reduce, bias, batch-norm stages) follow back to back as in a graph.
+// the power-capped clock. An op timed alone pays the isolated launch cost once; under eager launch
+// each op's first kernel pays the stream's gap; further kernels as the loop below says.
 // The ops whose later kernels a library launches from one host call and chains (programmatic
 // dependent launch on sm90): cuBLAS's split-K reduce starts ~0.4 us after the main kernel, as in
 // a graph (random_ops_h100.csv's gemm pairs), and the SDPA backends' stages are taken alike (the
@@ -61,23 +61,20 @@ std::vector<std::vector<KernelTiming>> time_all(const GpuSpec& spec, const workl
     for (size_t i = 0; i < layers.size(); ++i) {
       timing[i].clear();
       for (const auto& k : layers[i].kernels) {
-        // A memset node waits longer than a kernel only inside a CUDA graph; an op timed alone
-        // on a stream runs its cudaMemsetAsync like a small kernel.
-        if (k.memset && mode == LaunchMode::isolated) {
+        // Inside a CUDA graph every kernel is a node. On a stream (an op timed alone, eager launch)
+        // the first kernel pays the op's launch and the later ones queue behind it (ATen's
+        // separate launches) or are chained by their library; a cudaMemsetAsync there runs like a
+        // small kernel (a memset node waits longer only inside a graph).
+        const LaunchMode m = mode == LaunchMode::graph         ? LaunchMode::graph
+                             : timing[i].empty()               ? mode
+                             : library_chained(graph.ops()[i]) ? LaunchMode::graph
+                                                               : LaunchMode::stream;
+        if (k.memset && mode != LaunchMode::graph) {
           Kernel plain = k;
           plain.memset = false;
-          timing[i].push_back(time_kernel(spec, plain,
-                                          timing[i].empty()                 ? mode
-                                          : library_chained(graph.ops()[i]) ? LaunchMode::graph
-                                                                            : LaunchMode::stream,
-                                          sustained));
+          timing[i].push_back(time_kernel(spec, plain, m, sustained));
         } else {
-          // An op timed alone queues its later kernels on the stream behind the first (ATen's
-          // separate launches), or chains them (a library's).
-          const LaunchMode later = mode != LaunchMode::isolated      ? mode
-                                   : library_chained(graph.ops()[i]) ? LaunchMode::graph
-                                                                     : LaunchMode::stream;
-          timing[i].push_back(time_kernel(spec, k, timing[i].empty() ? mode : later, sustained));
+          timing[i].push_back(time_kernel(spec, k, m, sustained));
         }
         busy += timing[i].back().seconds;
       }
@@ -216,9 +213,12 @@ RunResult GpuFamily::evaluate(const config::Resolved& cfg, const workloads::Grap
                               const Mappings& mappings, const EvalOptions& options) const {
   const auto& layers = mappings_as<GpuMappings>(mappings, name()).layers();
   const GpuSpec spec = make_spec(cfg);
-  // Eager: every kernel follows the host's dispatch (no CUDA events around a lone launch).
+  // Eager: every kernel is launched on the stream as the host dispatches it (no CUDA events
+  // around a lone launch, no graph).
   const bool eager = spec.software.launch == Launch::eager;
-  const LaunchMode mode = graph.size() > 1 || eager ? LaunchMode::graph : LaunchMode::isolated;
+  const LaunchMode mode = eager              ? LaunchMode::stream
+                          : graph.size() > 1 ? LaunchMode::graph
+                                             : LaunchMode::isolated;
   std::vector<std::vector<KernelTiming>> timing = time_all(spec, graph, layers, mode);
   if (eager) apply_eager_dispatch(spec, graph, layers, options.phases, timing);
   // Cycle fidelity: the SystemC model re-times the busy part of every kernel at that clock

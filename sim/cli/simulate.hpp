@@ -27,7 +27,7 @@ struct SimulateArgs {
   std::string parallel;     // --parallel dp=,tp=,pp=,microbatches=,... (sim/parallel)
   std::string timeline;     // --timeline FILE: Chrome trace of the parallel step
   bool train = false;       // --train: one training step of the workload
-  std::string optimizer, optimizer_impl, recompute;  // empty: not given
+  std::string optimizer, optimizer_impl, recompute, precision;  // empty: not given
 };
 
 // Declares every option of a simulation on `app` (all but the report's --format and --out).

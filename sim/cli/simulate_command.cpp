@@ -35,7 +35,7 @@ std::optional<workloads::training::TrainOptions> train_options(const SimulateArg
   if (!a.train) {
     for (const auto& [flag, value] :
          {std::pair{"--optimizer", a.optimizer}, std::pair{"--optimizer-impl", a.optimizer_impl},
-          std::pair{"--recompute", a.recompute}})
+          std::pair{"--recompute", a.recompute}, std::pair{"--precision", a.precision}})
       if (!value.empty()) throw UsageError(fmt::format("{}: only with --train", flag));
     return std::nullopt;
   }
@@ -49,6 +49,11 @@ std::optional<workloads::training::TrainOptions> train_options(const SimulateArg
     if (!dt)
       throw UsageError(fmt::format("--dtype: expected {}, got '{}'", workloads::dtype_choices(), a.dtype));
     o.dtype = tr::training_dtype(*dt);
+  }
+  if (!a.precision.empty()) {
+    o.precision = tr::parse_precision(a.precision);
+    if (o.precision == tr::Precision::half && !o.autocast())
+      throw UsageError(fmt::format("--precision half: needs --dtype bf16|fp16, got {}", to_string(o.dtype)));
   }
   o.workspace_bytes = training_workspace_bytes(cfg);
   return o;
@@ -257,6 +262,10 @@ void add_simulate_options(CLI::App& app, SimulateArgs& args) {
                  "with --train: foreach|fused, as torch.optim runs the update (default foreach)");
   app.add_option("--recompute", args.recompute,
                  "with --train: activation recomputation none|selective|full (default none)");
+  app.add_option(
+      "--precision", args.precision,
+      "with --train and --dtype bf16|fp16: autocast (torch.autocast over an fp32 model, the "
+      "default) or half (the model in 16-bit with fp32 master weights: model.half(), Megatron-LM)");
   app.add_option("--timeline", args.timeline,
                  "write one parallel step as a Chrome/Perfetto trace (JSON) to FILE");
 }

@@ -15,8 +15,6 @@ using workloads::training::TrainingStep;
 
 namespace {
 
-constexpr double kMasterBytes = 4.0;  // fp32 master weights and their gradients
-
 int64_t scaled(int64_t bytes, double share) {
   return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * share));
 }
@@ -67,8 +65,8 @@ TrainCosts train_costs(const TrainingStep& step, const workloads::Graph& forward
     tc.saved_bytes[op_of[l]] += step.layers[l].saved_bytes;
   }
   for (size_t i = 0; i < n; ++i) {
-    c.grad_bytes[i] = kMasterBytes * static_cast<double>(tc.params[i]);
-    c.weight_bytes[i] = kMasterBytes * static_cast<double>(tc.params[i]);
+    c.grad_bytes[i] = static_cast<double>(step.param_bytes * tc.params[i]);
+    c.weight_bytes[i] = static_cast<double>(step.param_bytes * tc.params[i]);
   }
   // Gradient ops with no layer (the sum of a tensor's several gradients) run next to the
   // gradient op emitted before them.

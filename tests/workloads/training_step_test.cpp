@@ -204,6 +204,60 @@ TEST(TrainingStep, ResidualGradientsAccumulate) {
   EXPECT_THROW(op_named(s, "fc.out0.grad_accumulate2"), std::runtime_error);
 }
 
+TEST(TrainingStep, PromotedInputsGetTheirGradientCastBack) {
+  // y = fc2(x + x^3) with x = fc1(input), as GPT-2's GELU starts: under bf16 autocast x is bf16,
+  // pow_scalar (autocast's fp32 list) casts it to fp32, and the add of bf16 x and the fp32 cube
+  // promotes to fp32. Autograd hands x its gradient in x's dtype (validate_outputs): the add's
+  // fp32 gradient for x is cast to bf16 (4 x 8 elements), the cube's arrives in fp32 and needs
+  // none. In fp32 training every dtype agrees: no such cast.
+  Graph g("promote");
+  GemmParams fc;
+  fc.m = 4;
+  fc.k = 8;
+  fc.n = 8;
+  fc.b_is_weight = true;
+  g.add(make_op("fc1", fc, DType::fp32));
+  ElementwiseParams cube{"pow_scalar", 32};
+  g.add(make_op("cube", cube, DType::fp32), {0});
+  ElementwiseParams add{"add", 32};
+  g.add(make_op("inner", add, DType::fp32), {0, 1});
+  g.add(make_op("fc2", fc, DType::fp32), {2});
+  TrainOptions o;
+  o.dtype = DType::bf16;
+  const TrainingStep s = build_training_step(g, o);
+  EXPECT_EQ(op_named(s, "inner").dtype, DType::fp32);
+  const Op& back = op_named(s, "inner.grad.to_input0_dtype");
+  EXPECT_EQ(back.dtype, DType::bf16);
+  EXPECT_EQ(back.inputs[0].dtype, DType::fp32);
+  EXPECT_EQ(back.get<ElementwiseParams>()->numel, 32);
+  EXPECT_THROW(op_named(s, "inner.grad.to_input1_dtype"), std::runtime_error);
+  for (const auto& op : build_training_step(g, TrainOptions{}).graph.ops())
+    EXPECT_EQ(op.name.find("to_input"), std::string::npos) << op.name;
+}
+
+TEST(TrainingStep, HalfPrecisionHoldsTheModelIn16Bit) {
+  // --precision half: no autocast casts, every op of the MLP in bf16 but the loss (its logits
+  // cast to fp32); weights and grads 314 x 2 B; AdamW's two states and the fp32 master weights
+  // 3 x 314 x 4 B; the update runs on fp32 copies of the grads and writes the bf16 model back.
+  TrainOptions o;
+  o.dtype = DType::bf16;
+  o.precision = Precision::half;
+  const TrainingStep s = build_training_step(mlp(), o);
+  EXPECT_EQ(s.param_bytes, 2);
+  for (const char* n : {"fc1", "relu", "fc2"}) EXPECT_EQ(op_named(s, n).dtype, DType::bf16) << n;
+  EXPECT_THROW(op_named(s, "fc1.w0.autocast"), std::runtime_error);
+  EXPECT_THROW(op_named(s, "fc1.autocast.in0"), std::runtime_error);
+  EXPECT_EQ(op_named(s, "loss.autocast.in0").dtype, DType::fp32);
+  EXPECT_EQ(s.memory.weights, 628);
+  EXPECT_EQ(s.memory.gradients, 628);
+  EXPECT_EQ(s.memory.optimizer, 3 * 1256);
+  EXPECT_EQ(names(s, Phase::optimizer), (std::vector<std::string>{"optimizer.grads_to_fp32", "optimizer.step",
+                                                                  "optimizer.master_to_model"}));
+  EXPECT_EQ(op_named(s, "optimizer.master_to_model").get<ElementwiseParams>()->numel, 314);
+  EXPECT_EQ(parse_precision("half"), Precision::half);
+  EXPECT_THROW(parse_precision("o2"), orrery::UsageError);
+}
+
 TEST(TrainingStep, OptionSpellings) {
   EXPECT_EQ(parse_optimizer("none"), std::nullopt);
   EXPECT_EQ(parse_optimizer("adam"), OptimizerAlgo::adam);

@@ -18,6 +18,14 @@ std::string_view to_string(Recompute r) {
   return "?";
 }
 
+std::string_view to_string(Precision p) { return p == Precision::half ? "half" : "autocast"; }
+
+Precision parse_precision(const std::string& text) {
+  for (auto p : {Precision::autocast, Precision::half})
+    if (to_string(p) == text) return p;
+  throw UsageError(fmt::format("--precision: expected autocast|half, got '{}'", text));
+}
+
 std::optional<OptimizerAlgo> parse_optimizer(const std::string& text) {
   if (text == "none") return std::nullopt;
   for (auto a : {OptimizerAlgo::sgd, OptimizerAlgo::sgd_momentum, OptimizerAlgo::adam, OptimizerAlgo::adamw})

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "common/checked_math.hpp"
@@ -95,7 +96,10 @@ int64_t bytes_of(const std::vector<Tensor>& ts) {
 class StepBuilder {
  public:
   StepBuilder(const Graph& forward, const TrainOptions& o) : o_(o), low_(training_dtype(o.dtype)) {
-    autocast_ = low_ == DType::bf16 || low_ == DType::fp16;
+    const bool low_precision = low_ == DType::bf16 || low_ == DType::fp16;
+    half_ = low_precision && o.precision == Precision::half;
+    autocast_ = low_precision && !half_;
+    if (half_) step_.param_bytes = dtype_bits(low_) / 8;
     for (const auto& op : forward.ops()) fwd_.push_back(&op);
     if (fwd_.empty()) throw WorkloadError(fmt::format("{}: --train: the graph has no ops", forward.name()));
     if (fwd_.back()->get<SoftmaxParams>()) {
@@ -121,6 +125,7 @@ class StepBuilder {
  private:
   // --- the forward as autocast runs it -----------------------------------------------------
   DType op_dtype(const Op& op) const {
+    if (half_) return low_;  // the whole model in 16-bit
     const AutocastClass cls = autocast_class(op);
     if (!autocast_) return cls == AutocastClass::lower ? low_ : DType::fp32;
     if (cls == AutocastClass::lower) return low_;
@@ -340,7 +345,30 @@ class StepBuilder {
       }
       std::vector<bool> need;
       for (const auto& t : op.inputs) need.push_back(needs_grad(t.name));
-      for (auto& g : gradient_ops(op, need, !op.weights.empty())) emit(std::move(g.op), Phase::backward, i);
+      // Autograd's engine gives each input its gradient in that input's dtype (validate_outputs
+      // casts it): a 16-bit activation that met an fp32 operand (type promotion: GPT-2's
+      // residual stream and GELU) gets its gradient cast back, one more kernel per edge
+      // (bfloat16_copy_kernel and direct_copy kernels in training_h100_kernels.csv's backwards).
+      // The dtype each input's gradient arrives in: its last gradient op's output, else dY's (an
+      // add passes it through).
+      std::vector<std::optional<DType>> grad_dtype(op.inputs.size());
+      for (size_t j = 0; j < need.size(); ++j)
+        if (need[j] && !op.outputs.empty()) grad_dtype[j] = op.outputs[0].dtype;
+      for (auto& g : gradient_ops(op, need, !op.weights.empty())) {
+        if (g.input >= 0 && static_cast<size_t>(g.input) < grad_dtype.size() && !g.op.outputs.empty())
+          grad_dtype[static_cast<size_t>(g.input)] = g.op.outputs[0].dtype;
+        emit(std::move(g.op), Phase::backward, i);
+      }
+      for (size_t j = 0; j < grad_dtype.size(); ++j) {
+        const Tensor& in = op.inputs[j];
+        auto it = dtype_of_.find(in.name);
+        if (!grad_dtype[j] || param_numel_.count(in.name) || it == dtype_of_.end() ||
+            it->second == *grad_dtype[j])
+          continue;
+        emit(cast_op(fmt::format("{}.grad.to_input{}_dtype", op.name, j),
+                     Tensor{in.name, in.shape, *grad_dtype[j]}, it->second),
+             Phase::backward, i);
+      }
       if (op.get<AttentionParams>()) {
         // q, k, v slices of one projection: their gradients concatenated into its gradient.
         std::map<std::string, std::vector<int64_t>> slots;
@@ -373,7 +401,7 @@ class StepBuilder {
         ElementwiseParams add;
         add.fn = "add";
         add.numel = param_numel_.at(name);
-        emit(make_op(name + ".grad_accumulate", add, DType::fp32), Phase::backward, kNoLayer);
+        emit(make_op(name + ".grad_accumulate", add, half_ ? low_ : DType::fp32), Phase::backward, kNoLayer);
       }
   }
 
@@ -386,12 +414,22 @@ class StepBuilder {
       emit(make_op("optimizer.unscale_grads", u, DType::fp32), Phase::optimizer, kNoLayer);
     }
     if (!o_.optimizer) return;
+    // --precision half: the 16-bit grads are copied into fp32 for the update of the fp32 master
+    // weights, which are then copied back into the 16-bit model.
+    auto copy = [&](const char* name, DType to) {
+      ElementwiseParams c;
+      c.fn = "cast";
+      c.numel = step_.params;
+      emit(make_op(name, c, to), Phase::optimizer, kNoLayer);
+    };
+    if (half_) copy("optimizer.grads_to_fp32", DType::fp32);
     OptimizerParams p;
     p.algo = *o_.optimizer;
     p.params = step_.params;
     p.impl = o_.impl;
     p.tensor_numels = param_tensors_;  // model.parameters() order: first use in the forward
     emit(make_op("optimizer.step", p, DType::fp32), Phase::optimizer, kNoLayer);
+    if (half_) copy("optimizer.master_to_model", low_);
   }
 
   // --- memory ---------------------------------------------------------------------------------
@@ -416,9 +454,10 @@ class StepBuilder {
     const int64_t p = step_.params;
     const int states =
         o_.optimizer ? OptimizerParams{*o_.optimizer, 1, DType::fp32, o_.impl}.state_tensors() : 0;
-    m.weights = checked_mul(p, 4, "weights");
-    m.gradients = checked_mul(p, 4, "gradients");
-    m.optimizer = checked_mul(p, 4 * states, "optimizer state");
+    m.weights = checked_mul(p, step_.param_bytes, "weights");
+    m.gradients = checked_mul(p, step_.param_bytes, "gradients");
+    // --precision half keeps fp32 master weights beside the optimizer's state.
+    m.optimizer = checked_mul(p, 4 * (states + (half_ && o_.optimizer ? 1 : 0)), "optimizer state");
     int64_t temporaries = 0;  // foreach Adam's sqrt(exp_avg_sq) list, one fp32 value per parameter
     if (o_.optimizer && o_.impl == OptimizerImpl::foreach &&
         (*o_.optimizer == OptimizerAlgo::adam || *o_.optimizer == OptimizerAlgo::adamw))
@@ -504,6 +543,7 @@ class StepBuilder {
   TrainOptions o_;
   DType low_;
   bool autocast_ = false;
+  bool half_ = false;  // --precision half
   std::vector<const Op*> fwd_;
   std::map<std::string, int64_t> param_numel_;
   std::vector<Op> a_;                            // the autocast forward (casts included) and the loss

@@ -17,9 +17,9 @@ namespace orrery::workloads::training {
 
 // Bytes per device over the step (what torch.cuda.max_memory_allocated would see).
 struct Memory {
-  int64_t weights = 0;      // master parameters (fp32)
-  int64_t gradients = 0;    // their .grad (fp32), all live at the optimizer step
-  int64_t optimizer = 0;    // optimizer state (momentum, exp_avg, exp_avg_sq)
+  int64_t weights = 0;      // the model's parameters (fp32; 16-bit under --precision half)
+  int64_t gradients = 0;    // their .grad (the parameters' dtype), all live at the optimizer step
+  int64_t optimizer = 0;    // optimizer state (momentum, exp_avg, exp_avg_sq; fp32 master weights)
   int64_t activations = 0;  // saved for the backward, at the end of the forward (its largest)
   int64_t workspace = 0;    // library workspace + the optimizer's temporaries
   int64_t peak = 0;         // the allocator's peak over the step timeline
@@ -39,6 +39,9 @@ struct TrainingStep {
   std::vector<int> layer;     // per op of `graph`: index into `layers`; -1: optimizer, shared grads
   std::vector<Layer> layers;  // the forward's ops
   int64_t params = 0;         // trainable parameter elements (tied weights once)
+  // Bytes of one parameter and of its gradient as the model holds them (what data parallelism
+  // reduces and ZeRO-3 gathers): 4 (fp32 weights: fp32 and autocast), 2 (--precision half).
+  int64_t param_bytes = 4;
   Memory memory;
   std::vector<std::string> notes;  // assumptions worth reading next to the numbers
 };

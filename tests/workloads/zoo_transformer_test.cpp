@@ -161,15 +161,20 @@ TEST(ZooTransformers, TrainingDrawsDropoutMasks) {
 TEST(ZooVit, TrainingLeavesTheAttentionFastPath) {
   // nn.MultiheadAttention in train() mode: per block, the input projection's input and packed
   // output are copied contiguous (768 and 3 x 768 per token), its bias is a separate broadcast
-  // add, the residual add is strided and the residual stream copied once more; q, k and v are
-  // three select views of the packed projection. Same MACs and parameters as inference (the bias
-  // moves from the GEMM to the add).
+  // add, the attention output is copied contiguous (permute(2, 0, 1, 3).contiguous()), the
+  // residual add is strided and the residual stream copied once more; q, k and v are three
+  // select views of the packed projection. Same MACs and parameters as inference (the bias moves
+  // from the GEMM to the add).
   const int64_t tokens = 2 * 197;
   const Graph infer = build_as("vit_b_16:layers=2", false, false, 2);
   const Graph train = build_as("vit_b_16:layers=2", false, true, 2);
   EXPECT_EQ(count_fn(infer, "copy"), 0);
-  EXPECT_EQ(count_fn(train, "copy"), 3 * 2);
-  EXPECT_EQ(train.size() - infer.size(), 2u * 7u);  // copies x2, bias add, residual copy, 3 selects
+  EXPECT_EQ(count_fn(train, "copy"), 4 * 2);
+  // copies x2, bias add, attention output copy, residual copy, 3 selects
+  EXPECT_EQ(train.size() - infer.size(), 2u * 8u);
+  const auto* out = find_op(train, "encoder.layers.encoder_layer_0.self_attention.output_contiguous");
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(out->get<ElementwiseParams>()->numel, tokens * 768);
   EXPECT_EQ(train.macs(), infer.macs());
   EXPECT_EQ(train.params(), infer.params());
   const auto* packed =

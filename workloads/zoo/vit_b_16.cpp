@@ -72,6 +72,10 @@ Graph build_vit_b_16(SpecArgs& args, const BuildContext& ctx) {
     if (b.training()) {
       const PackedQkv qkv = in_projection_training(b, in_proj, h, kDim);
       a = b.attention(p + ".self_attention.attention", qkv.q, qkv.k, qkv.v, kHeads, kHeads, seq, seq, false);
+      // F.multi_head_attention_forward: attn_output.permute(2, 0, 1, 3).contiguous() before the
+      // output projection (the SDPA output is [N, L, H, D] in memory, the projection wants
+      // [L, N, E]): one more strided copy a block, forward and backward.
+      a = strided(b, p + ".self_attention.output_contiguous", {"copy", a.rows * a.cols}, {a.op}, a);
     } else {
       const Seq qkv = b.linear(in_proj, h, 3 * kDim);
       a = b.attention(p + ".self_attention.attention", Seq{qkv.op, qkv.rows, kDim}, qkv, qkv, kHeads, kHeads,

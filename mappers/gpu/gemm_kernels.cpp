@@ -131,6 +131,17 @@ Kernel make_gemm_kernel(const GemmProblem& p, const GpuSpec& spec, int64_t tm, i
                                     static_cast<double>(tm + tn * ceil_div(tm, 64)) *
                                     static_cast<double>(tk) * ib;
   if (!simt && !p.aligned) set_mma_sync_smem(k, p, spec, ib);
+  // wgmma reads 16-bit operands from shared memory in either major order, tf32 and 8-bit ones only
+  // K-major (PTX ISA: the transpose of wgmma's smem operands exists for .f16/.bf16 alone). MN-major
+  // operands of those types are transposed in shared memory before the MMAs read them: every
+  // byte is read and written once more, by the warps that issue the MMAs (serial with them, as the
+  // align1 kernels' staging). Without it the six TF32 sm90 wgrad kernels of random_ops_h100 seeds
+  // 16-19 and 22 ran at 0.42-0.48 of the predicted rate; with it at 0.88-1.12 (validation/README.md).
+  if (!simt && p.aligned && p.mn_major && workloads::dtype_bits(p.dtype) != 16) {
+    k.smem_bytes_per_cta +=
+        2.0 * static_cast<double>(k.k_iters) * static_cast<double>(tm + tn) * static_cast<double>(tk) * ib;
+    k.serial_loads = true;
+  }
 
   const double M = static_cast<double>(rows), N = static_cast<double>(cols), K = static_cast<double>(p.k);
   const double batch = static_cast<double>(p.batch);

@@ -29,6 +29,9 @@ struct GemmProblem {
   int64_t taps = 0;
   int64_t tile_k = 0;       // K-step in elements; 0: 128 bytes of each operand row
   double c_elem_bytes = 0;  // bytes per C element; 0: by dtype (16-bit for 8/16-bit types, fp32 else)
+  // Both operands are stored with the reduction axis outermost (MN-major): a convolution's weight
+  // gradient, whose operands (the input's im2col and dY) both reduce over the pixels.
+  bool mn_major = false;
 };
 
 // One candidate, built the way the library would configure it. Returns a kernel with ctas == 0

@@ -104,6 +104,7 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     p.k = w.k;
     p.dtype = dtype;
     p.implicit = true;
+    p.mn_major = true;
     p.a_dram_bytes = x_bytes / static_cast<double>(c.groups);
     set_alignment(p, cg, mg);
     bool pointwise = c.groups == 1 && !c.transposed;

@@ -4,6 +4,9 @@
 // worked out by hand in the comments from those sources.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 #include "arch/gpu/spec.hpp"
 #include "arch/registry.hpp"
 #include "mappers/gpu/library_mapper.hpp"
@@ -168,6 +171,40 @@ TEST(GpuTrainingKernels, Fp32AttentionBackwardRunsTheEfficientKernel) {
   const auto math =
       mappers::gpu::map_op(workloads::make_op("attn.grad", a, DType::fp32), test_spec(), Runtime::pytorch);
   EXPECT_NE(names(math).find("SoftMaxBackward"), std::string::npos) << names(math);
+}
+
+TEST(GpuTrainingKernels, Tf32WeightGradientTransposesItsOperandsInSharedMemory) {
+  // A weight gradient's operands (im2col(X) and dY) both reduce over the pixels, their outermost
+  // axis: MN-major. wgmma takes 16-bit operands in either order but tf32 ones only K-major, so a
+  // TF32 wgrad kernel reads and writes every operand byte once more in shared memory, issued by
+  // the MMA warps: per K-step of tk = 32 tf32 elements, (tm + tn) x tk x 4 B twice on top of
+  // wgmma's own reads, (tm + tn x ceil(tm / 64)) x tk x 4 B. bf16 keeps the wgmma reads alone.
+  const auto op = [](const char* dtype) {
+    return workloads::parse_op_spec(std::string("conv2d:N=32,C=256,H=28,W=28,K=256,R=3,S=3,stride=1,pad=1,"
+                                                "groups=1,layout=nhwc,pass=backward_weight,dtype=") +
+                                    dtype)
+        .ops()
+        .front();
+  };
+  const GpuSpec s = test_spec();
+  auto wgrad = [&](const char* dtype) {
+    const auto m = mappers::gpu::map_op(op(dtype), s, Runtime::pytorch);
+    for (const auto& k : m.kernels)
+      if (k.name.rfind("wgrad_", 0) == 0 && k.tile_m > 0) return k;
+    ADD_FAILURE() << "no wgrad kernel for " << dtype;
+    return Kernel{};
+  };
+  for (const char* dtype : {"fp32", "bf16"}) {
+    const Kernel k = wgrad(dtype);
+    const bool tf32 = std::string(dtype) == "fp32";  // allow_tf32_cudnn: TF32 math on fp32 storage
+    const double ib = tf32 ? 4 : 2;
+    const double tm = static_cast<double>(k.tile_m), tn = static_cast<double>(k.tile_n),
+                 tk = static_cast<double>(k.tile_k), steps = static_cast<double>(k.k_iters);
+    const double wgmma = steps * (tm + tn * std::ceil(tm / 64.0)) * tk * ib;
+    EXPECT_DOUBLE_EQ(k.smem_bytes_per_cta, wgmma + (tf32 ? 2.0 * steps * (tm + tn) * tk * ib : 0.0)) << dtype;
+    EXPECT_EQ(k.serial_loads, tf32) << dtype;
+    EXPECT_EQ(k.tile_k, tf32 ? 32 : 64) << dtype;
+  }
 }
 
 TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {

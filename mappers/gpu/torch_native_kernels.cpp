@@ -111,6 +111,44 @@ Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, DType dtype,
   return k;
 }
 
+Kernel inner_sum_reduce(int64_t outputs, int64_t values, DType dtype, const arch::gpu::GpuSpec& spec) {
+  // setReduceConfig with the reduction on the fastest-moving axis: block.x (up to a warp) walks an
+  // output's values, block.y (up to 512 threads in all) takes one output each, unless a thread
+  // would then walk at least 256 values (or 16 x block.y), when block.y walks the values too and
+  // a CTA serves one output. A long reduction is then split over ctas_per_output CTAs to fill
+  // the machine (2048 / 512 = 4 CTAs per SM), partials accumulated through global memory. Each
+  // thread keeps vt0 = 4 loads in flight: its loop is one dependent access per 4 values, beside
+  // the ~12 steps of the block and global reductions (calibration.strided_reduce_fixed_steps).
+  constexpr int64_t kMaxThreads = 512, kWarp = 32, kVt0 = 4;
+  const int64_t d0 = values < kMaxThreads ? last_pow2(values) : kMaxThreads;
+  const int64_t d1 = outputs < kMaxThreads ? last_pow2(outputs) : kMaxThreads;
+  int64_t bw = std::min(d0, kWarp);
+  const int64_t bh = std::min(d1, kMaxThreads / bw);
+  bw = std::min(d0, kMaxThreads / bh);
+  int64_t per_thread = ceil_div(values, bw), outputs_per_cta = bh;
+  if (per_thread >= bh * 16 || per_thread >= 256) {
+    per_thread = ceil_div(values, bw * bh);
+    outputs_per_cta = 1;
+  }
+  const int64_t grid = ceil_div(outputs, outputs_per_cta);
+  const int64_t target = spec.sm_count * std::max<int64_t>(1, spec.max_threads_per_sm / (bw * bh));
+  int64_t ctas_per_output = 1;
+  if (outputs_per_cta == 1 && per_thread >= 256 && grid <= target)
+    ctas_per_output =
+        std::max(std::min(ceil_div(target, grid), ceil_div(per_thread, 16)), ceil_div(per_thread, 256));
+  per_thread = ceil_div(per_thread, ctas_per_output);
+  const double e = elem_bytes(dtype);
+  const double partials =
+      ctas_per_output > 1 ? 2.0 * static_cast<double>(outputs * ctas_per_output) * 4.0 : 0.0;
+  Kernel k = native("reduce_kernel_inner", dtype, grid * ctas_per_output, bw * bh,
+                    static_cast<double>(outputs * values) * e + partials / 2,
+                    static_cast<double>(outputs) * e + partials / 2, spec);
+  k.dependent_accesses = spec.calibration.strided_reduce_fixed_steps + ceil_div(per_thread, kVt0);
+  k.chain_carries_traffic = true;
+  k.useful_flops = static_cast<double>(outputs * values);
+  return k;
+}
+
 Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu::GpuSpec& spec, bool rms) {
   // vectorized_layer_norm_kernel: one CTA of 128 threads per row (16 per SM), 4-element vectors.
   // A Welford pass over the row (each vector load waits its DRAM round trip), a block Welford

@@ -56,6 +56,11 @@ arch::gpu::Kernel max_pool_nhwc(const workloads::PoolParams& p, workloads::DType
 arch::gpu::Kernel spatial_mean_reduce(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
                                       const arch::gpu::GpuSpec& spec);
 
+// A sum over the innermost axes, `values` per output (an NCHW bias gradient: N x H x W per
+// channel): ATen's reduce_kernel<512, 1> configured as Reduce.cuh's setReduceConfig does.
+arch::gpu::Kernel inner_sum_reduce(int64_t outputs, int64_t values, workloads::DType dtype,
+                                   const arch::gpu::GpuSpec& spec);
+
 // ATen's layer_norm_kernel.cu loads vec_size = 4 elements at a time whatever the dtype (8-byte
 // vectors in 16-bit, 16 in fp32), and takes the vectorized kernel only for rows of whole vectors.
 constexpr int64_t kLayerNormVectorElems = 4;

@@ -131,7 +131,10 @@ GpuMapping map_conv_backward(const workloads::ConvParams& c, DType dtype, const 
     m.note = "cuDNN wgrad as an implicit GEMM (M = C/g x taps, N = K/g, K = N x output pixels)";
   }
   if (c.bias) {
-    m.kernels.push_back(spatial_mean_reduce(1, c.c_out, c.n * c.out_pixels(), dtype, spec));
+    // NCHW: dY summed over N, H, W, the innermost axes; NHWC: over the outer ones.
+    m.kernels.push_back(nchw && rt == Runtime::pytorch
+                            ? inner_sum_reduce(c.c_out, c.n * c.out_pixels(), dtype, spec)
+                            : spatial_mean_reduce(1, c.c_out, c.n * c.out_pixels(), dtype, spec));
     m.kernels.back().name = "bias_grad_" + m.kernels.back().name;
   }
   return m;

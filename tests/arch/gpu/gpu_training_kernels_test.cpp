@@ -11,6 +11,7 @@
 #include "arch/registry.hpp"
 #include "mappers/gpu/library_mapper.hpp"
 #include "mappers/gpu/multi_tensor_apply.hpp"
+#include "mappers/gpu/torch_native_kernels.hpp"
 #include "tests/arch/gpu/gpu_test_config.hpp"
 #include "workloads/op_spec.hpp"
 #include "workloads/training/training_step.hpp"
@@ -205,6 +206,34 @@ TEST(GpuTrainingKernels, Tf32WeightGradientTransposesItsOperandsInSharedMemory) 
     EXPECT_EQ(k.serial_loads, tf32) << dtype;
     EXPECT_EQ(k.tile_k, tf32 ? 32 : 64) << dtype;
   }
+}
+
+TEST(GpuTrainingKernels, NchwBiasGradientIsAnInnerReduction) {
+  // VGG-16's features.14 at batch 64: dY [64, 256, 56, 56] summed over N, H, W per channel.
+  // Reduce.cuh's setReduceConfig: block.x 32 (a warp), block.y 16 (512 threads); a thread would
+  // walk 64 x 3136 / 32 = 6,272 >= 256 values, so block.y walks them too (392 each, one output a
+  // CTA); 256 CTAs <= 132 SMs x 4 = 528, so ctas_per_output = max(min(ceil(528 / 256) = 3,
+  // ceil(392 / 16) = 25), ceil(392 / 256) = 2) = 3: 768 CTAs, ceil(392 / 3) = 131 values a thread,
+  // ceil(131 / 4) = 33 dependent steps beside the fixed ones.
+  const GpuSpec s = test_spec();
+  ASSERT_EQ(s.sm_count, 132);
+  const Kernel k = mappers::gpu::inner_sum_reduce(256, 64 * 3136, DType::fp32, s);
+  EXPECT_EQ(k.ctas, 768);
+  EXPECT_EQ(k.ctas_per_sm, 4);
+  EXPECT_EQ(k.dependent_accesses, s.calibration.strided_reduce_fixed_steps + 33);
+  EXPECT_DOUBLE_EQ(k.dram_read_bytes, 256.0 * 64 * 3136 * 4 + 256.0 * 3 * 4);
+  // Few values per output: block.x takes them (8 of 8), block.y 64 outputs, no split.
+  const Kernel small = mappers::gpu::inner_sum_reduce(1000, 8, DType::fp32, s);
+  EXPECT_EQ(small.ctas, 16);  // ceil(1000 / 64)
+  EXPECT_EQ(small.dependent_accesses, s.calibration.strided_reduce_fixed_steps + 1);
+  // The conv's weight gradient uses it for its bias in NCHW (and the strided reduction in NHWC).
+  const auto op = workloads::parse_op_spec(
+                      "conv2d:N=8,C=64,H=28,W=28,K=64,R=3,S=3,stride=1,pad=1,groups=1,bias=1,layout=nchw,"
+                      "pass=backward_weight,dtype=fp32")
+                      .ops()
+                      .front();
+  const auto m = mappers::gpu::map_op(op, s, Runtime::pytorch);
+  EXPECT_EQ(m.kernels.back().name, "bias_grad_reduce_kernel_inner");
 }
 
 TEST(GpuTrainingKernels, NchwMaxPoolBackwardOneThreadPerInputPixel) {

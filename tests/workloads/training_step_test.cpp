@@ -231,8 +231,9 @@ TEST(TrainingStep, PromotedInputsGetTheirGradientCastBack) {
   EXPECT_EQ(back.inputs[0].dtype, DType::fp32);
   EXPECT_EQ(back.get<ElementwiseParams>()->numel, 32);
   EXPECT_THROW(op_named(s, "inner.grad.to_input1_dtype"), std::runtime_error);
-  for (const auto& op : build_training_step(g, TrainOptions{}).graph.ops())
-    EXPECT_EQ(op.name.find("to_input"), std::string::npos) << op.name;
+  const TrainingStep fp32 =
+      build_training_step(g, TrainOptions{});  // kept: range-for over a temporary's ops dangles
+  for (const auto& op : fp32.graph.ops()) EXPECT_EQ(op.name.find("to_input"), std::string::npos) << op.name;
 }
 
 TEST(TrainingStep, HalfPrecisionHoldsTheModelIn16Bit) {

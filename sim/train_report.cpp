@@ -22,19 +22,13 @@ std::optional<int64_t> device_memory_bytes(const config::Resolved& cfg) {
 
 namespace {
 
-// The GPU family's per-kernel record says how long each kernel waited for an eager host.
-double host_wait_seconds(const arch::LayerResult& l) {
-  double s = 0;
-  if (l.timing.is_object() && l.timing.contains("kernels"))
-    for (const auto& k : l.timing["kernels"]) s += k.value("host_wait_us", 0.0) * 1e-6;
-  return s;
-}
-
-// Its kernels' durations alone; nullopt where the layer lists no kernels.
-std::optional<double> kernel_busy_seconds(const arch::LayerResult& l) {
+// The sum over a layer's kernels of one field of the GPU family's per-kernel record (host_wait_us:
+// how long each waited for an eager host; busy_us: its own duration), in seconds; nullopt where
+// the layer lists no kernels.
+std::optional<double> kernel_sum_seconds(const arch::LayerResult& l, const char* field_us) {
   if (!l.timing.is_object() || !l.timing.contains("kernels")) return std::nullopt;
   double s = 0;
-  for (const auto& k : l.timing["kernels"]) s += k.value("busy_us", 0.0) * 1e-6;
+  for (const auto& k : l.timing["kernels"]) s += k.value(field_us, 0.0) * 1e-6;
   return s;
 }
 
@@ -58,8 +52,8 @@ TrainSummary summarize_training(const workloads::training::TrainingStep& step, c
   for (const auto& l : step.layers) s.layers.push_back({l.name, 0, 0, l.params, l.saved_bytes});
   for (size_t i = 0; i < ops.size(); ++i) {
     const double t = run.layers[i].stats.seconds;
-    const double wait = host_wait_seconds(run.layers[i]);
-    const std::optional<double> busy = kernel_busy_seconds(run.layers[i]);
+    const double wait = kernel_sum_seconds(run.layers[i], "host_wait_us").value_or(0.0);
+    const std::optional<double> busy = kernel_sum_seconds(run.layers[i], "busy_us");
     const int layer = step.layer[i];
     switch (step.phase[i]) {
       case Phase::forward:

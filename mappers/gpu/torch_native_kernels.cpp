@@ -138,11 +138,11 @@ Kernel inner_sum_reduce(int64_t outputs, int64_t values, DType dtype, const arch
         std::max(std::min(ceil_div(target, grid), ceil_div(per_thread, 16)), ceil_div(per_thread, 256));
   per_thread = ceil_div(per_thread, ctas_per_output);
   const double e = elem_bytes(dtype);
-  const double partials =
-      ctas_per_output > 1 ? 2.0 * static_cast<double>(outputs * ctas_per_output) * 4.0 : 0.0;
+  // Split outputs: each CTA writes an fp32 partial, which the last one reads back.
+  const double partials = ctas_per_output > 1 ? static_cast<double>(outputs * ctas_per_output) * 4.0 : 0.0;
   Kernel k = native("reduce_kernel_inner", dtype, grid * ctas_per_output, bw * bh,
-                    static_cast<double>(outputs * values) * e + partials / 2,
-                    static_cast<double>(outputs) * e + partials / 2, spec);
+                    static_cast<double>(outputs * values) * e + partials,
+                    static_cast<double>(outputs) * e + partials, spec);
   k.dependent_accesses = spec.calibration.strided_reduce_fixed_steps + ceil_div(per_thread, kVt0);
   k.chain_carries_traffic = true;
   k.useful_flops = static_cast<double>(outputs * values);

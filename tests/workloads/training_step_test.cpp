@@ -16,24 +16,23 @@ using namespace orrery::workloads::training;
 
 namespace {
 
+// A linear layer over `m` rows: [m, k] x W [k, n] (+ bias).
+GemmParams linear(int64_t m, int64_t k, int64_t n, bool bias = false) {
+  GemmParams g;
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  g.b_is_weight = true;
+  g.bias = bias;
+  return g;
+}
+
 // x [4, 8] -> Linear(8, 16) -> ReLU -> Linear(16, 10): 4 rows, 10 classes.
 Graph mlp(const std::string& p1 = "fc1", const std::string& p2 = "relu", const std::string& p3 = "fc2") {
   Graph g("mlp");
-  GemmParams fc1;
-  fc1.m = 4;
-  fc1.k = 8;
-  fc1.n = 16;
-  fc1.b_is_weight = true;
-  fc1.bias = true;
-  g.add(make_op(p1, fc1, DType::fp32));
-  ElementwiseParams relu;
-  relu.fn = "relu";
-  relu.numel = 64;
-  g.add(make_op(p2, relu, DType::fp32), {0});
-  GemmParams fc2 = fc1;
-  fc2.k = 16;
-  fc2.n = 10;
-  g.add(make_op(p3, fc2, DType::fp32), {1});
+  g.add(make_op(p1, linear(4, 8, 16, true), DType::fp32));
+  g.add(make_op(p2, ElementwiseParams{"relu", 64}, DType::fp32), {0});
+  g.add(make_op(p3, linear(4, 16, 10, true), DType::fp32), {1});
   return g;
 }
 
@@ -185,20 +184,9 @@ TEST(TrainingStep, FullRecomputeRunsTheBlocksForwardTwice) {
 TEST(TrainingStep, ResidualGradientsAccumulate) {
   // y = relu(x W) + (x W): the gemm's output feeds two consumers, so autograd adds two gradients.
   Graph g("res");
-  GemmParams fc;
-  fc.m = 4;
-  fc.k = 8;
-  fc.n = 8;
-  fc.b_is_weight = true;
-  g.add(make_op("fc", fc, DType::fp32));
-  ElementwiseParams relu;
-  relu.fn = "relu";
-  relu.numel = 32;
-  g.add(make_op("relu", relu, DType::fp32), {0});
-  ElementwiseParams add;
-  add.fn = "add";
-  add.numel = 32;
-  g.add(make_op("add", add, DType::fp32), {1, 0});
+  g.add(make_op("fc", linear(4, 8, 8), DType::fp32));
+  g.add(make_op("relu", ElementwiseParams{"relu", 32}, DType::fp32), {0});
+  g.add(make_op("add", ElementwiseParams{"add", 32}, DType::fp32), {1, 0});
   const TrainingStep s = build_training_step(g, TrainOptions{});
   EXPECT_NO_THROW(op_named(s, "fc.out0.grad_accumulate1"));
   EXPECT_THROW(op_named(s, "fc.out0.grad_accumulate2"), std::runtime_error);
@@ -211,17 +199,10 @@ TEST(TrainingStep, PromotedInputsGetTheirGradientCastBack) {
   // fp32 gradient for x is cast to bf16 (4 x 8 elements), the cube's arrives in fp32 and needs
   // none. In fp32 training every dtype agrees: no such cast.
   Graph g("promote");
-  GemmParams fc;
-  fc.m = 4;
-  fc.k = 8;
-  fc.n = 8;
-  fc.b_is_weight = true;
-  g.add(make_op("fc1", fc, DType::fp32));
-  ElementwiseParams cube{"pow_scalar", 32};
-  g.add(make_op("cube", cube, DType::fp32), {0});
-  ElementwiseParams add{"add", 32};
-  g.add(make_op("inner", add, DType::fp32), {0, 1});
-  g.add(make_op("fc2", fc, DType::fp32), {2});
+  g.add(make_op("fc1", linear(4, 8, 8), DType::fp32));
+  g.add(make_op("cube", ElementwiseParams{"pow_scalar", 32}, DType::fp32), {0});
+  g.add(make_op("inner", ElementwiseParams{"add", 32}, DType::fp32), {0, 1});
+  g.add(make_op("fc2", linear(4, 8, 8), DType::fp32), {2});
   TrainOptions o;
   o.dtype = DType::bf16;
   const TrainingStep s = build_training_step(g, o);
@@ -231,8 +212,8 @@ TEST(TrainingStep, PromotedInputsGetTheirGradientCastBack) {
   EXPECT_EQ(back.inputs[0].dtype, DType::fp32);
   EXPECT_EQ(back.get<ElementwiseParams>()->numel, 32);
   EXPECT_THROW(op_named(s, "inner.grad.to_input1_dtype"), std::runtime_error);
-  const TrainingStep fp32 =
-      build_training_step(g, TrainOptions{});  // kept: range-for over a temporary's ops dangles
+  // Kept in a variable: a range-for over a temporary step's ops would dangle.
+  const TrainingStep fp32 = build_training_step(g, TrainOptions{});
   for (const auto& op : fp32.graph.ops()) EXPECT_EQ(op.name.find("to_input"), std::string::npos) << op.name;
 }
 

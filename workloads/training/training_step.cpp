@@ -416,20 +416,19 @@ class StepBuilder {
     if (!o_.optimizer) return;
     // --precision half: the 16-bit grads are copied into fp32 for the update of the fp32 master
     // weights, which are then copied back into the 16-bit model.
-    auto copy = [&](const char* name, DType to) {
-      ElementwiseParams c;
-      c.fn = "cast";
-      c.numel = step_.params;
-      emit(make_op(name, c, to), Phase::optimizer, kNoLayer);
-    };
-    if (half_) copy("optimizer.grads_to_fp32", DType::fp32);
+    const std::vector<int64_t> all{step_.params};
+    if (half_)
+      emit(cast_op("optimizer.grads_to_fp32", Tensor{"optimizer.grads", all, low_}, DType::fp32),
+           Phase::optimizer, kNoLayer);
     OptimizerParams p;
     p.algo = *o_.optimizer;
     p.params = step_.params;
     p.impl = o_.impl;
     p.tensor_numels = param_tensors_;  // model.parameters() order: first use in the forward
     emit(make_op("optimizer.step", p, DType::fp32), Phase::optimizer, kNoLayer);
-    if (half_) copy("optimizer.master_to_model", low_);
+    if (half_)
+      emit(cast_op("optimizer.master_to_model", Tensor{"optimizer.master_weights", all, DType::fp32}, low_),
+           Phase::optimizer, kNoLayer);
   }
 
   // --- memory ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/checked_math.hpp"
+#include "mappers/gpu/nchw_kernels.hpp"
 #include "mappers/gpu/stream_kernels.hpp"
 
 namespace orrery::mappers::gpu {
@@ -133,25 +134,10 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
       aten_per_channel("batch_norm_collect_statistics", n, c, pixels, 1, act, stats, 4 * numel, dtype, spec));
   // mean/invstd and the running statistics (5 per-channel vectors in, 4 out)
   ks.push_back(per_channel_vector("batch_norm_update_stats_and_invert", c, 5, 4, spec));
-  // batch_norm_transform_input_kernel: grid (C, min(256K / C, ceil(N / tb))), block (tf, tb) with
-  // tf = max(getNumThreads(HW / 4), min(getNumThreads(HW), 64)), tb = max(64 / tf, 1); a load
-  // -> store per element (restrict pointers: loads of successive elements overlap).
-  const int64_t tf = std::max(num_threads(pixels / 4), std::min<int64_t>(num_threads(pixels), 64));
-  const int64_t tb = std::max<int64_t>(64 / tf, 1);
-  const int64_t gy = std::max<int64_t>(1, std::min(262144 / c, ceil_div(n, tb)));
-  StreamProblem p;
-  p.name = "batch_norm_transform_input";
-  p.dtype = dtype;
-  p.read_bytes = act + 4 * stats;
-  p.write_bytes = act;
-  p.flops = 3 * numel;
-  Kernel t = make_stream_kernel(p, spec);
-  t.ctas = c * gy;
-  t.flops_per_cta = p.flops / static_cast<double>(t.ctas);
-  t.ctas_per_sm = std::clamp<int64_t>(spec.max_threads_per_sm / (tf * tb), 1, spec.max_ctas_per_sm);
-  t.dependent_accesses = ceil_div(n, tb * gy) * ceil_div(pixels, tf);
-  t.chain_carries_traffic = true;
-  ks.push_back(t);
+  // batch_norm_transform_input_kernel reads the activation again: still in the L2 when it fits
+  // there (the statistics kernel just streamed it), else from DRAM.
+  const double l2_share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
+  ks.push_back(batch_norm_transform_nchw(n, c, pixels, dtype, act <= l2_share, spec));
   return ks;
 }
 

@@ -67,7 +67,7 @@ GpuMapping map_batch_norm_inference(const Op& op, const NormParams& n, const arc
     // TensorIterator kernel (input, mean, invstd, weight, bias, output).
     m.kernels.back() = n.spatial_dims == 3 ? broadcast_elementwise("batch_norm_elementwise", n.rows * n.cols,
                                                                    n.channels, 6, op.dtype, spec)
-                       : nchw ? batch_norm_transform_nchw(batch, n.channels, n.cols, op.dtype, spec)
+                       : nchw ? batch_norm_transform_nchw(batch, n.channels, n.cols, op.dtype, false, spec)
                               : batch_norm_transform_channels_last(batch, n.channels, n.cols, op.dtype, spec);
   }
   for (const char* name : {"batchnorm_stats_cast", "batchnorm_invstd"}) {

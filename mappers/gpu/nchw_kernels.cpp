@@ -24,7 +24,7 @@ int64_t norm_threads(int64_t n) {
 
 }  // namespace
 
-Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dtype,
+Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dtype, bool input_in_l2,
                                  const arch::gpu::GpuSpec& spec) {
   // batch_norm_transform_input_cuda_template on the (N, C, HW) view: tf threads along the
   // pixels, tb along the batch, a grid of C planes x min(256K / C, ceil(N / tb)) batch ranges.
@@ -33,10 +33,21 @@ Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dty
   const int64_t gy = std::clamp<int64_t>(std::min<int64_t>(256 * 1024 / c, ceil_div(n, tb)), 1, 65535);
   const double bytes = static_cast<double>(n * c * pixels) * elem_bytes(dtype);
   Kernel k = grid_stream_kernel("batch_norm_transform_input", dtype, c * gy, tf * tb, bytes, bytes, spec);
-  // Each thread walks its pixels and batch rows one element at a time: a load, the affine
-  // transform, a store the next load may alias (no unrolling), so two dependent steps each.
-  const int64_t per_thread = ceil_div(pixels, tf) * ceil_div(n, tb * gy);
-  k.dependent_accesses = 2 * per_thread;
+  // Each thread walks its pixels and batch rows one element at a time, and no two steps' loads
+  // are in flight together: a map streamed from DRAM runs at one DRAM latency a step (565-650 ns
+  // on every multi-wave row above 50 MB of train_kernels_h100_seed20/21 and random_ops seeds 16-19,
+  // 1.6-1.8 TB/s however many steps), i.e. the L2 access each step makes plus the rest of the
+  // DRAM latency. A map the L2 still holds waits as ATen's other NCHW loops over L2-resident
+  // data do (calibration.norm_loop_miss_fraction).
+  const int64_t steps = ceil_div(pixels, tf) * ceil_div(n, tb * gy);
+  const double miss = input_in_l2 ? spec.calibration.norm_loop_miss_fraction
+                      : spec.hbm_latency_s > 0
+                          ? std::max(0.0, 1.0 - spec.calibration.dependent_access_s / spec.hbm_latency_s)
+                          : 0.0;
+  k.dependent_accesses = steps;
+  k.dram_dependent_accesses = static_cast<double>(steps) * miss;
+  if (input_in_l2) k.dram_read_bytes = 0;
+  k.chain_carries_traffic = true;
   k.flops_per_cta = 4.0 * static_cast<double>(n * c * pixels) / static_cast<double>(k.ctas);
   k.useful_flops = k.flops_per_cta * static_cast<double>(k.ctas);
   return k;

@@ -12,9 +12,10 @@
 namespace orrery::mappers::gpu {
 
 // batch_norm_transform_input_kernel on an (N, C, pixels) activation: a CTA per channel plane
-// and batch range, threads along the pixels.
+// and batch range, threads along the pixels. `input_in_l2`: the activation is still in the L2
+// (training: the statistics kernel just read it and it fits); else it streams from DRAM.
 arch::gpu::Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, workloads::DType dtype,
-                                            const arch::gpu::GpuSpec& spec);
+                                            bool input_in_l2, const arch::gpu::GpuSpec& spec);
 
 // cuDNN's bn_fw_inf_1C11_kernel_{NCHW,NHWC}: normalization with the running statistics and the
 // per-channel scale and shift in one streaming kernel (no separate statistics kernels).

@@ -87,17 +87,21 @@ int64_t cudnn_threads_x(int64_t pixels) {
   return 32;
 }
 
-// The share of a two-pass kernel's steps whose loads wait on DRAM: the first pass streams the
-// cold inputs (`tensors` of them, `act` bytes each) from DRAM; the second re-reads the channel
-// slices the resident CTAs just streamed, still in the L2 only if those slices fit together
-// (train_kernels_h100_seed20/21: 6 MB of activations at 0.53 us a step, 0.4 us more than an L2
-// hit).
-double two_pass_miss(int64_t c, double act, int tensors, const arch::gpu::GpuSpec& spec) {
+// Whether a two-pass kernel's second pass finds in the L2 the channel slices (`tensors` of them,
+// `act` bytes each over the c channels) that its resident CTAs just streamed in the first.
+bool slices_stay_in_l2(int64_t c, double act, int tensors, const arch::gpu::GpuSpec& spec) {
   const double share = static_cast<double>(spec.l2_bytes) * spec.calibration.l2_resident_fraction;
   const int64_t resident = std::min<int64_t>(
       c, spec.sm_count * std::clamp<int64_t>(spec.max_threads_per_sm / kMaxBlock, 1, spec.max_ctas_per_sm));
-  const double slices = static_cast<double>(resident) * tensors * act / static_cast<double>(c);
-  return (1.0 + (slices > share ? 1.0 : 0.0)) / 2.0;
+  return static_cast<double>(resident) * tensors * act / static_cast<double>(c) <= share;
+}
+
+// The share of a two-pass kernel's steps whose loads wait on DRAM: the first pass streams the
+// cold inputs from DRAM; the second re-reads the slices the first just streamed, from the L2 if
+// they stayed there (train_kernels_h100_seed20/21: 6 MB of activations at 0.53 us a step, 0.4 us
+// more than an L2 hit).
+double two_pass_miss(int64_t c, double act, int tensors, const arch::gpu::GpuSpec& spec) {
+  return (1.0 + (slices_stay_in_l2(c, act, tensors, spec) ? 0.0 : 1.0)) / 2.0;
 }
 
 // PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16
@@ -126,8 +130,13 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
     if (n * pixels <= kSingleReadElements)  // one read, one latency chain per element
       return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
                           dtype, spec)};
+    // Pass 1 sums the channel as ATen's statistics loops do; pass 2 loads, normalizes and stores
+    // each element as batch_norm_transform_input does, re-reading the channel slice that pass 1
+    // just streamed (still in the L2 only if the resident CTAs' slices fit there).
+    const double loop_miss = spec.calibration.norm_loop_miss_fraction;
+    const double second_pass_miss = slices_stay_in_l2(c, act, 1, spec) ? loop_miss : dram_miss_share(spec);
     return {per_channel("cudnn_bn_fw_tr_1C11_kernel_NCHW", n, c, pixels, 2, 2 * act, act + 2 * stats,
-                        7 * numel, dtype, spec, spec.calibration.norm_loop_miss_fraction, kNchwKernelVector)};
+                        7 * numel, dtype, spec, (loop_miss + second_pass_miss) / 2.0, kNchwKernelVector)};
   }
   std::vector<Kernel> ks;
   ks.push_back(

@@ -40,10 +40,7 @@ Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dty
   // DRAM latency. A map the L2 still holds waits as ATen's other NCHW loops over L2-resident
   // data do (calibration.norm_loop_miss_fraction).
   const int64_t steps = ceil_div(pixels, tf) * ceil_div(n, tb * gy);
-  const double miss = input_in_l2 ? spec.calibration.norm_loop_miss_fraction
-                      : spec.hbm_latency_s > 0
-                          ? std::max(0.0, 1.0 - spec.calibration.dependent_access_s / spec.hbm_latency_s)
-                          : 0.0;
+  const double miss = input_in_l2 ? spec.calibration.norm_loop_miss_fraction : dram_miss_share(spec);
   k.dependent_accesses = steps;
   k.dram_dependent_accesses = static_cast<double>(steps) * miss;
   if (input_in_l2) k.dram_read_bytes = 0;

@@ -75,4 +75,9 @@ arch::gpu::Kernel fixed_grid_stream_kernel(std::string name, workloads::DType dt
   return k;
 }
 
+double dram_miss_share(const arch::gpu::GpuSpec& spec) {
+  if (spec.hbm_latency_s <= 0) return 0.0;
+  return std::max(0.0, 1.0 - spec.calibration.dependent_access_s / spec.hbm_latency_s);
+}
+
 }  // namespace orrery::mappers::gpu

@@ -43,4 +43,9 @@ arch::gpu::Kernel fixed_grid_stream_kernel(std::string name, workloads::DType dt
                                            int64_t threads, double read, double write, double flops,
                                            const arch::gpu::GpuSpec& spec, bool row_per_cta);
 
+// A dependent step whose load misses the L2 waits the DRAM latency where a hit waits an L2
+// access: the share of hbm.latency_ns it adds to the step's calibration.dependent_access_ns
+// (Kernel::dram_dependent_accesses counts such shares). 0 without a DRAM latency.
+double dram_miss_share(const arch::gpu::GpuSpec& spec);
+
 }  // namespace orrery::mappers::gpu

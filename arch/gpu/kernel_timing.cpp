@@ -200,11 +200,14 @@ KernelTiming time_kernel_at(const GpuSpec& spec, const Kernel& k, LaunchMode mod
     t.memory_seconds += w.memory;
   }
   if (t.busy_seconds > 0) t.sm_busy_fraction = sm_share_seconds / t.busy_seconds;
-  // First loads of the first wave (row kernels already wait a round trip in every wave).
-  if (!k.row_per_cta && !k.wave_round_trip) t.busy_seconds += spec.hbm_latency_s;
-  t.busy_seconds += kernel_fixed_seconds(spec, k);
-  t.stall_seconds +=
-      (k.row_per_cta || k.wave_round_trip ? 0.0 : spec.hbm_latency_s) + kernel_fixed_seconds(spec, k);
+  // First loads of the first wave (row kernels already wait a round trip in every wave, and a
+  // chain of DRAM-missing steps starts with that wait).
+  const double first_loads =
+      k.row_per_cta || k.wave_round_trip || (k.chain_carries_traffic && k.dram_dependent_accesses > 0)
+          ? 0.0
+          : spec.hbm_latency_s;
+  t.busy_seconds += first_loads + kernel_fixed_seconds(spec, k);
+  t.stall_seconds += first_loads + kernel_fixed_seconds(spec, k);
   t.seconds = t.busy_seconds + (mode == LaunchMode::isolated ? spec.launch_overhead_s
                                 : mode == LaunchMode::stream
                                     ? spec.graph_kernel_overhead_s + spec.stream_kernel_extra_s

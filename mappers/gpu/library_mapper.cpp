@@ -248,6 +248,10 @@ struct MapOp {
           generic_elementwise(("generic_" + e.fn).c_str(), e.numel, in, out, operands, op.dtype, spec),
           "ATen elementwise_kernel (broadcasting, not vectorized)");
     }
+    if (rt == Runtime::pytorch && e.fn == "cast" && e.numel > 0 &&
+        !vectorized_cast(in / static_cast<double>(e.numel), op.dtype))
+      return one_kernel(unrolled_cast(e.numel, in, out, op.dtype, spec),
+                        "ATen unrolled_elementwise_kernel (direct_copy, dynamic casting)");
     return stream(op, spec, "elementwise_" + e.fn, in, out);
   }
   GpuMapping operator()(const NormParams& n) const {

@@ -70,6 +70,28 @@ Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, d
   return k;
 }
 
+bool vectorized_cast(double source_bytes, DType dtype) {
+  return source_bytes == elem_bytes(dtype) ||
+         (source_bytes == 4.0 && (dtype == DType::bf16 || dtype == DType::fp16));
+}
+
+Kernel unrolled_cast(int64_t numel, double read_bytes, double write_bytes, DType dtype,
+                     const arch::gpu::GpuSpec& spec) {
+  constexpr int64_t kThreadWork = 4;  // CUDALoops.cuh thread_work_size()
+  Kernel k = native("unrolled_elementwise_direct_copy", dtype, ceil_div(numel, 128 * kThreadWork), 128,
+                    read_bytes, write_bytes, spec);
+  // Each element's load sits in its own case of fetch_and_cast's dtype switch: the thread's four
+  // loads do not overlap, and each misses the L2 (a cast reads its source once), waiting an L2
+  // access and the DRAM latency. The training rows' kernels of this name: ~3 us in one wave from
+  // 32,000 to 2.4 M elements (4 x (220 + 600) ns), ~2 TB/s over many waves; predicted/measured
+  // 0.8-1.1 per row and phase (validation/data/training_h100_kernels.csv).
+  k.dependent_accesses = kThreadWork;
+  k.dram_dependent_accesses = kThreadWork;
+  k.chain_carries_traffic = true;
+  k.useful_flops = static_cast<double>(numel);
+  return k;
+}
+
 Kernel max_pool_nhwc(const workloads::PoolParams& p, DType dtype, const arch::gpu::GpuSpec& spec) {
   // DilatedMaxPool2d.cu (NHWC path): block (x: channels, y: output columns, z: output rows) of
   // up to 1024 threads; each thread covers kernel_size_C channel slices; the grid strides the

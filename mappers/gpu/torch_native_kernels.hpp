@@ -45,6 +45,16 @@ arch::gpu::Kernel broadcast_elementwise(const char* name, int64_t numel, int64_t
 arch::gpu::Kernel generic_elementwise(const char* name, int64_t numel, double read_bytes, double write_bytes,
                                       int operands, workloads::DType dtype, const arch::gpu::GpuSpec& spec);
 
+// A dtype-changing copy ATen has no vectorized kernel for (all but fp32 -> bf16/fp16, which
+// bfloat16_copy / float16_copy vectorize, and same-size copies): unrolled_elementwise_kernel with
+// direct_copy's dynamic casting, 128 threads of 4 elements each, every element loaded through a switch on its
+// runtime dtype. `read_bytes` / `numel` is the source element's size.
+arch::gpu::Kernel unrolled_cast(int64_t numel, double read_bytes, double write_bytes, workloads::DType dtype,
+                                const arch::gpu::GpuSpec& spec);
+// Whether ATen copies `source_bytes`-byte elements into `dtype` with a vectorized kernel
+// (the same size, or fp32 into a 16-bit float).
+bool vectorized_cast(double source_bytes, workloads::DType dtype);
+
 // max_pool2d on NHWC (max_pool_forward_nhwc, which also writes int64 argmax indices): one
 // thread per (channel group, output column, output row) block, walking its outputs, the window
 // taps and its channels with a dependent load per step.

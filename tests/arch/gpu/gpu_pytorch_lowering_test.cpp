@@ -282,6 +282,48 @@ TEST(GpuPytorchLowering, PytorchPathsForBiasMaskAndBroadcast) {
 }
 
 // Energy: an mma.sync kernel (FlashAttention-2) pays energy.mma_sync_factor times the
+// Autocast's casts: fp32 -> bf16 is ATen's vectorized bfloat16_copy (a streaming kernel);
+// bf16 -> fp32 has no such kernel and runs unrolled_elementwise_kernel with dynamic casting
+// (CUDALoops.cuh: 128 threads x 4 elements, grid ceil(1,000,000 / 512) = 1,954 CTAs, 16 a SM by
+// threads). Each of a thread's 4 loads waits an L2 access and the DRAM latency: with
+// hbm.latency_ns 600 and dependent_access_ns 220 one wave takes 4 x 820 ns, and no separate
+// first-load latency is added (the chain starts with it).
+workloads::Op cast_op(workloads::DType from, workloads::DType to) {
+  workloads::Op op;
+  op.name = "x.to";
+  op.dtype = to;
+  op.params = workloads::ElementwiseParams{"cast", 1000000};
+  op.inputs = {{"x", {1000000}, from}};
+  op.outputs = {{"y", {1000000}, to}};
+  return op;
+}
+
+TEST(GpuPytorchLowering, UpcastsRunTheUnrolledDynamicCastKernel) {
+  const GpuSpec lat =
+      make_spec(load_arch_text(test::gpu_test_config(kChannelsLast), "gpu_test.yaml",
+                               {{"hbm.latency_ns", "600"}, {"calibration.dependent_access_ns", "220"}}));
+  using workloads::DType;
+  const auto down = mappers::gpu::map_op(cast_op(DType::fp32, DType::bf16), lat, Runtime::pytorch);
+  ASSERT_EQ(down.kernels.size(), 1u);
+  EXPECT_EQ(down.kernels[0].name, "elementwise_cast");
+  EXPECT_EQ(down.kernels[0].dependent_accesses, 0);
+  const auto up = mappers::gpu::map_op(cast_op(DType::bf16, DType::fp32), lat, Runtime::pytorch);
+  ASSERT_EQ(up.kernels.size(), 1u);
+  const Kernel& k = up.kernels[0];
+  EXPECT_EQ(k.name, "unrolled_elementwise_direct_copy");
+  EXPECT_EQ(k.ctas, 1954);
+  EXPECT_EQ(k.ctas_per_sm, 16);
+  EXPECT_EQ(k.dependent_accesses, 4);
+  EXPECT_DOUBLE_EQ(k.dram_dependent_accesses, 4.0);
+  EXPECT_DOUBLE_EQ(k.dram_read_bytes, 2e6);
+  // 1,954 CTAs in 132 x 16 slots: one wave, its chain 4 x (220 + 600) ns = 3.28 us; the 6 MB
+  // stream takes 6e6 / (3,352 GB/s x 0.9) = 2.0 us beneath it.
+  EXPECT_NEAR(time_kernel(lat, k, LaunchMode::graph, false).busy_seconds, 3.28e-6, 1e-9);
+  // The library runtime (no PyTorch) keeps the streaming copy.
+  EXPECT_EQ(mappers::gpu::map_op(cast_op(DType::bf16, DType::fp32), lat, Runtime::library).kernels[0].name,
+            "elementwise_cast");
+}
+
 // tensor-core energy per FLOP; time spent waiting on the first loads draws no active power.
 TEST(GpuEnergy, MmaSyncFactorAndIdleWaits) {
   const GpuSpec spec =

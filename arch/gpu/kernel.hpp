@@ -77,6 +77,10 @@ struct Kernel {
   // operand read once, a random row of a table larger than the L2): each waits the DRAM latency
   // more. (dram_round_trips are whole round trips beside those steps; both cost hbm.latency_ns.)
   double dram_dependent_accesses = 0;
+  // Each thread moves one element (at most 4 bytes) per load or store: 64-128 B per warp access,
+  // where vectorized kernels move 512 B. Such kernels draw a smaller share of the HBM bandwidth
+  // (calibration.hbm_scalar_efficiency), however many steps are in flight.
+  bool scalar_access = false;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

@@ -84,6 +84,11 @@ double dram_bytes_per_s(const GpuSpec& spec) {
   return spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_efficiency;
 }
 
+double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
+  return k.scalar_access ? spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_scalar_efficiency
+                         : dram_bytes_per_s(spec);
+}
+
 namespace {
 
 double pj_per_flop(const GpuSpec& spec, const Kernel& k) {
@@ -155,7 +160,7 @@ WaveTime wave_time(const GpuSpec& spec, const Kernel& k, int64_t active, double 
   const double port_bw = static_cast<double>(busy_sms) * spec.load_port_bytes_per_clk * f;
   const double l2 = std::max(k.l2_bytes * share / spec.l2_bandwidth_bytes_per_s,
                              (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) * share / port_bw);
-  const double dram_bw = std::min(dram_bytes_per_s(spec), port_bw);
+  const double dram_bw = std::min(dram_bytes_per_s(spec, k), port_bw);
   const double dram = (k.dram_read_bytes + k.dram_write_bytes) * share / dram_bw;
   w.memory = std::max(l2, dram);
   const double tile_overhead = k.tile_m > 0 ? spec.calibration.tile_overhead_cycles / f : 0.0;

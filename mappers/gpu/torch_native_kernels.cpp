@@ -87,6 +87,7 @@ Kernel unrolled_cast(int64_t numel, double read_bytes, double write_bytes, DType
   // 0.8-1.1 per row and phase (validation/data/training_h100_kernels.csv).
   k.dependent_accesses = kThreadWork;
   k.dram_dependent_accesses = kThreadWork;
+  k.scalar_access = true;
   k.chain_carries_traffic = true;
   k.useful_flops = static_cast<double>(numel);
   return k;

@@ -167,8 +167,13 @@ std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixel
                         dtype, spec, two_pass_miss(c, act, 2, spec), kBackwardVector,
                         cudnn_threads_x(pixels))};
   }
-  return {aten_per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype,
-                           spec)};
+  // ATen's batch_norm_backward_kernel: pass 1 sums dY and dY * (X - mean) as the statistics loop
+  // does; pass 2 loads X and dY and stores dX per element (the transform's load -> store steps),
+  // re-reading the slices pass 1 streamed.
+  const double loop_miss = spec.calibration.norm_loop_miss_fraction;
+  const double second_pass_miss = slices_stay_in_l2(c, act, 2, spec) ? loop_miss : dram_miss_share(spec);
+  return {per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype, spec,
+                      (loop_miss + second_pass_miss) / 2.0)};
 }
 
 }  // namespace orrery::mappers::gpu

@@ -172,8 +172,8 @@ std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixel
   // re-reading the slices pass 1 streamed.
   const double loop_miss = spec.calibration.norm_loop_miss_fraction;
   const double second_pass_miss = slices_stay_in_l2(c, act, 2, spec) ? loop_miss : dram_miss_share(spec);
-  return {per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype, spec,
-                      (loop_miss + second_pass_miss) / 2.0)};
+  return {per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype,
+                      spec, (loop_miss + second_pass_miss) / 2.0)};
 }
 
 }  // namespace orrery::mappers::gpu

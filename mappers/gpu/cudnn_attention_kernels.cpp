@@ -149,12 +149,17 @@ GpuMapping decode(const workloads::AttentionParams& a, workloads::DType dtype,
 GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, workloads::DType dtype,
                                         const arch::gpu::GpuSpec& spec) {
   const Sizes z = sizes(a, dtype);
-  const int64_t d_kernel = std::max<int64_t>(64, ceil_div(a.head_dim, 64) * 64);
-  // A CTA owns 128 keys and walks the query blocks of 64: per score it recomputes S = Q K^T and
+  // The measured kernels (cudnn_generated_fort_native_sdpa_sm90_flash_bprop_wgmma_f16_knob_26_
+  // 64x64x{64,128,256}_1x4x1 in every random and training set) tile 64 keys by 64 queries and
+  // compile head dims in powers of two: d = 32 and 64 ran the 64 kernel, 80-128 the 128, 256 the
+  // 256.
+  int64_t d_kernel = 64;
+  while (d_kernel < a.head_dim) d_kernel *= 2;
+  // A CTA owns 64 keys and walks the query blocks of 64: per score it recomputes S = Q K^T and
   // P = exp(S - lse), forms dP = dO V^T and dS = P (dP - D), and accumulates dV += P^T dO,
   // dK += dS^T Q and dQ += dS K (fp32 atomics into a workspace): five MMAs of the forward's
   // two, the exp and ~4 FP32 ops per score.
-  constexpr int64_t bc = 128, br = 64;
+  constexpr int64_t bc = 64, br = 64;
   const int64_t k_blocks = ceil_div(a.kv_len, bc), q_blocks = ceil_div(a.q_len, br);
   const bool wgmma = spec.compute_capability >= 90;
   const double blocks = a.causal ? 0.5 * static_cast<double>(q_blocks + 1) : static_cast<double>(q_blocks);
@@ -171,17 +176,25 @@ GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, wor
   // Per visited query block: Q and dO in (16-bit), lse and D (fp32), dQ's fp32 atomics out.
   k.l2_bytes = q_visits * (2.0 * z.D * z.ib + 8.0 + 2.0 * z.D * 4.0) + 2.0 * z.kv_bytes;
   const double dq_acc = z.B * z.H * z.S * z.D * 4.0;
+  // Grouped-query attention: each query head's CTAs write their own fp32 dK and dV, which
+  // fmha_reduce_head then sums over the heads sharing a KV head (two kernels in the measured
+  // GQA backwards, none in the others).
+  const bool grouped = a.kv_heads < a.heads;
+  const double per_head_kv = 2.0 * z.B * z.H * z.L * z.D * 4.0;
   k.dram_read_bytes = 2.0 * z.q_bytes + z.kv_bytes + z.B * z.H * z.S * 8.0;
-  set_writes(k, spec, k.dram_read_bytes, z.kv_bytes + dq_acc);
+  set_writes(k, spec, k.dram_read_bytes, (grouped ? per_head_kv : z.kv_bytes) + dq_acc);
   GpuMapping m;
+  // A small workspace memset (0.8-1.2 us measured at every size), then D = rowsum(dO * O); the
+  // same kernel zeroes the fp32 dQ accumulator (its time follows dO, O and dQ's fp32 bytes:
+  // 2.8 TB/s over the three at B=261 H=40 S=39 d=64 and at B=22 H=8 S=320 d=128).
+  m.kernels.push_back(memset_node(z.B * z.H * 4.0, spec));
   StreamProblem dot;
-  dot.name = "cudnn_sdpa_dot_do_o";  // D = rowsum(dO * O)
+  dot.name = "cudnn_sdpa_dot_do_o";
   dot.dtype = dtype;
   dot.read_bytes = 2.0 * z.q_bytes;
-  dot.write_bytes = z.B * z.H * z.S * 4.0;
+  dot.write_bytes = z.B * z.H * z.S * 4.0 + dq_acc;
   dot.flops = 2.0 * z.B * z.H * z.S * z.D;
   m.kernels.push_back(make_stream_kernel(dot, spec));
-  m.kernels.push_back(memset_node(dq_acc, spec));
   m.kernels.push_back(k);
   StreamProblem convert;
   convert.name = "cudnn_sdpa_dq_convert";  // the fp32 dQ accumulator to the op's dtype
@@ -190,7 +203,20 @@ GpuMapping map_cudnn_attention_backward(const workloads::AttentionParams& a, wor
   convert.write_bytes = z.q_bytes;
   convert.flops = z.B * z.H * z.S * z.D;
   m.kernels.push_back(make_stream_kernel(convert, spec));
-  m.note = "cuDNN fused attention backward (dO.O rowsum, dQ accumulator zeroed, bprop, dQ convert)";
+  if (grouped) {
+    for (const char* which : {"cudnn_fmha_reduce_head_dk", "cudnn_fmha_reduce_head_dv"}) {
+      StreamProblem r;
+      r.name = which;
+      r.dtype = dtype;
+      r.read_bytes = per_head_kv / 2.0;
+      r.write_bytes = z.kv_bytes / 2.0;
+      r.flops = per_head_kv / 8.0;
+      m.kernels.push_back(make_stream_kernel(r, spec));
+    }
+  }
+  m.note = grouped ? "cuDNN fused attention backward (memset, dO.O rowsum zeroing dQ, bprop, dQ convert, "
+                     "dK/dV summed over each KV head's query heads)"
+                   : "cuDNN fused attention backward (memset, dO.O rowsum zeroing dQ, bprop, dQ convert)";
   return m;
 }
 

@@ -114,17 +114,43 @@ TEST(GpuSdpaDispatch, CudnnBackwardRunsAtItsOwnMmaRate) {
   const std::string fwd = "attention:B=1,H=132,S=1024,D=128,causal=0,dtype=fp16";
   const GpuSpec full = spec_with(), half = spec_with("calibration: {attention_backward_efficiency: 0.5}\n");
   const auto b1 = map(bwd, full), b2 = map(bwd, half);
-  ASSERT_EQ(names(b1), (std::vector<std::string>{"cudnn_sdpa_dot_do_o", "memset",
-                                                 "cudnn_sdpa_sm90_flash_bprop_wgmma_64x128x128",
+  ASSERT_EQ(names(b1), (std::vector<std::string>{"memset", "cudnn_sdpa_dot_do_o",
+                                                 "cudnn_sdpa_sm90_flash_bprop_wgmma_64x64x128",
                                                  "cudnn_sdpa_dq_convert"}));
   EXPECT_DOUBLE_EQ(math_flops_per_clk(half, b2.kernels[2]), 0.5 * math_flops_per_clk(full, b1.kernels[2]));
-  EXPECT_DOUBLE_EQ(math_flops_per_clk(half, b2.kernels[0]), math_flops_per_clk(full, b1.kernels[0]));
+  EXPECT_DOUBLE_EQ(math_flops_per_clk(half, b2.kernels[1]), math_flops_per_clk(full, b1.kernels[1]));
   EXPECT_DOUBLE_EQ(math_flops_per_clk(half, map(fwd, half).kernels[1]),
                    math_flops_per_clk(full, map(fwd, full).kernels[1]));
   // Math-bound (8 waves of 2.5 x the forward's MMAs): the bprop's busy time grows by its math time.
   const double t1 = time_kernel_at(full, b1.kernels[2], LaunchMode::graph, full.max_clock_hz).busy_seconds;
   const double t2 = time_kernel_at(half, b2.kernels[2], LaunchMode::graph, half.max_clock_hz).busy_seconds;
   EXPECT_GT(t2, 1.3 * t1);
+}
+
+// cuDNN's bprop as the measured names show it (sdpa_sm90_flash_bprop_wgmma_f16_knob_26_64x64x{64,
+// 128,256}): 64 keys a CTA (1,024 / 64 = 16 key blocks per head), head dims compiled in powers of
+// two (d = 96 runs the 128 kernel). Its dO.O kernel also zeroes the fp32 dQ accumulator (the memset
+// before it is a small workspace). Grouped-query heads write fp32 dK and dV per query head,
+// summed per KV head by two fmha_reduce_head kernels.
+TEST(GpuSdpaDispatch, CudnnBackwardTilingAndGroupedHeads) {
+  const GpuSpec s = spec_with();
+  const auto mha = map("attention:B=2,H=8,S=1024,D=96,causal=0,pass=backward,dtype=bf16", s);
+  ASSERT_EQ(mha.kernels.size(), 4u);
+  EXPECT_EQ(mha.kernels[2].name, "cudnn_sdpa_sm90_flash_bprop_wgmma_64x64x128");
+  EXPECT_EQ(mha.kernels[2].ctas, 2 * 8 * 16);
+  const double dq_acc = 2.0 * 8 * 1024 * 96 * 4, rowsum = 2.0 * 8 * 1024 * 4;
+  EXPECT_DOUBLE_EQ(mha.kernels[1].written_bytes, rowsum + dq_acc);
+  EXPECT_DOUBLE_EQ(mha.kernels[0].written_bytes, 2.0 * 8 * 4);
+  const auto gqa = map("attention:B=2,H=8,S=1024,D=96,causal=0,kv_heads=2,pass=backward,dtype=bf16", s);
+  ASSERT_EQ(names(gqa),
+            (std::vector<std::string>{"memset", "cudnn_sdpa_dot_do_o",
+                                      "cudnn_sdpa_sm90_flash_bprop_wgmma_64x64x128", "cudnn_sdpa_dq_convert",
+                                      "cudnn_fmha_reduce_head_dk", "cudnn_fmha_reduce_head_dv"}));
+  // each reduction reads its fp32 per-query-head gradient and writes the KV heads' 16-bit one
+  EXPECT_DOUBLE_EQ(gqa.kernels[4].dram_read_bytes, 2.0 * 8 * 1024 * 96 * 4);
+  EXPECT_DOUBLE_EQ(gqa.kernels[4].written_bytes, 2.0 * 2 * 1024 * 96 * 2);
+  EXPECT_EQ(map("attention:B=2,H=8,S=256,D=32,causal=1,pass=backward,dtype=fp16", s).kernels[2].name,
+            "cudnn_sdpa_sm90_flash_bprop_wgmma_64x64x64_causal");
 }
 
 // Grouped-query decode: the query heads sharing a KV head share a CTA, which reads that head's

@@ -62,7 +62,7 @@ constexpr NumberField kNumberFields[] = {
     {"dram_round_trips", &Kernel::dram_round_trips},
     {"chain_carries_traffic", &Kernel::chain_carries_traffic},
     {"dram_dependent_accesses", &Kernel::dram_dependent_accesses},
-    {"scalar_access", &Kernel::scalar_access},
+    {"low_mlp", &Kernel::low_mlp},
     {"lane_ops_per_cta", &Kernel::lane_ops_per_cta},
     {"memset", &Kernel::memset},
 };

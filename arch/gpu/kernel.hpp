@@ -77,10 +77,13 @@ struct Kernel {
   // operand read once, a random row of a table larger than the L2): each waits the DRAM latency
   // more. (dram_round_trips are whole round trips beside those steps; both cost hbm.latency_ns.)
   double dram_dependent_accesses = 0;
-  // Each thread moves one element (at most 4 bytes) per load or store: 64-128 B per warp access,
-  // where vectorized kernels move 512 B. Such kernels draw a smaller share of the HBM bandwidth
-  // (calibration.hbm_scalar_efficiency), however many steps are in flight.
-  bool scalar_access = false;
+  // Low memory-level parallelism: each thread keeps one or two loads in flight and stores between
+  // them (a per-element load -> store loop, a row loaded, reduced, then re-read and stored). Such
+  // kernels reach a smaller share of the HBM bandwidth (calibration.hbm_low_mlp_efficiency) than
+  // streaming ones whose threads keep several vector loads in flight: an observed plateau (1.8-2.2
+  // TB/s on the H100 for ATen's NCHW batch norm, layer norm, the dynamic-cast copy, cuDNN's
+  // single-read batch norm), not a derived figure.
+  bool low_mlp = false;
   // Integer/address instructions per CTA on the CUDA cores (one lane each; a non-vectorized
   // broadcasting kernel's offset arithmetic), issued beside the math.
   double lane_ops_per_cta = 0;

@@ -85,8 +85,8 @@ double dram_bytes_per_s(const GpuSpec& spec) {
 }
 
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k) {
-  return k.scalar_access ? spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_scalar_efficiency
-                         : dram_bytes_per_s(spec);
+  return k.low_mlp ? spec.hbm_bandwidth_bytes_per_s * spec.calibration.hbm_low_mlp_efficiency
+                   : dram_bytes_per_s(spec);
 }
 
 namespace {

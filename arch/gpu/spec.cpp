@@ -163,10 +163,10 @@ std::shared_ptr<const config::Schema> make_schema() {
               d.attention_backward_efficiency, 0.05, 1);
   s->add_real("calibration.hbm_efficiency", "",
               "fitted: achievable fraction of peak HBM bandwidth when streaming", d.hbm_efficiency, 0.05, 1);
-  s->add_real("calibration.hbm_scalar_efficiency", "",
-              "fitted: achievable fraction of peak HBM bandwidth for kernels whose threads load and store "
-              "one element (<= 4 B) at a time",
-              d.hbm_scalar_efficiency, 0.05, 1);
+  s->add_real("calibration.hbm_low_mlp_efficiency", "",
+              "fitted: achievable fraction of peak HBM bandwidth for kernels whose threads keep one or two "
+              "loads in flight (per-element load -> store loops, row kernels)",
+              d.hbm_low_mlp_efficiency, 0.05, 1);
   s->add_real("calibration.unaligned_efficiency", "",
               "fitted: fraction of peak MMA rate of GEMMs whose rows are not 16-byte aligned (mma.sync, "
               "scalar loads)",
@@ -341,7 +341,7 @@ GpuSpec make_spec(const config::Resolved& c) {
   k.attention_wgmma_efficiency = c.real("calibration.attention_wgmma_efficiency");
   k.attention_backward_efficiency = c.real("calibration.attention_backward_efficiency");
   k.hbm_efficiency = c.real("calibration.hbm_efficiency");
-  k.hbm_scalar_efficiency = c.real("calibration.hbm_scalar_efficiency");
+  k.hbm_low_mlp_efficiency = c.real("calibration.hbm_low_mlp_efficiency");
   k.unaligned_efficiency = c.real("calibration.unaligned_efficiency");
   k.l2_resident_fraction = c.real("calibration.l2_resident_fraction");
   k.l2_dirty_fraction = c.real("calibration.l2_dirty_fraction");

@@ -25,9 +25,8 @@ struct GpuCalibration {
   // tile (S, P, dP, dS, then dV, dK, dQ), with register -> shared-memory round trips and fences
   // between them, so the wgmma pipeline runs less full than in the forward's loop.
   double attention_backward_efficiency = 1.0;
-  double hbm_efficiency = 0.9;  // achievable fraction of peak HBM bandwidth (streaming)
-  double hbm_scalar_efficiency =
-      0.57;  // the same for kernels of element-wide accesses (Kernel::scalar_access)
+  double hbm_efficiency = 0.9;           // achievable fraction of peak HBM bandwidth (streaming)
+  double hbm_low_mlp_efficiency = 0.57;  // the same for kernels of few loads in flight (Kernel::low_mlp)
   double unaligned_efficiency =
       0.15;                           // fraction of peak MMA rate of mma.sync kernels with unvectorized loads
   double l2_resident_fraction = 0.7;  // fraction of L2 a kernel's working set can occupy

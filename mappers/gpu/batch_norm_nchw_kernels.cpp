@@ -50,7 +50,7 @@ Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int p
   k.dependent_accesses = passes * (steps + kReductionSteps);
   k.dram_dependent_accesses = static_cast<double>(passes * steps) * miss;
   k.chain_carries_traffic = true;
-  k.scalar_access = vec == 1;  // one element a thread per load (float4/float2 kernels: vec 4, 2)
+  k.low_mlp = vec == 1;  // one element a thread per step (the float4/float2 kernels, vec 4 and 2, stream)
   return k;
 }
 

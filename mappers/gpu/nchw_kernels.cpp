@@ -45,7 +45,7 @@ Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dty
   k.dram_dependent_accesses = static_cast<double>(steps) * miss;
   if (input_in_l2) k.dram_read_bytes = 0;
   k.chain_carries_traffic = true;
-  k.scalar_access = true;
+  k.low_mlp = true;
   k.flops_per_cta = 4.0 * static_cast<double>(n * c * pixels) / static_cast<double>(k.ctas);
   k.useful_flops = k.flops_per_cta * static_cast<double>(k.ctas);
   return k;

@@ -87,7 +87,7 @@ Kernel unrolled_cast(int64_t numel, double read_bytes, double write_bytes, DType
   // 0.8-1.1 per row and phase (validation/data/training_h100_kernels.csv).
   k.dependent_accesses = kThreadWork;
   k.dram_dependent_accesses = kThreadWork;
-  k.scalar_access = true;
+  k.low_mlp = true;
   k.chain_carries_traffic = true;
   k.useful_flops = static_cast<double>(numel);
   return k;
@@ -186,6 +186,7 @@ Kernel layer_norm_rows(int64_t rows, int64_t cols, DType dtype, const arch::gpu:
                     bytes, spec);
   k.row_per_cta = true;
   k.chain_carries_traffic = true;
+  k.low_mlp = true;  // a vector or two a thread, then the block reduction, then the re-read and store
   // The second pass waits on gamma (and beta) too: from DRAM while they are cold, that is when
   // all the rows run in one wave, else from the L2 with the row.
   const bool one_wave = rows <= spec.sm_count * k.ctas_per_sm;

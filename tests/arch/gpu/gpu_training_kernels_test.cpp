@@ -148,26 +148,26 @@ TEST(GpuTrainingKernels, NchwBatchNormOneCtaPerChannel) {
   EXPECT_EQ(g.kernels[0].name, "cudnn_bn_bw_1C11_singleread");
 }
 
-// Element-wide kernels draw calibration.hbm_scalar_efficiency of the HBM bandwidth, vectorized
-// ones hbm_efficiency. ATen's bf16 backward at N=240, C=496, 32x32 (one CTA a channel, 496 CTAs:
-// one wave) moves X and dY twice and writes dX: 5 x 243.8 MB. Its chain, 2 x (240 x 2 + 3) steps
-// of 270 ns (dependent_access_ns's default; no DRAM latency in the test config), is 261 us; the
-// traffic at 3,352 GB/s x 0.57 takes 639 us and sets the time, which the cycle model's HBM
-// channels reproduce. cuDNN's float4 two-pass forward (vec 4) is not element-wide.
-TEST(GpuTrainingKernels, ElementWideKernelsDrawTheScalarShareOfHbm) {
+// Kernels whose threads keep one or two loads in flight draw calibration.hbm_low_mlp_efficiency of
+// the HBM bandwidth, streaming ones hbm_efficiency. ATen's bf16 backward at N=240, C=496, 32x32 (one CTA a
+// channel, 496 CTAs: one wave) moves X and dY twice and writes dX: 5 x 243.8 MB. Its chain, 2 x (240 x 2 + 3)
+// steps of 270 ns (dependent_access_ns's default; no DRAM latency in the test config), is 261 us; the traffic
+// at 3,352 GB/s x 0.57 takes 639 us and sets the time, which the cycle model's HBM channels reproduce.
+// cuDNN's float4 two-pass forward (vec 4) streams.
+TEST(GpuTrainingKernels, FewLoadsInFlightDrawTheLowMlpShareOfHbm) {
   const GpuSpec s = make_spec(load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
-                                             {{"calibration.hbm_scalar_efficiency", "0.57"}}));
+                                             {{"calibration.hbm_low_mlp_efficiency", "0.57"}}));
   workloads::NormParams n{workloads::NormParams::Type::batch, 240 * 496, 1024, 496, 2, false, true};
   const auto b = mappers::gpu::map_op(workloads::make_op("bn.grad", n, DType::bf16), s, Runtime::pytorch);
   ASSERT_EQ(b.kernels.size(), 1u);
   const Kernel& k = b.kernels[0];
-  EXPECT_TRUE(k.scalar_access);
+  EXPECT_TRUE(k.low_mlp);
   const double bytes = k.dram_read_bytes + k.dram_write_bytes;
   EXPECT_DOUBLE_EQ(k.dram_read_bytes, 4.0 * 240 * 496 * 1024 * 2);  // dX's last writes stay in the L2
   EXPECT_NEAR(time_kernel_at(s, k, LaunchMode::graph, s.max_clock_hz).busy_seconds, bytes / (3352e9 * 0.57),
               1e-9);
   Kernel vectorized = k;
-  vectorized.scalar_access = false;
+  vectorized.low_mlp = false;
   EXPECT_NEAR(time_kernel_at(s, vectorized, LaunchMode::graph, s.max_clock_hz).busy_seconds,
               bytes / (3352e9 * 0.9), 1e-9);
   const auto run = [&](Fidelity f) {
@@ -177,7 +177,7 @@ TEST(GpuTrainingKernels, ElementWideKernelsDrawTheScalarShareOfHbm) {
     return find_family("gpu")
         ->simulate(
             load_arch_text(test::gpu_test_config(), "gpu_test.yaml",
-                           {{"calibration.hbm_scalar_efficiency", "0.57"}}),
+                           {{"calibration.hbm_low_mlp_efficiency", "0.57"}}),
             workloads::parse_op_spec("batchnorm:N=240,C=496,H=32,W=32,dtype=bf16,layout=nchw,pass=backward"),
             o)
         .total.seconds;
@@ -188,9 +188,8 @@ TEST(GpuTrainingKernels, ElementWideKernelsDrawTheScalarShareOfHbm) {
   n.channels = 64;
   n.backward = false;
   n.training = true;
-  EXPECT_FALSE(mappers::gpu::map_op(workloads::make_op("bn", n, DType::fp32), s, Runtime::pytorch)
-                   .kernels[0]
-                   .scalar_access);
+  EXPECT_FALSE(
+      mappers::gpu::map_op(workloads::make_op("bn", n, DType::fp32), s, Runtime::pytorch).kernels[0].low_mlp);
 }
 
 // PyTorch's SDPA runs fp32 on the memory-efficient backend (FlashAttention and cuDNN take 16-bit

@@ -23,6 +23,7 @@ import compare_training as ct
 
 # (family, keywords in the lower-cased kernel name), first match wins
 FAMILIES = [
+    ("optimizer", ["multi_tensor", "_foreach", "fused_adam", "fused_sgd"]),
     ("transpose", ["nchwtonhwc", "nhwctonchw", "transpose"]),
     ("memset", ["memset"]),
     ("memcpy", ["memcpy"]),
@@ -37,7 +38,6 @@ FAMILIES = [
     ("cast", ["bfloat16_copy", "direct_copy", "_cast", "cast_"]),
     ("reduce", ["reduce"]),
     ("embedding", ["embedding", "index", "gather", "scatter"]),
-    ("optimizer", ["multi_tensor", "adam", "sgd"]),
     ("elementwise", ["elementwise", "relu", "add", "mul", "gelu", "silu", "clone", "fill", "dropout"]),
 ]
 

@@ -69,13 +69,9 @@ std::vector<std::vector<KernelTiming>> time_all(const GpuSpec& spec, const workl
                              : timing[i].empty()               ? mode
                              : library_chained(graph.ops()[i]) ? LaunchMode::graph
                                                                : LaunchMode::stream;
-        if (k.memset && mode != LaunchMode::graph) {
-          Kernel plain = k;
-          plain.memset = false;
-          timing[i].push_back(time_kernel(spec, plain, m, sustained));
-        } else {
-          timing[i].push_back(time_kernel(spec, k, m, sustained));
-        }
+        Kernel timed = k;
+        timed.memset = k.memset && mode == LaunchMode::graph;
+        timing[i].push_back(time_kernel(spec, timed, m, sustained));
         busy += timing[i].back().seconds;
       }
     }

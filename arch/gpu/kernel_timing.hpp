@@ -81,7 +81,7 @@ int64_t resident_slots(const GpuSpec& spec, const Kernel& k);
 
 // Achievable HBM bandwidth in bytes per second (both fidelities use it).
 double dram_bytes_per_s(const GpuSpec& spec);
-// The HBM bandwidth kernel `k` can draw: dram_bytes_per_s, or the scalar-access share.
+// The HBM bandwidth kernel `k` can draw: dram_bytes_per_s, or the low-MLP share (Kernel::low_mlp).
 double dram_bytes_per_s(const GpuSpec& spec, const Kernel& k);
 
 }  // namespace orrery::arch::gpu

@@ -16,14 +16,6 @@ namespace {
 constexpr int64_t kMaxBlock = 512;      // Normalization.cuh MAX_BLOCK_SIZE (CUDA)
 constexpr int64_t kReductionSteps = 3;  // block reduction: warp shuffles, shared memory, the final write
 
-// getNumThreads: the smallest of 32..512 (powers of two) covering n, else 512.
-int64_t num_threads(int64_t n) {
-  for (int64_t t : {32, 64, 128, 256}) {
-    if (n <= t) return t;
-  }
-  return kMaxBlock;
-}
-
 double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
 // One CTA per channel of tf x (512 / tf) threads (x over the pixels, y over the samples); each
@@ -34,7 +26,7 @@ double elem(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 
 Kernel per_channel(const char* name, int64_t n, int64_t c, int64_t pixels, int passes, double read,
                    double write, double flops, DType dtype, const arch::gpu::GpuSpec& spec, double miss = 0,
                    int64_t vec = 1, int64_t threads_x = 0) {
-  const int64_t tf = threads_x > 0 ? threads_x : num_threads(ceil_div(pixels, vec)),
+  const int64_t tf = threads_x > 0 ? threads_x : norm_threads(ceil_div(pixels, vec)),
                 ty = std::max<int64_t>(1, kMaxBlock / tf);
   const int64_t steps = ceil_div(n, ty) * ceil_div(pixels, tf * vec);
   StreamProblem p;
@@ -105,6 +97,15 @@ double two_pass_miss(int64_t c, double act, int tensors, const arch::gpu::GpuSpe
   return (1.0 + (slices_stay_in_l2(c, act, tensors, spec) ? 0.0 : 1.0)) / 2.0;
 }
 
+// The share for a two-pass kernel whose first pass sums the channel as ATen's statistics loops do
+// and whose second loads, transforms and stores each element (batch_norm_transform_input's steps),
+// re-reading the slices the first streamed: waiting a DRAM latency a step once they left the L2.
+double load_store_two_pass_miss(int64_t c, double act, int tensors, const arch::gpu::GpuSpec& spec) {
+  const double loop_miss = spec.calibration.norm_loop_miss_fraction;
+  const double second = slices_stay_in_l2(c, act, tensors, spec) ? loop_miss : dram_miss_share(spec);
+  return (loop_miss + second) / 2.0;
+}
+
 // PyTorch calls cuDNN's batch norm for fp32 and fp16 and its own kernels for bf16
 // (validation/data/train_kernels_h100_seed20_kernels.csv: bn_fw_tr_1C11_singleread_spec<__half2>).
 bool cudnn_batch_norm(DType dtype) { return dtype != DType::bf16; }
@@ -131,13 +132,10 @@ std::vector<Kernel> batch_norm_nchw_forward(int64_t n, int64_t c, int64_t pixels
     if (n * pixels <= kSingleReadElements)  // one read, one latency chain per element
       return {per_channel("cudnn_bn_fw_tr_1C11_singleread", n, c, pixels, 1, act, act + 2 * stats, 7 * numel,
                           dtype, spec)};
-    // Pass 1 sums the channel as ATen's statistics loops do; pass 2 loads, normalizes and stores
-    // each element as batch_norm_transform_input does, re-reading the channel slice that pass 1
-    // just streamed (still in the L2 only if the resident CTAs' slices fit there).
-    const double loop_miss = spec.calibration.norm_loop_miss_fraction;
-    const double second_pass_miss = slices_stay_in_l2(c, act, 1, spec) ? loop_miss : dram_miss_share(spec);
+    // Pass 1 the statistics, pass 2 the normalization's load -> store steps over X.
     return {per_channel("cudnn_bn_fw_tr_1C11_kernel_NCHW", n, c, pixels, 2, 2 * act, act + 2 * stats,
-                        7 * numel, dtype, spec, (loop_miss + second_pass_miss) / 2.0, kNchwKernelVector)};
+                        7 * numel, dtype, spec, load_store_two_pass_miss(c, act, 1, spec),
+                        kNchwKernelVector)};
   }
   std::vector<Kernel> ks;
   ks.push_back(
@@ -167,13 +165,10 @@ std::vector<Kernel> batch_norm_nchw_backward(int64_t n, int64_t c, int64_t pixel
                         dtype, spec, two_pass_miss(c, act, 2, spec), kBackwardVector,
                         cudnn_threads_x(pixels))};
   }
-  // ATen's batch_norm_backward_kernel: pass 1 sums dY and dY * (X - mean) as the statistics loop
-  // does; pass 2 loads X and dY and stores dX per element (the transform's load -> store steps),
-  // re-reading the slices pass 1 streamed.
-  const double loop_miss = spec.calibration.norm_loop_miss_fraction;
-  const double second_pass_miss = slices_stay_in_l2(c, act, 2, spec) ? loop_miss : dram_miss_share(spec);
+  // ATen's batch_norm_backward_kernel: pass 1 sums dY and dY * (X - mean); pass 2 loads X and dY
+  // and stores dX per element.
   return {per_channel("batch_norm_backward", n, c, pixels, 2, 4 * act, act + 2 * stats, 8 * numel, dtype,
-                      spec, (loop_miss + second_pass_miss) / 2.0)};
+                      spec, load_store_two_pass_miss(c, act, 2, spec))};
 }
 
 }  // namespace orrery::mappers::gpu

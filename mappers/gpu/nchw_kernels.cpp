@@ -14,15 +14,14 @@ namespace {
 
 double elem_bytes(DType dt) { return static_cast<double>(workloads::dtype_bits(dt)) / 8.0; }
 
-// Normalization.cuh's getNumThreads: the smallest of 32..512 threads covering n, at most 512.
+}  // namespace
+
 int64_t norm_threads(int64_t n) {
   for (int64_t t : {32, 64, 128, 256}) {
     if (n <= t) return t;
   }
   return 512;
 }
-
-}  // namespace
 
 Kernel batch_norm_transform_nchw(int64_t n, int64_t c, int64_t pixels, DType dtype, bool input_in_l2,
                                  const arch::gpu::GpuSpec& spec) {

@@ -11,6 +11,10 @@
 
 namespace orrery::mappers::gpu {
 
+// Normalization.cuh's getNumThreads: the smallest of 32..512 threads (powers of two) covering n,
+// at most 512 (MAX_BLOCK_SIZE).
+int64_t norm_threads(int64_t n);
+
 // batch_norm_transform_input_kernel on an (N, C, pixels) activation: a CTA per channel plane
 // and batch range, threads along the pixels. `input_in_l2`: the activation is still in the L2
 // (training: the statistics kernel just read it and it fits); else it streams from DRAM.

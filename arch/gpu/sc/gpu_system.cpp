@@ -38,7 +38,7 @@ CtaWork cta_work(const GpuSpec& spec, const Kernel& k, double f) {
   w.steps = k.k_iters > 0 ? k.k_iters : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(load / 16384.0)));
   const double steps = static_cast<double>(w.steps);
   w.load_bytes_step = load / steps;
-  // The HBM channels run at the streaming rate: a scalar-access kernel's bytes occupy them longer.
+  // The HBM channels run at the streaming rate: a low-MLP kernel's bytes occupy them longer.
   w.dram_bytes_step = dram / steps * dram_bytes_per_s(spec) / dram_bytes_per_s(spec, k);
   w.port_bytes_step = (k.sm_bytes > 0 ? k.sm_bytes : k.l2_bytes) / ctas / steps;
   const double math = k.flops_per_cta / math_flops_per_s(spec, k, f) +
